@@ -1,0 +1,122 @@
+//===- Pipeline.cpp - Kiln's compilation stages ---------------------------===//
+#include "compiler/pipeline/Pipeline.h"
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+static constexpr std::pair<Stage, llvm::StringLiteral> kStageNames[] = {
+    {Stage::Import, "import"}, {Stage::Graph, "graph"},   {Stage::Lower, "lower"},
+    {Stage::Bufferize, "bufferize"}, {Stage::Memory, "memory"}, {Stage::LLVM, "llvm"}};
+
+llvm::StringRef stageName(Stage stage) {
+  for (auto &[s, name] : kStageNames)
+    if (s == stage)
+      return name;
+  return "?";
+}
+
+std::optional<Stage> parseStage(llvm::StringRef name) {
+  for (auto &[s, n] : kStageNames)
+    if (n == name)
+      return s;
+  return std::nullopt;
+}
+
+std::string stageNames() {
+  std::string names;
+  for (auto &[s, name] : kStageNames)
+    names += (names.empty() ? "" : "|") + name.str();
+  return names;
+}
+
+/// The textual pass list of each stage. Upstream passes are used through
+/// their registered names: the names and options are the stable interface.
+static std::string stagePassList(Stage stage, const PipelineOptions &o) {
+  switch (stage) {
+  case Stage::Import:
+    return "";
+  case Stage::Graph:
+    return "func.func(canonicalize, cse)";
+  case Stage::Lower:
+    return "convert-kiln-to-linalg, func.func(canonicalize, cse)";
+  case Stage::Bufferize:
+    return "one-shot-bufferize{bufferize-function-boundaries=1 "
+           "function-boundary-type-conversion=identity-layout-map}, "
+           "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1}, "
+           "func.func(canonicalize, kiln-lower-strided-copies)";
+  case Stage::Memory:
+    return llvm::formatv("kiln-plan-arena{{alignment={0}}", o.arenaAlign).str();
+  case Stage::LLVM:
+    return llvm::formatv(
+               "func.func(convert-linalg-to-loops, canonicalize), expand-strided-metadata, "
+               "lower-affine, convert-scf-to-cf, convert-math-to-llvm, "
+               "finalize-memref-to-llvm{{index-bitwidth={0}}, "
+               "convert-arith-to-llvm{{index-bitwidth={0}}, "
+               "convert-func-to-llvm{{use-bare-ptr-memref-call-conv=1 index-bitwidth={0}}, "
+               "convert-cf-to-llvm{{index-bitwidth={0}}, "
+               "convert-index-to-llvm{{index-bitwidth={0}}, reconcile-unrealized-casts, "
+               "canonicalize",
+               o.indexBitwidth)
+        .str();
+  }
+  return "";
+}
+
+LogicalResult buildStagePipeline(OpPassManager &pm, Stage stage,
+                                 const PipelineOptions &options) {
+  std::string passes = stagePassList(stage, options);
+  if (passes.empty())
+    return success();
+  return parsePassPipeline(passes, pm, llvm::errs());
+}
+
+LogicalResult buildPipeline(OpPassManager &pm, Stage from, Stage to,
+                            const PipelineOptions &options) {
+  for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s)
+    if (failed(buildStagePipeline(pm, static_cast<Stage>(s), options)))
+      return failure();
+  return success();
+}
+
+namespace {
+struct StageOptions : public PassPipelineOptions<StageOptions> {
+  Option<unsigned> indexBitwidth{*this, "index-bitwidth",
+                                 llvm::cl::desc("Bits of the index type"),
+                                 llvm::cl::init(64)};
+  Option<int64_t> arenaAlign{*this, "arena-align",
+                             llvm::cl::desc("Arena and buffer alignment in bytes"),
+                             llvm::cl::init(16)};
+  PipelineOptions toOptions() const {
+    PipelineOptions o;
+    o.indexBitwidth = indexBitwidth;
+    o.arenaAlign = arenaAlign;
+    return o;
+  }
+};
+} // namespace
+
+void registerKilnPipelines() {
+  for (auto &[stage, name] : kStageNames) {
+    if (stage == Stage::Import)
+      continue;
+    Stage s = stage;
+    PassPipelineRegistration<StageOptions>(
+        ("kiln-stage-" + name).str(), ("Kiln's '" + name + "' stage").str(),
+        [s](OpPassManager &pm, const StageOptions &o) {
+          (void)buildStagePipeline(pm, s, o.toOptions());
+        });
+  }
+  PassPipelineRegistration<StageOptions>(
+      "kiln-pipeline", "Every Kiln stage from kiln IR to the LLVM dialect",
+      [](OpPassManager &pm, const StageOptions &o) {
+        (void)buildPipeline(pm, Stage::Import, Stage::LLVM, o.toOptions());
+      });
+}
+
+} // namespace kiln

@@ -1,0 +1,51 @@
+//===- Pipeline.h - Kiln's compilation stages -------------------*- C++ -*-===//
+//
+// The pass pipeline from kiln IR to the LLVM dialect, as named stages (the
+// arrows of DESIGN.md §1). Each stage is built by one function from a
+// PipelineOptions struct and registered as a pass pipeline (`kiln-stage-<x>`)
+// so kiln-opt can run it alone; `kilnc --stop-after=<stage>` stops after it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_PIPELINE_PIPELINE_H
+#define KILN_COMPILER_PIPELINE_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+/// Stages in pipeline order.
+enum class Stage { Import, Graph, Lower, Bufferize, Memory, LLVM };
+
+llvm::StringRef stageName(Stage stage);
+std::optional<Stage> parseStage(llvm::StringRef name);
+/// "import|graph|lower|bufferize|memory|llvm", for help texts.
+std::string stageNames();
+
+/// What the stages need to know about the target and the user's choices.
+struct PipelineOptions {
+  /// Bits of the `index` type: 64 on 64-bit targets, 32 on the others.
+  unsigned indexBitwidth = 64;
+  /// Alignment of the arena and of every buffer in it, in bytes.
+  int64_t arenaAlign = 16;
+};
+
+/// Appends the passes of one stage (the one that produces `stage`'s output
+/// from the previous stage's) to `pm`. Import has no passes.
+mlir::LogicalResult buildStagePipeline(mlir::OpPassManager &pm, Stage stage,
+                                       const PipelineOptions &options);
+
+/// Appends every stage after `from` up to and including `to`.
+mlir::LogicalResult buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to,
+                                  const PipelineOptions &options);
+
+/// Registers `kiln-stage-graph`, ..., `kiln-stage-llvm` and `kiln-pipeline`
+/// (all stages) as pass pipelines with the options of PipelineOptions.
+void registerKilnPipelines();
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_PIPELINE_PIPELINE_H

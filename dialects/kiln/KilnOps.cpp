@@ -1,0 +1,320 @@
+//===- KilnOps.cpp - kiln dialect and op verifiers ------------------------===//
+//
+// Each verifier recomputes the result shape with PyTorch's rule (KilnShapes.h)
+// and compares it with the declared result type, so an importer bug or a
+// malformed model is reported at the op that is wrong.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "dialects/kiln/KilnShapes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace kiln;
+
+#include "dialects/kiln/KilnOpsDialect.cpp.inc"
+
+void KilnDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/kiln/KilnOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+static Type elementTypeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementType();
+}
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, ", ");
+  os << "]";
+  return s;
+}
+
+/// All operands and results have the same element type.
+static LogicalResult verifySameElementTypes(Operation *op) {
+  Type expected;
+  for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults())) {
+    Type t = elementTypeOf(v);
+    if (!expected)
+      expected = t;
+    else if (t != expected)
+      return op->emitOpError("mixes element types ") << expected << " and " << t;
+  }
+  return success();
+}
+
+static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected) {
+  ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
+  if (actual != expected)
+    return op->emitOpError("result shape ")
+           << shapeStr(actual) << " does not match the computed shape "
+           << shapeStr(expected);
+  return success();
+}
+
+static LogicalResult verifyArraySize(Operation *op, StringRef name,
+                                     ArrayRef<int64_t> values, size_t size,
+                                     int64_t minValue) {
+  if (values.size() != size)
+    return op->emitOpError() << "expects '" << name << "' to have " << size
+                             << " elements, got " << values.size();
+  for (int64_t v : values)
+    if (v < minValue)
+      return op->emitOpError() << "expects every '" << name << "' element to be >= "
+                               << minValue << ", got " << shapeStr(values);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (in.empty())
+    return emitOpError("expects an input of rank >= 1");
+  if (w.size() != 2)
+    return emitOpError("expects a weight of rank 2, got ") << shapeStr(w);
+  if (in.back() != w[1])
+    return emitOpError("input features ")
+           << in.back() << " do not match weight shape " << shapeStr(w);
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("expects a bias of shape [") << w[0] << "], got "
+                                                   << shapeStr(shapeOf(getBias()));
+  SmallVector<int64_t> expected(in.begin(), in.end());
+  expected.back() = w[0];
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult MatmulOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+  if (a.size() < 2 || b.size() < 2)
+    return emitOpError("expects operands of rank >= 2, got ")
+           << shapeStr(a) << " and " << shapeStr(b);
+  if (a.back() != b[b.size() - 2])
+    return emitOpError("contraction dimensions differ: ")
+           << shapeStr(a) << " and " << shapeStr(b);
+  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
+  if (!batch)
+    return emitOpError("batch dimensions do not broadcast: ")
+           << shapeStr(a) << " and " << shapeStr(b);
+  SmallVector<int64_t> expected = *batch;
+  expected.push_back(a[a.size() - 2]);
+  expected.push_back(b.back());
+  return verifyResultShape(*this, expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2dOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (in.size() != 4 || w.size() != 4)
+    return emitOpError("expects a 4-D input and weight, got ")
+           << shapeStr(in) << " and " << shapeStr(w);
+  if (failed(verifyArraySize(*this, "stride", getStride(), 2, 1)) ||
+      failed(verifyArraySize(*this, "dilation", getDilation(), 2, 1)) ||
+      failed(verifyArraySize(*this, "padding", getPadding(), 4, 0)))
+    return failure();
+  int64_t groups = getGroups();
+  if (groups < 1 || in[1] % groups != 0 || w[0] % groups != 0)
+    return emitOpError("groups ")
+           << groups << " must divide input channels " << in[1]
+           << " and output channels " << w[0];
+  if (w[1] * groups != in[1])
+    return emitOpError("weight shape ")
+           << shapeStr(w) << " expects " << w[1] * groups
+           << " input channels, input has " << in[1];
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("expects a bias of shape [") << w[0] << "], got "
+                                                   << shapeStr(shapeOf(getBias()));
+  ArrayRef<int64_t> s = getStride(), d = getDilation(), p = getPadding();
+  int64_t oh = slidingWindowOutputSize(in[2], w[2], p[0], p[2], s[0], d[0], false);
+  int64_t ow = slidingWindowOutputSize(in[3], w[3], p[1], p[3], s[1], d[1], false);
+  if (oh < 1 || ow < 1)
+    return emitOpError("kernel ") << shapeStr(w.drop_front(2))
+                                  << " does not fit the padded input "
+                                  << shapeStr(in.drop_front(2));
+  return verifyResultShape(*this, {in[0], w[0], oh, ow});
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (in.size() < 2)
+    return emitOpError("expects an input of rank >= 2, got ") << shapeStr(in);
+  for (Value v : {getScale(), getOffset(), getMean(), getVariance()})
+    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
+      return emitOpError("expects per-channel parameters of shape [")
+             << in[1] << "], got " << shapeStr(shapeOf(v));
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError("expects a non-negative epsilon");
+  return verifyResultShape(*this, in);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyBroadcastBinary(Operation *op) {
+  if (failed(verifySameElementTypes(op)))
+    return failure();
+  ArrayRef<int64_t> a = shapeOf(op->getOperand(0)), b = shapeOf(op->getOperand(1));
+  auto shape = broadcastShapes(a, b);
+  if (!shape)
+    return op->emitOpError("operand shapes do not broadcast: ")
+           << shapeStr(a) << " and " << shapeStr(b);
+  return verifyResultShape(op, *shape);
+}
+
+LogicalResult AddOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBroadcastBinary(*this); }
+
+LogicalResult ClampOp::verify() {
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
+    return emitOpError("min ") << getMin()->convertToDouble() << " exceeds max "
+                               << getMax()->convertToDouble();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (numElements(in) != numElements(out))
+    return emitOpError("cannot reshape ")
+           << shapeStr(in) << " (" << numElements(in) << " elements) to "
+           << shapeStr(out) << " (" << numElements(out) << " elements)";
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  // reshape(reshape(x)) is one reshape of x.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+LogicalResult PermuteOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> dims = getDims();
+  if (dims.size() != in.size())
+    return emitOpError("expects ") << in.size() << " dims, got " << shapeStr(dims);
+  llvm::SmallSet<int64_t, 8> seen;
+  SmallVector<int64_t> expected;
+  for (int64_t d : dims) {
+    if (d < 0 || d >= static_cast<int64_t>(in.size()) || !seen.insert(d).second)
+      return emitOpError("dims ") << shapeStr(dims) << " are not a permutation of [0, "
+                                  << in.size() << ")";
+    expected.push_back(in[d]);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and reductions
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyPool2d(Operation *op, ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
+                                  ArrayRef<int64_t> dilation, bool ceilMode) {
+  if (failed(verifySameElementTypes(op)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
+  if (in.size() != 4)
+    return op->emitOpError("expects a 4-D NCHW input, got ") << shapeStr(in);
+  if (failed(verifyArraySize(op, "kernel", kernel, 2, 1)) ||
+      failed(verifyArraySize(op, "stride", stride, 2, 1)) ||
+      failed(verifyArraySize(op, "padding", padding, 2, 0)) ||
+      failed(verifyArraySize(op, "dilation", dilation, 2, 1)))
+    return failure();
+  // PyTorch: "pad should be at most half of effective kernel size".
+  for (int i = 0; i < 2; ++i)
+    if (padding[i] * 2 > (kernel[i] - 1) * dilation[i] + 1)
+      return op->emitOpError("padding ")
+             << shapeStr(padding) << " exceeds half of the kernel " << shapeStr(kernel);
+  int64_t oh = slidingWindowOutputSize(in[2], kernel[0], padding[0], padding[0],
+                                       stride[0], dilation[0], ceilMode);
+  int64_t ow = slidingWindowOutputSize(in[3], kernel[1], padding[1], padding[1],
+                                       stride[1], dilation[1], ceilMode);
+  if (oh < 1 || ow < 1)
+    return op->emitOpError("kernel ") << shapeStr(kernel)
+                                      << " does not fit the padded input "
+                                      << shapeStr(in.drop_front(2));
+  return verifyResultShape(op, {in[0], in[1], oh, ow});
+}
+
+LogicalResult MaxPool2dOp::verify() {
+  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), getDilation(),
+                      getCeilMode());
+}
+
+LogicalResult AvgPool2dOp::verify() {
+  if (getDivisorOverride() && *getDivisorOverride() == 0)
+    return emitOpError("divisor_override must not be 0");
+  int64_t ones[2] = {1, 1};
+  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), ones,
+                      getCeilMode());
+}
+
+LogicalResult MeanOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  llvm::SmallSet<int64_t, 8> reduced;
+  for (int64_t d : getDims())
+    if (d < 0 || d >= static_cast<int64_t>(in.size()) || !reduced.insert(d).second)
+      return emitOpError("dims ") << shapeStr(getDims())
+                                  << " must be distinct dimensions of " << shapeStr(in);
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0, e = in.size(); i < e; ++i) {
+    if (!reduced.count(i))
+      expected.push_back(in[i]);
+    else if (getKeepdim())
+      expected.push_back(1);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+#define GET_OP_CLASSES
+#include "dialects/kiln/KilnOps.cpp.inc"

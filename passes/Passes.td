@@ -1,0 +1,72 @@
+//===- Passes.td - Kiln's transformation passes ----------------*- tablegen -*-===//
+//
+// Every pass of passes/graph, passes/lower and passes/memory is declared here;
+// kiln-opt registers them all, so each can run alone in a lit test.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_PASSES_TD
+#define KILN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// passes/lower
+//===----------------------------------------------------------------------===//
+
+def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower kiln ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Rewrites every kiln op into destination-style linalg ops on tensors
+    (named convolution and pooling ops where linalg has them, linalg.generic
+    otherwise), tensor.pad for implicit padding, and tensor reshapes that keep
+    views views. Patterns are split by op family (linear, convolution,
+    normalization, pooling, reduction, elementwise, data movement); each family
+    exposes a populate function. A kiln op left over is an error at its
+    location: the importer accepted something no lowering handles.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def LowerStridedCopiesPass : Pass<"kiln-lower-strided-copies"> {
+  let summary = "Turn memref.copy between non-contiguous buffers into linalg.copy";
+  let description = [{
+    The LLVM lowering of memref.copy calls the `memrefCopy` function of MLIR's
+    runtime library whenever a side is not contiguous. Generated code links
+    against nothing but the Kiln runtime stub, so such copies become
+    linalg.copy, which later passes turn into loops. Copies between contiguous
+    buffers stay memref.copy: they lower to llvm.memcpy.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// passes/memory
+//===----------------------------------------------------------------------===//
+
+def PlanArenaPass : Pass<"kiln-plan-arena", "mlir::ModuleOp"> {
+  let summary = "Place every temporary buffer at a fixed offset in one arena";
+  let description = [{
+    Runs after bufferization and buffer-results-to-out-params. Each public
+    function gets a trailing argument `memref<Nxi8>` (the caller's arena,
+    attribute `kiln.arena`), every static `memref.alloc` becomes a
+    `memref.view` into it at a compile-time offset, and `memref.dealloc`s
+    are erased. The function records `kiln.arena_size` and `kiln.arena_align`.
+    A dynamically sized or unsupported allocation is an error: generated code
+    never allocates.
+
+    Offsets are assigned by a bump allocator in program order: every buffer
+    gets its own range. This is safe but not small; liveness-based placement
+    replaces it in the static memory planner.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Byte alignment of the arena and of every buffer in it (a power of two)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
+#endif // KILN_PASSES_TD

@@ -1,0 +1,96 @@
+//===- Elementwise.cpp - kiln elementwise ops to linalg -------------------===//
+//
+// Broadcasting binary ops and activations become one linalg.generic each;
+// linalg's elementwise fusion merges chains of them later.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+template <typename KilnOp, typename ArithOp>
+struct BinaryToGeneric : OpConversionPattern<KilnOp> {
+  using OpConversionPattern<KilnOp>::OpConversionPattern;
+  LogicalResult matchAndRewrite(KilnOp op, typename KilnOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    MLIRContext *ctx = op.getContext();
+    SmallVector<AffineMap> maps = {
+        broadcastMap(ctx, cast<ShapedType>(lhs.getType()).getShape(), shape),
+        broadcastMap(ctx, cast<ShapedType>(rhs.getType()).getShape(), shape),
+        AffineMap::getMultiDimIdentityMap(shape.size(), ctx)};
+    Location loc = op.getLoc();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{lhs, rhs},
+        ValueRange{emptyTensor(rewriter, loc, type)}, maps,
+        parallelIterators(shape.size()),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          Value r = ArithOp::create(b, loc, args[0], args[1]);
+          linalg::YieldOp::create(b, loc, r);
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+/// A unary elementwise op whose body is built by `buildBody`.
+template <typename KilnOp>
+struct UnaryToGeneric : OpConversionPattern<KilnOp> {
+  using OpConversionPattern<KilnOp>::OpConversionPattern;
+  virtual Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const = 0;
+  LogicalResult matchAndRewrite(KilnOp op, typename KilnOp::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    unsigned rank = type.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, op.getContext());
+    Location loc = op.getLoc();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
+        ValueRange{emptyTensor(rewriter, loc, type)}, SmallVector<AffineMap>{id, id},
+        parallelIterators(rank), [&](OpBuilder &b, Location loc, ValueRange args) {
+          linalg::YieldOp::create(b, loc, buildBody(b, loc, op, args[0]));
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+struct ReluToGeneric : UnaryToGeneric<ReluOp> {
+  using UnaryToGeneric<ReluOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, ReluOp, Value x) const override {
+    // maximumf propagates NaN, as torch.relu does.
+    return arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, x.getType(), 0.0));
+  }
+};
+
+struct ClampToGeneric : UnaryToGeneric<ClampOp> {
+  using UnaryToGeneric<ClampOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, ClampOp op, Value x) const override {
+    if (auto lo = op.getMin())
+      x = arith::MaximumFOp::create(b, loc, x,
+                                    floatConstant(b, loc, x.getType(), lo->convertToDouble()));
+    if (auto hi = op.getMax())
+      x = arith::MinimumFOp::create(b, loc, x,
+                                    floatConstant(b, loc, x.getType(), hi->convertToDouble()));
+    return x;
+  }
+};
+
+} // namespace
+
+void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<BinaryToGeneric<AddOp, arith::AddFOp>, BinaryToGeneric<SubOp, arith::SubFOp>,
+               BinaryToGeneric<MulOp, arith::MulFOp>, BinaryToGeneric<DivOp, arith::DivFOp>,
+               ReluToGeneric, ClampToGeneric>(patterns.getContext());
+}
+
+} // namespace kiln

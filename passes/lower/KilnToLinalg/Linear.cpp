@@ -1,0 +1,123 @@
+//===- Linear.cpp - kiln.linear and kiln.matmul to linalg -----------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "dialects/kiln/KilnShapes.h"
+#include "passes/Passes.h"
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// result[m, n] = bias[n] + sum_k input[m, k] * weight[n, k], with the leading
+/// dimensions of the input collapsed into m.
+struct LinearToGeneric : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elementType = resultType.getElementType();
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    int64_t k = inShape.back();
+    int64_t n = op.getWeight().getType().getShape()[0];
+    int64_t m = numElements(inShape.drop_back());
+    Value input = reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k});
+    auto accType = RankedTensorType::get({m, n}, elementType);
+
+    AffineExpr dm, dn, dk;
+    bindDims(ctx, dm, dn, dk);
+    Value init;
+    if (Value bias = adaptor.getBias()) {
+      // Start the accumulator at the bias, broadcast over rows.
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{accType}, ValueRange{bias},
+                 ValueRange{emptyTensor(rewriter, loc, accType)},
+                 SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
+                                        AffineMap::get(2, 0, {dm, dn}, ctx)},
+                 parallelIterators(2),
+                 [](OpBuilder &b, Location loc, ValueRange args) {
+                   linalg::YieldOp::create(b, loc, args[0]);
+                 })
+                 .getResult(0);
+    } else {
+      init = filledTensor(rewriter, loc, accType, 0.0);
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dm, dk}, ctx),
+                                   AffineMap::get(3, 0, {dn, dk}, ctx),
+                                   AffineMap::get(3, 0, {dm, dn}, ctx)};
+    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
+                                                  utils::IteratorType::parallel,
+                                                  utils::IteratorType::reduction};
+    Value acc = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
+                    ValueRange{init}, maps, iterators,
+                    [](OpBuilder &b, Location loc, ValueRange args) {
+                      Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
+                      linalg::YieldOp::create(b, loc,
+                                              arith::AddFOp::create(b, loc, args[2], prod).getResult());
+                    })
+                    .getResult(0);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, acc, resultType.getShape()));
+    return success();
+  }
+};
+
+/// result[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] with broadcast
+/// batch dimensions.
+struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> out = resultType.getShape();
+    unsigned rank = out.size(), loops = rank + 1;
+    unsigned batchRank = rank - 2;
+    AffineExpr dM = getAffineDimExpr(rank - 2, ctx), dN = getAffineDimExpr(rank - 1, ctx),
+               dK = getAffineDimExpr(rank, ctx);
+
+    auto operandMap = [&](ArrayRef<int64_t> shape, AffineExpr row, AffineExpr col) {
+      ArrayRef<int64_t> batch = shape.drop_back(2);
+      unsigned offset = batchRank - batch.size();
+      SmallVector<AffineExpr> exprs;
+      for (auto [i, extent] : llvm::enumerate(batch))
+        exprs.push_back(extent == 1 && out[i + offset] != 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : getAffineDimExpr(i + offset, ctx));
+      exprs.push_back(row);
+      exprs.push_back(col);
+      return AffineMap::get(loops, 0, exprs, ctx);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (unsigned i = 0; i < rank; ++i)
+      outExprs.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineMap> maps = {
+        operandMap(op.getLhs().getType().getShape(), dM, dK),
+        operandMap(op.getRhs().getType().getShape(), dK, dN),
+        AffineMap::get(loops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        ValueRange{filledTensor(rewriter, loc, resultType, 0.0)}, maps, iterators,
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
+          linalg::YieldOp::create(b, loc, arith::AddFOp::create(b, loc, args[2], prod).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void populateKilnLinearToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<LinearToGeneric, MatmulToGeneric>(patterns.getContext());
+}
+
+} // namespace kiln

@@ -1,0 +1,75 @@
+//===- Normalization.cpp - kiln normalization ops to linalg ---------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Inference batch norm in PyTorch's CPU form: per channel
+/// alpha = scale / sqrt(variance + eps), beta = offset - mean * alpha, then
+/// result = input * alpha + beta. Graph passes fold it into a preceding
+/// convolution when there is one; this is the general case.
+struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type elementType = type.getElementType();
+    int64_t channels = type.getDimSize(1);
+    auto channelType = RankedTensorType::get({channels}, elementType);
+    double eps = op.getEpsilon().convertToDouble();
+
+    // Per-channel alpha and beta: [C] -> [C] x 2.
+    AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto coefficients = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{channelType, channelType},
+        ValueRange{adaptor.getScale(), adaptor.getOffset(), adaptor.getMean(),
+                   adaptor.getVariance()},
+        ValueRange{emptyTensor(rewriter, loc, channelType),
+                   emptyTensor(rewriter, loc, channelType)},
+        SmallVector<AffineMap>(6, id1), parallelIterators(1),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value var = arith::AddFOp::create(b, loc, args[3],
+                                            floatConstant(b, loc, elementType, eps));
+          Value alpha = arith::DivFOp::create(b, loc, args[0], math::SqrtOp::create(b, loc, var));
+          Value beta = arith::SubFOp::create(
+              b, loc, args[1], arith::MulFOp::create(b, loc, args[2], alpha));
+          linalg::YieldOp::create(b, loc, ValueRange{alpha, beta});
+        });
+
+    unsigned rank = type.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
+    Value result = linalg::GenericOp::create(
+                       rewriter, loc, TypeRange{type},
+                       ValueRange{adaptor.getInput(), coefficients.getResult(0),
+                                  coefficients.getResult(1)},
+                       ValueRange{emptyTensor(rewriter, loc, type)},
+                       SmallVector<AffineMap>{id, channel, channel, id},
+                       parallelIterators(rank),
+                       [](OpBuilder &b, Location loc, ValueRange args) {
+                         Value scaled = arith::MulFOp::create(b, loc, args[0], args[1]);
+                         linalg::YieldOp::create(
+                             b, loc, arith::AddFOp::create(b, loc, scaled, args[2]).getResult());
+                       })
+                       .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateKilnNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<BatchNormToLinalg>(patterns.getContext());
+}
+
+} // namespace kiln

@@ -1,0 +1,134 @@
+//===- Pooling.cpp - kiln pooling ops to linalg ---------------------------===//
+//
+// Padding (implicit -inf or zeros, plus the extra rows and columns that ceil
+// mode reads) becomes tensor.pad; windows become linalg's named NCHW pooling
+// ops. Average pooling divides each window's sum by a divisor computed here,
+// at compile time, with PyTorch's rule.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Padding after the input along one dimension: the symmetric padding plus
+/// whatever the last window of ceil mode reads beyond it.
+int64_t padAfter(int64_t input, int64_t output, int64_t kernel, int64_t stride,
+                 int64_t pad, int64_t dilation) {
+  int64_t needed = (output - 1) * stride + dilation * (kernel - 1) + 1;
+  return pad + std::max<int64_t>(0, needed - (input + 2 * pad));
+}
+
+Value padForPooling(OpBuilder &b, Location loc, Value input, RankedTensorType resultType,
+                    ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                    ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, double value) {
+  ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+  ArrayRef<int64_t> out = resultType.getShape();
+  SmallVector<int64_t> high;
+  for (int i = 0; i < 2; ++i)
+    high.push_back(padAfter(in[2 + i], out[2 + i], kernel[i], stride[i], padding[i],
+                            dilation[i]));
+  return padSpatial(b, loc, input, padding, high, value);
+}
+
+struct MaxPool2dToLinalg : OpConversionPattern<MaxPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MaxPool2dOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    double lowest = -std::numeric_limits<double>::infinity();
+    Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, op.getKernel(),
+                                op.getStride(), op.getPadding(), op.getDilation(), lowest);
+    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
+                                           resultType.getElementType());
+    Value init = filledTensor(rewriter, loc, resultType, lowest);
+    // pooling_nchw_max takes the maximum with arith.maximumf: NaN propagates,
+    // as in PyTorch.
+    Value pooled = linalg::PoolingNchwMaxOp::create(
+                       rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
+                       ValueRange{init}, i64Vector(rewriter, op.getStride()),
+                       i64Vector(rewriter, op.getDilation()))
+                       .getResult(0);
+    rewriter.replaceOp(op, pooled);
+    return success();
+  }
+};
+
+struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(AvgPool2dOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> kernel = op.getKernel(), stride = op.getStride(),
+                      padding = op.getPadding();
+    int64_t ones[2] = {1, 1};
+    Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, kernel,
+                                stride, padding, ones, 0.0);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, resultType.getElementType());
+    Value sums = linalg::PoolingNchwSumOp::create(
+                     rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
+                     ValueRange{filledTensor(rewriter, loc, resultType, 0.0)},
+                     i64Vector(rewriter, stride), i64Vector(rewriter, ones))
+                     .getResult(0);
+
+    // The divisor of each output position, as PyTorch's avg_pool2d computes it.
+    ArrayRef<int64_t> in = op.getInput().getType().getShape();
+    ArrayRef<int64_t> out = resultType.getShape();
+    SmallVector<double> divisors;
+    for (int64_t oh = 0; oh < out[2]; ++oh) {
+      for (int64_t ow = 0; ow < out[3]; ++ow) {
+        int64_t hs = oh * stride[0] - padding[0], ws = ow * stride[1] - padding[1];
+        int64_t he = std::min(hs + kernel[0], in[2] + padding[0]);
+        int64_t we = std::min(ws + kernel[1], in[3] + padding[1]);
+        int64_t poolSize = (he - hs) * (we - ws);
+        hs = std::max<int64_t>(hs, 0);
+        ws = std::max<int64_t>(ws, 0);
+        he = std::min(he, in[2]);
+        we = std::min(we, in[3]);
+        int64_t divisor = op.getDivisorOverride() ? *op.getDivisorOverride()
+                          : op.getCountIncludePad() ? poolSize
+                                                    : (he - hs) * (we - ws);
+        divisors.push_back(static_cast<double>(divisor));
+      }
+    }
+    auto divisorType = RankedTensorType::get({out[2], out[3]}, resultType.getElementType());
+    Value divisor = floatTensorConstant(rewriter, loc, divisorType, divisors);
+    SmallVector<AffineMap> maps = {
+        AffineMap::getMultiDimIdentityMap(4, ctx),
+        AffineMap::get(4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx),
+        AffineMap::getMultiDimIdentityMap(4, ctx)};
+    Value mean = linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{resultType}, ValueRange{sums, divisor},
+                     ValueRange{emptyTensor(rewriter, loc, resultType)}, maps,
+                     parallelIterators(4),
+                     [](OpBuilder &b, Location loc, ValueRange args) {
+                       linalg::YieldOp::create(
+                           b, loc, arith::DivFOp::create(b, loc, args[0], args[1]).getResult());
+                     })
+                     .getResult(0);
+    rewriter.replaceOp(op, mean);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateKilnPoolingToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPool2dToLinalg, AvgPool2dToLinalg>(patterns.getContext());
+}
+
+} // namespace kiln

@@ -1,0 +1,120 @@
+//===- Utils.cpp - helpers shared by the kiln-to-linalg patterns ----------===//
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "dialects/kiln/KilnShapes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+Value floatConstant(OpBuilder &b, Location loc, Type elementType, double value) {
+  auto floatType = cast<FloatType>(elementType);
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
+}
+
+Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+}
+
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double value) {
+  Value scalar = floatConstant(b, loc, type.getElementType(), value);
+  return linalg::FillOp::create(b, loc, ValueRange{scalar},
+                                ValueRange{emptyTensor(b, loc, type)})
+      .getResult(0);
+}
+
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
+                       ArrayRef<int64_t> resultShape) {
+  unsigned offset = resultShape.size() - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, extent] : llvm::enumerate(operandShape)) {
+    if (extent == 1 && resultShape[i + offset] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(i + offset, ctx));
+  }
+  return AffineMap::get(resultShape.size(), 0, exprs, ctx);
+}
+
+SmallVector<utils::IteratorType> parallelIterators(unsigned rank) {
+  return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
+}
+
+Value reshapeTensor(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> shape) {
+  auto srcType = cast<RankedTensorType>(input.getType());
+  auto dstType = RankedTensorType::get(shape, srcType.getElementType());
+  if (srcType == dstType)
+    return input;
+  // One collapse or one expand when the shapes allow it.
+  if (dstType.getRank() < srcType.getRank()) {
+    if (auto reassoc = getReassociationIndicesForReshape(srcType, dstType))
+      return tensor::CollapseShapeOp::create(b, loc, dstType, input, *reassoc);
+  } else if (dstType.getRank() > srcType.getRank()) {
+    if (auto reassoc = getReassociationIndicesForReshape(dstType, srcType))
+      return tensor::ExpandShapeOp::create(b, loc, dstType, input, *reassoc);
+  }
+  // Otherwise through a 1-D tensor; still views of the same contiguous buffer.
+  int64_t n = numElements(srcType.getShape());
+  auto flatType = RankedTensorType::get({n}, srcType.getElementType());
+  Value flat = input;
+  if (srcType.getRank() != 1) {
+    SmallVector<ReassociationIndices> all;
+    if (srcType.getRank() > 0)
+      all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, srcType.getRank())));
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
+  }
+  if (dstType.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all;
+  if (dstType.getRank() > 0)
+    all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, dstType.getRank())));
+  return tensor::ExpandShapeOp::create(b, loc, dstType, flat, all);
+}
+
+Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, double value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> lo(type.getRank(), 0), hi(type.getRank(), 0);
+  SmallVector<int64_t> shape(type.getShape());
+  for (int i = 0; i < 2; ++i) {
+    int64_t dim = type.getRank() - 2 + i;
+    lo[dim] = low[i];
+    hi[dim] = high[i];
+    shape[dim] += low[i] + high[i];
+  }
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  Value padValue = floatConstant(b, loc, type.getElementType(), value);
+  SmallVector<OpFoldResult> loFold, hiFold;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    loFold.push_back(b.getIndexAttr(lo[i]));
+    hiFold.push_back(b.getIndexAttr(hi[i]));
+  }
+  return tensor::PadOp::create(b, loc, paddedType, input, loFold, hiFold, padValue);
+}
+
+Value floatTensorConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                          ArrayRef<double> values) {
+  const llvm::fltSemantics &semantics =
+      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  SmallVector<APFloat> converted;
+  for (double v : values) {
+    APFloat f(v);
+    bool lost;
+    f.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+    converted.push_back(f);
+  }
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, converted));
+}
+
+DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
+  return DenseIntElementsAttr::get(type, values);
+}
+
+} // namespace kiln

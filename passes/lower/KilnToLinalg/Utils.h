@@ -1,0 +1,52 @@
+//===- Utils.h - helpers shared by the kiln-to-linalg patterns --*- C++ -*-===//
+#ifndef KILN_PASSES_LOWER_KILNTOLINALG_UTILS_H
+#define KILN_PASSES_LOWER_KILNTOLINALG_UTILS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace kiln {
+
+/// A float constant of the given element type.
+mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType,
+                          double value);
+
+/// tensor.empty of the given static type.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type);
+
+/// A tensor of `type` filled with `value` (tensor.empty + linalg.fill).
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                         double value);
+
+/// The indexing map reading an operand of shape `operandShape` inside a loop
+/// nest over `resultShape` with NumPy broadcasting: trailing dimensions align,
+/// and an operand dimension of size 1 against a larger result reads index 0.
+mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> operandShape,
+                             llvm::ArrayRef<int64_t> resultShape);
+
+/// `rank` parallel iterators.
+llvm::SmallVector<mlir::utils::IteratorType> parallelIterators(unsigned rank);
+
+/// A reshape between static shapes with the same number of elements, as
+/// tensor.collapse_shape / tensor.expand_shape (views after bufferization).
+mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                          llvm::ArrayRef<int64_t> shape);
+
+/// Pads the two trailing (spatial) dimensions of an NCHW tensor with `value`:
+/// `low` = [top, left], `high` = [bottom, right]. Returns `input` unchanged
+/// when all amounts are zero.
+mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                       llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                       double value);
+
+/// A constant tensor of float `type` holding `values` (row-major).
+mlir::Value floatTensorConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::RankedTensorType type, llvm::ArrayRef<double> values);
+
+/// i64 dense elements of `values` as a vector, for linalg's strides/dilations.
+mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> values);
+
+} // namespace kiln
+
+#endif // KILN_PASSES_LOWER_KILNTOLINALG_UTILS_H

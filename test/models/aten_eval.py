@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Run one ATen operator, named by a torch >= 2.9 schema, with torch 1.13's kernels.
+
+`call(schema, args)` takes the operator's schema (from aten.schemas, or torch 1.13's own)
+and a complete dict of concrete arguments (tensors, ints, lists, dtypes) keyed by schema
+argument name, and returns a list with one entry per schema return.
+
+Most operators exist in torch 1.13 under the same name and overload; their arguments are
+matched by name against 1.13's schema, so an argument 2.9 added with its default value is
+ignored, and an argument 2.9 dropped is filled with 1.13's default. Operators that are
+new in 2.9 (or changed incompatibly) have an entry in COMPAT.
+"""
+
+from typing import Any, Callable, Dict, List, Optional
+
+import torch
+
+import schemas
+from torch_enums import default_to_torch
+
+
+class UnknownOperator(Exception):
+    pass
+
+
+COMPAT: Dict[str, Callable[[Dict[str, Any]], Any]] = {}
+
+
+def compat(key: str):
+    def register(fn):
+        COMPAT[key] = fn
+        return fn
+
+    return register
+
+
+@compat("aten::_native_batch_norm_legit_no_training.default")
+def _bn_legit_no_training(a):
+    return torch.ops.aten.native_batch_norm.default(
+        a["input"], a["weight"], a["bias"], a["running_mean"], a["running_var"], False,
+        a["momentum"], a["eps"])
+
+
+@compat("aten::_native_batch_norm_legit.default")
+def _bn_legit(a):
+    return torch.ops.aten.native_batch_norm.default(
+        a["input"], a["weight"], a["bias"], a["running_mean"], a["running_var"], a["training"],
+        a["momentum"], a["eps"])
+
+
+@compat("aten::_native_batch_norm_legit.no_stats")
+def _bn_legit_no_stats(a):
+    return torch.ops.aten.native_batch_norm.default(
+        a["input"], a["weight"], a["bias"], None, None, a["training"], a["momentum"], a["eps"])
+
+
+@compat("aten::squeeze.dims")
+def _squeeze_dims(a):
+    out = a["self"]
+    for d in sorted((d % max(out.dim(), 1) for d in a["dim"]), reverse=True):
+        out = torch.ops.aten.squeeze.dim(out, d)
+    return out
+
+
+@compat("aten::conv2d.padding")
+def _conv2d_padding(a):
+    return torch.ops.aten.conv2d.padding(a["input"], a["weight"], a["bias"], a["stride"],
+                                         a["padding"], a["dilation"], a["groups"])
+
+
+_OP_SCHEMA_CACHE: Dict[str, schemas.Schema] = {}
+
+
+def torch_op(namespace: str, name: str, overload: str):
+    """torch.ops.<ns>.<name>.<overload> in this torch, or None."""
+    try:
+        packet = getattr(getattr(torch.ops, namespace), name)
+    except (AttributeError, RuntimeError):
+        return None
+    try:
+        return getattr(packet, overload)
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def torch_schema(op) -> schemas.Schema:
+    """torch 1.13's schema of an OpOverload, parsed by schemas.py."""
+    text = str(op._schema)
+    s = _OP_SCHEMA_CACHE.get(text)
+    if s is None:
+        s = schemas.parse_schema(text)
+        _OP_SCHEMA_CACHE[text] = s
+    return s
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def _normalize_result(schema: schemas.Schema, res) -> List[Any]:
+    if len(schema.returns) == 1:
+        r = schema.returns[0].type
+        if r.is_list:
+            return [list(res)]
+        return [res]
+    if len(schema.returns) == 0:
+        return []
+    return list(res)
+
+
+def call(schema: schemas.Schema, args: Dict[str, Any]) -> List[Any]:
+    key = schema.key
+    fn = COMPAT.get(key)
+    if fn is not None:
+        return _normalize_result(schema, fn(args))
+    op = torch_op(schema.namespace, schema.name, schema.overload_name)
+    if op is None:
+        raise UnknownOperator("operator %s has no torch %s kernel and no COMPAT entry"
+                              % (key, torch.__version__))
+    old = torch_schema(op)
+    old_names = {a.name for a in old.arguments}
+    for a in schema.arguments:
+        if a.name not in old_names and a.name in args:
+            if not (a.has_default and _same(args[a.name], default_to_torch(a.default))):
+                raise UnknownOperator(
+                    "operator %s: argument %r=%r has no equivalent in torch %s's schema %s"
+                    % (key, a.name, args[a.name], torch.__version__, old.text))
+    positional, kwargs = [], {}
+    for a in old.arguments:
+        if a.name in args:
+            v = args[a.name]
+        elif a.has_default:
+            v = default_to_torch(a.default)
+        else:
+            raise UnknownOperator("operator %s: torch %s needs argument %r that the graph lacks"
+                                  % (key, torch.__version__, a.name))
+        if a.kwarg_only:
+            kwargs[a.name] = v
+        else:
+            positional.append(v)
+    return _normalize_result(old, op(*positional, **kwargs))
