@@ -54,6 +54,46 @@ def _bn_legit_no_stats(a):
         a["input"], a["weight"], a["bias"], None, None, a["training"], a["momentum"], a["eps"])
 
 
+@compat("aten::_native_batch_norm_legit_functional.default")
+def _bn_legit_functional(a):
+    # Functional form: the updated running statistics are extra outputs.
+    rm, rv = a["running_mean"].clone(), a["running_var"].clone()
+    out, mean, invstd = torch.ops.aten.native_batch_norm.default(
+        a["input"], a["weight"], a["bias"], rm, rv, a["training"], a["momentum"], a["eps"])
+    return out, mean, invstd, rm, rv
+
+
+@compat("aten::scaled_dot_product_attention.default")
+def _sdpa(a):
+    """The math reference of scaled_dot_product_attention (not in torch 1.13)."""
+    q, k, v, mask = a["query"], a["key"], a["value"], a["attn_mask"]
+    if a["dropout_p"] != 0.0:
+        raise UnknownOperator("scaled_dot_product_attention with dropout_p != 0")
+    if a["enable_gqa"] and q.shape[-3] != k.shape[-3]:
+        rep = q.shape[-3] // k.shape[-3]
+        k = k.repeat_interleave(rep, dim=-3)
+        v = v.repeat_interleave(rep, dim=-3)
+    scale = a["scale"] if a["scale"] is not None else 1.0 / (q.shape[-1] ** 0.5)
+    scores = torch.matmul(q, k.transpose(-2, -1)) * scale
+    L, S = q.shape[-2], k.shape[-2]
+    if a["is_causal"]:
+        causal = torch.ones(L, S, dtype=torch.bool).tril()
+        scores = scores.masked_fill(~causal, float("-inf"))
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else scores + mask
+    return torch.matmul(torch.softmax(scores, dim=-1), v)
+
+
+@compat("aten::any.dims")
+def _any_dims(a):
+    x = a["self"]
+    dims = a["dim"] if a["dim"] is not None else list(range(x.dim()))
+    out = x.bool()
+    for d in sorted((d % max(x.dim(), 1) for d in dims), reverse=True):
+        out = out.any(dim=d, keepdim=a["keepdim"])
+    return out
+
+
 @compat("aten::squeeze.dims")
 def _squeeze_dims(a):
     out = a["self"]
@@ -141,3 +181,48 @@ def call(schema: schemas.Schema, args: Dict[str, Any]) -> List[Any]:
         else:
             positional.append(v)
     return _normalize_result(old, op(*positional, **kwargs))
+
+
+def run_program(prog, inputs, grad: bool = False, on_node=None):
+    """Evaluate a graph_ir.Program on `inputs`; returns (outputs, env id(Value) -> object).
+
+    With grad=True parameters require grad, so that the requires_grad of every value is
+    what tracing with autograd enabled (as torch.export does) records.
+    `on_node(node, results)` is called after each node.
+    """
+    from graph_ir import Value
+
+    env: Dict[int, Any] = {}
+    user_inputs = iter(inputs)
+    for spec in prog.input_specs:
+        if spec.kind == "user_input":
+            t = next(user_inputs)
+        elif spec.target in prog.state_dict:
+            t = prog.state_dict[spec.target]
+        else:
+            t = prog.constants[spec.target]
+        t = t.detach().clone()
+        if grad and spec.kind == "parameter" and t.is_floating_point():
+            t.requires_grad_(True)
+        env[id(spec.value)] = t
+
+    def resolve(x):
+        if isinstance(x, Value):
+            return env[id(x)]
+        if isinstance(x, list):
+            return [resolve(e) for e in x]
+        return x
+
+    with torch.set_grad_enabled(grad):
+        for node in prog.nodes:
+            results = call(node.schema, {k: resolve(v) for k, v in node.args.items()})
+            for out, r in zip(node.outputs, results):
+                if isinstance(out, Value):
+                    env[id(out)] = r
+                elif isinstance(out, list):
+                    for v, t in zip(out, r):
+                        env[id(v)] = t
+            if on_node is not None:
+                on_node(node, results)
+        outputs = [env[id(v)] for v in prog.outputs]
+    return outputs, env

@@ -97,6 +97,7 @@ class Program:
     example_inputs: Tuple[Any, ...]
     forward_arg_names: List[str]
     module_hierarchy: List[Tuple[str, str]]  # (fqn, qualified type name), root first
+    out_is_tuple: bool = False  # forward() returns a tuple (else a single tensor)
 
     def used_values(self) -> set:
         used = set(id(v) for v in self.outputs)

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Evaluate a `.pt2` archive node by node with torch 1.13's ATen kernels.
+
+    /usr/bin/python3 test/models/reference.py MODEL.pt2 --input x.npy [--input ...] --out DIR
+
+writes DIR/output_K.npy for each user output, in output-spec order. This is an independent
+reader of what export.py writes (zipfile + json; torch.export does not exist in 1.13), so
+it also serves as a check of real `.pt2` files:
+
+* weights are rebuilt from the weight files and their config (as_strided with
+  sizes/strides/storage_offset, FORMATS.md §1.3);
+* each node's target `torch.ops.<ns>.<op>.<overload>` is looked up in aten.schemas,
+  omitted arguments are filled from the schema's defaults, and the op is run through
+  aten_eval (torch 1.13 kernels, with a COMPAT table for torch >= 2.9-only ops such as
+  `_native_batch_norm_legit_no_training`);
+* in-place ops mutate their argument as in eager mode; multi-output nodes bind each
+  output name; computed dtypes and shapes are checked against `tensor_values`.
+
+An operator that is not in aten.schemas, or that torch 1.13 cannot run, stops the run
+with exit status 1 and a message naming the node and the operator.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch_python  # noqa: E402
+
+torch_python.ensure()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import aten_eval  # noqa: E402
+import schemas  # noqa: E402
+from pt2_reader import ArchiveError, open_archive, sym_int_value, union  # noqa: E402
+from torch_enums import (LAYOUT_TO_TORCH, MEMORY_FORMAT_TO_TORCH, SCALAR_TYPE_TO_TORCH,  # noqa: E402
+                         default_to_torch)
+
+
+class GraphError(Exception):
+    pass
+
+
+def _float(v):
+    return float(v)  # also turns "Infinity"/"-Infinity"/"NaN" into floats
+
+
+def decode_argument(arg, env):
+    kind, p = union(arg)
+    if kind == "as_none":
+        return None
+    if kind == "as_tensor":
+        return env[p["name"]]
+    if kind == "as_tensors":
+        return [env[t["name"]] for t in p]
+    if kind == "as_optional_tensors":
+        out = []
+        for t in p:
+            k, v = union(t)
+            out.append(None if k == "as_none" else env[v["name"]])
+        return out
+    if kind in ("as_int", "as_bool", "as_string"):
+        return p
+    if kind == "as_float":
+        return _float(p)
+    if kind in ("as_ints", "as_bools", "as_strings"):
+        return list(p)
+    if kind == "as_floats":
+        return [_float(x) for x in p]
+    if kind == "as_sym_int":
+        return sym_int_value(p) if "as_int" in p else _unsupported(kind, p)
+    if kind == "as_sym_ints":
+        return [sym_int_value(x) if "as_int" in x else _unsupported(kind, x) for x in p]
+    if kind == "as_scalar_type":
+        return SCALAR_TYPE_TO_TORCH[p]
+    if kind == "as_memory_format":
+        return MEMORY_FORMAT_TO_TORCH[p]
+    if kind == "as_layout":
+        return LAYOUT_TO_TORCH[p]
+    if kind == "as_device":
+        return torch.device(p["type"], p.get("index")) if p.get("index") is not None \
+            else torch.device(p["type"])
+    return _unsupported(kind, p)
+
+
+def _unsupported(kind, payload):
+    raise GraphError("unsupported argument %s: %r" % (kind, payload))
+
+
+def _check_meta(name, t, tensor_values):
+    meta = tensor_values.get(name)
+    if meta is None or not isinstance(t, torch.Tensor):
+        return
+    want_dtype = SCALAR_TYPE_TO_TORCH.get(meta["dtype"])
+    want_sizes = [sym_int_value(s) for s in meta["sizes"]]
+    if t.dtype != want_dtype or list(t.shape) != want_sizes:
+        raise GraphError("value %s: computed %s%s, tensor_values says %s%s"
+                         % (name, t.dtype, list(t.shape), want_dtype, want_sizes))
+
+
+def run(path, inputs, table):
+    archive = open_archive(path)
+    ep = archive.exported_program()
+    gm = ep["graph_module"]
+    graph, signature = gm["graph"], gm["signature"]
+    state, constants = archive.state_dict(), archive.constants()
+    tensor_values = graph.get("tensor_values", {})
+
+    env = {}
+    user_inputs = iter(inputs)
+    for spec in signature["input_specs"]:
+        kind, p = union(spec)
+        if kind == "parameter":
+            env[p["arg"]["name"]] = state[p["parameter_name"]]
+        elif kind == "buffer":
+            fqn = p["buffer_name"]
+            env[p["arg"]["name"]] = state[fqn] if fqn in state else constants[fqn]
+        elif kind == "tensor_constant":
+            env[p["arg"]["name"]] = constants[p["tensor_constant_name"]]
+        elif kind == "user_input":
+            akind, arg = union(p["arg"])
+            if akind != "as_tensor":
+                raise GraphError("non-tensor user input %r is not supported" % (p["arg"],))
+            try:
+                env[arg["name"]] = next(user_inputs)
+            except StopIteration:
+                raise GraphError("the graph has more user inputs than --input files") from None
+        else:
+            raise GraphError("unsupported input spec %s" % kind)
+    if next(user_inputs, None) is not None:
+        raise GraphError("more --input files than user inputs in the graph")
+
+    for node in graph["nodes"]:
+        target = node["target"]
+        name = node.get("name") or "?"
+        schema = table.from_target(target)
+        if schema is None:
+            raise GraphError("node '%s': unknown operator %s (not in %s)" % (name, target, table.path))
+        args = {}
+        for named in node["inputs"]:
+            if named["name"] not in {a.name for a in schema.arguments}:
+                raise GraphError("node '%s' (%s): no argument named %r in schema %s"
+                                 % (name, target, named["name"], schema.text))
+            args[named["name"]] = decode_argument(named["arg"], env)
+        for a in schema.arguments:
+            if a.name not in args:
+                if not a.has_default:
+                    raise GraphError("node '%s' (%s): required argument %r missing"
+                                     % (name, target, a.name))
+                args[a.name] = default_to_torch(a.default)
+        try:
+            results = aten_eval.call(schema, args)
+        except aten_eval.UnknownOperator as e:
+            raise GraphError("node '%s' (%s): %s" % (name, target, e)) from None
+        outputs = node["outputs"]
+        if len(outputs) != len(results):
+            raise GraphError("node '%s' (%s): %d outputs listed, op returned %d"
+                             % (name, target, len(outputs), len(results)))
+        for out, r in zip(outputs, results):
+            kind, p = union(out)
+            if kind == "as_tensor":
+                env[p["name"]] = r
+                _check_meta(p["name"], r, tensor_values)
+            elif kind == "as_tensors":
+                for t, v in zip(p, r):
+                    env[t["name"]] = v
+                    _check_meta(t["name"], v, tensor_values)
+            elif kind == "as_none":
+                pass
+            else:
+                raise GraphError("node '%s': unsupported output %s" % (name, kind))
+
+    results = []
+    for spec in signature["output_specs"]:
+        kind, p = union(spec)
+        if kind != "user_output":
+            continue  # buffer mutations etc. are not user outputs
+        akind, arg = union(p["arg"])
+        if akind == "as_tensor":
+            results.append(env[arg["name"]])
+        elif akind == "as_none":
+            results.append(None)
+        else:
+            results.append(decode_argument(p["arg"], env))
+    return results
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("pt2")
+    p.add_argument("--input", action="append", default=[], help=".npy input (repeat, in order)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--schemas", default=schemas.DEFAULT_TABLE)
+    args = p.parse_args(argv)
+
+    inputs = [torch.from_numpy(np.load(f)) for f in args.input]
+    try:
+        with torch.no_grad():
+            outputs = run(args.pt2, inputs, schemas.load(args.schemas))
+    except (GraphError, ArchiveError) as e:
+        print("reference.py: %s: %s" % (args.pt2, e), file=sys.stderr)
+        return 1
+    os.makedirs(args.out, exist_ok=True)
+    for k, t in enumerate(outputs):
+        arr = t.detach().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
+        np.save(os.path.join(args.out, "output_%d.npy" % k), arr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
