@@ -7,4 +7,20 @@
 
 #include "dialects/kiln/KilnOpsDialect.h.inc"
 
+namespace kiln {
+
+// Attribute and symbol names the stages agree on.
+
+/// The public function an importer creates for the model.
+constexpr llvm::StringLiteral kEntryFunctionName = "forward";
+/// Names a model input (argument attribute) or output (result attribute).
+constexpr llvm::StringLiteral kNameAttr = "kiln.name";
+/// Marks the arena argument the memory planner adds.
+constexpr llvm::StringLiteral kArenaAttr = "kiln.arena";
+/// Bytes of arena the entry function needs, and their alignment.
+constexpr llvm::StringLiteral kArenaSizeAttr = "kiln.arena_size";
+constexpr llvm::StringLiteral kArenaAlignAttr = "kiln.arena_align";
+
+} // namespace kiln
+
 #endif // KILN_DIALECTS_KILN_KILNDIALECT_H

@@ -1,5 +1,6 @@
 //===- PlanArena.cpp - the kiln-plan-arena pass ---------------------------===//
 #include "passes/Passes.h"
+#include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -84,7 +85,7 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     OpBuilder b(ctx);
     auto arenaType = MemRefType::get({size}, b.getI8Type());
     unsigned index = func.getNumArguments();
-    auto attrs = b.getDictionaryAttr({b.getNamedAttr("kiln.arena", b.getUnitAttr())});
+    auto attrs = b.getDictionaryAttr({b.getNamedAttr(kArenaAttr, b.getUnitAttr())});
     if (failed(func.insertArgument(index, arenaType, attrs, func.getLoc())))
       return func.emitError("cannot add the arena argument");
     Value arena = func.getArgument(index);
@@ -101,8 +102,8 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
       op->getResult(0).replaceAllUsesWith(view);
       op->erase();
     }
-    func->setAttr("kiln.arena_size", b.getI64IntegerAttr(size));
-    func->setAttr("kiln.arena_align", b.getI64IntegerAttr(alignment));
+    func->setAttr(kArenaSizeAttr, b.getI64IntegerAttr(size));
+    func->setAttr(kArenaAlignAttr, b.getI64IntegerAttr(alignment));
     return success();
   }
 };

@@ -1,0 +1,140 @@
+//===- ModelInterface.cpp - a compiled model as its caller sees it --------===//
+#include "compiler/emit/ModelInterface.h"
+
+#include "kiln/runtime.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+uint32_t dtypeOf(Type t) {
+  if (t.isF32())
+    return KILN_DTYPE_FLOAT32;
+  if (t.isF16())
+    return KILN_DTYPE_FLOAT16;
+  if (t.isBF16())
+    return KILN_DTYPE_BFLOAT16;
+  if (t.isF64())
+    return KILN_DTYPE_FLOAT64;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool isUnsigned = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 1:
+      return KILN_DTYPE_BOOL;
+    case 8:
+      return isUnsigned ? KILN_DTYPE_UINT8 : KILN_DTYPE_INT8;
+    case 16:
+      return isUnsigned ? 0 : KILN_DTYPE_INT16;
+    case 32:
+      return isUnsigned ? 0 : KILN_DTYPE_INT32;
+    case 64:
+      return isUnsigned ? 0 : KILN_DTYPE_INT64;
+    }
+  }
+  return 0;
+}
+
+llvm::StringRef dtypeName(uint32_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_FLOAT32:
+    return "float32";
+  case KILN_DTYPE_FLOAT16:
+    return "float16";
+  case KILN_DTYPE_BFLOAT16:
+    return "bfloat16";
+  case KILN_DTYPE_FLOAT64:
+    return "float64";
+  case KILN_DTYPE_INT8:
+    return "int8";
+  case KILN_DTYPE_UINT8:
+    return "uint8";
+  case KILN_DTYPE_INT16:
+    return "int16";
+  case KILN_DTYPE_INT32:
+    return "int32";
+  case KILN_DTYPE_INT64:
+    return "int64";
+  case KILN_DTYPE_BOOL:
+    return "bool";
+  }
+  return "unknown";
+}
+
+static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAttr nameAttr,
+                                           llvm::StringRef fallbackName) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return where->emitError("a model input or output must be a tensor of static shape, got ")
+           << type;
+  TensorInterface t;
+  t.name = nameAttr ? nameAttr.getValue().str() : fallbackName.str();
+  t.dtype = dtypeOf(tensor.getElementType());
+  if (!t.dtype)
+    return where->emitError("element type ")
+           << tensor.getElementType() << " of '" << t.name
+           << "' cannot cross the model's C interface";
+  t.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  t.sizeBytes = kiln_dtype_size(t.dtype);
+  for (int64_t d : t.shape)
+    t.sizeBytes *= static_cast<uint64_t>(d);
+  return t;
+}
+
+FailureOr<ModelInterface> readModelInterface(ModuleOp module, llvm::StringRef name) {
+  auto func = module.lookupSymbol<func::FuncOp>(kEntryFunctionName);
+  if (!func || func.isExternal())
+    return module.emitError("the module has no entry function '@")
+           << kEntryFunctionName << "'";
+  ModelInterface model;
+  model.name = name.str();
+  FunctionType type = func.getFunctionType();
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    auto t = describe(func, type.getInput(i), func.getArgAttrOfType<StringAttr>(i, kNameAttr),
+                      "input_" + std::to_string(i));
+    if (failed(t))
+      return failure();
+    model.inputs.push_back(*t);
+  }
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    auto t = describe(func, type.getResult(i),
+                      func.getResultAttrOfType<StringAttr>(i, kNameAttr),
+                      "output_" + std::to_string(i));
+    if (failed(t))
+      return failure();
+    model.outputs.push_back(*t);
+  }
+  return model;
+}
+
+LogicalResult readArenaPlan(ModuleOp module, ModelInterface &model) {
+  auto func = module.lookupSymbol<func::FuncOp>(kEntryFunctionName);
+  if (!func)
+    return module.emitError("the module has no entry function");
+  auto size = func->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
+  auto align = func->getAttrOfType<IntegerAttr>(kArenaAlignAttr);
+  if (!size || !align)
+    return func.emitError("the memory planner did not run on the entry function");
+  model.arenaSize = size.getInt();
+  model.arenaAlign = align.getInt();
+  return success();
+}
+
+bool isCIdentifier(llvm::StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+std::string toCIdentifier(llvm::StringRef stem) {
+  std::string id;
+  for (char c : stem)
+    id += (llvm::isAlnum(c) || c == '_') ? c : '_';
+  if (id.empty() || llvm::isDigit(id.front()))
+    id = "m_" + id;
+  return id;
+}
+
+} // namespace kiln

@@ -1,0 +1,41 @@
+//===- Importer.h - model files in, kiln IR out -----------------*- C++ -*-===//
+//
+// The one entry point for every model format. `importModel` picks the reader
+// by the file's content (a zip: torch.export .pt2) or extension (.mlir: kiln
+// IR as text) and returns a module with one public function `@forward` whose
+// arguments and results carry their names (`kiln.name`). Errors are emitted
+// as MLIR diagnostics whose locations name the file, node and operator.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_IMPORT_IMPORTER_H
+#define KILN_COMPILER_IMPORT_IMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace kiln {
+
+struct ImportOptions {
+  // Symbolic-shape specializations (--shape) and per-format switches go here.
+};
+
+/// Imports a model file. Returns null after emitting diagnostics on failure.
+mlir::OwningOpRef<mlir::ModuleOp> importModel(llvm::StringRef path, mlir::MLIRContext &context,
+                                              const ImportOptions &options);
+
+/// Writes what `kilnc inspect` prints about a model file. Returns false after
+/// printing an error to `errs` when the file cannot be read.
+bool inspectModel(llvm::StringRef path, llvm::raw_ostream &os, llvm::raw_ostream &errs);
+
+/// The location of a node in a model file:
+///   `<file>: node '<name>' (<operator>)`.
+mlir::Location nodeLocation(mlir::MLIRContext &context, llvm::StringRef file,
+                            llvm::StringRef node, llvm::StringRef op);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_IMPORT_IMPORTER_H

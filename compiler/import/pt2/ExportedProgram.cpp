@@ -1,0 +1,900 @@
+//===- ExportedProgram.cpp - torch.export's program, decoded --------------===//
+#include "compiler/import/pt2/ExportedProgram.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <cmath>
+
+namespace kiln {
+
+using llvm::json::Array;
+using llvm::json::Object;
+using llvm::json::Value;
+
+//===----------------------------------------------------------------------===//
+// Scalar types
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ScalarTypeInfo {
+  ScalarType type;
+  const char *name;
+  unsigned size;
+};
+constexpr ScalarTypeInfo kScalarTypes[] = {
+    {ScalarType::Byte, "uint8", 1},          {ScalarType::Char, "int8", 1},
+    {ScalarType::Short, "int16", 2},         {ScalarType::Int, "int32", 4},
+    {ScalarType::Long, "int64", 8},          {ScalarType::Half, "float16", 2},
+    {ScalarType::Float, "float32", 4},       {ScalarType::Double, "float64", 8},
+    {ScalarType::ComplexHalf, "complex32", 4}, {ScalarType::ComplexFloat, "complex64", 8},
+    {ScalarType::ComplexDouble, "complex128", 16}, {ScalarType::Bool, "bool", 1},
+    {ScalarType::BFloat16, "bfloat16", 2},   {ScalarType::UInt16, "uint16", 2},
+    {ScalarType::Float8E4M3FN, "float8_e4m3fn", 1}, {ScalarType::Float8E5M2, "float8_e5m2", 1},
+    {ScalarType::Float8E4M3FNUZ, "float8_e4m3fnuz", 1},
+    {ScalarType::Float8E5M2FNUZ, "float8_e5m2fnuz", 1},
+    {ScalarType::Float8E8M0FNU, "float8_e8m0fnu", 1}, {ScalarType::UInt32, "uint32", 4},
+    {ScalarType::UInt64, "uint64", 8},
+};
+} // namespace
+
+bool isKnownScalarType(int code) {
+  for (const ScalarTypeInfo &info : kScalarTypes)
+    if (static_cast<int>(info.type) == code)
+      return true;
+  return false;
+}
+
+std::string scalarTypeName(ScalarType type) {
+  for (const ScalarTypeInfo &info : kScalarTypes)
+    if (info.type == type)
+      return info.name;
+  return "unknown(" + std::to_string(static_cast<int>(type)) + ")";
+}
+
+unsigned scalarTypeSize(ScalarType type) {
+  for (const ScalarTypeInfo &info : kScalarTypes)
+    if (info.type == type)
+      return info.size;
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// TensorMeta helpers
+//===----------------------------------------------------------------------===//
+
+bool TensorMeta::hasStaticShape() const {
+  return llvm::none_of(sizes, [](const SymIntValue &s) { return s.isSymbolic; });
+}
+
+llvm::SmallVector<int64_t> TensorMeta::staticSizes() const {
+  llvm::SmallVector<int64_t> out;
+  for (const SymIntValue &s : sizes)
+    out.push_back(s.value);
+  return out;
+}
+
+std::vector<std::string> TensorMeta::symbols() const {
+  std::vector<std::string> out;
+  for (const SymIntValue &s : sizes)
+    if (s.isSymbolic)
+      out.push_back(s.expr);
+  return out;
+}
+
+std::string Node::displayName() const {
+  if (!name.empty())
+    return name;
+  for (const OpArgument &out : outputs) {
+    if (out.kind == OpArgument::Kind::Tensor)
+      return out.tensor;
+    if (!out.names.empty())
+      return out.names.front();
+  }
+  return "<unnamed>";
+}
+
+//===----------------------------------------------------------------------===//
+// JSON reading with paths in every error
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+class Reader {
+public:
+  explicit Reader(llvm::StringRef file) : file(file.str()) {}
+  /// The archive member being read, named in every error.
+  std::string file;
+
+  llvm::Error error(const std::string &path, const llvm::Twine &message) const {
+    return llvm::createStringError((file + ": " + path + ": " + message).str());
+  }
+
+  llvm::Expected<const Object *> object(const Value &v, const std::string &path) const {
+    if (const Object *o = v.getAsObject())
+      return o;
+    return error(path, "expected an object");
+  }
+  llvm::Expected<const Array *> array(const Value &v, const std::string &path) const {
+    if (const Array *a = v.getAsArray())
+      return a;
+    return error(path, "expected an array");
+  }
+  llvm::Expected<std::string> string(const Value &v, const std::string &path) const {
+    if (auto s = v.getAsString())
+      return s->str();
+    return error(path, "expected a string");
+  }
+  llvm::Expected<int64_t> integer(const Value &v, const std::string &path) const {
+    if (auto i = v.getAsInteger())
+      return *i;
+    return error(path, "expected an integer");
+  }
+  llvm::Expected<bool> boolean(const Value &v, const std::string &path) const {
+    if (auto b = v.getAsBoolean())
+      return *b;
+    return error(path, "expected a boolean");
+  }
+  /// A float, or one of the strings the serializer writes for non-finite values.
+  llvm::Expected<double> number(const Value &v, const std::string &path) const {
+    if (auto d = v.getAsNumber())
+      return *d;
+    if (auto s = v.getAsString()) {
+      if (*s == "Infinity" || *s == "inf")
+        return INFINITY;
+      if (*s == "-Infinity" || *s == "-inf")
+        return -INFINITY;
+      if (*s == "NaN" || *s == "nan")
+        return NAN;
+    }
+    return error(path, "expected a number");
+  }
+
+  /// A member that must be present and non-null.
+  llvm::Expected<const Value *> field(const Object &o, llvm::StringRef key,
+                                      const std::string &path) const {
+    const Value *v = o.get(key);
+    if (!v || v->kind() == Value::Null)
+      return error(path, "missing field '" + key + "'");
+    return v;
+  }
+  /// A member that may be absent or null.
+  const Value *optionalField(const Object &o, llvm::StringRef key) const {
+    const Value *v = o.get(key);
+    return (!v || v->kind() == Value::Null) ? nullptr : v;
+  }
+
+  /// The one member of a union: the single key, or the single non-null key
+  /// of the 2.1/2.2 style that wrote every member.
+  llvm::Expected<std::pair<std::string, const Value *>> unionMember(const Value &v,
+                                                                    const std::string &path) const {
+    auto o = object(v, path);
+    if (!o)
+      return o.takeError();
+    std::pair<std::string, const Value *> found{"", nullptr};
+    for (const auto &kv : **o) {
+      if (kv.second.kind() == Value::Null)
+        continue;
+      // In the all-members style an unused `as_none` may be false.
+      if (kv.first == "as_none" && kv.second.getAsBoolean() == false && (*o)->size() > 1)
+        continue;
+      if (found.second)
+        return error(path, "union has several members ('" + found.first + "' and '" +
+                               kv.first.str() + "')");
+      found = {kv.first.str(), &kv.second};
+    }
+    if (!found.second)
+      return error(path, "union has no member");
+    return found;
+  }
+
+  llvm::Expected<SymIntValue> symInt(const Value &v, const std::string &path) const {
+    SymIntValue s;
+    if (auto i = v.getAsInteger()) { // 2.1/2.2: a bare int
+      s.value = *i;
+      return s;
+    }
+    auto member = unionMember(v, path);
+    if (!member)
+      return member.takeError();
+    auto &[key, value] = *member;
+    if (key == "as_int") {
+      auto i = integer(*value, path + ".as_int");
+      if (!i)
+        return i.takeError();
+      s.value = *i;
+      return s;
+    }
+    if (key == "as_expr") {
+      auto e = object(*value, path + ".as_expr");
+      if (!e)
+        return e.takeError();
+      s.isSymbolic = true;
+      if (const Value *str = optionalField(**e, "expr_str"))
+        s.expr = str->getAsString().value_or("?").str();
+      if (const Value *hint = optionalField(**e, "hint")) {
+        if (auto i = hint->getAsInteger())
+          s.hint = *i;
+        else if (const Object *h = hint->getAsObject())
+          if (const Value *hi = h->get("as_int"))
+            if (auto i = hi->getAsInteger())
+              s.hint = *i;
+      }
+      return s;
+    }
+    return error(path, "unknown SymInt member '" + key + "'");
+  }
+
+  llvm::Expected<std::vector<SymIntValue>> symInts(const Value &v, const std::string &path) const {
+    auto a = array(v, path);
+    if (!a)
+      return a.takeError();
+    std::vector<SymIntValue> out;
+    for (size_t i = 0; i < (*a)->size(); ++i) {
+      auto s = symInt((**a)[i], llvm::formatv("{0}[{1}]", path, i).str());
+      if (!s)
+        return s.takeError();
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  llvm::Expected<TensorMeta> tensorMeta(const Value &v, const std::string &path) const {
+    auto o = object(v, path);
+    if (!o)
+      return o.takeError();
+    TensorMeta m;
+    auto dtype = field(**o, "dtype", path);
+    if (!dtype)
+      return dtype.takeError();
+    auto code = integer(**dtype, path + ".dtype");
+    if (!code)
+      return code.takeError();
+    if (!isKnownScalarType(*code))
+      return error(path + ".dtype", "unknown dtype code " + std::to_string(*code));
+    m.dtype = static_cast<ScalarType>(*code);
+    auto sizes = field(**o, "sizes", path);
+    if (!sizes)
+      return sizes.takeError();
+    auto sizeList = symInts(**sizes, path + ".sizes");
+    if (!sizeList)
+      return sizeList.takeError();
+    m.sizes = std::move(*sizeList);
+    for (size_t i = 0; i < m.sizes.size(); ++i)
+      if (!m.sizes[i].isSymbolic && m.sizes[i].value < 0)
+        return error(llvm::formatv("{0}.sizes[{1}]", path, i).str(),
+                     "negative size " + std::to_string(m.sizes[i].value));
+    if (const Value *strides = optionalField(**o, "strides")) {
+      auto strideList = symInts(*strides, path + ".strides");
+      if (!strideList)
+        return strideList.takeError();
+      m.strides = std::move(*strideList);
+    }
+    if (const Value *offset = optionalField(**o, "storage_offset")) {
+      auto s = symInt(*offset, path + ".storage_offset");
+      if (!s)
+        return s.takeError();
+      m.storageOffset = *s;
+    }
+    if (const Value *rg = optionalField(**o, "requires_grad"))
+      m.requiresGrad = rg->getAsBoolean().value_or(false);
+    if (const Value *layout = optionalField(**o, "layout"))
+      m.layout = static_cast<int>(layout->getAsInteger().value_or(7));
+    if (const Value *device = optionalField(**o, "device"))
+      if (const Object *d = device->getAsObject())
+        if (const Value *type = d->get("type"))
+          m.device = type->getAsString().value_or("cpu").str();
+    return m;
+  }
+
+  llvm::Expected<std::vector<std::string>> tensorNames(const Value &v, const std::string &path,
+                                                       bool optionalElements) const {
+    auto a = array(v, path);
+    if (!a)
+      return a.takeError();
+    std::vector<std::string> names;
+    for (size_t i = 0; i < (*a)->size(); ++i) {
+      std::string p = llvm::formatv("{0}[{1}]", path, i).str();
+      const Value &item = (**a)[i];
+      if (optionalElements) {
+        auto member = unionMember(item, p);
+        if (!member)
+          return member.takeError();
+        if (member->first == "as_none") {
+          names.push_back("");
+          continue;
+        }
+        if (member->first != "as_tensor")
+          return error(p, "expected as_tensor or as_none");
+        auto o = object(*member->second, p + ".as_tensor");
+        if (!o)
+          return o.takeError();
+        auto n = field(**o, "name", p);
+        if (!n)
+          return n.takeError();
+        auto s = string(**n, p + ".name");
+        if (!s)
+          return s.takeError();
+        names.push_back(*s);
+        continue;
+      }
+      auto o = object(item, p);
+      if (!o)
+        return o.takeError();
+      auto n = field(**o, "name", p);
+      if (!n)
+        return n.takeError();
+      auto s = string(**n, p + ".name");
+      if (!s)
+        return s.takeError();
+      names.push_back(*s);
+    }
+    return names;
+  }
+
+  llvm::Expected<OpArgument> argument(const Value &v, const std::string &path) const {
+    auto member = unionMember(v, path);
+    if (!member)
+      return member.takeError();
+    auto &[key, value] = *member;
+    std::string p = path + "." + key;
+    using K = OpArgument::Kind;
+    OpArgument a;
+    if (key == "as_none") {
+      return a;
+    }
+    if (key == "as_tensor" || key == "as_optional_tensor") {
+      const Value *inner = value;
+      if (key == "as_optional_tensor") { // {as_tensor: {...}} | {as_none: ...}
+        auto m = unionMember(*value, p);
+        if (!m)
+          return m.takeError();
+        if (m->first == "as_none")
+          return a;
+        inner = m->second;
+      }
+      auto o = object(*inner, p);
+      if (!o)
+        return o.takeError();
+      auto n = field(**o, "name", p);
+      if (!n)
+        return n.takeError();
+      auto s = string(**n, p + ".name");
+      if (!s)
+        return s.takeError();
+      return OpArgument::ofTensor(*s);
+    }
+    if (key == "as_tensors" || key == "as_optional_tensors") {
+      auto names = tensorNames(*value, p, key == "as_optional_tensors");
+      if (!names)
+        return names.takeError();
+      a.kind = key == "as_tensors" ? K::Tensors : K::OptionalTensors;
+      a.names = std::move(*names);
+      return a;
+    }
+    if (key == "as_int") {
+      auto i = integer(*value, p);
+      if (!i)
+        return i.takeError();
+      return OpArgument::ofInt(*i);
+    }
+    if (key == "as_ints" || key == "as_bools") {
+      auto arr = array(*value, p);
+      if (!arr)
+        return arr.takeError();
+      a.kind = key == "as_ints" ? K::Ints : K::Bools;
+      for (size_t i = 0; i < (*arr)->size(); ++i) {
+        const Value &item = (**arr)[i];
+        std::optional<int64_t> iv = item.getAsInteger();
+        if (!iv && key == "as_bools")
+          if (auto bv = item.getAsBoolean())
+            iv = *bv;
+        if (!iv)
+          return error(llvm::formatv("{0}[{1}]", p, i).str(), "expected an integer");
+        a.ints.push_back(*iv);
+      }
+      return a;
+    }
+    if (key == "as_float") {
+      auto d = number(*value, p);
+      if (!d)
+        return d.takeError();
+      return OpArgument::ofFloat(*d);
+    }
+    if (key == "as_floats") {
+      auto arr = array(*value, p);
+      if (!arr)
+        return arr.takeError();
+      a.kind = K::Floats;
+      for (size_t i = 0; i < (*arr)->size(); ++i) {
+        auto d = number((**arr)[i], llvm::formatv("{0}[{1}]", p, i).str());
+        if (!d)
+          return d.takeError();
+        a.floats.push_back(*d);
+      }
+      return a;
+    }
+    if (key == "as_bool") {
+      auto b = boolean(*value, p);
+      if (!b)
+        return b.takeError();
+      return OpArgument::ofBool(*b);
+    }
+    if (key == "as_string") {
+      auto s = string(*value, p);
+      if (!s)
+        return s.takeError();
+      a.kind = K::String;
+      a.s = *s;
+      return a;
+    }
+    if (key == "as_strings") {
+      auto arr = array(*value, p);
+      if (!arr)
+        return arr.takeError();
+      a.kind = K::Strings;
+      for (size_t i = 0; i < (*arr)->size(); ++i) {
+        auto s = string((**arr)[i], llvm::formatv("{0}[{1}]", p, i).str());
+        if (!s)
+          return s.takeError();
+        a.names.push_back(*s);
+      }
+      return a;
+    }
+    if (key == "as_sym_int") {
+      auto m = unionMember(*value, p);
+      if (!m)
+        return m.takeError();
+      if (m->first == "as_int") {
+        auto i = integer(*m->second, p + ".as_int");
+        if (!i)
+          return i.takeError();
+        return OpArgument::ofInt(*i);
+      }
+      auto s = string(*m->second, p + "." + m->first);
+      if (!s)
+        return s.takeError();
+      a.kind = K::SymInt;
+      a.s = *s;
+      return a;
+    }
+    if (key == "as_sym_ints") {
+      auto arr = array(*value, p);
+      if (!arr)
+        return arr.takeError();
+      a.kind = K::Ints;
+      for (size_t i = 0; i < (*arr)->size(); ++i) {
+        std::string ip = llvm::formatv("{0}[{1}]", p, i).str();
+        auto m = unionMember((**arr)[i], ip);
+        if (!m)
+          return m.takeError();
+        if (m->first == "as_int") {
+          auto iv = integer(*m->second, ip);
+          if (!iv)
+            return iv.takeError();
+          a.ints.push_back(*iv);
+          a.names.push_back("");
+        } else {
+          auto s = string(*m->second, ip);
+          if (!s)
+            return s.takeError();
+          a.kind = K::SymInts;
+          a.ints.push_back(0);
+          a.names.push_back(*s);
+        }
+      }
+      return a;
+    }
+    if (key == "as_scalar_type" || key == "as_memory_format" || key == "as_layout") {
+      auto i = integer(*value, p);
+      if (!i)
+        return i.takeError();
+      a.kind = key == "as_scalar_type"     ? K::ScalarType
+               : key == "as_memory_format" ? K::MemoryFormat
+                                           : K::Layout;
+      a.i = *i;
+      return a;
+    }
+    if (key == "as_device") {
+      auto o = object(*value, p);
+      if (!o)
+        return o.takeError();
+      auto t = field(**o, "type", p);
+      if (!t)
+        return t.takeError();
+      auto s = string(**t, p + ".type");
+      if (!s)
+        return s.takeError();
+      a.kind = K::Device;
+      a.s = *s;
+      if (const Value *index = optionalField(**o, "index"))
+        if (auto i = index->getAsInteger())
+          a.s += ":" + std::to_string(*i);
+      return a;
+    }
+    // as_sym_bool, as_graph, as_custom_obj, as_operator, as_complex, ...:
+    // kept by name; an operator that needs them reports it.
+    a.kind = K::Other;
+    a.s = key;
+    return a;
+  }
+
+  llvm::Expected<std::string> tensorArgName(const Value &v, const std::string &path) const {
+    // TensorArgument {name}
+    auto o = object(v, path);
+    if (!o)
+      return o.takeError();
+    auto n = field(**o, "name", path);
+    if (!n)
+      return n.takeError();
+    return string(**n, path + ".name");
+  }
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// The program
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<InputSpec> parseInputSpec(const Reader &r, const Value &v,
+                                                const std::string &path) {
+  auto member = r.unionMember(v, path);
+  if (!member)
+    return member.takeError();
+  auto &[key, value] = *member;
+  std::string p = path + "." + key;
+  auto o = r.object(*value, p);
+  if (!o)
+    return o.takeError();
+  InputSpec spec;
+  auto readArg = [&](bool tensorArgument) -> llvm::Error {
+    auto a = r.field(**o, "arg", p);
+    if (!a)
+      return a.takeError();
+    if (tensorArgument) {
+      auto name = r.tensorArgName(**a, p + ".arg");
+      if (!name)
+        return name.takeError();
+      spec.arg = OpArgument::ofTensor(*name);
+    } else {
+      auto arg = r.argument(**a, p + ".arg");
+      if (!arg)
+        return arg.takeError();
+      spec.arg = *arg;
+    }
+    return llvm::Error::success();
+  };
+  auto readTarget = [&](llvm::StringRef field) -> llvm::Error {
+    auto t = r.field(**o, field, p);
+    if (!t)
+      return t.takeError();
+    auto s = r.string(**t, p + "." + field.str());
+    if (!s)
+      return s.takeError();
+    spec.target = *s;
+    return llvm::Error::success();
+  };
+  if (key == "user_input") {
+    spec.kind = InputSpec::Kind::UserInput;
+    if (auto e = readArg(false))
+      return std::move(e);
+  } else if (key == "parameter") {
+    spec.kind = InputSpec::Kind::Parameter;
+    if (auto e = readArg(true))
+      return std::move(e);
+    if (auto e = readTarget("parameter_name"))
+      return std::move(e);
+  } else if (key == "buffer") {
+    spec.kind = InputSpec::Kind::Buffer;
+    if (auto e = readArg(true))
+      return std::move(e);
+    if (auto e = readTarget("buffer_name"))
+      return std::move(e);
+    if (const Value *persistent = r.optionalField(**o, "persistent"))
+      spec.persistent = persistent->getAsBoolean().value_or(true);
+  } else if (key == "tensor_constant") {
+    spec.kind = InputSpec::Kind::TensorConstant;
+    if (auto e = readArg(true))
+      return std::move(e);
+    if (auto e = readTarget("tensor_constant_name"))
+      return std::move(e);
+  } else if (key == "custom_obj") {
+    spec.kind = InputSpec::Kind::CustomObj;
+    if (auto e = readTarget("custom_obj_name"))
+      return std::move(e);
+  } else if (key == "token") {
+    spec.kind = InputSpec::Kind::Token;
+  } else if (key == "constant_input") {
+    spec.kind = InputSpec::Kind::ConstantInput;
+    if (auto e = readTarget("name"))
+      return std::move(e);
+    if (const Value *value = r.optionalField(**o, "value")) {
+      // ConstantValue {as_none|as_int|as_float|as_string|as_bool}: Argument-shaped.
+      auto arg = r.argument(*value, p + ".value");
+      if (!arg)
+        return arg.takeError();
+      spec.arg = *arg;
+    }
+  } else {
+    return r.error(path, "unknown input spec kind '" + key + "'");
+  }
+  return spec;
+}
+
+static llvm::Expected<OutputSpec> parseOutputSpec(const Reader &r, const Value &v,
+                                                  const std::string &path) {
+  auto member = r.unionMember(v, path);
+  if (!member)
+    return member.takeError();
+  auto &[key, value] = *member;
+  std::string p = path + "." + key;
+  auto o = r.object(*value, p);
+  if (!o)
+    return o.takeError();
+  static const std::pair<llvm::StringLiteral, std::pair<OutputSpec::Kind, llvm::StringLiteral>>
+      kinds[] = {
+          {"user_output", {OutputSpec::Kind::UserOutput, ""}},
+          {"loss_output", {OutputSpec::Kind::LossOutput, ""}},
+          {"buffer_mutation", {OutputSpec::Kind::BufferMutation, "buffer_name"}},
+          {"gradient_to_parameter", {OutputSpec::Kind::GradientToParameter, "parameter_name"}},
+          {"gradient_to_user_input", {OutputSpec::Kind::GradientToUserInput, "user_input_name"}},
+          {"user_input_mutation", {OutputSpec::Kind::UserInputMutation, "user_input_name"}},
+          {"token", {OutputSpec::Kind::Token, ""}},
+          {"parameter_mutation", {OutputSpec::Kind::ParameterMutation, "parameter_name"}},
+      };
+  for (auto &[name, info] : kinds) {
+    if (key != name)
+      continue;
+    OutputSpec spec;
+    spec.kind = info.first;
+    auto a = r.field(**o, "arg", p);
+    if (!a)
+      return a.takeError();
+    if (spec.kind == OutputSpec::Kind::UserOutput) {
+      auto arg = r.argument(**a, p + ".arg");
+      if (!arg)
+        return arg.takeError();
+      spec.arg = *arg;
+    } else {
+      // TensorArgument (or TokenArgument) {name}
+      auto name = r.tensorArgName(**a, p + ".arg");
+      if (!name)
+        return name.takeError();
+      spec.arg = OpArgument::ofTensor(*name);
+    }
+    if (!info.second.empty()) {
+      auto t = r.field(**o, info.second, p);
+      if (!t)
+        return t.takeError();
+      auto s = r.string(**t, p + "." + info.second.str());
+      if (!s)
+        return s.takeError();
+      spec.target = *s;
+    }
+    return spec;
+  }
+  return r.error(path, "unknown output spec kind '" + key + "'");
+}
+
+static llvm::Expected<Node> parseNode(const Reader &r, const Value &v, const std::string &path) {
+  auto o = r.object(v, path);
+  if (!o)
+    return o.takeError();
+  Node node;
+  auto target = r.field(**o, "target", path);
+  if (!target)
+    return target.takeError();
+  auto t = r.string(**target, path + ".target");
+  if (!t)
+    return t.takeError();
+  node.target = *t;
+  if (const Value *name = r.optionalField(**o, "name"))
+    node.name = name->getAsString().value_or("").str();
+  if (const Value *inputs = r.optionalField(**o, "inputs")) {
+    auto arr = r.array(*inputs, path + ".inputs");
+    if (!arr)
+      return arr.takeError();
+    for (size_t i = 0; i < (*arr)->size(); ++i) {
+      std::string ip = llvm::formatv("{0}.inputs[{1}]", path, i).str();
+      auto io = r.object((**arr)[i], ip);
+      if (!io)
+        return io.takeError();
+      NamedArgument na;
+      auto n = r.field(**io, "name", ip);
+      if (!n)
+        return n.takeError();
+      auto ns = r.string(**n, ip + ".name");
+      if (!ns)
+        return ns.takeError();
+      na.name = *ns;
+      auto a = r.field(**io, "arg", ip);
+      if (!a)
+        return a.takeError();
+      auto arg = r.argument(**a, ip + ".arg");
+      if (!arg)
+        return arg.takeError();
+      na.arg = std::move(*arg);
+      if (const Value *kind = r.optionalField(**io, "kind"))
+        na.kind = static_cast<int>(kind->getAsInteger().value_or(0));
+      node.inputs.push_back(std::move(na));
+    }
+  }
+  if (const Value *outputs = r.optionalField(**o, "outputs")) {
+    auto arr = r.array(*outputs, path + ".outputs");
+    if (!arr)
+      return arr.takeError();
+    for (size_t i = 0; i < (*arr)->size(); ++i) {
+      auto arg = r.argument((**arr)[i], llvm::formatv("{0}.outputs[{1}]", path, i).str());
+      if (!arg)
+        return arg.takeError();
+      node.outputs.push_back(std::move(*arg));
+    }
+  }
+  if (const Value *metadata = r.optionalField(**o, "metadata"))
+    if (const Object *m = metadata->getAsObject())
+      for (const auto &kv : *m)
+        if (auto s = kv.second.getAsString())
+          node.metadata[kv.first.str()] = s->str();
+  return node;
+}
+
+static llvm::Expected<std::vector<OpArgument>> parseArguments(const Reader &r, const Value &v,
+                                                              const std::string &path) {
+  auto arr = r.array(v, path);
+  if (!arr)
+    return arr.takeError();
+  std::vector<OpArgument> out;
+  for (size_t i = 0; i < (*arr)->size(); ++i) {
+    auto arg = r.argument((**arr)[i], llvm::formatv("{0}[{1}]", path, i).str());
+    if (!arg)
+      return arg.takeError();
+    out.push_back(std::move(*arg));
+  }
+  return out;
+}
+
+llvm::Expected<TensorMeta> parseTensorMeta(const Value &value, llvm::StringRef file,
+                                           llvm::StringRef path) {
+  return Reader(file).tensorMeta(value, path.str());
+}
+
+llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
+                                                     llvm::StringRef file) {
+  Reader r(file);
+  llvm::Expected<Value> root = llvm::json::parse(json);
+  if (!root)
+    return llvm::createStringError(file + ": not valid JSON: " +
+                                   llvm::toString(root.takeError()));
+  auto top = r.object(*root, "(root)");
+  if (!top)
+    return top.takeError();
+  ExportedProgram ep;
+
+  // Schema version: {major, minor} (2.3+) or a bare int (2.1/2.2).
+  if (const Value *sv = r.optionalField(**top, "schema_version")) {
+    if (auto i = sv->getAsInteger()) {
+      ep.schemaMajor = static_cast<int>(*i);
+    } else if (const Object *o = sv->getAsObject()) {
+      ep.schemaMajor = static_cast<int>(o->getInteger("major").value_or(0));
+      ep.schemaMinor = static_cast<int>(o->getInteger("minor").value_or(0));
+    }
+  }
+  if (const Value *tv = r.optionalField(**top, "torch_version"))
+    ep.torchVersion = tv->getAsString().value_or("").str();
+  if (const Value *verifiers = r.optionalField(**top, "verifiers"))
+    if (const Array *a = verifiers->getAsArray())
+      for (const Value &v : *a)
+        if (auto s = v.getAsString())
+          ep.verifiers.push_back(s->str());
+  if (const Value *dialect = r.optionalField(**top, "dialect")) // 2.1/2.2
+    if (auto s = dialect->getAsString())
+      ep.verifiers.push_back(s->str());
+  if (const Value *opset = r.optionalField(**top, "opset_version"))
+    if (const Object *o = opset->getAsObject())
+      for (const auto &kv : *o)
+        ep.opsetVersion[kv.first.str()] = kv.second.getAsInteger().value_or(0);
+  if (const Value *ranges = r.optionalField(**top, "range_constraints")) {
+    auto o = r.object(*ranges, "range_constraints");
+    if (!o)
+      return o.takeError();
+    for (const auto &kv : **o) {
+      RangeConstraint rc;
+      if (const Object *c = kv.second.getAsObject()) {
+        if (const Value *mn = r.optionalField(*c, "min_val"))
+          rc.minVal = mn->getAsInteger();
+        if (const Value *mx = r.optionalField(*c, "max_val"))
+          rc.maxVal = mx->getAsInteger();
+      }
+      ep.rangeConstraints[kv.first.str()] = rc;
+    }
+  }
+
+  auto gmValue = r.field(**top, "graph_module", "(root)");
+  if (!gmValue)
+    return gmValue.takeError();
+  auto gm = r.object(**gmValue, "graph_module");
+  if (!gm)
+    return gm.takeError();
+  auto graphValue = r.field(**gm, "graph", "graph_module");
+  if (!graphValue)
+    return graphValue.takeError();
+  auto graph = r.object(**graphValue, "graph_module.graph");
+  if (!graph)
+    return graph.takeError();
+  const std::string gp = "graph_module.graph";
+
+  if (const Value *inputs = r.optionalField(**graph, "inputs")) {
+    auto args = parseArguments(r, *inputs, gp + ".inputs");
+    if (!args)
+      return args.takeError();
+    ep.graph.inputs = std::move(*args);
+  }
+  if (const Value *outputs = r.optionalField(**graph, "outputs")) {
+    auto args = parseArguments(r, *outputs, gp + ".outputs");
+    if (!args)
+      return args.takeError();
+    ep.graph.outputs = std::move(*args);
+  }
+  if (const Value *single = r.optionalField(**graph, "is_single_tensor_return"))
+    ep.graph.isSingleTensorReturn = single->getAsBoolean().value_or(false);
+  if (const Value *tv = r.optionalField(**graph, "tensor_values")) {
+    auto o = r.object(*tv, gp + ".tensor_values");
+    if (!o)
+      return o.takeError();
+    for (const auto &kv : **o) {
+      auto meta = r.tensorMeta(kv.second, gp + ".tensor_values." + kv.first.str());
+      if (!meta)
+        return meta.takeError();
+      ep.graph.tensorValues[kv.first.str()] = std::move(*meta);
+    }
+  }
+  if (const Value *nodes = r.optionalField(**graph, "nodes")) {
+    auto arr = r.array(*nodes, gp + ".nodes");
+    if (!arr)
+      return arr.takeError();
+    for (size_t i = 0; i < (*arr)->size(); ++i) {
+      auto node = parseNode(r, (**arr)[i], llvm::formatv("{0}.nodes[{1}]", gp, i).str());
+      if (!node)
+        return node.takeError();
+      ep.graph.nodes.push_back(std::move(*node));
+    }
+  }
+
+  auto sigValue = r.field(**gm, "signature", "graph_module");
+  if (!sigValue)
+    return sigValue.takeError();
+  auto sig = r.object(**sigValue, "graph_module.signature");
+  if (!sig)
+    return sig.takeError();
+  const std::string sp = "graph_module.signature";
+  if (const Value *specs = r.optionalField(**sig, "input_specs")) {
+    auto arr = r.array(*specs, sp + ".input_specs");
+    if (!arr)
+      return arr.takeError();
+    for (size_t i = 0; i < (*arr)->size(); ++i) {
+      auto spec = parseInputSpec(r, (**arr)[i], llvm::formatv("{0}.input_specs[{1}]", sp, i).str());
+      if (!spec)
+        return spec.takeError();
+      ep.inputSpecs.push_back(std::move(*spec));
+    }
+  } else {
+    return r.error(sp, "missing 'input_specs' (schema version " +
+                           std::to_string(ep.schemaMajor) + " signatures are not supported)");
+  }
+  if (const Value *specs = r.optionalField(**sig, "output_specs")) {
+    auto arr = r.array(*specs, sp + ".output_specs");
+    if (!arr)
+      return arr.takeError();
+    for (size_t i = 0; i < (*arr)->size(); ++i) {
+      auto spec =
+          parseOutputSpec(r, (**arr)[i], llvm::formatv("{0}.output_specs[{1}]", sp, i).str());
+      if (!spec)
+        return spec.takeError();
+      ep.outputSpecs.push_back(std::move(*spec));
+    }
+  }
+  return ep;
+}
+
+} // namespace kiln

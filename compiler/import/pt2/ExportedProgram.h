@@ -1,0 +1,160 @@
+//===- ExportedProgram.h - torch.export's program, decoded ------*- C++ -*-===//
+//
+// The ExportedProgram JSON schema (FORMATS.md §1.4) as C++ structs, and its
+// parser. The parser accepts both union styles (single key; all members with
+// nulls, as 2.1/2.2 wrote), omitted and null optional fields, and floats
+// written as "Infinity"/"-Infinity"/"NaN". Every error names the JSON path.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_IMPORT_PT2_EXPORTEDPROGRAM_H
+#define KILN_COMPILER_IMPORT_PT2_EXPORTEDPROGRAM_H
+
+#include "compiler/import/OpArgument.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm::json {
+class Value;
+} // namespace llvm::json
+
+namespace kiln {
+
+/// torch.export's serializer numbering (schema.py), not c10's.
+enum class ScalarType : int {
+  Unknown = 0,
+  Byte = 1,
+  Char = 2,
+  Short = 3,
+  Int = 4,
+  Long = 5,
+  Half = 6,
+  Float = 7,
+  Double = 8,
+  ComplexHalf = 9,
+  ComplexFloat = 10,
+  ComplexDouble = 11,
+  Bool = 12,
+  BFloat16 = 13,
+  UInt16 = 28,
+  Float8E4M3FN = 29,
+  Float8E5M2 = 30,
+  Float8E4M3FNUZ = 31,
+  Float8E5M2FNUZ = 32,
+  Float8E8M0FNU = 33,
+  UInt32 = 34,
+  UInt64 = 35,
+};
+
+/// "float32", "int64", ...; "unknown(<code>)" for codes the schema lacks.
+std::string scalarTypeName(ScalarType type);
+/// Bytes per element; 0 for an unknown code.
+unsigned scalarTypeSize(ScalarType type);
+bool isKnownScalarType(int code);
+
+/// A SymInt: a concrete value or a symbolic expression.
+struct SymIntValue {
+  bool isSymbolic = false;
+  int64_t value = 0;
+  std::string expr; // the symbol or expression when symbolic
+  std::optional<int64_t> hint;
+};
+
+struct TensorMeta {
+  ScalarType dtype = ScalarType::Unknown;
+  std::vector<SymIntValue> sizes;
+  std::vector<SymIntValue> strides;
+  SymIntValue storageOffset;
+  bool requiresGrad = false;
+  std::string device = "cpu";
+  int layout = 7; // Strided
+
+  bool hasStaticShape() const;
+  /// The concrete sizes; only meaningful when hasStaticShape().
+  llvm::SmallVector<int64_t> staticSizes() const;
+  /// Symbols appearing in the sizes.
+  std::vector<std::string> symbols() const;
+};
+
+struct NamedArgument {
+  std::string name;
+  OpArgument arg;
+  int kind = 0; // ArgumentKind: 0 unknown, 1 positional, 2 keyword
+};
+
+struct Node {
+  std::string name;   // may be empty in older files
+  std::string target; // "torch.ops.aten.conv2d.default"
+  std::vector<NamedArgument> inputs;
+  std::vector<OpArgument> outputs;
+  std::map<std::string, std::string> metadata;
+  /// A readable identity for diagnostics: the name, else the first output.
+  std::string displayName() const;
+};
+
+struct InputSpec {
+  enum class Kind { UserInput, Parameter, Buffer, TensorConstant, CustomObj, Token, ConstantInput };
+  Kind kind = Kind::UserInput;
+  OpArgument arg;     // the placeholder (tensor name) or, for constant_input, its value
+  std::string target; // FQN of the parameter/buffer/constant; name of a constant input
+  bool persistent = true;
+};
+
+struct OutputSpec {
+  enum class Kind {
+    UserOutput,
+    LossOutput,
+    BufferMutation,
+    GradientToParameter,
+    GradientToUserInput,
+    UserInputMutation,
+    Token,
+    ParameterMutation,
+  };
+  Kind kind = Kind::UserOutput;
+  OpArgument arg;
+  std::string target; // the mutated buffer/parameter/input, when there is one
+};
+
+struct RangeConstraint {
+  std::optional<int64_t> minVal, maxVal;
+};
+
+struct Graph {
+  std::vector<OpArgument> inputs;
+  std::vector<OpArgument> outputs;
+  std::vector<Node> nodes;
+  llvm::StringMap<TensorMeta> tensorValues;
+  bool isSingleTensorReturn = false;
+};
+
+struct ExportedProgram {
+  Graph graph;
+  std::vector<InputSpec> inputSpecs;
+  std::vector<OutputSpec> outputSpecs;
+  std::map<std::string, RangeConstraint> rangeConstraints;
+  std::map<std::string, int64_t> opsetVersion;
+  int schemaMajor = 0, schemaMinor = 0;
+  std::string torchVersion;
+  std::vector<std::string> verifiers;
+};
+
+/// Parses the ExportedProgram JSON (`models/model.json`, or
+/// `serialized_exported_program.json` of the legacy layout); `file` names the
+/// archive member in errors.
+llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
+                                                     llvm::StringRef file);
+
+/// Parses a TensorMeta JSON object (also used by the weights config).
+llvm::Expected<TensorMeta> parseTensorMeta(const llvm::json::Value &value,
+                                           llvm::StringRef file, llvm::StringRef path);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_IMPORT_PT2_EXPORTEDPROGRAM_H

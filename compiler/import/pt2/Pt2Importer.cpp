@@ -1,0 +1,388 @@
+//===- Pt2Importer.cpp - torch.export programs to kiln IR -----------------===//
+//
+// Walks the ExportedProgram graph in order: placeholders become function
+// arguments (user inputs) or constants backed by MLIR resources (parameters,
+// buffers, tensor constants); each node's arguments are bound to the
+// operator's schema and its import rule builds kiln ops; the user outputs are
+// returned. In-place operators are functionalized by rebinding the mutated
+// name to the result.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/import/pt2/Pt2Importer.h"
+#include "compiler/import/Importer.h"
+#include "compiler/import/NodeImport.h"
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+std::optional<OpTarget> parseNodeTarget(llvm::StringRef target) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  target.split(parts, '.');
+  if (parts.size() != 5 || parts[0] != "torch" || parts[1] != "ops" || parts[2].empty() ||
+      parts[3].empty() || parts[4].empty())
+    return std::nullopt;
+  return OpTarget{parts[2].str(), parts[3].str(), parts[4].str()};
+}
+
+Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
+  Builder b(&ctx);
+  switch (type) {
+  case ScalarType::Float:
+    return b.getF32Type();
+  case ScalarType::Half:
+    return b.getF16Type();
+  case ScalarType::BFloat16:
+    return b.getBF16Type();
+  case ScalarType::Double:
+    return b.getF64Type();
+  case ScalarType::Long:
+    return b.getI64Type();
+  case ScalarType::Int:
+    return b.getI32Type();
+  case ScalarType::Short:
+    return b.getI16Type();
+  case ScalarType::Char:
+    return b.getI8Type();
+  case ScalarType::Byte:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case ScalarType::Bool:
+    return b.getI1Type();
+  default:
+    return Type();
+  }
+}
+
+namespace {
+
+class GraphWalker {
+public:
+  GraphWalker(const Pt2Archive &archive, MLIRContext &ctx)
+      : archive(archive), ep(archive.program()), ctx(ctx), b(&ctx),
+        file(archive.displayName().str()) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  Location fileLoc() { return FileLineColLoc::get(&ctx, file, 0, 0); }
+  InFlightDiagnostic fileError() { return emitError(fileLoc()); }
+
+  /// The static tensor type of a named value, from the graph's metadata.
+  FailureOr<RankedTensorType> typeOfValue(llvm::StringRef name, Location loc);
+  /// The SSA value of a name; lifted parameters become constants on first use.
+  FailureOr<Value> lookup(llvm::StringRef name, Location loc);
+  FailureOr<Value> materializeLifted(llvm::StringRef name, llvm::StringRef fqn, Location loc);
+  LogicalResult importNode(const Node &node);
+
+  const Pt2Archive &archive;
+  const ExportedProgram &ep;
+  MLIRContext &ctx;
+  OpBuilder b;
+  std::string file;
+  func::FuncOp func;
+  Block *constantsBlock = nullptr;
+  Operation *lastConstant = nullptr;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<std::string> lifted;        // placeholder -> FQN
+  llvm::StringMap<std::string> unsupportedValues; // name -> why it cannot be used
+};
+
+FailureOr<RankedTensorType> GraphWalker::typeOfValue(llvm::StringRef name, Location loc) {
+  auto it = ep.graph.tensorValues.find(name);
+  if (it == ep.graph.tensorValues.end())
+    return emitError(loc) << "value '" << name << "' has no tensor metadata in the file";
+  const TensorMeta &meta = it->second;
+  if (!meta.hasStaticShape()) {
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "value '" << name << "' has symbolic dimensions";
+    for (const std::string &symbol : meta.symbols()) {
+      diag << " " << symbol;
+      auto range = ep.rangeConstraints.find(symbol);
+      if (range != ep.rangeConstraints.end())
+        diag << " (range [" << (range->second.minVal ? std::to_string(*range->second.minVal) : "-inf")
+             << ", " << (range->second.maxVal ? std::to_string(*range->second.maxVal) : "inf")
+             << "])";
+    }
+    diag << "; Kiln compiles static shapes only: re-export with static shapes";
+    return failure();
+  }
+  Type et = elementTypeFor(meta.dtype, ctx);
+  if (!et)
+    return emitError(loc) << "value '" << name << "' has dtype " << scalarTypeName(meta.dtype)
+                          << ", which Kiln does not support";
+  return RankedTensorType::get(meta.staticSizes(), et);
+}
+
+FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::StringRef fqn,
+                                                Location loc) {
+  auto type = typeOfValue(name, loc);
+  if (failed(type))
+    return failure();
+  auto data = archive.tensor(fqn);
+  if (!data)
+    return emitError(loc) << llvm::toString(data.takeError());
+  if (data->dtype != ep.graph.tensorValues.lookup(name).dtype ||
+      llvm::ArrayRef<int64_t>(data->shape) != type->getShape()) {
+    std::string shape = llvm::join(
+        llvm::map_range(data->shape, [](int64_t d) { return std::to_string(d); }), ", ");
+    return emitError(loc) << "'" << fqn << "' is stored as " << scalarTypeName(data->dtype)
+                          << "[" << shape << "] but the graph uses " << *type;
+  }
+  // Weights stay bytes in a resource blob: no copy into an attribute.
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      llvm::ArrayRef<char>(data->bytes.data(), data->bytes.size()), alignof(uint64_t));
+  auto attr = DenseResourceElementsAttr::get(*type, fqn, std::move(blob));
+  OpBuilder::InsertionGuard guard(b);
+  if (lastConstant)
+    b.setInsertionPointAfter(lastConstant);
+  else
+    b.setInsertionPointToStart(constantsBlock);
+  auto constant = arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(fqn), fileLoc()),
+                                            attr);
+  lastConstant = constant;
+  values[name] = constant;
+  return Value(constant);
+}
+
+FailureOr<Value> GraphWalker::lookup(llvm::StringRef name, Location loc) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto liftedIt = lifted.find(name);
+  if (liftedIt != lifted.end())
+    return materializeLifted(name, liftedIt->second, loc);
+  auto why = unsupportedValues.find(name);
+  if (why != unsupportedValues.end())
+    return emitError(loc) << "uses '" << name << "', " << why->second;
+  return emitError(loc) << "uses value '" << name
+                        << "', which no earlier node or input defines";
+}
+
+LogicalResult GraphWalker::importNode(const Node &node) {
+  std::string opName = node.target;
+  llvm::StringRef(opName).consume_front("torch.ops.");
+  Location loc = nodeLocation(ctx, file, node.displayName(),
+                              llvm::StringRef(node.target).starts_with("torch.ops.")
+                                  ? llvm::StringRef(node.target).drop_front(10)
+                                  : llvm::StringRef(node.target));
+  auto target = parseNodeTarget(node.target);
+  if (!target)
+    return emitError(loc) << "unsupported operator '" << node.target << "'";
+  const OpSchema *schema =
+      OpSchemaTable::get().lookup(target->ns, target->name, target->overload);
+  if (!schema)
+    return emitError(loc) << "unknown operator: Kiln has no schema for "
+                          << target->ns << "::" << target->name
+                          << (target->overload == "default" ? "" : "." + target->overload);
+  const ImportRule *rule = findImportRule(schema->qualifiedName());
+  if (!rule)
+    return emitError(loc) << "operator " << schema->qualifiedName()
+                          << " is not supported by Kiln yet";
+
+  std::vector<GivenArgument> given;
+  for (const NamedArgument &na : node.inputs)
+    given.push_back({na.name, na.arg});
+  auto call = bindArguments(*schema, given);
+  if (!call)
+    return emitError(loc) << llvm::toString(call.takeError());
+
+  std::vector<Value> tensorArgs(schema->arguments.size());
+  std::vector<std::vector<Value>> tensorLists(schema->arguments.size());
+  for (size_t i = 0; i < schema->arguments.size(); ++i) {
+    const OpArgument &a = call->args[i];
+    if (a.kind == OpArgument::Kind::Tensor) {
+      auto v = lookup(a.tensor, loc);
+      if (failed(v))
+        return failure();
+      tensorArgs[i] = *v;
+    } else if (a.kind == OpArgument::Kind::Tensors ||
+               a.kind == OpArgument::Kind::OptionalTensors) {
+      for (const std::string &name : a.names) {
+        if (name.empty()) {
+          tensorLists[i].push_back(Value());
+          continue;
+        }
+        auto v = lookup(name, loc);
+        if (failed(v))
+          return failure();
+        tensorLists[i].push_back(*v);
+      }
+    }
+  }
+
+  // Declared result types, one per output value (lists flattened).
+  std::vector<std::string> outputNames;
+  std::vector<RankedTensorType> resultTypes;
+  for (const OpArgument &out : node.outputs) {
+    std::vector<std::string> names;
+    if (out.kind == OpArgument::Kind::Tensor)
+      names = {out.tensor};
+    else if (out.kind == OpArgument::Kind::Tensors)
+      names = out.names;
+    else if (out.kind == OpArgument::Kind::None)
+      names = {""};
+    else
+      return emitError(loc) << "has a " << kindName(out.kind)
+                            << " output, which Kiln does not support";
+    for (const std::string &name : names) {
+      outputNames.push_back(name);
+      if (name.empty()) {
+        resultTypes.push_back(RankedTensorType());
+        continue;
+      }
+      auto type = typeOfValue(name, loc);
+      if (failed(type))
+        return failure();
+      resultTypes.push_back(*type);
+    }
+  }
+
+  NodeImport n(b, loc, *call, std::move(tensorArgs), std::move(tensorLists), resultTypes);
+  if (failed(rule->fn(n)))
+    return failure();
+  if (n.results.size() > outputNames.size())
+    return emitError(loc) << "import rule produced " << n.results.size()
+                          << " results for " << outputNames.size() << " outputs";
+  for (size_t i = 0; i < outputNames.size(); ++i) {
+    const std::string &name = outputNames[i];
+    if (name.empty())
+      continue;
+    Value v = i < n.results.size() ? n.results[i] : Value();
+    if (!v) {
+      unsupportedValues[name] =
+          llvm::formatv("output {0} of node '{1}' ({2}), which Kiln does not compute", i,
+                        node.displayName(), schema->opOverloadName())
+              .str();
+      continue;
+    }
+    if (v.getType() != resultTypes[i])
+      return emitError(loc) << "Kiln computes " << v.getType() << " for output '" << name
+                            << "' but the file declares " << resultTypes[i];
+    values[name] = v;
+  }
+  // In-place operators: later uses of the mutated name see the new value.
+  int mutated = schema->mutatedArgument();
+  if (mutated >= 0 && call->args[mutated].kind == OpArgument::Kind::Tensor && !n.results.empty() &&
+      n.results[0])
+    values[call->args[mutated].tensor] = n.results[0];
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphWalker::run() {
+  ctx.loadDialect<KilnDialect, arith::ArithDialect, func::FuncDialect>();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
+
+  if (ep.graph.inputs.size() != ep.inputSpecs.size()) {
+    fileError() << "the graph has " << ep.graph.inputs.size() << " inputs but the signature "
+                << "describes " << ep.inputSpecs.size();
+    return nullptr;
+  }
+  // Placeholders, in graph order.
+  std::vector<std::string> userInputs;
+  SmallVector<Type> argTypes;
+  for (size_t i = 0; i < ep.inputSpecs.size(); ++i) {
+    const InputSpec &spec = ep.inputSpecs[i];
+    const OpArgument &placeholder = ep.graph.inputs[i];
+    std::string name = placeholder.kind == OpArgument::Kind::Tensor ? placeholder.tensor : "";
+    switch (spec.kind) {
+    case InputSpec::Kind::UserInput: {
+      if (placeholder.kind != OpArgument::Kind::Tensor) {
+        fileError() << "input " << i << " is a " << kindName(placeholder.kind)
+                    << "; Kiln compiles models whose inputs are tensors";
+        return nullptr;
+      }
+      auto type = typeOfValue(name, nodeLocation(ctx, file, name, "input"));
+      if (failed(type))
+        return nullptr;
+      userInputs.push_back(name);
+      argTypes.push_back(*type);
+      break;
+    }
+    case InputSpec::Kind::Parameter:
+    case InputSpec::Kind::Buffer:
+    case InputSpec::Kind::TensorConstant:
+      if (name.empty()) {
+        fileError() << "input " << i << " ('" << spec.target << "') is not a tensor";
+        return nullptr;
+      }
+      lifted[name] = spec.target;
+      break;
+    case InputSpec::Kind::CustomObj:
+      unsupportedValues[name] = "a custom (TorchBind) object, which Kiln does not support";
+      break;
+    case InputSpec::Kind::Token:
+      unsupportedValues[name] = "an effect token, which Kiln does not support";
+      break;
+    case InputSpec::Kind::ConstantInput:
+      unsupportedValues[name] = "a constant non-tensor input, which Kiln does not support";
+      break;
+    }
+  }
+  // User outputs.
+  std::vector<std::string> userOutputs;
+  SmallVector<Type> resultTypes;
+  for (const OutputSpec &spec : ep.outputSpecs) {
+    if (spec.kind != OutputSpec::Kind::UserOutput)
+      continue; // buffer mutations and the like are state updates, not results
+    if (spec.arg.kind != OpArgument::Kind::Tensor) {
+      fileError() << "a user output is a " << kindName(spec.arg.kind)
+                  << "; Kiln compiles models whose outputs are tensors";
+      return nullptr;
+    }
+    auto type = typeOfValue(spec.arg.tensor, nodeLocation(ctx, file, spec.arg.tensor, "output"));
+    if (failed(type))
+      return nullptr;
+    userOutputs.push_back(spec.arg.tensor);
+    resultTypes.push_back(*type);
+  }
+  if (userOutputs.empty()) {
+    fileError() << "the program has no tensor outputs";
+    return nullptr;
+  }
+
+  b.setInsertionPointToEnd(module->getBody());
+  func = func::FuncOp::create(b, fileLoc(), kEntryFunctionName,
+                              b.getFunctionType(argTypes, resultTypes));
+  constantsBlock = func.addEntryBlock();
+  for (size_t i = 0; i < userInputs.size(); ++i) {
+    func.setArgAttr(i, kNameAttr, b.getStringAttr(userInputs[i]));
+    values[userInputs[i]] = func.getArgument(i);
+  }
+  for (size_t i = 0; i < userOutputs.size(); ++i)
+    func.setResultAttr(i, kNameAttr, b.getStringAttr(userOutputs[i]));
+  b.setInsertionPointToEnd(constantsBlock);
+
+  for (const Node &node : ep.graph.nodes)
+    if (failed(importNode(node)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  for (const std::string &name : userOutputs) {
+    auto v = lookup(name, nodeLocation(ctx, file, name, "output"));
+    if (failed(v))
+      return nullptr;
+    results.push_back(*v);
+  }
+  func::ReturnOp::create(b, fileLoc(), results);
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importExportedProgram(const Pt2Archive &archive, MLIRContext &ctx) {
+  return GraphWalker(archive, ctx).run();
+}
+
+} // namespace kiln

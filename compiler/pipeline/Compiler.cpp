@@ -1,0 +1,291 @@
+//===- Compiler.cpp - the compile(options) library API --------------------===//
+#include "compiler/pipeline/Compiler.h"
+#include "compiler/emit/Emit.h"
+#include "compiler/import/Importer.h"
+#include "compiler/pipeline/Registration.h"
+#include "targets/Target.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <mutex>
+
+#ifndef KILN_DEFAULT_LINKER
+#define KILN_DEFAULT_LINKER "ld.lld"
+#endif
+
+using namespace mlir;
+
+namespace kiln {
+
+static constexpr std::pair<EmitKind, llvm::StringLiteral> kEmitKinds[] = {
+    {EmitKind::Object, "obj"},
+    {EmitKind::Shared, "shared"},
+    {EmitKind::MLIR, "mlir"},
+    {EmitKind::LLVM, "llvm"},
+    {EmitKind::Assembly, "asm"}};
+
+std::optional<EmitKind> parseEmitKind(llvm::StringRef name) {
+  for (auto &[kind, n] : kEmitKinds)
+    if (n == name)
+      return kind;
+  return std::nullopt;
+}
+
+llvm::StringRef emitKindName(EmitKind kind) {
+  for (auto &[k, n] : kEmitKinds)
+    if (k == kind)
+      return n;
+  return "?";
+}
+
+void prepareContext(MLIRContext &context) {
+  static std::once_flag passesRegistered;
+  std::call_once(passesRegistered, registerAllPasses);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  // Diagnostics name the file, node and operator; an IR dump helps no user.
+  context.printOpOnDiagnostic(false);
+}
+
+std::string defaultOutputPath(const CompileOptions &options) {
+  EmitKind emit = options.stopAfter ? EmitKind::MLIR : options.emit;
+  if (emit != EmitKind::Object && emit != EmitKind::Shared)
+    return "-";
+  llvm::SmallString<128> path(llvm::sys::path::filename(options.inputPath));
+  llvm::sys::path::replace_extension(path, emit == EmitKind::Object ? "o" : "so");
+  return path.str().str();
+}
+
+namespace {
+
+/// Output files that appear only when everything succeeded.
+class Outputs {
+public:
+  FailureOr<llvm::raw_fd_ostream *> open(Location loc, llvm::StringRef path, bool binary) {
+    std::error_code ec;
+    auto file = std::make_unique<llvm::ToolOutputFile>(
+        path, ec, binary ? llvm::sys::fs::OF_None : llvm::sys::fs::OF_Text);
+    if (ec)
+      return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+    files.push_back(std::move(file));
+    return &files.back()->os();
+  }
+  /// Keeps every file; before this, destruction removes them.
+  LogicalResult commit(Location loc) {
+    for (auto &file : files) {
+      file->os().flush();
+      if (file->os().has_error())
+        return emitError(loc) << "cannot write '" << file->getFilename()
+                              << "': " << file->os().error().message();
+    }
+    for (auto &file : files)
+      file->keep();
+    return success();
+  }
+
+private:
+  std::vector<std::unique_ptr<llvm::ToolOutputFile>> files;
+};
+
+LogicalResult runStages(ModuleOp module, Stage from, Stage to, const PipelineOptions &options) {
+  if (to <= from)
+    return success();
+  PassManager pm(module.getContext());
+  if (failed(buildPipeline(pm, from, to, options)))
+    return module.emitError("cannot build the pass pipeline");
+  return pm.run(module);
+}
+
+std::string headerPathFor(llvm::StringRef output) {
+  llvm::SmallString<128> path(output);
+  llvm::sys::path::replace_extension(path, "h");
+  return path.str().str();
+}
+
+/// Links `object` into a shared library at `output` with lld.
+LogicalResult linkShared(Location loc, llvm::StringRef linker, llvm::StringRef object,
+                         llvm::StringRef output) {
+  auto program = llvm::sys::findProgramByName(linker);
+  if (!program)
+    return emitError(loc) << "cannot find the linker '" << linker
+                          << "' for --emit=shared (set --linker or KILN_LLD)";
+  std::string message;
+  llvm::SmallVector<llvm::StringRef> args = {*program, "-shared",  "--build-id=none",
+                                             "-z",     "noexecstack", "-o", output, object};
+  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0)
+    return emitError(loc) << "linking the shared library failed (" << *program << " exited with "
+                          << rc << (message.empty() ? "" : ": " + message) << ")";
+  return success();
+}
+
+} // namespace
+
+FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &context) {
+  Location fileLoc = FileLineColLoc::get(&context, options.inputPath, 0, 0);
+  EmitKind emit = options.stopAfter ? EmitKind::MLIR : options.emit;
+  Stage last = options.stopAfter.value_or(Stage::LLVM);
+  CompileResult result;
+  result.outputPath = options.outputPath.empty() ? defaultOutputPath(options) : options.outputPath;
+
+  const TargetDesc *target = findTarget(options.target);
+  if (!target)
+    return emitError(fileLoc) << "unknown target '" << options.target
+                              << "' (kilnc --print-targets lists them)";
+  if (emit == EmitKind::Shared && !target->hosted)
+    return emitError(fileLoc) << "--emit=shared needs a hosted target; '" << target->name
+                              << "' is freestanding";
+  std::string name = options.name;
+  if (name.empty()) {
+    llvm::StringRef stem = llvm::sys::path::stem(
+        result.outputPath == "-" ? options.inputPath : result.outputPath);
+    name = toCIdentifier(stem);
+  }
+  if (!isCIdentifier(name))
+    return emitError(fileLoc) << "--name='" << name << "' is not a C identifier";
+
+  PipelineOptions pipeline;
+  pipeline.indexBitwidth = target->indexBitwidth;
+  pipeline.arenaAlign = options.arenaAlign ? options.arenaAlign : target->arenaAlign;
+  if (pipeline.arenaAlign <= 0 || (pipeline.arenaAlign & (pipeline.arenaAlign - 1)))
+    return emitError(fileLoc) << "the arena alignment must be a power of two, got "
+                              << pipeline.arenaAlign;
+
+  OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, ImportOptions());
+  if (!module)
+    return failure();
+  auto interface = readModelInterface(*module, name);
+  if (failed(interface))
+    return failure();
+
+  Outputs outputs;
+  auto printModule = [&]() -> FailureOr<CompileResult> {
+    auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/false);
+    if (failed(os))
+      return failure();
+    OpPrintingFlags flags;
+    if (options.printDebugInfo)
+      flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    module->print(**os, flags);
+    if (failed(outputs.commit(fileLoc)))
+      return failure();
+    return result;
+  };
+
+  Stage memoryOrLast = std::min(last, Stage::Memory);
+  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline)))
+    return failure();
+  if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
+    return failure();
+  result.arenaSize = interface->arenaSize;
+  if (failed(runStages(*module, memoryOrLast, last, pipeline)))
+    return failure();
+  if (emit == EmitKind::MLIR)
+    return printModule();
+
+  // LLVM IR, entry points, optimization. Kiln's own attributes have done
+  // their work; LLVM IR has no place for them.
+  module->walk([](FunctionOpInterface func) {
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      for (NamedAttribute attr : func.getArgAttrs(i))
+        if (attr.getName().strref().starts_with("kiln."))
+          func.removeArgAttr(i, attr.getName());
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+      for (NamedAttribute attr : func.getResultAttrs(i))
+        if (attr.getName().strref().starts_with("kiln."))
+          func.removeResultAttr(i, attr.getName());
+  });
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, name);
+  if (!llvmModule)
+    return emitError(fileLoc) << "translation to LLVM IR failed";
+  ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);
+  auto machine = createTargetMachine(resolved);
+  if (!machine)
+    return emitError(fileLoc) << llvm::toString(machine.takeError());
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+  llvmModule->setSourceFileName(llvm::sys::path::filename(options.inputPath));
+  if (llvm::Error e = emitEntryPoints(*llvmModule, *interface, emit == EmitKind::Shared))
+    return emitError(fileLoc) << llvm::toString(std::move(e));
+  optimizeModule(*llvmModule, **machine);
+
+  if (emit == EmitKind::LLVM || emit == EmitKind::Assembly) {
+    auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/false);
+    if (failed(os))
+      return failure();
+    if (emit == EmitKind::LLVM) {
+      llvmModule->print(**os, nullptr);
+    } else if (llvm::Error e = emitCode(*llvmModule, **machine, **os, CodeFileKind::Assembly)) {
+      return emitError(fileLoc) << llvm::toString(std::move(e));
+    }
+    if (failed(outputs.commit(fileLoc)))
+      return failure();
+    return result;
+  }
+
+  if (result.outputPath == "-")
+    return emitError(fileLoc) << "an object or shared library cannot be written to stdout";
+  if (options.writeHeader) {
+    result.headerPath = headerPathFor(result.outputPath);
+    auto header = outputs.open(fileLoc, result.headerPath, /*binary=*/false);
+    if (failed(header))
+      return failure();
+    **header << emitHeader(*interface, llvm::sys::path::filename(options.inputPath));
+  }
+  if (emit == EmitKind::Object) {
+    auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/true);
+    if (failed(os))
+      return failure();
+    if (llvm::Error e = emitCode(*llvmModule, **machine, **os, CodeFileKind::Object))
+      return emitError(fileLoc) << llvm::toString(std::move(e));
+    if (failed(outputs.commit(fileLoc)))
+      return failure();
+    return result;
+  }
+
+  // Shared library: the object goes to a temporary file, lld links it into a
+  // temporary beside the output, and a rename publishes it.
+  llvm::SmallString<128> objectPath, linkedPath;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("kiln", "o", fd, objectPath))
+    return emitError(fileLoc) << "cannot create a temporary file: " << ec.message();
+  llvm::FileRemover removeObject(objectPath);
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    if (llvm::Error e = emitCode(*llvmModule, **machine, os, CodeFileKind::Object))
+      return emitError(fileLoc) << llvm::toString(std::move(e));
+  }
+  linkedPath = result.outputPath;
+  linkedPath += ".kiln-tmp";
+  llvm::FileRemover removeLinked(linkedPath);
+  std::string linker = options.linker;
+  if (linker.empty())
+    linker = llvm::sys::Process::GetEnv("KILN_LLD").value_or(KILN_DEFAULT_LINKER);
+  if (failed(linkShared(fileLoc, linker, objectPath, linkedPath)))
+    return failure();
+  if (failed(outputs.commit(fileLoc)))
+    return failure();
+  if (std::error_code ec = llvm::sys::fs::rename(linkedPath, result.outputPath)) {
+    if (!result.headerPath.empty())
+      llvm::sys::fs::remove(result.headerPath);
+    return emitError(fileLoc) << "cannot write '" << result.outputPath << "': " << ec.message();
+  }
+  return result;
+}
+
+} // namespace kiln

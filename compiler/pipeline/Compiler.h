@@ -1,0 +1,72 @@
+//===- Compiler.h - the compile(options) library API ------------*- C++ -*-===//
+//
+// What `kilnc MODEL.pt2 ...` does, as a library call: import, run the stage
+// pipelines for the target, translate to LLVM IR, add the C entry points and
+// the descriptor, optimize, and write the requested outputs. Every option is
+// a field of CompileOptions; there is no global state.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_COMPILER_PIPELINE_COMPILER_H
+#define KILN_COMPILER_PIPELINE_COMPILER_H
+
+#include "compiler/pipeline/Pipeline.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+enum class EmitKind { Object, Shared, MLIR, LLVM, Assembly };
+
+std::optional<EmitKind> parseEmitKind(llvm::StringRef name);
+llvm::StringRef emitKindName(EmitKind kind);
+
+struct CompileOptions {
+  /// The model: a .pt2 file or kiln IR (.mlir).
+  std::string inputPath;
+  /// Where to write; "-" is stdout (text outputs only). Empty: derived from
+  /// the input's name for objects and shared libraries, stdout otherwise.
+  std::string outputPath;
+  /// The C identifier of the model's symbols; empty: from the output name.
+  std::string name;
+  std::string target = "x86_64";
+  /// Overrides of the target's default CPU and features.
+  std::string cpu;
+  std::string features;
+  EmitKind emit = EmitKind::Object;
+  /// Stop after this stage and print MLIR (implies EmitKind::MLIR).
+  std::optional<Stage> stopAfter;
+  /// Arena alignment in bytes; 0 means the target's default.
+  int64_t arenaAlign = 0;
+  /// Write the C header beside an object or shared library.
+  bool writeHeader = true;
+  /// Print locations in MLIR output.
+  bool printDebugInfo = false;
+  /// The linker for --emit=shared.
+  std::string linker;
+};
+
+/// The outputs written by a successful compile.
+struct CompileResult {
+  std::string outputPath;
+  std::string headerPath;
+  uint64_t arenaSize = 0;
+};
+
+/// Registers the dialects and interfaces `compile` needs in `context`.
+void prepareContext(mlir::MLIRContext &context);
+
+/// Compiles one model. Errors are emitted as diagnostics on `context`; on
+/// failure no output file is left behind.
+mlir::FailureOr<CompileResult> compile(const CompileOptions &options,
+                                       mlir::MLIRContext &context);
+
+/// The output path `compile` uses when none is given.
+std::string defaultOutputPath(const CompileOptions &options);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_PIPELINE_COMPILER_H

@@ -1,0 +1,118 @@
+//===- Target.cpp - what Kiln knows about each target ---------------------===//
+#include "targets/Target.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+namespace kiln {
+
+static const TargetDesc kTargets[] = {
+    {"x86_64", "x86-64 Linux; the host CPU unless --cpu names another (e.g. x86-64-v2)",
+     "x86_64-unknown-linux-gnu", "host", "", 64, /*pic=*/true, /*hardFloat=*/true,
+     /*vectorBits=*/512, /*arenaAlign=*/64, /*hosted=*/true},
+};
+
+llvm::ArrayRef<TargetDesc> allTargets() { return kTargets; }
+
+const TargetDesc *findTarget(llvm::StringRef name) {
+  for (const TargetDesc &t : kTargets)
+    if (t.name == name)
+      return &t;
+  return nullptr;
+}
+
+ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride,
+                             llvm::StringRef featuresOverride) {
+  ResolvedTarget r;
+  r.desc = &desc;
+  r.triple = llvm::Triple::normalize(desc.triple);
+  r.cpu = (cpuOverride.empty() ? llvm::StringRef(desc.cpu) : cpuOverride).str();
+  r.features = (featuresOverride.empty() ? llvm::StringRef(desc.features) : featuresOverride).str();
+  if (r.cpu == "host") {
+    r.cpu = llvm::sys::getHostCPUName().str();
+    if (featuresOverride.empty()) {
+      // The host's features, sorted so the string (and the object) is stable.
+      llvm::SmallVector<std::string> features;
+      for (auto &entry : llvm::sys::getHostCPUFeatures())
+        features.push_back((entry.second ? "+" : "-") + entry.first().str());
+      llvm::sort(features);
+      r.features = llvm::join(features, ",");
+    }
+  }
+  return r;
+}
+
+void initializeLLVMTargets() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeAllTargetInfos();
+    llvm::InitializeAllTargets();
+    llvm::InitializeAllTargetMCs();
+    llvm::InitializeAllAsmPrinters();
+  });
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const ResolvedTarget &target) {
+  initializeLLVMTargets();
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("no LLVM backend for " + target.triple + ": " + error);
+  llvm::TargetOptions options;
+  options.FloatABIType =
+      target.desc->hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Default;
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options,
+      target.desc->pic ? llvm::Reloc::PIC_ : llvm::Reloc::Static, std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return llvm::createStringError("cannot create a target machine for " + target.triple +
+                                   " (cpu '" + target.cpu + "')");
+  return machine;
+}
+
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
+  module.setTargetTriple(machine.getTargetTriple());
+  module.setDataLayout(machine.createDataLayout());
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = true;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm =
+      builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  mpm.run(module, mam);
+}
+
+llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,
+                     llvm::raw_pwrite_stream &os, CodeFileKind kind) {
+  module.setTargetTriple(machine.getTargetTriple());
+  module.setDataLayout(machine.createDataLayout());
+  llvm::legacy::PassManager pm;
+  auto type = kind == CodeFileKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                           : llvm::CodeGenFileType::AssemblyFile;
+  if (machine.addPassesToEmitFile(pm, os, nullptr, type))
+    return llvm::createStringError("the LLVM backend cannot emit this file type");
+  pm.run(module);
+  return llvm::Error::success();
+}
+
+} // namespace kiln

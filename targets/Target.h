@@ -1,0 +1,83 @@
+//===- Target.h - what Kiln knows about each target -------------*- C++ -*-===//
+//
+// One descriptor per `--target`: triple, default CPU and features, index
+// width, relocation model, float ABI, preferred vector width and arena
+// alignment. Code generation reads these and nothing else about the target.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TARGETS_TARGET_H
+#define KILN_TARGETS_TARGET_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+#include <string>
+
+namespace llvm {
+class Module;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace kiln {
+
+struct TargetDesc {
+  /// The `--target` name.
+  llvm::StringLiteral name;
+  llvm::StringLiteral description;
+  llvm::StringLiteral triple;
+  /// Default CPU; "host" means the CPU of the machine running kilnc.
+  llvm::StringLiteral cpu;
+  /// Default LLVM target features ("+avx2,+fma"), or "" for the CPU's own.
+  llvm::StringLiteral features;
+  /// Width of `index` and pointers in bits.
+  unsigned indexBitwidth;
+  /// Position-independent code (hosted Linux targets link PIE).
+  bool pic;
+  /// Hard-float calling convention for floating-point arguments.
+  bool hardFloat;
+  /// Widest vector register in bits, for tiling and vectorization.
+  unsigned vectorBits;
+  /// Default alignment of the arena and of buffers in it, in bytes.
+  unsigned arenaAlign;
+  /// A Linux userland with a C library: `--emit=shared` is possible.
+  bool hosted;
+};
+
+/// Every target Kiln knows, in `--print-targets` order.
+llvm::ArrayRef<TargetDesc> allTargets();
+
+/// The descriptor named `name`, or nullptr.
+const TargetDesc *findTarget(llvm::StringRef name);
+
+/// CPU and features after applying the user's overrides and resolving "host".
+struct ResolvedTarget {
+  const TargetDesc *desc = nullptr;
+  std::string triple;
+  std::string cpu;
+  std::string features;
+};
+ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride,
+                             llvm::StringRef featuresOverride);
+
+/// Initializes LLVM's targets once; safe to call repeatedly.
+void initializeLLVMTargets();
+
+/// An LLVM TargetMachine for `target`, optimizing at -O3.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const ResolvedTarget &target);
+
+/// Sets the module's triple and data layout and runs LLVM's -O3 pipeline.
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+
+enum class CodeFileKind { Object, Assembly };
+
+/// Writes the module as an object file or assembly.
+llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,
+                     llvm::raw_pwrite_stream &os, CodeFileKind kind);
+
+} // namespace kiln
+
+#endif // KILN_TARGETS_TARGET_H

@@ -1,0 +1,194 @@
+//===- kilnc.cpp - the Kiln compiler driver -------------------------------===//
+//
+//   kilnc MODEL.pt2 [-o OUT] [--name=ID] [--target=T] [--emit=KIND] ...
+//   kilnc inspect MODEL.pt2
+//
+// Exit status: 0 on success, 1 when the model cannot be compiled (with a
+// diagnostic naming the file, node and operator), 2 on a usage error.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/import/Importer.h"
+#include "compiler/pipeline/Compiler.h"
+#include "compiler/pipeline/Diagnostics.h"
+#include "targets/Target.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#ifndef KILN_VERSION
+#define KILN_VERSION "0.0.0"
+#endif
+
+namespace cl = llvm::cl;
+
+namespace {
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+std::string emitHelp() {
+  return "What to write: obj (object file + C header, default), shared (host shared "
+         "library + C header), mlir (MLIR after --stop-after, default the last stage), "
+         "llvm (LLVM IR), asm (assembly)";
+}
+/// libLLVM registers codegen options of its own (`--stop-after`, ...) in the
+/// same global registry; kilnc's interface takes precedence.
+void unregisterConflictingOptions() {
+  static const char *const names[] = {"o",     "name",     "target",     "cpu",
+                                      "features", "emit",  "stop-after", "arena-align",
+                                      "no-header", "print-locations", "linker",
+                                      "print-targets"};
+  auto &registered = cl::getRegisteredOptions();
+  for (const char *n : names)
+    if (cl::Option *option = registered.lookup(n))
+      option->removeArgument();
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  unregisterConflictingOptions();
+
+  cl::OptionCategory category("kilnc options");
+  cl::SubCommand inspect("inspect",
+                         "Show a model's inputs, outputs, parameters and operators, and "
+                         "whether Kiln supports each operator");
+
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.pt2 | kiln.mlir>"),
+                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> output("o", cl::desc("Output file (default: <model>.o or <model>.so; "
+                                            "stdout for text)"),
+                              cl::value_desc("file"), cl::cat(category),
+                              cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> name(
+      "name",
+      cl::desc("C identifier for the model's symbols: <name>_run, <name>_model, "
+               "<NAME>_ARENA_SIZE (default: the output file's stem)"),
+      cl::value_desc("id"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> target("target", cl::desc("Target (--print-targets lists them)"),
+                              cl::init("x86_64"), cl::cat(category),
+                              cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> cpu("cpu",
+                           cl::desc("Target CPU (default: the target's; x86_64 uses the host "
+                                    "CPU, --cpu=x86-64-v2 for a portable baseline)"),
+                           cl::value_desc("name"), cl::cat(category),
+                           cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> features("features",
+                                cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
+                                cl::value_desc("list"), cl::cat(category),
+                                cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> emit("emit", cl::desc(emitHelp()), cl::value_desc("kind"),
+                            cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> stopAfter(
+      "stop-after",
+      cl::desc("Stop after a stage and print MLIR: " + kiln::stageNames()),
+      cl::value_desc("stage"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<int64_t> arenaAlign("arena-align",
+                              cl::desc("Alignment of the arena and its buffers in bytes "
+                                       "(default: the target's)"),
+                              cl::init(0), cl::value_desc("bytes"), cl::cat(category),
+                              cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> noHeader("no-header", cl::desc("Do not write the C header beside the object"),
+                         cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> debugInfo("print-locations",
+                          cl::desc("Print source locations (file, node, operator) in MLIR "
+                                   "output"),
+                          cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> linker("linker",
+                              cl::desc("Linker for --emit=shared (default: ld.lld of LLVM 22, "
+                                       "or $KILN_LLD)"),
+                              cl::value_desc("path"), cl::cat(category),
+                              cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> printTargets("print-targets", cl::desc("List the targets and exit"),
+                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.pt2>"), cl::Required,
+                                    cl::cat(category), cl::sub(inspect));
+
+  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions(category, inspect);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "kilnc " << KILN_VERSION << " (LLVM and MLIR " << LLVM_VERSION_STRING << ")\n";
+  });
+  std::string usageErrors;
+  llvm::raw_string_ostream usageStream(usageErrors);
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "Kiln: compiles a PyTorch model (torch.export .pt2) ahead of time into an "
+          "object file and a C header\n\n"
+          "  kilnc model.pt2 -o net.o                  object + net.h for the host\n"
+          "  kilnc model.pt2 --emit=shared -o net.so   shared library for kiln-run\n"
+          "  kilnc inspect model.pt2                   what the model holds and needs\n",
+          &usageStream)) {
+    llvm::errs() << usageErrors << "kilnc: see kilnc --help\n";
+    return kExitUsage;
+  }
+
+  if (inspect) {
+    return kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()) ? kExitOk
+                                                                        : kExitFailed;
+  }
+  if (printTargets) {
+    for (const kiln::TargetDesc &t : kiln::allTargets())
+      llvm::outs() << llvm::formatv("  {0,-12} {1,-28} {2}\n", t.name, t.triple, t.description);
+    return kExitOk;
+  }
+  if (input.empty()) {
+    llvm::errs() << "kilnc: no input model (see kilnc --help)\n";
+    return kExitUsage;
+  }
+
+  kiln::CompileOptions options;
+  options.inputPath = input;
+  options.outputPath = output;
+  options.name = name;
+  options.target = target;
+  options.cpu = cpu;
+  options.features = features;
+  options.arenaAlign = arenaAlign;
+  options.writeHeader = !noHeader;
+  options.printDebugInfo = debugInfo;
+  options.linker = linker;
+  if (!emit.empty()) {
+    auto kind = kiln::parseEmitKind(emit);
+    if (!kind) {
+      llvm::errs() << "kilnc: unknown --emit='" << emit
+                   << "' (expected obj, shared, mlir, llvm or asm)\n";
+      return kExitUsage;
+    }
+    options.emit = *kind;
+  }
+  if (!stopAfter.empty()) {
+    auto stage = kiln::parseStage(stopAfter);
+    if (!stage) {
+      llvm::errs() << "kilnc: unknown --stop-after='" << stopAfter << "' (expected "
+                   << kiln::stageNames() << ")\n";
+      return kExitUsage;
+    }
+    if (!emit.empty() && options.emit != kiln::EmitKind::MLIR) {
+      llvm::errs() << "kilnc: --stop-after prints MLIR; it cannot be combined with --emit="
+                   << emit << "\n";
+      return kExitUsage;
+    }
+    options.stopAfter = stage;
+    options.emit = kiln::EmitKind::MLIR;
+  }
+  if (!kiln::findTarget(options.target)) {
+    llvm::errs() << "kilnc: unknown --target='" << options.target
+                 << "' (kilnc --print-targets lists them)\n";
+    return kExitUsage;
+  }
+  if (options.arenaAlign < 0 || (options.arenaAlign & (options.arenaAlign - 1))) {
+    llvm::errs() << "kilnc: --arena-align must be a power of two\n";
+    return kExitUsage;
+  }
+
+  mlir::MLIRContext context;
+  kiln::prepareContext(context);
+  kiln::DiagnosticPrinter printer(context, llvm::errs());
+  auto result = kiln::compile(options, context);
+  return mlir::succeeded(result) ? kExitOk : kExitFailed;
+}
