@@ -8,7 +8,9 @@
 #include <string>
 
 namespace llvm {
+class LLVMContext;
 class Module;
+class StructType;
 } // namespace llvm
 
 namespace kiln {
@@ -24,6 +26,15 @@ namespace kiln {
 /// the module's data layout (set it first).
 llvm::Error emitEntryPoints(llvm::Module &module, const ModelInterface &model,
                             bool exportSharedSymbol);
+
+/// The LLVM types of the ABI structs of kiln/runtime.h: under a target's
+/// data layout they must lay out exactly as a C compiler lays out the C
+/// structs (a unit test checks this for the host).
+struct AbiStructTypes {
+  llvm::StructType *tensorDesc; // kiln_tensor_desc_t
+  llvm::StructType *model;      // kiln_model_t
+};
+AbiStructTypes getAbiStructTypes(llvm::LLVMContext &context);
 
 /// The C header declaring the model's symbols and its arena size.
 std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName);

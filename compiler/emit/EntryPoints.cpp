@@ -26,12 +26,9 @@ struct AbiTypes {
     i32 = llvm::Type::getInt32Ty(ctx);
     i64 = llvm::Type::getInt64Ty(ctx);
     ptr = llvm::PointerType::getUnqual(ctx);
-    // kiln_tensor_desc_t {name, shape, rank, dtype, size_bytes}
-    tensorDesc = llvm::StructType::create(ctx, {ptr, ptr, i32, i32, i64}, "kiln_tensor_desc_t");
-    // kiln_model_t {abi_version, num_inputs, num_outputs, arena_align,
-    //               arena_size, name, inputs, outputs, run}
-    model = llvm::StructType::create(ctx, {i32, i32, i32, i32, i64, ptr, ptr, ptr, ptr},
-                                     "kiln_model_t");
+    AbiStructTypes structs = getAbiStructTypes(ctx);
+    tensorDesc = structs.tensorDesc;
+    model = structs.model;
   }
 };
 
@@ -128,6 +125,24 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
 }
 
 } // namespace
+
+AbiStructTypes getAbiStructTypes(llvm::LLVMContext &ctx) {
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *i64 = llvm::Type::getInt64Ty(ctx);
+  auto *ptr = llvm::PointerType::getUnqual(ctx);
+  AbiStructTypes t;
+  // kiln_tensor_desc_t {name, shape, rank, dtype, size_bytes}
+  t.tensorDesc = llvm::StructType::getTypeByName(ctx, "kiln_tensor_desc_t");
+  if (!t.tensorDesc)
+    t.tensorDesc = llvm::StructType::create(ctx, {ptr, ptr, i32, i32, i64}, "kiln_tensor_desc_t");
+  // kiln_model_t {abi_version, num_inputs, num_outputs, arena_align,
+  //               arena_size, name, inputs, outputs, run}
+  t.model = llvm::StructType::getTypeByName(ctx, "kiln_model_t");
+  if (!t.model)
+    t.model = llvm::StructType::create(ctx, {i32, i32, i32, i32, i64, ptr, ptr, ptr, ptr},
+                                       "kiln_model_t");
+  return t;
+}
 
 llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model,
                             bool exportSharedSymbol) {

@@ -81,11 +81,15 @@ int main(int argc, char **argv) {
                                 cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
                                 cl::value_desc("list"), cl::cat(category),
                                 cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> emit("emit", cl::desc(emitHelp()), cl::value_desc("kind"),
+  // cl::desc keeps a StringRef: the texts must outlive the options.
+  static const std::string emitDescription = emitHelp();
+  static const std::string stopAfterDescription =
+      "Stop after a stage and print MLIR: " + kiln::stageNames();
+  cl::opt<std::string> emit("emit", cl::desc(emitDescription), cl::value_desc("kind"),
                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> stopAfter(
       "stop-after",
-      cl::desc("Stop after a stage and print MLIR: " + kiln::stageNames()),
+      cl::desc(stopAfterDescription),
       cl::value_desc("stage"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<int64_t> arenaAlign("arena-align",
                               cl::desc("Alignment of the arena and its buffers in bytes "

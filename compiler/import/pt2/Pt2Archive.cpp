@@ -229,21 +229,20 @@ llvm::Expected<TensorData> materializeStrided(llvm::StringRef storage, const Ten
 llvm::Expected<TensorData> Pt2Archive::tensor(llvm::StringRef fqn) const {
   auto it = payloads.find(fqn);
   if (it == payloads.end())
-    return llvm::createStringError(name + ": no stored data for '" + fqn.str() + "'");
+    return llvm::createStringError("no stored data for '" + fqn.str() + "'");
   const PayloadMeta &meta = it->second;
   llvm::StringRef dir = meta.isConstant ? "data/constants/" : "data/weights/";
   if (meta.usePickle)
-    return llvm::createStringError(name + ": '" + fqn.str() +
+    return llvm::createStringError("'" + fqn.str() +
                                    "' is a pickled tensor subclass, which Kiln does not read");
   if (!meta.tensorMeta)
-    return llvm::createStringError(name + ": '" + fqn.str() + "' has no tensor_meta");
+    return llvm::createStringError("'" + fqn.str() + "' has no tensor_meta");
   auto bytes = zip->read(root + dir.str() + meta.pathName);
   if (!bytes)
-    return llvm::createStringError(name + ": '" + fqn.str() +
-                                   "': " + llvm::toString(bytes.takeError()));
+    return llvm::createStringError("'" + fqn.str() + "': " + llvm::toString(bytes.takeError()));
   auto tensor = materializeStrided(*bytes, *meta.tensorMeta);
   if (!tensor)
-    return llvm::createStringError(name + ": " + dir + meta.pathName + " ('" + fqn.str() +
+    return llvm::createStringError(dir + meta.pathName + " ('" + fqn.str() +
                                    "'): " + llvm::toString(tensor.takeError()));
   return tensor;
 }

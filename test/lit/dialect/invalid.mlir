@@ -1,0 +1,153 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics
+// Each verifier refuses what PyTorch would refuse, naming the problem.
+
+func.func @linear_feature_mismatch(%x: tensor<2x64xf32>, %w: tensor<10x32xf32>) -> tensor<2x10xf32> {
+  // expected-error @+1 {{input features 64 do not match weight shape [10, 32]}}
+  %0 = kiln.linear %x, %w : (tensor<2x64xf32>, tensor<10x32xf32>) -> tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+func.func @linear_bias_shape(%x: tensor<2x64xf32>, %w: tensor<10x64xf32>, %b: tensor<5xf32>) -> tensor<2x10xf32> {
+  // expected-error @+1 {{expects a bias of shape [10], got [5]}}
+  %0 = kiln.linear %x, %w, %b : (tensor<2x64xf32>, tensor<10x64xf32>, tensor<5xf32>) -> tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+func.func @linear_wrong_result(%x: tensor<2x64xf32>, %w: tensor<10x64xf32>) -> tensor<2x11xf32> {
+  // expected-error @+1 {{result shape [2, 11] does not match the computed shape [2, 10]}}
+  %0 = kiln.linear %x, %w : (tensor<2x64xf32>, tensor<10x64xf32>) -> tensor<2x11xf32>
+  return %0 : tensor<2x11xf32>
+}
+
+// -----
+
+func.func @matmul_contraction(%a: tensor<3x4xf32>, %b: tensor<5x6xf32>) -> tensor<3x6xf32> {
+  // expected-error @+1 {{contraction dimensions differ}}
+  %0 = kiln.matmul %a, %b : (tensor<3x4xf32>, tensor<5x6xf32>) -> tensor<3x6xf32>
+  return %0 : tensor<3x6xf32>
+}
+
+// -----
+
+func.func @conv2d_groups(%x: tensor<1x4x8x8xf32>, %w: tensor<6x2x3x3xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{groups 3 must divide input channels 4 and output channels 6}}
+  %0 = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 3 : i64} : (tensor<1x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<1x6x6x6xf32>
+  return %0 : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv2d_channels(%x: tensor<1x4x8x8xf32>, %w: tensor<6x3x3x3xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{weight shape [6, 3, 3, 3] expects 3 input channels, input has 4}}
+  %0 = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x4x8x8xf32>, tensor<6x3x3x3xf32>) -> tensor<1x6x6x6xf32>
+  return %0 : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv2d_output_size(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32> {
+  // expected-error @+1 {{result shape [1, 4, 8, 8] does not match the computed shape [1, 4, 6, 6]}}
+  %0 = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return %0 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+func.func @conv2d_stride_zero(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{expects every 'stride' element to be >= 1, got [0, 1]}}
+  %0 = kiln.conv2d %x, %w {stride = array<i64: 0, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return %0 : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @batch_norm_channels(%x: tensor<1x3x4x4xf32>, %p: tensor<4xf32>) -> tensor<1x3x4x4xf32> {
+  // expected-error @+1 {{expects per-channel parameters of shape [3], got [4]}}
+  %0 = kiln.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f64} : (tensor<1x3x4x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x3x4x4xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}
+
+// -----
+
+func.func @add_no_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{operand shapes do not broadcast: [2, 3] and [4]}}
+  %0 = kiln.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @mul_mixed_types(%a: tensor<2xf32>, %b: tensor<2xf16>) -> tensor<2xf32> {
+  // expected-error @+1 {{mixes element types 'f32' and 'f16'}}
+  %0 = kiln.mul %a, %b : (tensor<2xf32>, tensor<2xf16>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @relu_integer(%a: tensor<2xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of 16-bit float}}
+  %0 = kiln.relu %a : tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// -----
+
+func.func @clamp_reversed(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{min 6.000000e+00 exceeds max 0.000000e+00}}
+  %0 = kiln.clamp %a {min = 6.0 : f64, max = 0.0 : f64} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) -> tensor<7xf32> {
+  // expected-error @+1 {{cannot reshape [2, 3] (6 elements) to [7] (7 elements)}}
+  %0 = kiln.reshape %a : (tensor<2x3xf32>) -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+func.func @permute_not_permutation(%a: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{dims [0, 0] are not a permutation of [0, 2)}}
+  %0 = kiln.permute %a {dims = array<i64: 0, 0>} : (tensor<2x3xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @max_pool_padding(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x5x5xf32> {
+  // expected-error @+1 {{padding [2, 2] exceeds half of the kernel [2, 2]}}
+  %0 = kiln.max_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 2, 2>, dilation = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x1x8x8xf32>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}
+
+// -----
+
+func.func @max_pool_ceil_shape(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x4x4xf32> {
+  // PyTorch gives 3x3 here: the 4th window would start in the right padding.
+  // expected-error @+1 {{result shape [1, 1, 4, 4] does not match the computed shape [1, 1, 3, 3]}}
+  %0 = kiln.max_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>, ceil_mode = true} : (tensor<1x1x5x5xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @avg_pool_divisor_zero(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  // expected-error @+1 {{divisor_override must not be 0}}
+  %0 = kiln.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 0, 0>, ceil_mode = false, count_include_pad = true, divisor_override = 0 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+func.func @mean_repeated_dim(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{dims [1, 1] must be distinct dimensions of [2, 3]}}
+  %0 = kiln.mean %x {dims = array<i64: 1, 1>, keepdim = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
