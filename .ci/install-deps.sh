@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs the Debian 12 packages Kiln needs to build and test, when missing.
+# Idempotent: installed packages are left alone, and `apt-get update` runs once,
+# only when something has to be installed.
+set -eu
+
+PACKAGES="
+  cmake ninja-build ccache pkg-config make
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22
+  libzip-dev catch2
+  python3 python3-torch python3-numpy
+"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  exit 0
+fi
+
+echo "kiln: installing missing Debian packages:$missing"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=sudo
+  else
+    echo "kiln: not root and no sudo: install these packages first:$missing" >&2
+    exit 1
+  fi
+fi
+$SUDO apt-get update
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing

@@ -1,0 +1,44 @@
+# Kiln's two entry points (see README.md):
+#   make demo   install what is missing, build, compile the example model, run it
+#   make test   install what is missing, build, run every test
+# Other targets: make build | configure | deps | clean
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+LLVM_DIR ?= /usr/lib/llvm-22
+CTEST_ARGS ?=
+
+CMAKE_FLAGS = -G Ninja \
+  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+  -DMLIR_DIR=$(LLVM_DIR)/lib/cmake/mlir \
+  -DCMAKE_C_COMPILER=$(LLVM_DIR)/bin/clang \
+  -DCMAKE_CXX_COMPILER=$(LLVM_DIR)/bin/clang++ \
+  -DLLVM_USE_LINKER=lld \
+  -DCMAKE_C_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+
+.PHONY: all deps configure build test demo clean
+
+all: build
+
+deps:
+	@./.ci/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	ninja -C $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+demo: build
+	ninja -C $(BUILD_DIR) -j $(JOBS) kiln-demo
+	$(BUILD_DIR)/bin/kiln-demo
+
+clean:
+	rm -rf $(BUILD_DIR)
