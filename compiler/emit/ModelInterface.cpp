@@ -37,31 +37,7 @@ uint32_t dtypeOf(Type t) {
   return 0;
 }
 
-llvm::StringRef dtypeName(uint32_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32:
-    return "float32";
-  case KILN_DTYPE_FLOAT16:
-    return "float16";
-  case KILN_DTYPE_BFLOAT16:
-    return "bfloat16";
-  case KILN_DTYPE_FLOAT64:
-    return "float64";
-  case KILN_DTYPE_INT8:
-    return "int8";
-  case KILN_DTYPE_UINT8:
-    return "uint8";
-  case KILN_DTYPE_INT16:
-    return "int16";
-  case KILN_DTYPE_INT32:
-    return "int32";
-  case KILN_DTYPE_INT64:
-    return "int64";
-  case KILN_DTYPE_BOOL:
-    return "bool";
-  }
-  return "unknown";
-}
+llvm::StringRef dtypeName(uint32_t dtype) { return kiln_dtype_name(dtype); }
 
 static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAttr nameAttr,
                                            llvm::StringRef fallbackName) {

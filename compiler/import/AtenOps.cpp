@@ -283,8 +283,9 @@ LogicalResult importNativeBatchNormNoTraining(NodeImport &n) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// self + alpha * other (and the in-place form).
-LogicalResult importAdd(NodeImport &n) {
+/// self (+|-) alpha * other, and the in-place forms.
+template <typename OpTy>
+LogicalResult importAddOrSub(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   Value other = n.tensor("other");
@@ -292,19 +293,7 @@ LogicalResult importAdd(NodeImport &n) {
   if (alpha != 1)
     other = binary<MulOp>(n, typeOf(other), other,
                           scalarConstant(n, typeOf(other).getElementType(), alpha));
-  n.results = {binary<AddOp>(n, n.resultType(0), n.tensor("self"), other)};
-  return success();
-}
-
-LogicalResult importSub(NodeImport &n) {
-  if (failed(requireResult(n, 0)))
-    return failure();
-  Value other = n.tensor("other");
-  double alpha = n.number("alpha").value_or(1);
-  if (alpha != 1)
-    other = binary<MulOp>(n, typeOf(other), other,
-                          scalarConstant(n, typeOf(other).getElementType(), alpha));
-  n.results = {binary<SubOp>(n, n.resultType(0), n.tensor("self"), other)};
+  n.results = {binary<OpTy>(n, n.resultType(0), n.tensor("self"), other)};
   return success();
 }
 
@@ -517,8 +506,8 @@ const ImportRule kRules[] = {
     {"aten::_native_batch_norm_legit_no_training", importNativeBatchNormNoTraining},
     {"aten::batch_norm", importBatchNorm},
     // Elementwise
-    {"aten::add.Tensor", importAdd},
-    {"aten::add_.Tensor", importAdd},
+    {"aten::add.Tensor", importAddOrSub<AddOp>},
+    {"aten::add_.Tensor", importAddOrSub<AddOp>},
     {"aten::clamp", importClamp},
     {"aten::clamp_", importClamp},
     {"aten::div.Tensor", importDiv},
@@ -530,8 +519,8 @@ const ImportRule kRules[] = {
     {"aten::relu", importRelu},
     {"aten::relu6", importRelu6},
     {"aten::relu_", importRelu},
-    {"aten::sub.Tensor", importSub},
-    {"aten::sub_.Tensor", importSub},
+    {"aten::sub.Tensor", importAddOrSub<SubOp>},
+    {"aten::sub_.Tensor", importAddOrSub<SubOp>},
     // Shape and data movement
     {"aten::alias", importIdentity},
     {"aten::clone", importIdentity},

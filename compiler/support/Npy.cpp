@@ -21,32 +21,6 @@ const DescrEntry kDescrs[] = {
     {KILN_DTYPE_INT32, "i4"},   {KILN_DTYPE_INT64, "i8"},   {KILN_DTYPE_BOOL, "b1"},
 };
 
-const char *dtypeText(uint32_t dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_FLOAT32:
-    return "float32";
-  case KILN_DTYPE_FLOAT16:
-    return "float16";
-  case KILN_DTYPE_BFLOAT16:
-    return "bfloat16";
-  case KILN_DTYPE_FLOAT64:
-    return "float64";
-  case KILN_DTYPE_INT8:
-    return "int8";
-  case KILN_DTYPE_UINT8:
-    return "uint8";
-  case KILN_DTYPE_INT16:
-    return "int16";
-  case KILN_DTYPE_INT32:
-    return "int32";
-  case KILN_DTYPE_INT64:
-    return "int64";
-  case KILN_DTYPE_BOOL:
-    return "bool";
-  }
-  return "unknown";
-}
-
 /// The value of `key` in the header dict, as raw text up to the next
 /// top-level comma or closing brace.
 bool headerValue(const std::string &header, const std::string &key, std::string &value) {
@@ -92,7 +66,7 @@ std::string npyDescr(uint32_t dtype) {
 }
 
 std::string describeArray(uint32_t dtype, const std::vector<int64_t> &shape) {
-  std::string s = dtypeText(dtype);
+  std::string s = kiln_dtype_name(dtype);
   s += "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? ", " : "") + std::to_string(shape[i]);

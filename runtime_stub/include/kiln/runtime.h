@@ -107,6 +107,35 @@ static inline size_t kiln_dtype_size(kiln_dtype_t dtype) {
   }
 }
 
+/* The dtype's name as PyTorch spells it ("float32", "int64", ...); "unknown"
+ * for an unknown dtype. */
+static inline const char *kiln_dtype_name(kiln_dtype_t dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_FLOAT32:
+    return "float32";
+  case KILN_DTYPE_FLOAT16:
+    return "float16";
+  case KILN_DTYPE_BFLOAT16:
+    return "bfloat16";
+  case KILN_DTYPE_FLOAT64:
+    return "float64";
+  case KILN_DTYPE_INT8:
+    return "int8";
+  case KILN_DTYPE_UINT8:
+    return "uint8";
+  case KILN_DTYPE_INT16:
+    return "int16";
+  case KILN_DTYPE_INT32:
+    return "int32";
+  case KILN_DTYPE_INT64:
+    return "int64";
+  case KILN_DTYPE_BOOL:
+    return "bool";
+  default:
+    return "unknown";
+  }
+}
+
 #ifdef __cplusplus
 }
 #endif
