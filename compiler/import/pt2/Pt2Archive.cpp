@@ -1,5 +1,6 @@
 //===- Pt2Archive.cpp - a torch.export .pt2 file --------------------------===//
 #include "compiler/import/pt2/Pt2Archive.h"
+#include "compiler/import/pt2/Pickle.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -47,50 +48,85 @@ llvm::Error Pt2Archive::load() {
   const auto &entries = zip->entries();
   if (entries.empty())
     return llvm::createStringError("the zip archive is empty");
-  // The writer puts every record under one root folder named after the file;
-  // the first entry tells which (PyTorchStreamReader does the same).
-  if (zip->find("serialized_exported_program.json")) {
-    fileLayout = Layout::Legacy;
-    root = "";
-  } else {
+  // The legacy layout is a flat zip (a root folder is tolerated); the PT2
+  // archive puts every record under one root folder named after the file,
+  // which the first entry tells (PyTorchStreamReader does the same).
+  std::string jsonMember;
+  for (const ZipArchive::Entry &e : entries) {
+    llvm::StringRef name = e.name;
+    if (name == "serialized_exported_program.json" ||
+        (name.ends_with("/serialized_exported_program.json") &&
+         name.count('/') == 1)) {
+      fileLayout = Layout::Legacy;
+      root = name.drop_back(llvm::StringRef("serialized_exported_program.json").size()).str();
+      jsonMember = name.str();
+      break;
+    }
+  }
+  if (jsonMember.empty()) {
     llvm::StringRef first = entries.front().name;
     size_t slash = first.find('/');
     if (slash == llvm::StringRef::npos)
       return llvm::createStringError("not a torch.export archive: no root folder and no "
                                      "serialized_exported_program.json");
     root = first.take_front(slash + 1).str();
-    if (zip->find(root + "serialized_exported_program.json"))
-      fileLayout = Layout::Legacy;
-    else if (zip->find(root + "data/weights/model.pt"))
-      fileLayout = Layout::ArchivePickled;
-    else
-      fileLayout = Layout::Archive;
+    jsonMember = root + "models/model.json";
+    if (!zip->find(jsonMember))
+      return llvm::createStringError(
+          "not a torch.export archive: no " + jsonMember +
+          (zip->find(root + "archive_format") ? "" : " and no archive_format record"));
+    fileLayout = zip->find(root + "data/weights/model_weights_config.json") ||
+                         !zip->find(root + "data/weights/model.pt")
+                     ? Layout::Archive
+                     : Layout::ArchivePickled;
   }
-  if (fileLayout != Layout::Archive)
-    return llvm::createStringError(
-        "this file uses the " + layoutName().str() +
-        " layout; Kiln reads only the torch >= 2.9 layout so far (re-export with "
-        "torch >= 2.9, or see docs/formats.md)");
 
-  std::string modelMember = root + "models/model.json";
-  auto json = zip->read(modelMember);
+  llvm::StringRef jsonName = llvm::StringRef(jsonMember).drop_front(root.size());
+  auto json = zip->read(jsonMember);
   if (!json)
-    return llvm::createStringError(
-        "not a torch.export archive: " + llvm::toString(json.takeError()) +
-        (zip->find(root + "archive_format") ? "" : " (and no archive_format record)"));
-  auto program = parseExportedProgram(*json, "models/model.json");
+    return json.takeError();
+  auto program = parseExportedProgram(*json, jsonName);
   if (!program)
     return program.takeError();
   exported = std::move(*program);
-  if (exported.schemaMajor != 0 && exported.schemaMajor != 8)
+  if (exported.schemaMajor > 9)
     return llvm::createStringError(llvm::formatv(
-        "models/model.json: schema version {0}.{1} is not supported (Kiln reads 8.x)",
+        "{0}: schema version {1}.{2} is newer than Kiln reads (up to 9.x)", jsonName,
         exported.schemaMajor, exported.schemaMinor));
 
-  if (llvm::Error e = loadPayloadConfig("data/weights/model_weights_config.json", false))
-    return e;
-  if (llvm::Error e = loadPayloadConfig("data/constants/model_constants_config.json", true))
-    return e;
+  switch (fileLayout) {
+  case Layout::Archive:
+    if (llvm::Error e = loadPayloadConfig("data/weights/model_weights_config.json", false))
+      return e;
+    return loadPayloadConfig("data/constants/model_constants_config.json", true);
+  case Layout::ArchivePickled:
+    if (llvm::Error e = loadPickledTensors("data/weights/model.pt"))
+      return e;
+    return loadPickledTensors("data/constants/model.pt");
+  case Layout::Legacy:
+    // torch 2.1/2.2 named the torch.save archives .json; 2.3-2.7 .pt.
+    for (llvm::StringRef member :
+         {"serialized_state_dict.pt", "serialized_state_dict.json", "serialized_constants.pt",
+          "serialized_constants.json"})
+      if (llvm::Error e = loadPickledTensors(member))
+        return e;
+    return llvm::Error::success();
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Pt2Archive::loadPickledTensors(llvm::StringRef member) {
+  const ZipArchive::Entry *entry = zip->find(root + member.str());
+  if (!entry || entry->size == 0)
+    return llvm::Error::success();
+  auto bytes = zip->read(*entry);
+  if (!bytes)
+    return bytes.takeError();
+  auto tensors = readTorchSaveTensors(*bytes);
+  if (!tensors)
+    return llvm::createStringError(member + ": " + llvm::toString(tensors.takeError()));
+  for (auto &[name, tensor] : *tensors)
+    pickled[name] = std::move(tensor);
   return llvm::Error::success();
 }
 
@@ -227,6 +263,9 @@ llvm::Expected<TensorData> materializeStrided(llvm::StringRef storage, const Ten
 }
 
 llvm::Expected<TensorData> Pt2Archive::tensor(llvm::StringRef fqn) const {
+  auto pickledIt = pickled.find(fqn);
+  if (pickledIt != pickled.end())
+    return pickledIt->second;
   auto it = payloads.find(fqn);
   if (it == payloads.end())
     return llvm::createStringError("no stored data for '" + fqn.str() + "'");

@@ -55,19 +55,24 @@ public:
 
   /// The value of a parameter, buffer or tensor constant by its FQN.
   llvm::Expected<TensorData> tensor(llvm::StringRef fqn) const;
-  bool hasTensor(llvm::StringRef fqn) const { return payloads.count(fqn); }
+  bool hasTensor(llvm::StringRef fqn) const {
+    return payloads.count(fqn) || pickled.count(fqn);
+  }
 
 private:
   Pt2Archive() = default;
   llvm::Error load();
   llvm::Error loadPayloadConfig(llvm::StringRef member, bool constants);
+  /// Reads a torch.save container member holding a dict of tensors, if present.
+  llvm::Error loadPickledTensors(llvm::StringRef member);
 
   std::string name;
   std::unique_ptr<ZipArchive> zip;
   Layout fileLayout = Layout::Archive;
   std::string root; // "model/" (with the slash) or ""
   ExportedProgram exported;
-  llvm::StringMap<PayloadMeta> payloads;
+  llvm::StringMap<PayloadMeta> payloads;  // raw layout: where each tensor lives
+  llvm::StringMap<TensorData> pickled;    // pickled layouts: read when opening
 };
 
 /// Rebuilds a tensor from the raw bytes of its storage, as
