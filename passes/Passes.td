@@ -43,6 +43,20 @@ def LowerStridedCopiesPass : Pass<"kiln-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ApproximateMathPass : Pass<"kiln-approximate-math"> {
+  let summary = "Replace transcendental math ops with polynomial approximations";
+  let description = [{
+    Generated code links no libm, but LLVM lowers `math.exp`, `math.log`,
+    `math.tanh`, `math.erf`, ... to calls of `expf`, `logf`, .... This pass
+    rewrites them with MLIR's polynomial approximations (f16 and bf16 through
+    f32), which need only arithmetic. Ops that become instructions (`sqrt`,
+    `absf`, `fma`, rounding) stay. A transcendental op left without an
+    approximation is an error at its location, since the object would need libm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // passes/memory
 //===----------------------------------------------------------------------===//

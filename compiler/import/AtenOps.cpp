@@ -262,12 +262,50 @@ LogicalResult buildBatchNorm(NodeImport &n, Value input, Value weight, Value bia
   return success();
 }
 
+/// Batch norm in training mode normalizes with the statistics of the batch
+/// (mean and biased variance over every dimension but the channel), as
+/// PyTorch's forward does: (x - mean) * rsqrt(var + eps) * weight + bias.
+/// The updated running statistics are state, not part of the result.
+LogicalResult buildBatchNormTraining(NodeImport &n, Value input, Value weight, Value bias,
+                                     double eps) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  if (type.getRank() < 2)
+    return n.emitError() << "batch norm needs a channel dimension, got " << type;
+  Type et = type.getElementType();
+  SmallVector<int64_t> reduced, statShape;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (i != 1)
+      reduced.push_back(i);
+    statShape.push_back(i == 1 ? type.getDimSize(1) : 1);
+  }
+  auto statType = RankedTensorType::get(statShape, et);
+  auto dims = n.b.getDenseI64ArrayAttr(reduced);
+  Value mean = MeanOp::create(n.b, n.loc, statType, input, dims, n.b.getBoolAttr(true));
+  Value centered = binary<SubOp>(n, type, input, mean);
+  Value squares = binary<MulOp>(n, type, centered, centered);
+  Value var = MeanOp::create(n.b, n.loc, statType, squares, dims, n.b.getBoolAttr(true));
+  Value invstd = RsqrtOp::create(
+      n.b, n.loc, binary<AddOp>(n, statType, var, scalarConstant(n, et, eps)));
+  Value out = binary<MulOp>(n, type, centered, invstd);
+  // weight and bias are [C]; view them as [1, C, 1, ...] to broadcast.
+  auto channelType = RankedTensorType::get(statShape, et);
+  if (weight)
+    out = binary<MulOp>(n, type, out, ReshapeOp::create(n.b, n.loc, channelType, weight));
+  if (bias)
+    out = binary<AddOp>(n, type, out, ReshapeOp::create(n.b, n.loc, channelType, bias));
+  n.results.assign(std::max(1u, n.numResults()), Value());
+  n.results[0] = out;
+  return success();
+}
+
 LogicalResult importBatchNorm(NodeImport &n) {
   if (n.boolean("training"))
-    return n.emitError() << "batch norm in training mode (batch statistics) is not "
-                            "supported yet; export the model in eval() mode";
+    return buildBatchNormTraining(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
+                                  *n.number("eps"));
   if (!n.tensor("running_mean") || !n.tensor("running_var"))
-    return n.emitError() << "batch norm without running statistics is not supported";
+    return n.emitError() << "batch norm in eval mode without running statistics";
   return buildBatchNorm(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
                         n.tensor("running_mean"), n.tensor("running_var"), *n.number("eps"));
 }
@@ -275,6 +313,22 @@ LogicalResult importBatchNorm(NodeImport &n) {
 /// Outputs 1 and 2 (saved mean and inverse std) are empty in inference;
 /// only output 0 is computed.
 LogicalResult importNativeBatchNormNoTraining(NodeImport &n) {
+  return buildBatchNorm(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
+                        n.tensor("running_mean"), n.tensor("running_var"), *n.number("eps"));
+}
+
+/// _native_batch_norm_legit[_functional], native_batch_norm: output 0 is the
+/// normalized tensor; the saved statistics and the updated running
+/// statistics (outputs 1-4) are not computed.
+LogicalResult importNativeBatchNorm(NodeImport &n) {
+  bool training = n.call.indexOf("training") < 0 || n.boolean("training");
+  bool hasStats = n.call.indexOf("running_mean") >= 0 && n.tensor("running_mean") &&
+                  n.tensor("running_var");
+  if (training)
+    return buildBatchNormTraining(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
+                                  *n.number("eps"));
+  if (!hasStats)
+    return n.emitError() << "batch norm in eval mode without running statistics";
   return buildBatchNorm(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
                         n.tensor("running_mean"), n.tensor("running_var"), *n.number("eps"));
 }
@@ -315,6 +369,41 @@ LogicalResult importRelu(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   n.results = {ReluOp::create(n.b, n.loc, n.resultType(0), n.tensor("self"))};
+  return success();
+}
+
+template <typename OpTy>
+LogicalResult importUnary(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  n.results = {OpTy::create(n.b, n.loc, n.resultType(0), n.tensor("self"))};
+  return success();
+}
+
+LogicalResult importLeakyRelu(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  n.results = {LeakyReluOp::create(n.b, n.loc, n.resultType(0), n.tensor("self"),
+                                   n.b.getF64FloatAttr(n.number("negative_slope").value_or(0.01)))};
+  return success();
+}
+
+/// softmax / log_softmax (`_softmax(self, dim, half_to_float)` in Core ATen,
+/// `softmax.int(self, dim, dtype)` in the training IR).
+template <typename OpTy>
+LogicalResult importSoftmax(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  if (n.call.indexOf("half_to_float") >= 0 && n.boolean("half_to_float"))
+    return n.emitError() << "half_to_float softmax is not supported yet";
+  if (n.call.indexOf("dtype") >= 0 && !n.isNone("dtype") &&
+      typeOf(input).getElementType() != n.resultType(0).getElementType())
+    return n.emitError() << "softmax with a dtype conversion is not supported yet";
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  n.results = {OpTy::create(n.b, n.loc, n.resultType(0), input, n.b.getI64IntegerAttr(*dim))};
   return success();
 }
 
@@ -503,8 +592,29 @@ const ImportRule kRules[] = {
     {"aten::conv2d.padding", importConv2dPadding},
     {"aten::convolution", importConvolution},
     // Normalization
+    {"aten::_native_batch_norm_legit", importNativeBatchNorm},
+    {"aten::_native_batch_norm_legit.no_stats", importNativeBatchNorm},
+    {"aten::_native_batch_norm_legit_functional", importNativeBatchNorm},
     {"aten::_native_batch_norm_legit_no_training", importNativeBatchNormNoTraining},
     {"aten::batch_norm", importBatchNorm},
+    {"aten::native_batch_norm", importNativeBatchNorm},
+    // Activations and math
+    {"aten::_log_softmax", importSoftmax<LogSoftmaxOp>},
+    {"aten::_softmax", importSoftmax<SoftmaxOp>},
+    {"aten::abs", importUnary<AbsOp>},
+    {"aten::exp", importUnary<ExpOp>},
+    {"aten::leaky_relu", importLeakyRelu},
+    {"aten::leaky_relu_", importLeakyRelu},
+    {"aten::log", importUnary<LogOp>},
+    {"aten::log_softmax.int", importSoftmax<LogSoftmaxOp>},
+    {"aten::neg", importUnary<NegOp>},
+    {"aten::rsqrt", importUnary<RsqrtOp>},
+    {"aten::sigmoid", importUnary<SigmoidOp>},
+    {"aten::sigmoid_", importUnary<SigmoidOp>},
+    {"aten::softmax.int", importSoftmax<SoftmaxOp>},
+    {"aten::sqrt", importUnary<SqrtOp>},
+    {"aten::tanh", importUnary<TanhOp>},
+    {"aten::tanh_", importUnary<TanhOp>},
     // Elementwise
     {"aten::add.Tensor", importAddOrSub<AddOp>},
     {"aten::add_.Tensor", importAddOrSub<AddOp>},
@@ -522,19 +632,20 @@ const ImportRule kRules[] = {
     {"aten::sub.Tensor", importAddOrSub<SubOp>},
     {"aten::sub_.Tensor", importAddOrSub<SubOp>},
     // Shape and data movement
-    {"aten::alias", importIdentity},
-    {"aten::clone", importIdentity},
-    {"aten::contiguous", importIdentity},
-    {"aten::detach", importIdentity},
-    {"aten::dropout", importIdentity},
-    {"aten::flatten.using_ints", importReshape},
-    {"aten::permute", importPermute},
-    {"aten::reshape", importReshape},
-    {"aten::squeeze.dim", importReshape},
-    {"aten::squeeze.dims", importReshape},
-    {"aten::t", importT},
-    {"aten::unsqueeze", importReshape},
-    {"aten::view", importReshape},
+    {"aten::alias", importIdentity, true},
+    {"aten::clone", importIdentity, true},
+    {"aten::contiguous", importIdentity, true},
+    {"aten::detach", importIdentity, true},
+    {"aten::dropout", importIdentity, true},
+    {"aten::flatten.using_ints", importReshape, true},
+    {"aten::permute", importPermute, true},
+    {"aten::reshape", importReshape, true},
+    {"aten::squeeze", importReshape, true},
+    {"aten::squeeze.dim", importReshape, true},
+    {"aten::squeeze.dims", importReshape, true},
+    {"aten::t", importT, true},
+    {"aten::unsqueeze", importReshape, true},
+    {"aten::view", importReshape, true},
     // Pooling and reductions
     {"aten::_adaptive_avg_pool2d", importAdaptiveAvgPool2d},
     {"aten::adaptive_avg_pool2d", importAdaptiveAvgPool2d},

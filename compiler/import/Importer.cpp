@@ -35,7 +35,6 @@ Format sniff(llvm::StringRef path, llvm::StringRef bytes) {
 
 OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
                                   const ImportOptions &options) {
-  (void)options;
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
                                                    /*RequiresNullTerminator=*/false);
@@ -55,7 +54,7 @@ OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
       emitError(fileLoc) << text;
       return nullptr;
     }
-    return importExportedProgram(**archive, ctx);
+    return importExportedProgram(**archive, ctx, options);
   }
   case Format::Mlir: {
     ctx.loadDialect<KilnDialect>();

@@ -16,11 +16,15 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kiln {
 
 struct ImportOptions {
-  // Symbolic-shape specializations (--shape) and per-format switches go here.
+  /// `--shape NAME=D0xD1x...`: the shape of a user input; binds the symbols of
+  /// its dynamic dimensions (checked against the program's ranges).
+  std::vector<std::pair<std::string, std::vector<int64_t>>> inputShapes;
 };
 
 /// Imports a model file. Returns null after emitting diagnostics on failure.

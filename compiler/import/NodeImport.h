@@ -79,6 +79,9 @@ struct ImportRule {
   /// "aten::conv2d", "aten::add.Tensor": the schema's qualified name.
   llvm::StringLiteral op;
   ImportRuleFn fn;
+  /// Data movement works on every dtype; other rules compute in floating
+  /// point, and the importer refuses other dtypes before calling them.
+  bool anyDtype = false;
 };
 
 /// The rule for an operator (by OpSchema::qualifiedName()), or nullptr.

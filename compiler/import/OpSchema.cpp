@@ -521,7 +521,12 @@ static std::string coerce(const SchemaType &type, OpArgument &value) {
   }
   switch (type.base) {
   case B::Tensor:
-    return value.kind == K::Tensor ? "" : mismatch();
+    // A Python number where a tensor is expected is a wrapped scalar, as
+    // torch.export writes `add.Tensor(x, 1)`; the importer makes it a 0-d tensor.
+    return value.kind == K::Tensor || value.kind == K::Int || value.kind == K::Float ||
+                   value.kind == K::Bool
+               ? ""
+               : mismatch();
   case B::Int:
     return value.kind == K::Int ? "" : mismatch();
   case B::SymInt:

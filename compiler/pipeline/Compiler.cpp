@@ -164,7 +164,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return emitError(fileLoc) << "the arena alignment must be a power of two, got "
                               << pipeline.arenaAlign;
 
-  OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, ImportOptions());
+  OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, options.import);
   if (!module)
     return failure();
   auto interface = readModelInterface(*module, name);

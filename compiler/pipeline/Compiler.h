@@ -9,6 +9,7 @@
 #ifndef KILN_COMPILER_PIPELINE_COMPILER_H
 #define KILN_COMPILER_PIPELINE_COMPILER_H
 
+#include "compiler/import/Importer.h"
 #include "compiler/pipeline/Pipeline.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -47,6 +48,8 @@ struct CompileOptions {
   bool printDebugInfo = false;
   /// The linker for --emit=shared.
   std::string linker;
+  /// What the importer needs: input shapes for dynamic dimensions.
+  ImportOptions import;
 };
 
 /// The outputs written by a successful compile.

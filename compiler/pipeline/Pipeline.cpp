@@ -54,7 +54,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
     return llvm::formatv("kiln-plan-arena{{alignment={0}}", o.arenaAlign).str();
   case Stage::LLVM:
     return llvm::formatv(
-               "func.func(convert-linalg-to-loops, canonicalize), expand-strided-metadata, "
+               "func.func(convert-linalg-to-loops, kiln-approximate-math, canonicalize), "
+               "expand-strided-metadata, "
                "lower-affine, convert-scf-to-cf, convert-math-to-llvm, "
                "finalize-memref-to-llvm{{index-bitwidth={0}}, "
                "convert-arith-to-llvm{{index-bitwidth={0}}, "

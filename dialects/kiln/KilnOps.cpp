@@ -297,6 +297,16 @@ LogicalResult AvgPool2dOp::verify() {
                       getCeilMode());
 }
 
+static LogicalResult verifySoftmaxDim(Operation *op, int64_t dim) {
+  int64_t rank = cast<ShapedType>(op->getOperand(0).getType()).getRank();
+  if (dim < 0 || dim >= std::max<int64_t>(rank, 1))
+    return op->emitOpError("dim ") << dim << " is out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() { return verifySoftmaxDim(*this, getDim()); }
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxDim(*this, getDim()); }
+
 LogicalResult MeanOp::verify() {
   if (failed(verifySameElementTypes(*this)))
     return failure();

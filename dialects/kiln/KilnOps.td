@@ -119,6 +119,39 @@ def Kiln_SubOp : Kiln_BinaryOp<"sub", "lhs - rhs">;
 def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs">;
 def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs">;
 
+class Kiln_UnaryOp<string mnemonic, string formula, string extra = "">
+    : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise " # mnemonic;
+  let description = "Elementwise `" # formula # "`." # extra;
+  let arguments = (ins Kiln_FloatTensor:$input);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|input|">;
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "-input">;
+def Kiln_ExpOp : Kiln_UnaryOp<"exp", "e^input",
+    " Lowered to a polynomial approximation: generated code has no libm.">;
+def Kiln_LogOp : Kiln_UnaryOp<"log", "ln(input)",
+    " Lowered to a polynomial approximation: generated code has no libm.">;
+def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt", "sqrt(input)">;
+def Kiln_RsqrtOp : Kiln_UnaryOp<"rsqrt", "1 / sqrt(input)">;
+def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "tanh(input)",
+    " Lowered to a polynomial approximation: generated code has no libm.">;
+def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-input)",
+    " Lowered to a polynomial approximation: generated code has no libm.">;
+
+def Kiln_LeakyReluOp : Kiln_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "leaky rectified linear unit";
+  let description = [{
+    Elementwise `input > 0 ? input : input * negative_slope`, as
+    `torch.nn.functional.leaky_relu`; NaN stays NaN.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, F64Attr:$negative_slope);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Kiln_ReluOp : Kiln_Op<"relu", [Pure, SameOperandsAndResultType]> {
   let summary = "rectified linear unit: max(input, 0)";
   let description = [{
@@ -208,6 +241,22 @@ def Kiln_AvgPool2dOp : Kiln_Op<"avg_pool2d", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
+
+class Kiln_SoftmaxBase<string mnemonic, string formula>
+    : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = mnemonic # " along one dimension";
+  let description = [{
+    `}] # formula # [{` along dimension `dim` (in `[0, rank)`), computed
+    stably by subtracting the maximum first, as PyTorch does.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, I64Attr:$dim);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SoftmaxOp : Kiln_SoftmaxBase<"softmax", "exp(x) / sum(exp(x))">;
+def Kiln_LogSoftmaxOp : Kiln_SoftmaxBase<"log_softmax", "x - log(sum(exp(x)))">;
 
 def Kiln_MeanOp : Kiln_Op<"mean", [Pure]> {
   let summary = "arithmetic mean over dimensions";

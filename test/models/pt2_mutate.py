@@ -11,6 +11,9 @@ Mutations (applied in order):
   --replace-member SUFFIX=TEXT  replace that member's content with TEXT
   --json-replace OLD=NEW        textual replacement inside models/model.json
   --set-dtype VALUE=CODE        set the serializer dtype code of a tensor value
+  --make-symbolic SYM=N[:MIN:MAX]  make dimension 0 of every tensor value whose
+                                dimension 0 is N the symbol SYM (with that range),
+                                as torch.export writes a dynamic batch dimension
   --truncate-member SUFFIX=N    keep only N bytes of a member (e.g. a weight file)
   --corrupt-member SUFFIX       flip a byte of a member's stored data (CRC mismatch)
   --truncate-file N             keep only the first N bytes of the whole file
@@ -41,6 +44,7 @@ def main():
     p.add_argument("--replace-member", action="append", default=[])
     p.add_argument("--json-replace", action="append", default=[])
     p.add_argument("--set-dtype", action="append", default=[])
+    p.add_argument("--make-symbolic", action="append", default=[])
     p.add_argument("--truncate-member", action="append", default=[])
     p.add_argument("--corrupt-member", action="append", default=[])
     p.add_argument("--truncate-file", type=int)
@@ -81,6 +85,17 @@ def main():
     for r in a.set_dtype:
         value, code = r.split("=", 1)
         graph["tensor_values"][value]["dtype"] = int(code)
+    for r in a.make_symbolic:
+        sym, spec = r.split("=", 1)
+        parts = spec.split(":")
+        n = int(parts[0])
+        for meta in graph["tensor_values"].values():
+            sizes = meta["sizes"]
+            if sizes and sizes[0].get("as_int") == n:
+                sizes[0] = {"as_expr": {"expr_str": sym, "hint": {"as_int": n}}}
+        if len(parts) == 3:
+            program.setdefault("range_constraints", {})[sym] = {
+                "min_val": int(parts[1]), "max_val": int(parts[2])}
     members[model] = json.dumps(program).encode()
 
     for suffix in a.drop_member:

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/import/Importer.h"
+#include "compiler/import/SymbolicShapes.h"
 #include "compiler/pipeline/Compiler.h"
 #include "compiler/pipeline/Diagnostics.h"
 #include "targets/Target.h"
@@ -41,7 +42,7 @@ void unregisterConflictingOptions() {
   static const char *const names[] = {"o",     "name",     "target",     "cpu",
                                       "features", "emit",  "stop-after", "arena-align",
                                       "no-header", "print-locations", "linker",
-                                      "print-targets"};
+                                      "print-targets", "shape"};
   auto &registered = cl::getRegisteredOptions();
   for (const char *n : names)
     if (cl::Option *option = registered.lookup(n))
@@ -107,6 +108,11 @@ int main(int argc, char **argv) {
                                        "or $KILN_LLD)"),
                               cl::value_desc("path"), cl::cat(category),
                               cl::sub(cl::SubCommand::getTopLevel()));
+  cl::list<std::string> shapes(
+      "shape",
+      cl::desc("Static shape of an input with dynamic dimensions, e.g. x=1x3x224x224 "
+               "(repeat per input; checked against the program's ranges)"),
+      cl::value_desc("name=DxDx..."), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> printTargets("print-targets", cl::desc("List the targets and exit"),
                              cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.pt2>"), cl::Required,
@@ -156,6 +162,14 @@ int main(int argc, char **argv) {
   options.writeHeader = !noHeader;
   options.printDebugInfo = debugInfo;
   options.linker = linker;
+  for (const std::string &text : shapes) {
+    auto shape = kiln::parseShapeOption(text);
+    if (!shape) {
+      llvm::errs() << "kilnc: " << llvm::toString(shape.takeError()) << "\n";
+      return kExitUsage;
+    }
+    options.import.inputShapes.push_back(*shape);
+  }
   if (!emit.empty()) {
     auto kind = kiln::parseEmitKind(emit);
     if (!kind) {

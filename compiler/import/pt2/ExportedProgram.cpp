@@ -849,6 +849,17 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
       ep.graph.tensorValues[kv.first.str()] = std::move(*meta);
     }
   }
+  if (const Value *sv = r.optionalField(**graph, "sym_int_values")) {
+    auto o = r.object(*sv, gp + ".sym_int_values");
+    if (!o)
+      return o.takeError();
+    for (const auto &kv : **o) {
+      auto sym = r.symInt(kv.second, gp + ".sym_int_values." + kv.first.str());
+      if (!sym)
+        return sym.takeError();
+      ep.graph.symIntValues[kv.first.str()] = *sym;
+    }
+  }
   if (const Value *nodes = r.optionalField(**graph, "nodes")) {
     auto arr = r.array(*nodes, gp + ".nodes");
     if (!arr)

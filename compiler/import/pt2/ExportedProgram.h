@@ -131,6 +131,8 @@ struct Graph {
   std::vector<OpArgument> outputs;
   std::vector<Node> nodes;
   llvm::StringMap<TensorMeta> tensorValues;
+  /// Named symbolic ints (outputs of sym_size and of symbolic arithmetic).
+  llvm::StringMap<SymIntValue> symIntValues;
   bool isSingleTensorReturn = false;
 };
 

@@ -11,6 +11,7 @@
 #include "compiler/import/pt2/Pt2Importer.h"
 #include "compiler/import/Importer.h"
 #include "compiler/import/NodeImport.h"
+#include "compiler/import/SymbolicShapes.h"
 #include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,6 +21,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -67,9 +69,9 @@ namespace {
 
 class GraphWalker {
 public:
-  GraphWalker(const Pt2Archive &archive, MLIRContext &ctx)
+  GraphWalker(const Pt2Archive &archive, MLIRContext &ctx, const ImportOptions &options)
       : archive(archive), ep(archive.program()), ctx(ctx), b(&ctx),
-        file(archive.displayName().str()) {}
+        file(archive.displayName().str()), options(options) {}
 
   OwningOpRef<ModuleOp> run();
 
@@ -83,12 +85,20 @@ private:
   FailureOr<Value> lookup(llvm::StringRef name, Location loc);
   FailureOr<Value> materializeLifted(llvm::StringRef name, llvm::StringRef fqn, Location loc);
   LogicalResult importNode(const Node &node);
+  LogicalResult bindInputShapes();
+  std::string rangeText(llvm::StringRef symbol) const;
+  FailureOr<int64_t> evaluate(const SymIntValue &size, llvm::StringRef value, Location loc);
+  LogicalResult resolveSymInts(OpArgument &arg, Location loc);
+  std::vector<bool> neededNodes(const std::vector<std::string> &outputs) const;
 
   const Pt2Archive &archive;
   const ExportedProgram &ep;
   MLIRContext &ctx;
   OpBuilder b;
   std::string file;
+  const ImportOptions &options;
+  SymbolBindings symbols; // from --shape
+  std::vector<std::string> userInputNames;
   func::FuncOp func;
   Block *constantsBlock = nullptr;
   Operation *lastConstant = nullptr;
@@ -97,30 +107,140 @@ private:
   llvm::StringMap<std::string> unsupportedValues; // name -> why it cannot be used
 };
 
+std::string GraphWalker::rangeText(llvm::StringRef symbol) const {
+  auto range = ep.rangeConstraints.find(symbol.str());
+  if (range == ep.rangeConstraints.end())
+    return "";
+  return " (range [" +
+         (range->second.minVal ? std::to_string(*range->second.minVal) : "-inf") + ", " +
+         (range->second.maxVal ? std::to_string(*range->second.maxVal) : "inf") + "])";
+}
+
+FailureOr<int64_t> GraphWalker::evaluate(const SymIntValue &size, llvm::StringRef value,
+                                         Location loc) {
+  if (!size.isSymbolic)
+    return size.value;
+  auto v = evaluateSymExpr(size.expr, symbols);
+  if (v)
+    return *v;
+  llvm::consumeError(v.takeError());
+  InFlightDiagnostic diag = emitError(loc);
+  diag << "'" << value << "' has a dynamic size '" << size.expr << "' over";
+  for (const std::string &symbol : symbolsOf(size.expr))
+    diag << " " << symbol << rangeText(symbol);
+  diag << "; Kiln compiles static shapes: give each input's shape with --shape";
+  for (const std::string &input : userInputNames)
+    diag << " " << input << "=...";
+  return failure();
+}
+
 FailureOr<RankedTensorType> GraphWalker::typeOfValue(llvm::StringRef name, Location loc) {
   auto it = ep.graph.tensorValues.find(name);
   if (it == ep.graph.tensorValues.end())
     return emitError(loc) << "value '" << name << "' has no tensor metadata in the file";
   const TensorMeta &meta = it->second;
-  if (!meta.hasStaticShape()) {
-    InFlightDiagnostic diag = emitError(loc);
-    diag << "value '" << name << "' has symbolic dimensions";
-    for (const std::string &symbol : meta.symbols()) {
-      diag << " " << symbol;
-      auto range = ep.rangeConstraints.find(symbol);
-      if (range != ep.rangeConstraints.end())
-        diag << " (range [" << (range->second.minVal ? std::to_string(*range->second.minVal) : "-inf")
-             << ", " << (range->second.maxVal ? std::to_string(*range->second.maxVal) : "inf")
-             << "])";
-    }
-    diag << "; Kiln compiles static shapes only: re-export with static shapes";
-    return failure();
+  SmallVector<int64_t> shape;
+  for (const SymIntValue &size : meta.sizes) {
+    auto d = evaluate(size, name, loc);
+    if (failed(d))
+      return failure();
+    if (*d < 0)
+      return emitError(loc) << "value '" << name << "' has a negative size " << *d;
+    shape.push_back(*d);
   }
   Type et = elementTypeFor(meta.dtype, ctx);
   if (!et)
     return emitError(loc) << "value '" << name << "' has dtype " << scalarTypeName(meta.dtype)
                           << ", which Kiln does not support";
-  return RankedTensorType::get(meta.staticSizes(), et);
+  return RankedTensorType::get(shape, et);
+}
+
+/// Binds the symbols of the user inputs' dynamic dimensions from --shape,
+/// checking each against the static dimensions and the symbols' ranges.
+LogicalResult GraphWalker::bindInputShapes() {
+  for (const auto &[name, shape] : options.inputShapes) {
+    Location loc = nodeLocation(ctx, file, name, "input");
+    if (!llvm::is_contained(userInputNames, name)) {
+      InFlightDiagnostic diag = fileError();
+      diag << "--shape names '" << name << "', which is not an input; the inputs are";
+      for (const std::string &input : userInputNames)
+        diag << " " << input;
+      return failure();
+    }
+    const TensorMeta &meta = ep.graph.tensorValues.lookup(name);
+    if (meta.sizes.size() != shape.size())
+      return emitError(loc) << "--shape gives " << shape.size() << " dimensions, the input has "
+                            << meta.sizes.size();
+    for (size_t i = 0; i < shape.size(); ++i) {
+      const SymIntValue &size = meta.sizes[i];
+      if (!size.isSymbolic) {
+        if (size.value != shape[i])
+          return emitError(loc) << "--shape gives dimension " << i << " = " << shape[i]
+                                << " but the program fixes it to " << size.value;
+        continue;
+      }
+      std::vector<std::string> syms = symbolsOf(size.expr);
+      if (syms.size() != 1 || syms[0] != size.expr)
+        continue; // an expression: checked below once every symbol is bound
+      auto range = ep.rangeConstraints.find(size.expr);
+      if (range != ep.rangeConstraints.end() &&
+          ((range->second.minVal && shape[i] < *range->second.minVal) ||
+           (range->second.maxVal && shape[i] > *range->second.maxVal)))
+        return emitError(loc) << "--shape gives dimension " << i << " = " << shape[i]
+                              << ", outside the range of " << size.expr
+                              << rangeText(size.expr);
+      auto [it, inserted] = symbols.try_emplace(size.expr, shape[i]);
+      if (!inserted && it->second != shape[i])
+        return emitError(loc) << "--shape binds " << size.expr << " to " << shape[i]
+                              << " but another input binds it to " << it->second;
+    }
+  }
+  // Dimensions that are expressions must agree with what the user gave.
+  for (const auto &[name, shape] : options.inputShapes) {
+    const TensorMeta &meta = ep.graph.tensorValues.lookup(name);
+    for (size_t i = 0; i < shape.size(); ++i) {
+      auto d = evaluate(meta.sizes[i], name, nodeLocation(ctx, file, name, "input"));
+      if (failed(d))
+        return failure();
+      if (*d != shape[i])
+        return emitError(nodeLocation(ctx, file, name, "input"))
+               << "--shape gives dimension " << i << " = " << shape[i] << " but '"
+               << meta.sizes[i].expr << "' is " << *d << " with the other shapes given";
+    }
+  }
+  return success();
+}
+
+/// Symbolic int arguments name a value of sym_int_values (or a symbol).
+LogicalResult GraphWalker::resolveSymInts(OpArgument &arg, Location loc) {
+  auto valueOf = [&](const std::string &name) -> FailureOr<int64_t> {
+    auto it = ep.graph.symIntValues.find(name);
+    SymIntValue size;
+    size.isSymbolic = true;
+    size.expr = it != ep.graph.symIntValues.end() && it->second.isSymbolic ? it->second.expr
+                                                                          : name;
+    if (it != ep.graph.symIntValues.end() && !it->second.isSymbolic)
+      return it->second.value;
+    return evaluate(size, name, loc);
+  };
+  if (arg.kind == OpArgument::Kind::SymInt) {
+    auto v = valueOf(arg.s);
+    if (failed(v))
+      return failure();
+    arg = OpArgument::ofInt(*v);
+  } else if (arg.kind == OpArgument::Kind::SymInts) {
+    for (size_t i = 0; i < arg.names.size(); ++i) {
+      if (arg.names[i].empty())
+        continue;
+      auto v = valueOf(arg.names[i]);
+      if (failed(v))
+        return failure();
+      arg.ints[i] = *v;
+    }
+    arg.kind = OpArgument::Kind::Ints;
+    arg.names.clear();
+  }
+  return success();
 }
 
 FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::StringRef fqn,
@@ -168,6 +288,57 @@ FailureOr<Value> GraphWalker::lookup(llvm::StringRef name, Location loc) {
                         << "', which no earlier node or input defines";
 }
 
+/// Walks the graph backwards from the outputs. A node is needed when a needed
+/// name is one of its outputs, or one it mutates in place.
+std::vector<bool> GraphWalker::neededNodes(const std::vector<std::string> &outputs) const {
+  llvm::StringSet<> live;
+  for (const std::string &name : outputs)
+    live.insert(name);
+  std::vector<bool> needed(ep.graph.nodes.size(), false);
+  for (size_t i = ep.graph.nodes.size(); i-- > 0;) {
+    const Node &node = ep.graph.nodes[i];
+    bool isNeeded = false;
+    for (const OpArgument &out : node.outputs) {
+      if (out.kind == OpArgument::Kind::Tensor && live.count(out.tensor))
+        isNeeded = true;
+      for (const std::string &name : out.names)
+        if (live.count(name))
+          isNeeded = true;
+    }
+    // An in-place operator defines the new value of its mutated argument.
+    auto target = parseNodeTarget(node.target);
+    const OpSchema *schema =
+        target ? OpSchemaTable::get().lookup(target->ns, target->name, target->overload)
+               : nullptr;
+    if (schema)
+      for (const NamedArgument &na : node.inputs) {
+        int index = -1;
+        for (size_t k = 0; k < schema->arguments.size(); ++k)
+          if (schema->arguments[k].name == na.name)
+            index = static_cast<int>(k);
+        if (index >= 0 && schema->arguments[index].type.mutates &&
+            na.arg.kind == OpArgument::Kind::Tensor && live.count(na.arg.tensor))
+          isNeeded = true;
+      }
+    // Unknown targets are kept: importing them reports what they are.
+    if (!schema && !node.outputs.empty())
+      for (const OpArgument &out : node.outputs)
+        if (out.kind == OpArgument::Kind::Tensor && live.count(out.tensor))
+          isNeeded = true;
+    if (!isNeeded)
+      continue;
+    needed[i] = true;
+    for (const NamedArgument &na : node.inputs) {
+      if (na.arg.kind == OpArgument::Kind::Tensor)
+        live.insert(na.arg.tensor);
+      for (const std::string &name : na.arg.names)
+        if (!name.empty())
+          live.insert(name);
+    }
+  }
+  return needed;
+}
+
 LogicalResult GraphWalker::importNode(const Node &node) {
   std::string opName = node.target;
   llvm::StringRef(opName).consume_front("torch.ops.");
@@ -175,6 +346,14 @@ LogicalResult GraphWalker::importNode(const Node &node) {
                               llvm::StringRef(node.target).starts_with("torch.ops.")
                                   ? llvm::StringRef(node.target).drop_front(10)
                                   : llvm::StringRef(node.target));
+  // Nodes computing symbolic ints (sym_size, _operator.mul, ...) have no
+  // tensor result: their values are expressions in sym_int_values.
+  if (!node.outputs.empty() &&
+      llvm::all_of(node.outputs, [](const OpArgument &out) {
+        return out.kind == OpArgument::Kind::SymInt || out.kind == OpArgument::Kind::SymInts ||
+               (out.kind == OpArgument::Kind::Other && out.s == "as_sym_bool");
+      }))
+    return success();
   auto target = parseNodeTarget(node.target);
   if (!target)
     return emitError(loc) << "unsupported operator '" << node.target << "'";
@@ -190,35 +369,14 @@ LogicalResult GraphWalker::importNode(const Node &node) {
                           << " is not supported by Kiln yet";
 
   std::vector<GivenArgument> given;
-  for (const NamedArgument &na : node.inputs)
+  for (const NamedArgument &na : node.inputs) {
     given.push_back({na.name, na.arg});
+    if (failed(resolveSymInts(given.back().value, loc)))
+      return failure();
+  }
   auto call = bindArguments(*schema, given);
   if (!call)
     return emitError(loc) << llvm::toString(call.takeError());
-
-  std::vector<Value> tensorArgs(schema->arguments.size());
-  std::vector<std::vector<Value>> tensorLists(schema->arguments.size());
-  for (size_t i = 0; i < schema->arguments.size(); ++i) {
-    const OpArgument &a = call->args[i];
-    if (a.kind == OpArgument::Kind::Tensor) {
-      auto v = lookup(a.tensor, loc);
-      if (failed(v))
-        return failure();
-      tensorArgs[i] = *v;
-    } else if (a.kind == OpArgument::Kind::Tensors ||
-               a.kind == OpArgument::Kind::OptionalTensors) {
-      for (const std::string &name : a.names) {
-        if (name.empty()) {
-          tensorLists[i].push_back(Value());
-          continue;
-        }
-        auto v = lookup(name, loc);
-        if (failed(v))
-          return failure();
-        tensorLists[i].push_back(*v);
-      }
-    }
-  }
 
   // Declared result types, one per output value (lists flattened).
   std::vector<std::string> outputNames;
@@ -245,6 +403,75 @@ LogicalResult GraphWalker::importNode(const Node &node) {
         return failure();
       resultTypes.push_back(*type);
     }
+  }
+
+  std::vector<Value> tensorArgs(schema->arguments.size());
+  std::vector<std::vector<Value>> tensorLists(schema->arguments.size());
+  for (size_t i = 0; i < schema->arguments.size(); ++i) {
+    const OpArgument &a = call->args[i];
+    bool isTensorArg = schema->arguments[i].type.base == SchemaType::Base::Tensor &&
+                       !schema->arguments[i].type.isList;
+    if (isTensorArg && (a.kind == OpArgument::Kind::Int || a.kind == OpArgument::Kind::Float ||
+                        a.kind == OpArgument::Kind::Bool)) {
+      // A wrapped Python number: a 0-d tensor of the result's element type,
+      // which is what PyTorch's type promotion gives for a scalar operand.
+      Type et = !resultTypes.empty() && resultTypes[0] ? resultTypes[0].getElementType()
+                : a.kind == OpArgument::Kind::Float  ? Type(b.getF32Type())
+                : a.kind == OpArgument::Kind::Bool   ? Type(b.getI1Type())
+                                                     : Type(b.getI64Type());
+      double v = a.kind == OpArgument::Kind::Float ? a.f
+                 : a.kind == OpArgument::Kind::Bool ? (a.b ? 1.0 : 0.0)
+                                                    : static_cast<double>(a.i);
+      auto type = RankedTensorType::get({}, et);
+      Attribute attr =
+          isa<FloatType>(et)
+              ? DenseElementsAttr::get(type, b.getFloatAttr(et, v).getValue())
+              : DenseElementsAttr::get(type, APInt(et.getIntOrFloatBitWidth(),
+                                                   static_cast<int64_t>(v), /*isSigned=*/true));
+      tensorArgs[i] = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+      continue;
+    }
+    if (a.kind == OpArgument::Kind::Tensor) {
+      auto v = lookup(a.tensor, loc);
+      if (failed(v))
+        return failure();
+      tensorArgs[i] = *v;
+    } else if (a.kind == OpArgument::Kind::Tensors ||
+               a.kind == OpArgument::Kind::OptionalTensors) {
+      for (const std::string &name : a.names) {
+        if (name.empty()) {
+          tensorLists[i].push_back(Value());
+          continue;
+        }
+        auto v = lookup(name, loc);
+        if (failed(v))
+          return failure();
+        tensorLists[i].push_back(*v);
+      }
+    }
+  }
+
+  // Compute rules work in floating point; refuse other dtypes here, by name.
+  if (!rule->anyDtype) {
+    auto check = [&](Value v) -> LogicalResult {
+      if (!v)
+        return success();
+      Type et = cast<ShapedType>(v.getType()).getElementType();
+      if (isa<FloatType>(et))
+        return success();
+      return emitError(loc) << "operator " << schema->qualifiedName() << " on " << et
+                            << " tensors is not supported yet (Kiln computes it in "
+                               "floating point only)";
+    };
+    for (Value v : tensorArgs)
+      if (failed(check(v)))
+        return failure();
+    for (RankedTensorType t : resultTypes)
+      if (t && !isa<FloatType>(t.getElementType()))
+        return emitError(loc) << "operator " << schema->qualifiedName() << " producing "
+                              << t.getElementType()
+                              << " tensors is not supported yet (Kiln computes it in "
+                                 "floating point only)";
   }
 
   NodeImport n(b, loc, *call, std::move(tensorArgs), std::move(tensorLists), resultTypes);
@@ -301,11 +528,12 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
                     << "; Kiln compiles models whose inputs are tensors";
         return nullptr;
       }
-      auto type = typeOfValue(name, nodeLocation(ctx, file, name, "input"));
-      if (failed(type))
+      if (!ep.graph.tensorValues.count(name)) {
+        fileError() << "input '" << name << "' has no tensor metadata";
         return nullptr;
+      }
       userInputs.push_back(name);
-      argTypes.push_back(*type);
+      userInputNames.push_back(name);
       break;
     }
     case InputSpec::Kind::Parameter:
@@ -329,6 +557,14 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
     }
   }
   // User outputs.
+  if (failed(bindInputShapes()))
+    return nullptr;
+  for (size_t i = 0; i < userInputs.size(); ++i) {
+    auto type = typeOfValue(userInputs[i], nodeLocation(ctx, file, userInputs[i], "input"));
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+  }
   std::vector<std::string> userOutputs;
   SmallVector<Type> resultTypes;
   for (const OutputSpec &spec : ep.outputSpecs) {
@@ -362,8 +598,11 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
     func.setResultAttr(i, kNameAttr, b.getStringAttr(userOutputs[i]));
   b.setInsertionPointToEnd(constantsBlock);
 
-  for (const Node &node : ep.graph.nodes)
-    if (failed(importNode(node)))
+  // Only what the user outputs depend on is computed: state updates such as
+  // running statistics and num_batches_tracked are not results.
+  std::vector<bool> needed = neededNodes(userOutputs);
+  for (size_t i = 0; i < ep.graph.nodes.size(); ++i)
+    if (needed[i] && failed(importNode(ep.graph.nodes[i])))
       return nullptr;
 
   SmallVector<Value> results;
@@ -381,8 +620,9 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
 
 } // namespace
 
-OwningOpRef<ModuleOp> importExportedProgram(const Pt2Archive &archive, MLIRContext &ctx) {
-  return GraphWalker(archive, ctx).run();
+OwningOpRef<ModuleOp> importExportedProgram(const Pt2Archive &archive, MLIRContext &ctx,
+                                            const ImportOptions &options) {
+  return GraphWalker(archive, ctx, options).run();
 }
 
 } // namespace kiln

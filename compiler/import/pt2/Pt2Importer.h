@@ -2,6 +2,7 @@
 #ifndef KILN_COMPILER_IMPORT_PT2_PT2IMPORTER_H
 #define KILN_COMPILER_IMPORT_PT2_PT2IMPORTER_H
 
+#include "compiler/import/Importer.h"
 #include "compiler/import/pt2/Pt2Archive.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -24,7 +25,8 @@ mlir::Type elementTypeFor(ScalarType type, mlir::MLIRContext &ctx);
 
 /// Builds the kiln module of an archive; null after emitting diagnostics.
 mlir::OwningOpRef<mlir::ModuleOp> importExportedProgram(const Pt2Archive &archive,
-                                                        mlir::MLIRContext &ctx);
+                                                        mlir::MLIRContext &ctx,
+                                                        const ImportOptions &options);
 
 /// The `kilnc inspect` report of an archive.
 void printInspection(const Pt2Archive &archive, llvm::raw_ostream &os);

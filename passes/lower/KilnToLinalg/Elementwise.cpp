@@ -8,6 +8,7 @@
 #include "passes/Passes.h"
 #include "passes/lower/KilnToLinalg/Utils.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -85,12 +86,46 @@ struct ClampToGeneric : UnaryToGeneric<ClampOp> {
   }
 };
 
+/// Ops that are one op of the math or arith dialect.
+template <typename KilnOp, typename ScalarOp>
+struct MathToGeneric : UnaryToGeneric<KilnOp> {
+  using UnaryToGeneric<KilnOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, KilnOp, Value x) const override {
+    return ScalarOp::create(b, loc, x);
+  }
+};
+
+/// 1 / (1 + exp(-x)); exp becomes a polynomial before LLVM.
+struct SigmoidToGeneric : UnaryToGeneric<SigmoidOp> {
+  using UnaryToGeneric<SigmoidOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, SigmoidOp, Value x) const override {
+    Value one = floatConstant(b, loc, x.getType(), 1.0);
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+  }
+};
+
+/// x > 0 ? x : x * slope (NaN > 0 is false, and NaN * slope is NaN).
+struct LeakyReluToGeneric : UnaryToGeneric<LeakyReluOp> {
+  using UnaryToGeneric<LeakyReluOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, LeakyReluOp op, Value x) const override {
+    Value zero = floatConstant(b, loc, x.getType(), 0.0);
+    Value slope = floatConstant(b, loc, x.getType(), op.getNegativeSlope().convertToDouble());
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    return arith::SelectOp::create(b, loc, positive, x, arith::MulFOp::create(b, loc, x, slope));
+  }
+};
+
 } // namespace
 
 void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<BinaryToGeneric<AddOp, arith::AddFOp>, BinaryToGeneric<SubOp, arith::SubFOp>,
                BinaryToGeneric<MulOp, arith::MulFOp>, BinaryToGeneric<DivOp, arith::DivFOp>,
-               ReluToGeneric, ClampToGeneric>(patterns.getContext());
+               ReluToGeneric, ClampToGeneric, LeakyReluToGeneric, SigmoidToGeneric,
+               MathToGeneric<AbsOp, math::AbsFOp>, MathToGeneric<NegOp, arith::NegFOp>,
+               MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
+               MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
+               MathToGeneric<TanhOp, math::TanhOp>>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -4,7 +4,10 @@
 #include "passes/lower/KilnToLinalg/Utils.h"
 
 #include "llvm/ADT/SmallSet.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <limits>
 
 using namespace mlir;
 
@@ -69,10 +72,108 @@ struct MeanToLinalg : OpConversionPattern<MeanOp> {
   }
 };
 
+/// softmax and log_softmax along `dim`, stably: m = max(x), e = exp(x - m),
+/// s = sum(e); softmax = e / s, log_softmax = (x - m) - log(s).
+template <typename OpTy, bool isLog>
+struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = adaptor.getInput();
+    // A 0-d tensor is a 1-element vector here.
+    bool scalar = type.getRank() == 0;
+    if (scalar)
+      input = reshapeTensor(rewriter, loc, input, {1});
+    auto work = cast<RankedTensorType>(input.getType());
+    unsigned rank = work.getRank();
+    int64_t dim = scalar ? 0 : op.getDim();
+    Type et = work.getElementType();
+
+    SmallVector<int64_t> keptShape;
+    SmallVector<AffineExpr> keptExprs;
+    SmallVector<utils::IteratorType> reduceIterators;
+    for (unsigned i = 0; i < rank; ++i) {
+      bool reduced = static_cast<int64_t>(i) == dim;
+      reduceIterators.push_back(reduced ? utils::IteratorType::reduction
+                                        : utils::IteratorType::parallel);
+      if (!reduced) {
+        keptShape.push_back(work.getDimSize(i));
+        keptExprs.push_back(getAffineDimExpr(i, ctx));
+      }
+    }
+    auto keptType = RankedTensorType::get(keptShape, et);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap kept = AffineMap::get(rank, 0, keptExprs, ctx);
+
+    auto reduce = [&](Value in, Value init, auto combine) {
+      return linalg::GenericOp::create(rewriter, loc, TypeRange{keptType}, ValueRange{in},
+                                       ValueRange{init}, SmallVector<AffineMap>{id, kept},
+                                       reduceIterators,
+                                       [&](OpBuilder &b, Location l, ValueRange args) {
+                                         linalg::YieldOp::create(b, l,
+                                                                 combine(b, l, args[0], args[1]));
+                                       })
+          .getResult(0);
+    };
+    Value max = reduce(input,
+                       filledTensor(rewriter, loc, keptType,
+                                    -std::numeric_limits<double>::infinity()),
+                       [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+                         return arith::MaximumFOp::create(b, l, acc, x);
+                       });
+    // e = exp(x - max)
+    Value exps = linalg::GenericOp::create(
+                     rewriter, loc, TypeRange{work}, ValueRange{input, max},
+                     ValueRange{emptyTensor(rewriter, loc, work)},
+                     SmallVector<AffineMap>{id, kept, id}, parallelIterators(rank),
+                     [](OpBuilder &b, Location l, ValueRange args) {
+                       Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
+                       linalg::YieldOp::create(b, l, math::ExpOp::create(b, l, shifted).getResult());
+                     })
+                     .getResult(0);
+    Value sum = reduce(exps, filledTensor(rewriter, loc, keptType, 0.0),
+                       [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+                         return arith::AddFOp::create(b, l, acc, x);
+                       });
+    Value result;
+    if (isLog) {
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{work}, ValueRange{input, max, sum},
+                   ValueRange{emptyTensor(rewriter, loc, work)},
+                   SmallVector<AffineMap>{id, kept, kept, id}, parallelIterators(rank),
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
+                     Value logSum = math::LogOp::create(b, l, args[2]);
+                     linalg::YieldOp::create(b, l,
+                                             arith::SubFOp::create(b, l, shifted, logSum).getResult());
+                   })
+                   .getResult(0);
+    } else {
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{work}, ValueRange{exps, sum},
+                   ValueRange{emptyTensor(rewriter, loc, work)},
+                   SmallVector<AffineMap>{id, kept, id}, parallelIterators(rank),
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(b, l,
+                                             arith::DivFOp::create(b, l, args[0], args[1]).getResult());
+                   })
+                   .getResult(0);
+    }
+    if (scalar)
+      result = reshapeTensor(rewriter, loc, result, {});
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MeanToLinalg>(patterns.getContext());
+  patterns.add<MeanToLinalg, SoftmaxToLinalg<SoftmaxOp, false>,
+               SoftmaxToLinalg<LogSoftmaxOp, true>>(patterns.getContext());
 }
 
 } // namespace kiln
