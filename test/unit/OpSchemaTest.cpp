@@ -88,10 +88,21 @@ TEST_CASE("schemas: binding fills defaults and checks types", "[schema]") {
   CHECK(llvm::toString(missing.takeError()).find("missing argument 'weight'") !=
         std::string::npos);
 
+  OpArgument text;
+  text.kind = OpArgument::Kind::String;
+  text.s = "w";
   auto wrongType = bindArguments(*conv2d, {{"input", OpArgument::ofTensor("x")},
-                                           {"weight", OpArgument::ofInt(3)}});
+                                           {"weight", text}});
   REQUIRE(!wrongType);
   CHECK(llvm::toString(wrongType.takeError()).find("argument 'weight'") != std::string::npos);
+
+  // A Python number for a Tensor argument is a wrapped scalar (add.Tensor(x, 1)).
+  const OpSchema *add = OpSchemaTable::get().lookup("aten", "add", "Tensor");
+  REQUIRE(add);
+  auto wrapped = bindArguments(*add, {{"self", OpArgument::ofTensor("x")},
+                                      {"other", OpArgument::ofInt(1)}});
+  REQUIRE_EXPECTED(wrapped);
+  CHECK(wrapped->arg("other").kind == OpArgument::Kind::Int);
 
   auto unknown = bindArguments(*conv2d, {{"input", OpArgument::ofTensor("x")},
                                          {"weight", OpArgument::ofTensor("w")},

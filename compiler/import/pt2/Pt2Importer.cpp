@@ -89,7 +89,7 @@ private:
   std::string rangeText(llvm::StringRef symbol) const;
   FailureOr<int64_t> evaluate(const SymIntValue &size, llvm::StringRef value, Location loc);
   LogicalResult resolveSymInts(OpArgument &arg, Location loc);
-  std::vector<bool> neededNodes(const std::vector<std::string> &outputs) const;
+  std::vector<bool> neededNodes(const std::vector<std::string> &outputs);
 
   const Pt2Archive &archive;
   const ExportedProgram &ep;
@@ -105,6 +105,7 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<std::string> lifted;        // placeholder -> FQN
   llvm::StringMap<std::string> unsupportedValues; // name -> why it cannot be used
+  llvm::StringSet<> live; // names the user outputs depend on
 };
 
 std::string GraphWalker::rangeText(llvm::StringRef symbol) const {
@@ -290,8 +291,8 @@ FailureOr<Value> GraphWalker::lookup(llvm::StringRef name, Location loc) {
 
 /// Walks the graph backwards from the outputs. A node is needed when a needed
 /// name is one of its outputs, or one it mutates in place.
-std::vector<bool> GraphWalker::neededNodes(const std::vector<std::string> &outputs) const {
-  llvm::StringSet<> live;
+std::vector<bool> GraphWalker::neededNodes(const std::vector<std::string> &outputs) {
+  live.clear();
   for (const std::string &name : outputs)
     live.insert(name);
   std::vector<bool> needed(ep.graph.nodes.size(), false);
@@ -466,12 +467,18 @@ LogicalResult GraphWalker::importNode(const Node &node) {
     for (Value v : tensorArgs)
       if (failed(check(v)))
         return failure();
-    for (RankedTensorType t : resultTypes)
-      if (t && !isa<FloatType>(t.getElementType()))
+    for (size_t i = 0; i < resultTypes.size(); ++i) {
+      RankedTensorType t = resultTypes[i];
+      // Outputs nothing uses (the indices of max_pool2d_with_indices) are
+      // not computed, whatever their dtype.
+      if (!t || !live.count(outputNames[i]))
+        continue;
+      if (!isa<FloatType>(t.getElementType()))
         return emitError(loc) << "operator " << schema->qualifiedName() << " producing "
                               << t.getElementType()
                               << " tensors is not supported yet (Kiln computes it in "
                                  "floating point only)";
+    }
   }
 
   NodeImport n(b, loc, *call, std::move(tensorArgs), std::move(tensorLists), resultTypes);
