@@ -127,3 +127,33 @@ TEST_CASE("program: errors name the file and the JSON path", "[json]") {
   REQUIRE(!ambiguous);
   CHECK(llvm::toString(ambiguous.takeError()).find("several members") != std::string::npos);
 }
+
+TEST_CASE("program: torch 2.1 signatures and TensorValue wrappers", "[json]") {
+  const char json[] = R"({"schema_version": 1, "opset_version": {"aten": 10},
+    "range_constraints": {}, "equality_constraints": [],
+    "graph_module": {
+      "graph": {"inputs": [{"as_tensor": {"name": "arg0_1"}}, {"as_tensor": {"name": "arg1_1"}},
+                           {"as_tensor": {"name": "l_x_"}}],
+                "outputs": [{"as_tensor": {"name": "add"}}, {"as_tensor": {"name": "relu"}}],
+                "nodes": [],
+                "tensor_values": {"l_x_": {"meta": {"dtype": 7, "sizes": [{"as_int": 3}],
+                                                    "storage_offset": 0}}},
+                "sym_int_values": {}},
+      "signature": {"inputs_to_parameters": {"arg0_1": "fc.weight"},
+                    "inputs_to_buffers": {"arg1_1": "bn.num_batches_tracked"},
+                    "user_inputs": ["l_x_"], "user_outputs": ["relu"],
+                    "buffers_to_mutate": {"add": "bn.num_batches_tracked"},
+                    "backward_signature": null},
+      "call_spec": {"in_spec": "", "out_spec": ""}}})";
+  auto ep = parseExportedProgram(json, "serialized_exported_program.json");
+  REQUIRE_EXPECTED(ep);
+  REQUIRE(ep->inputSpecs.size() == 3);
+  CHECK(ep->inputSpecs[0].kind == InputSpec::Kind::Parameter);
+  CHECK(ep->inputSpecs[0].target == "fc.weight");
+  CHECK(ep->inputSpecs[1].kind == InputSpec::Kind::Buffer);
+  CHECK(ep->inputSpecs[2].kind == InputSpec::Kind::UserInput);
+  REQUIRE(ep->outputSpecs.size() == 2);
+  CHECK(ep->outputSpecs[0].kind == OutputSpec::Kind::BufferMutation);
+  CHECK(ep->outputSpecs[1].kind == OutputSpec::Kind::UserOutput);
+  CHECK(ep->graph.tensorValues.lookup("l_x_").staticSizes() == llvm::SmallVector<int64_t>{3});
+}

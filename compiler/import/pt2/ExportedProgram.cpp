@@ -754,6 +754,90 @@ static llvm::Expected<std::vector<OpArgument>> parseArguments(const Reader &r, c
   return out;
 }
 
+/// torch 2.1's GraphSignature {inputs_to_parameters, inputs_to_buffers,
+/// user_inputs, user_outputs, buffers_to_mutate} as input and output specs.
+static llvm::Error convertVersion1Signature(const Reader &r, const Object &sig,
+                                            ExportedProgram &ep) {
+  const std::string sp = "graph_module.signature";
+  auto stringMap = [&](llvm::StringRef key,
+                       std::map<std::string, std::string> &out) -> llvm::Error {
+    const Value *v = r.optionalField(sig, key);
+    if (!v)
+      return llvm::Error::success();
+    auto o = r.object(*v, sp + "." + key.str());
+    if (!o)
+      return o.takeError();
+    for (const auto &kv : **o) {
+      auto s = r.string(kv.second, sp + "." + key.str() + "." + kv.first.str());
+      if (!s)
+        return s.takeError();
+      out[kv.first.str()] = *s;
+    }
+    return llvm::Error::success();
+  };
+  auto stringList = [&](llvm::StringRef key, std::vector<std::string> &out) -> llvm::Error {
+    const Value *v = r.optionalField(sig, key);
+    if (!v)
+      return llvm::Error::success();
+    auto a = r.array(*v, sp + "." + key.str());
+    if (!a)
+      return a.takeError();
+    for (size_t i = 0; i < (*a)->size(); ++i) {
+      auto s = r.string((**a)[i], llvm::formatv("{0}.{1}[{2}]", sp, key, i).str());
+      if (!s)
+        return s.takeError();
+      out.push_back(*s);
+    }
+    return llvm::Error::success();
+  };
+  std::map<std::string, std::string> parameters, buffers, mutations;
+  std::vector<std::string> userInputs, userOutputs;
+  if (llvm::Error e = stringMap("inputs_to_parameters", parameters))
+    return e;
+  if (llvm::Error e = stringMap("inputs_to_buffers", buffers))
+    return e;
+  if (llvm::Error e = stringMap("buffers_to_mutate", mutations))
+    return e;
+  if (llvm::Error e = stringList("user_inputs", userInputs))
+    return e;
+  if (llvm::Error e = stringList("user_outputs", userOutputs))
+    return e;
+  for (const OpArgument &input : ep.graph.inputs) {
+    InputSpec spec;
+    spec.arg = input;
+    const std::string &name = input.tensor;
+    if (parameters.count(name)) {
+      spec.kind = InputSpec::Kind::Parameter;
+      spec.target = parameters[name];
+    } else if (buffers.count(name)) {
+      spec.kind = InputSpec::Kind::Buffer;
+      spec.target = buffers[name];
+    } else if (llvm::is_contained(userInputs, name)) {
+      spec.kind = InputSpec::Kind::UserInput;
+    } else {
+      return r.error(sp, "graph input '" + name + "' is neither a parameter, a buffer nor a "
+                         "user input");
+    }
+    ep.inputSpecs.push_back(spec);
+  }
+  for (const OpArgument &output : ep.graph.outputs) {
+    OutputSpec spec;
+    spec.arg = output;
+    const std::string &name = output.tensor;
+    if (mutations.count(name)) {
+      spec.kind = OutputSpec::Kind::BufferMutation;
+      spec.target = mutations[name];
+    } else if (llvm::is_contained(userOutputs, name)) {
+      spec.kind = OutputSpec::Kind::UserOutput;
+    } else {
+      return r.error(sp, "graph output '" + name + "' is neither a user output nor a buffer "
+                         "mutation");
+    }
+    ep.outputSpecs.push_back(spec);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<TensorMeta> parseTensorMeta(const Value &value, llvm::StringRef file,
                                            llvm::StringRef path) {
   return Reader(file).tensorMeta(value, path.str());
@@ -843,7 +927,12 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
     if (!o)
       return o.takeError();
     for (const auto &kv : **o) {
-      auto meta = r.tensorMeta(kv.second, gp + ".tensor_values." + kv.first.str());
+      // torch 2.1 wrapped each entry as TensorValue {meta: TensorMeta}.
+      const Value *metaValue = &kv.second;
+      if (const Object *entry = kv.second.getAsObject())
+        if (const Value *inner = entry->get("meta"); inner && !entry->get("dtype"))
+          metaValue = inner;
+      auto meta = r.tensorMeta(*metaValue, gp + ".tensor_values." + kv.first.str());
       if (!meta)
         return meta.takeError();
       ep.graph.tensorValues[kv.first.str()] = std::move(*meta);
@@ -889,9 +978,13 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
         return spec.takeError();
       ep.inputSpecs.push_back(std::move(*spec));
     }
+  } else if (r.optionalField(**sig, "user_inputs")) {
+    // torch 2.1 (schema version 1): maps from placeholder names instead of specs.
+    if (llvm::Error e = convertVersion1Signature(r, **sig, ep))
+      return std::move(e);
+    return ep;
   } else {
-    return r.error(sp, "missing 'input_specs' (schema version " +
-                           std::to_string(ep.schemaMajor) + " signatures are not supported)");
+    return r.error(sp, "missing 'input_specs'");
   }
   if (const Value *specs = r.optionalField(**sig, "output_specs")) {
     auto arr = r.array(*specs, sp + ".output_specs");
