@@ -4,6 +4,9 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
 
 #include <map>
 
@@ -63,11 +66,13 @@ void printInspection(const Pt2Archive &archive, llvm::raw_ostream &os) {
     if (it == g.tensorValues.end() || !it->second.hasStaticShape())
       continue;
     uint64_t n = 1;
+    bool overflow = false;
     for (int64_t d : it->second.staticSizes())
-      n *= static_cast<uint64_t>(d);
+      n = llvm::SaturatingMultiply(n, static_cast<uint64_t>(std::max<int64_t>(d, 0)), &overflow);
     totals->tensors += 1;
-    totals->elements += n;
-    totals->bytes += n * scalarTypeSize(it->second.dtype);
+    totals->elements = llvm::SaturatingAdd(totals->elements, n);
+    totals->bytes = llvm::SaturatingAdd(
+        totals->bytes, llvm::SaturatingMultiply(n, uint64_t(scalarTypeSize(it->second.dtype))));
   }
   os << "outputs:\n";
   for (const OutputSpec &spec : ep.outputSpecs)

@@ -23,6 +23,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -141,12 +142,18 @@ FailureOr<RankedTensorType> GraphWalker::typeOfValue(llvm::StringRef name, Locat
     return emitError(loc) << "value '" << name << "' has no tensor metadata in the file";
   const TensorMeta &meta = it->second;
   SmallVector<int64_t> shape;
+  uint64_t elements = 1;
   for (const SymIntValue &size : meta.sizes) {
     auto d = evaluate(size, name, loc);
     if (failed(d))
       return failure();
     if (*d < 0)
       return emitError(loc) << "value '" << name << "' has a negative size " << *d;
+    bool overflow = false;
+    elements = llvm::SaturatingMultiply(elements, static_cast<uint64_t>(*d), &overflow);
+    if (overflow || elements > (uint64_t(1) << 48))
+      return emitError(loc) << "value '" << name
+                            << "' has sizes whose product overflows (more than 2^48 elements)";
     shape.push_back(*d);
   }
   Type et = elementTypeFor(meta.dtype, ctx);
