@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
-"""Export a zoo model as a torch >= 2.9 `.pt2` archive with inputs and reference outputs.
+"""Export a zoo model as a torch.export `.pt2` archive with inputs and reference outputs.
 
     /usr/bin/python3 test/models/export.py --model NAME --ir training|core --out DIR [--seed N]
+        [--layout 2.9|2.8|legacy|legacy-2.2] [--deflate] [--zip64] [--root NAME]
+        [--share-storage]
 
 writes
-    DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4)
+    DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4; default layout 2.9)
     DIR/input_K.npy      float32 inputs, seeded random normal, one per forward() argument
     DIR/expected_K.npy   outputs of the PyTorch module itself (eval, no_grad), one per output
+
+`--layout` picks the torch version whose torch.export.save layout is written (see
+pt2_writer.LAYOUTS and README.md). `--deflate`, `--zip64` and `--root` change the zip
+container only; `--share-storage` changes the model: two of its parameters then live in one
+storage, one at a non-zero storage offset and with non-contiguous (reversed) strides, so
+readers must honour offsets and strides (the 2.9 layout writes one weight_N for both).
 
 torch 1.13 (Debian's python3-torch) has no torch.export, so the graph is captured with
 1.13's tracers and rewritten into what torch >= 2.9 produces:
@@ -73,13 +81,51 @@ def propagate_meta(prog: graph_ir.Program) -> None:
             v.meta = meta_of(env[id(v)])
 
 
-def build_program(model_name: str, ir: str, seed: int = 0, table_path: str = schemas.DEFAULT_TABLE):
+def share_storage(module: torch.nn.Module):
+    """Put two parameters of `module` into one storage: the first parameter with two or
+    more dimensions (B) and another parameter of its dtype (A, its own module's bias if it
+    has one). The storage holds A, then B's elements in reversed-dimension order, so A is
+    at offset 0 and B is a non-contiguous view (strides reversed) at offset A.numel().
+    Values are unchanged. Returns (fqn of A, fqn of B)."""
+    params = dict(module.named_parameters())
+    big = next((n for n, p in params.items() if p.dim() >= 2), None)
+    if big is None:
+        raise ValueError("no parameter with two or more dimensions to share a storage with")
+    prefix = big.rsplit(".", 1)[0] + "." if "." in big else ""
+    candidates = [prefix + "bias"] + [n for n in params if n != big]
+    small = next(n for n in candidates if n in params and n != big
+                 and params[n].dtype == params[big].dtype)
+    a, b = params[small].detach(), params[big].detach()
+    rev = list(range(b.dim()))[::-1]
+    storage = torch.cat([a.reshape(-1), b.permute(rev).contiguous().reshape(-1)])
+    new_a = storage[:a.numel()].view(a.shape)
+    new_b = storage[a.numel():].view([b.shape[d] for d in rev]).permute(rev)
+    assert torch.equal(new_a, a) and torch.equal(new_b, b) and not new_b.is_contiguous()
+    for fqn, t in ((small, new_a), (big, new_b)):
+        owner = module.get_submodule(fqn.rsplit(".", 1)[0]) if "." in fqn else module
+        setattr(owner, fqn.rsplit(".", 1)[-1], torch.nn.Parameter(t, requires_grad=True))
+    return small, big
+
+
+def build_program(model_name: str, ir: str, seed: int = 0, table_path: str = schemas.DEFAULT_TABLE,
+                  shared_storage: bool = False):
     """Capture + rewrite + meta + names. Returns (program, module, inputs)."""
     module, inputs = zoo.MODELS[model_name](seed)
+    if shared_storage:
+        share_storage(module)
     prog = capture.CAPTURE[ir](module, inputs)
     rewrite.rewrite(prog, schemas.load(table_path))
     graph_ir.eliminate_dead_code(prog)
     propagate_meta(prog)
+    if shared_storage:
+        # Placeholders describe the lifted tensors themselves (views keep their layout).
+        for spec in prog.input_specs:
+            t = prog.state_dict.get(spec.target) if spec.kind != "user_input" else None
+            if t is None and spec.kind != "user_input":
+                t = prog.constants.get(spec.target)
+            if t is not None:
+                spec.value.meta.strides = tuple(t.stride())
+                spec.value.meta.storage_offset = t.storage_offset()
     graph_ir.assign_names(prog)
     return prog, module, inputs
 
@@ -108,15 +154,23 @@ def main(argv=None) -> int:
     p.add_argument("--ir", required=True, choices=["training", "core"])
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--layout", default="2.9", choices=sorted(pt2_writer.LAYOUTS),
-                   help="archive layout (torch version of torch.export.save)")
+    p.add_argument("--layout", default="2.9", choices=list(pt2_writer.LAYOUTS),
+                   help="archive layout: the torch version whose torch.export.save is mimicked")
+    p.add_argument("--deflate", action="store_true",
+                   help="compress every member (top-level and nested torch.save) with deflate")
+    p.add_argument("--zip64", action="store_true",
+                   help="ZIP64 records on every member (top-level and nested)")
+    p.add_argument("--root", help="root folder of a 2.9/2.8 archive (default: the file stem)")
+    p.add_argument("--share-storage", action="store_true",
+                   help="two parameters share one storage (offset, non-contiguous strides)")
     p.add_argument("--schemas", default=schemas.DEFAULT_TABLE, help="operator schema table")
     p.add_argument("--print-graph", action="store_true", help="print the exported graph")
     args = p.parse_args(argv)
 
     torch.manual_seed(args.seed)
     try:
-        prog, module, inputs = build_program(args.model, args.ir, args.seed, args.schemas)
+        prog, module, inputs = build_program(args.model, args.ir, args.seed, args.schemas,
+                                             shared_storage=args.share_storage)
     except rewrite.RewriteError as e:
         print("export.py: %s" % e, file=sys.stderr)
         return 1
@@ -131,7 +185,12 @@ def main(argv=None) -> int:
         print(graph_ir.format_program(prog))
 
     os.makedirs(args.out, exist_ok=True)
-    pt2_writer.write_pt2(os.path.join(args.out, "model.pt2"), prog, args.layout)
+    opts = pt2_writer.WriteOptions(root=args.root, deflate=args.deflate, zip64=args.zip64)
+    try:
+        pt2_writer.write_pt2(os.path.join(args.out, "model.pt2"), prog, args.layout, opts)
+    except ValueError as e:
+        print("export.py: %s" % e, file=sys.stderr)
+        return 2
     for k, t in enumerate(inputs):
         np.save(os.path.join(args.out, "input_%d.npy" % k), t.numpy().astype(np.float32))
     for k, t in enumerate(expected):

@@ -10,17 +10,36 @@ Two layers:
   and locator that MZ_ZIP_FLAG_WRITE_ZIP64 always writes. `close()` appends
   `.data/version`, `byteorder` and `.data/serialization_id` as writeEndOfFile() does.
 * Layout writers put the records of one torch version's `torch.export.save` into it.
-  LAYOUTS maps a layout name to its writer; only "2.9" (FORMATS.md §1.2-1.4, raw weight
-  files) exists so far. The torch 2.8 layout (one torch.save pickle per model) and the
-  legacy 2.3-2.7 zip (FORMATS.md §2) are meant to be added next to it.
+  LAYOUTS maps a layout name to its writer (FORMATS.md §1, §2.1):
+
+    2.9         PT2 archive, raw `weight_N`/`tensor_N` files + `*_weights_config.json`
+    2.8         PT2 archive, `data/weights/model.pt` = torch.save of the state dict,
+                `data/constants/model.pt` = torch.save of the constants
+    legacy      torch 2.3-2.7 (written as 2.5): Python zipfile, no root folder,
+                serialized_{exported_program.json,state_dict.pt,constants.pt,
+                example_inputs.pt}, `version` = "7.3"
+    legacy-2.2  torch 2.1/2.2: serialized_exported_program.json, serialized_state_dict.json
+                and serialized_constants.json (torch.save zip bytes despite the name),
+                `version` = "2"
+
+* torch.save containers (`torch_save_bytes`): torch 1.13 pickles exactly what torch 2.x
+  pickles for these objects (checked against the 2.2 file's data.pkl, byte for byte), so
+  the pickle comes from 1.13's torch.save and is repacked with StreamZipWriter under
+  `archive/` in the record order of the torch version being mimicked.
+
+`WriteOptions` exercises readers: `deflate` (every member, top-level and nested,
+compressed), `zip64` (ZIP64 records on every member), `root` (root folder of the 2.9/2.8
+archive instead of the file's stem).
 """
 
 import io
 import json
 import os
 import struct
+import zipfile
 import zlib
-from typing import Any, Callable, Dict, List, Tuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
@@ -47,12 +66,18 @@ def _name_hash(name: str) -> int:
 class StreamZipWriter:
     """PyTorchStreamWriter: an uncompressed, 64-byte-aligned zip with one root folder."""
 
-    def __init__(self, path: str, archive_name: str = None, min_version: int = 6):
+    def __init__(self, path: str, archive_name: str = None, min_version: int = 6,
+                 deflate: bool = False, force_zip64: bool = False):
         self.path = path
         self.archive_name = archive_name or os.path.splitext(os.path.basename(path))[0]
         self.version = max(3, min_version)  # kMinProducedFileFormatVersion is 3
+        # Not what torch writes by default: deflate = writeRecord(..., compress=true);
+        # force_zip64 = every record laid out as miniz lays out a record over 4 GiB.
+        self.deflate = deflate
+        self.force_zip64 = force_zip64
         self.buf = io.BytesIO()
-        self.entries: List[Tuple[str, int, int, int]] = []  # (full name, offset, crc, size)
+        # (full name, offset, crc, compressed size, size, method)
+        self.entries: List[Tuple[bytes, int, int, int, int, int]] = []
         self.names: set = set()
         self.combined_crc = 0
         self.closed = False
@@ -60,7 +85,9 @@ class StreamZipWriter:
     def _padding(self, name_len: int, size: int) -> bytes:
         cursor = self.buf.tell()
         start = cursor + 30 + name_len + 4
-        if size >= 0xFFFFFFFF or cursor >= 0xFFFFFFFF:
+        if self.force_zip64:
+            start += 4 + 24  # the ZIP64 extra field (sizes and offset) comes first
+        elif size >= 0xFFFFFFFF or cursor >= 0xFFFFFFFF:
             start += 4
             if size >= 0xFFFFFFFF:
                 start += 16
@@ -74,23 +101,33 @@ class StreamZipWriter:
             raise RuntimeError("archive already closed")
         if name in self.names:
             raise RuntimeError("record %s written twice" % name)
-        if len(data) >= 0xFFFFFFFF or self.buf.tell() >= 0xFFFFFFFF:
+        if not self.force_zip64 and (len(data) >= 0xFFFFFFFF or self.buf.tell() >= 0xFFFFFFFF):
             raise NotImplementedError("records or archives over 4 GiB need ZIP64 local fields")
         full = ("%s/%s" % (self.archive_name, name)).encode("utf-8")
         extra = self._padding(len(full), len(data))
         offset = self.buf.tell()
         crc = zlib.crc32(data) & 0xFFFFFFFF
+        method, payload = 0, data
+        if self.deflate:
+            comp = zlib.compressobj(6, zlib.DEFLATED, -15)  # miniz MZ_DEFAULT_LEVEL, raw
+            method, payload = 8, comp.compress(data) + comp.flush()
+        if self.force_zip64:
+            extra = struct.pack("<HHQQQ", 1, 24, len(data), len(payload), offset) + extra
+        needed = 45 if self.force_zip64 else (20 if method else 0)
         # local header: version needed 0, flags 0x0808 (data descriptor, UTF-8), stored,
         # time/date 0, crc and sizes deferred to the data descriptor.
-        self.buf.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 0, 0x0808, 0, 0, 0, 0, 0, 0,
-                                   len(full), len(extra)))
+        self.buf.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, needed, 0x0808, method, 0, 0,
+                                   0, 0, 0, len(full), len(extra)))
         self.buf.write(full)
         self.buf.write(extra)
         assert self.buf.tell() % FIELD_ALIGNMENT == 0
-        self.buf.write(data)
-        self.buf.write(struct.pack("<IIII", 0x08074B50, crc, len(data), len(data)))
+        self.buf.write(payload)
+        if self.force_zip64:
+            self.buf.write(struct.pack("<IIQQ", 0x08074B50, crc, len(payload), len(data)))
+        else:
+            self.buf.write(struct.pack("<IIII", 0x08074B50, crc, len(payload), len(data)))
         self.combined_crc = _hash_combine(self.combined_crc, crc)
-        self.entries.append((full, offset, crc, len(data)))
+        self.entries.append((full, offset, crc, len(payload), len(data), method))
         self.names.add(name)
 
     def _write_end_records(self) -> None:
@@ -110,9 +147,19 @@ class StreamZipWriter:
         self._write_end_records()
         self.closed = True
         cd_offset = self.buf.tell()
-        for full, offset, crc, size in self.entries:
-            self.buf.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 0, 0x0808, 0, 0, 0,
-                                       crc, size, size, len(full), 0, 0, 0, 0, 0, offset))
+        for full, offset, crc, csize, size, method in self.entries:
+            if self.force_zip64:
+                extra = struct.pack("<HHQQQ", 1, 24, size, csize, offset)
+                self.buf.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 45, 0x0808,
+                                           method, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(full),
+                                           len(extra), 0, 0, 0, 0, 0xFFFFFFFF))
+                self.buf.write(full)
+                self.buf.write(extra)
+                continue
+            needed = 20 if method else 0
+            self.buf.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, needed, 0x0808,
+                                       method, 0, 0, crc, csize, size, len(full), 0, 0, 0, 0, 0,
+                                       offset))
             self.buf.write(full)
         cd_size = self.buf.tell() - cd_offset
         n = len(self.entries)
@@ -170,19 +217,67 @@ def _save_raw_tensors(writer: StreamZipWriter, items: Dict[str, torch.Tensor], d
 
 
 def torch_save_bytes(obj: Any, protocol: int = 2) -> bytes:
+    """torch 1.13's own torch.save output (what the default 2.9 sample inputs hold)."""
     buf = io.BytesIO()
-    torch.save(obj, buf, pickle_protocol=protocol)
+    torch.save(obj, buf, pickle_protocol=protocol, _use_new_zipfile_serialization=True)
     return buf.getvalue()
+
+
+# Record order of torch.save's container per torch version (serialization.py `_save`):
+#   "2.2": data.pkl, byteorder, data/<key> in lexicographic key order, then
+#          writeEndOfFile's version "3\n" and .data/serialization_id (the real 2.2 file).
+#   "2.8": data.pkl, .format_version "1", .storage_alignment "64", byteorder, data/<key> in
+#          numeric key order, version, .data/serialization_id (newer `_save`; .format_version
+#          1 = "storages numerically ordered"). Which release first wrote it is not confirmed.
+TORCH_SAVE_STYLES = ("2.2", "2.8")
+
+
+def torch_save_archive(obj: Any, style: str, deflate: bool = False, zip64: bool = False,
+                       protocol: int = 2) -> bytes:
+    """torch.save(obj, BytesIO, pickle_protocol=2) as torch `style` writes it: root `archive/`."""
+    if style not in TORCH_SAVE_STYLES:
+        raise ValueError("unknown torch.save style %r" % style)
+    src = zipfile.ZipFile(io.BytesIO(torch_save_bytes(obj, protocol)))
+    pickle_name = "archive/data.pkl"
+    keys = [n[len("archive/data/"):] for n in src.namelist() if n.startswith("archive/data/")]
+    keys.sort(key=int if style == "2.8" else str)
+    w = StreamZipWriter(None, archive_name="archive", min_version=3, deflate=deflate,
+                        force_zip64=zip64)
+    w.write_record("data.pkl", src.read(pickle_name))
+    if style == "2.8":
+        w.write_record(".format_version", b"1")
+        w.write_record(".storage_alignment", b"%d" % FIELD_ALIGNMENT)
+    w.write_record("byteorder", b"little")
+    for key in keys:
+        w.write_record("data/" + key, src.read("archive/data/" + key))
+    return w.close()  # version "3\n", .data/serialization_id
 
 
 # ----------------------------------------------------------------------------------------
 # Layouts
 
 
-def write_pt2_v29(path: str, prog: Program) -> None:
+@dataclass
+class WriteOptions:
+    root: Optional[str] = None  # root folder of the 2.9/2.8 archive; default: file stem
+    deflate: bool = False  # compress every member (top-level and nested) with deflate
+    zip64: bool = False  # ZIP64 records on every member (top-level and nested)
+
+    @property
+    def default(self) -> bool:
+        return not (self.deflate or self.zip64)
+
+
+def _example_inputs(prog: Program):
+    return (tuple(prog.example_inputs), {})
+
+
+def write_pt2_v29(path: str, prog: Program, opts: WriteOptions = None) -> None:
     """torch >= 2.9 torch.export.save: package_pt2(f, exported_programs={"model": ep})."""
+    opts = opts or WriteOptions()
     model = "model"
-    w = StreamZipWriter(path, min_version=6)
+    w = StreamZipWriter(path, archive_name=opts.root, min_version=6, deflate=opts.deflate,
+                        force_zip64=opts.zip64)
     weights_config = _save_raw_tensors(w, prog.state_dict, "data/weights/", "weight_")
     w.write_record("data/weights/%s_weights_config.json" % model,
                    json.dumps({"config": weights_config}).encode())
@@ -190,22 +285,119 @@ def write_pt2_v29(path: str, prog: Program) -> None:
     w.write_record("data/constants/%s_constants_config.json" % model,
                    json.dumps({"config": constants_config}).encode())
     w.write_record("models/%s.json" % model,
-                   pt2_json.to_json_bytes(pt2_json.exported_program_json(prog)))
-    w.write_record("data/sample_inputs/%s.pt" % model,
-                   torch_save_bytes((tuple(prog.example_inputs), {})))
+                   pt2_json.to_json_bytes(pt2_json.exported_program_json(prog, "2.9")))
+    if opts.default:
+        sample_inputs = torch_save_bytes(_example_inputs(prog))
+    else:
+        sample_inputs = torch_save_archive(_example_inputs(prog), "2.8", opts.deflate, opts.zip64)
+    w.write_record("data/sample_inputs/%s.pt" % model, sample_inputs)
     w.write_record("archive_format", b"pt2")
     w.write_record("archive_version", b"0")
     w.close()
 
 
-LAYOUTS: Dict[str, Callable[[str, Program], None]] = {
+def write_pt2_v28(path: str, prog: Program, opts: WriteOptions = None) -> None:
+    """torch 2.8 torch.export.save: the PT2 archive with one torch.save pickle per payload
+    (_package_exported_programs: models/model.json, data/weights/model.pt,
+    data/constants/model.pt, data/sample_inputs/model.pt; FORMATS.md §1.3 legacy fallback)."""
+    opts = opts or WriteOptions()
+    model = "model"
+
+    def save(obj):
+        return torch_save_archive(obj, "2.8", opts.deflate, opts.zip64)
+
+    w = StreamZipWriter(path, archive_name=opts.root, min_version=6, deflate=opts.deflate,
+                        force_zip64=opts.zip64)
+    w.write_record("models/%s.json" % model,
+                   pt2_json.to_json_bytes(pt2_json.exported_program_json(prog, "2.8")))
+    w.write_record("data/weights/%s.pt" % model, save(dict(prog.state_dict)))
+    w.write_record("data/constants/%s.pt" % model, save(dict(prog.constants)))
+    w.write_record("data/sample_inputs/%s.pt" % model, save(_example_inputs(prog)))
+    w.write_record("archive_format", b"pt2")
+    w.write_record("archive_version", b"0")
+    w.close()
+
+
+# Python's zipfile stamps members with the current local time; a fixed stamp keeps the
+# fixtures reproducible.
+LEGACY_DATE_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def write_flat_zip(path: str, members: List[Tuple[str, bytes]], deflate: bool = False,
+                   zip64: bool = False) -> None:
+    """torch 2.1-2.7 torch.export.save: zipfile.ZipFile(f, 'w') + writestr per member.
+
+    zip64=True lays out every member as Python's zipfile does for members and offsets past
+    4 GiB (0xFFFFFFFF in the headers, sizes and offsets in ZIP64 extra fields, a ZIP64 end
+    record), by lowering zipfile.ZIP64_LIMIT while writing.
+    """
+    saved_limit = zipfile.ZIP64_LIMIT
+    if zip64:
+        zipfile.ZIP64_LIMIT = -1
+    try:
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in members:
+                info = zipfile.ZipInfo(name, date_time=LEGACY_DATE_TIME)
+                info.external_attr = 0o600 << 16  # what writestr(str, ...) sets
+                info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+                zf.writestr(info, data)
+    finally:
+        zipfile.ZIP64_LIMIT = saved_limit
+
+
+def write_legacy(path: str, prog: Program, opts: WriteOptions = None) -> None:
+    """torch 2.3-2.7 (as 2.5): flat zip with .pt torch.save payloads and example inputs."""
+    opts = opts or WriteOptions()
+    fl = pt2_json.FLAVOURS["legacy"]
+
+    def save(obj):
+        return torch_save_archive(obj, "2.2", opts.deflate, opts.zip64)
+
+    write_flat_zip(path, [
+        ("serialized_exported_program.json",
+         pt2_json.to_json_bytes(pt2_json.exported_program_json(prog, "legacy"))),
+        ("serialized_state_dict.pt", save(dict(prog.state_dict))),
+        ("serialized_constants.pt", save(dict(prog.constants))),
+        ("serialized_example_inputs.pt", save(_example_inputs(prog))),
+        ("version", fl.schema_version_text.encode()),
+    ], opts.deflate, opts.zip64)
+
+
+def write_legacy_22(path: str, prog: Program, opts: WriteOptions = None) -> None:
+    """torch 2.1/2.2: serialized_*.json members, the state dict and constants being torch.save
+    zip bytes despite the name (pytorch#116949), `version` "2", no example inputs."""
+    opts = opts or WriteOptions()
+    fl = pt2_json.FLAVOURS["legacy-2.2"]
+
+    def save(obj):
+        return torch_save_archive(obj, "2.2", opts.deflate, opts.zip64)
+
+    write_flat_zip(path, [
+        ("serialized_exported_program.json",
+         pt2_json.to_json_bytes(pt2_json.exported_program_json(prog, "legacy-2.2"))),
+        ("serialized_state_dict.json", save(dict(prog.state_dict))),
+        ("serialized_constants.json", save(dict(prog.constants))),
+        ("version", fl.schema_version_text.encode()),
+    ], opts.deflate, opts.zip64)
+
+
+LAYOUTS: Dict[str, Callable[..., None]] = {
     "2.9": write_pt2_v29,
+    "2.8": write_pt2_v28,
+    "legacy": write_legacy,
+    "legacy-2.2": write_legacy_22,
 }
+# Layouts with a root folder (PyTorchStreamWriter archives); the others are flat zips.
+ROOTED_LAYOUTS = ("2.9", "2.8")
 
 
-def write_pt2(path: str, prog: Program, layout: str = "2.9") -> None:
+def write_pt2(path: str, prog: Program, layout: str = "2.9", opts: WriteOptions = None) -> None:
     try:
         writer = LAYOUTS[layout]
     except KeyError:
         raise ValueError("unknown .pt2 layout %r (have: %s)" % (layout, ", ".join(LAYOUTS)))
-    writer(path, prog)
+    opts = opts or WriteOptions()
+    if opts.root is not None and layout not in ROOTED_LAYOUTS:
+        raise ValueError("layout %s is a flat zip; --root applies to %s only"
+                         % (layout, " and ".join(ROOTED_LAYOUTS)))
+    writer(path, prog, opts)

@@ -2,13 +2,22 @@
 """Evaluate a `.pt2` archive node by node with torch 1.13's ATen kernels.
 
     /usr/bin/python3 test/models/reference.py MODEL.pt2 --input x.npy [--input ...] --out DIR
+    /usr/bin/python3 test/models/reference.py MODEL.pt2 --make-input IN [--seed N] --out DIR
 
-writes DIR/output_K.npy for each user output, in output-spec order. This is an independent
-reader of what export.py writes (zipfile + json; torch.export does not exist in 1.13), so
-it also serves as a check of real `.pt2` files:
+writes DIR/output_K.npy for each user output, in output-spec order. `--make-input IN`
+first writes seeded random IN/input_K.npy for every user input (make_inputs.py: the
+declared dtype and shape; floats standard normal, ints small non-negative, bools random)
+and runs on those. This is an independent reader of what export.py writes (zipfile +
+json; torch.export does not exist in 1.13), so it also serves as a check of real `.pt2`
+files of every layout (2.9, 2.8, the 2.3-2.7 and 2.1/2.2 flat zips; pt2_reader.py):
 
 * weights are rebuilt from the weight files and their config (as_strided with
-  sizes/strides/storage_offset, FORMATS.md §1.3);
+  sizes/strides/storage_offset, FORMATS.md §1.3), or torch.load-ed from the torch.save
+  payloads of the older layouts;
+* old JSON is accepted: unions listing every member with nulls, bare-int storage_offset,
+  int `schema_version` and `dialect`, nodes without names (errors then name the node by
+  its first output), a Python number given for a Tensor argument (torch 2.2 wrote
+  `aten.add.Tensor(self, other={"as_int": 1})`; it becomes a 0-dim tensor);
 * each node's target `torch.ops.<ns>.<op>.<overload>` is looked up in aten.schemas,
   omitted arguments are filled from the schema's defaults, and the op is run through
   aten_eval (torch 1.13 kernels, with a COMPAT table for torch >= 2.9-only ops such as
@@ -18,6 +27,8 @@ it also serves as a check of real `.pt2` files:
 
 An operator that is not in aten.schemas, or that torch 1.13 cannot run, stops the run
 with exit status 1 and a message naming the node and the operator.
+`--allow-torch-schemas` instead takes a missing operator's schema from torch 1.13 itself
+(with a warning), for real files whose operators the table lacks.
 """
 
 import argparse
@@ -34,6 +45,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import aten_eval  # noqa: E402
+import make_inputs  # noqa: E402
 import schemas  # noqa: E402
 from pt2_reader import ArchiveError, open_archive, sym_int_value, union  # noqa: E402
 from torch_enums import (LAYOUT_TO_TORCH, MEMORY_FORMAT_TO_TORCH, SCALAR_TYPE_TO_TORCH,  # noqa: E402
@@ -101,7 +113,44 @@ def _check_meta(name, t, tensor_values):
                          % (name, t.dtype, list(t.shape), want_dtype, want_sizes))
 
 
-def run(path, inputs, table):
+def _tensor_from_number(v):
+    """A Python number where the schema wants a Tensor: a 0-dim tensor of the number's kind,
+    as torch's wrapped numbers (bool -> bool, int -> int64, float -> default dtype)."""
+    if isinstance(v, bool):
+        return torch.tensor(v, dtype=torch.bool)
+    if isinstance(v, int):
+        return torch.tensor(v, dtype=torch.int64)
+    return torch.tensor(v, dtype=torch.get_default_dtype())
+
+
+def _torch_schema_for(target):
+    """torch 1.13's own schema of `torch.ops.<ns>.<name>.<overload>`, or None."""
+    parts = target.split(".")
+    if len(parts) != 5 or parts[:2] != ["torch", "ops"]:
+        return None
+    op = aten_eval.torch_op(parts[2], parts[3], parts[4])
+    return aten_eval.torch_schema(op) if op is not None else None
+
+
+def _node_label(node):
+    """The node's name, or (older files have none) its first output's name."""
+    if node.get("name"):
+        return node["name"]
+    for out in node.get("outputs", []):
+        try:
+            kind, p = union(out)
+        except ArchiveError:
+            continue
+        if kind == "as_tensor":
+            return p["name"]
+        if kind == "as_tensors" and p:
+            return p[0]["name"]
+    return "?"
+
+
+def run(path, inputs, table, allow_torch_schemas=False, mutations=None):
+    """User outputs of the graph on `inputs`. If `mutations` is a dict, it receives the new
+    value of every mutated buffer (buffer_mutation output specs), keyed by buffer FQN."""
     archive = open_archive(path)
     ep = archive.exported_program()
     gm = ep["graph_module"]
@@ -133,10 +182,17 @@ def run(path, inputs, table):
     if next(user_inputs, None) is not None:
         raise GraphError("more --input files than user inputs in the graph")
 
+    warned = set()
     for node in graph["nodes"]:
         target = node["target"]
-        name = node.get("name") or "?"
+        name = _node_label(node)
         schema = table.from_target(target)
+        if schema is None and allow_torch_schemas:
+            schema = _torch_schema_for(target)
+            if schema is not None and target not in warned:
+                warned.add(target)
+                print("reference.py: warning: %s is not in %s; using torch %s's schema %s"
+                      % (target, table.path, torch.__version__, schema.text), file=sys.stderr)
         if schema is None:
             raise GraphError("node '%s': unknown operator %s (not in %s)" % (name, target, table.path))
         args = {}
@@ -146,6 +202,10 @@ def run(path, inputs, table):
                                  % (name, target, named["name"], schema.text))
             args[named["name"]] = decode_argument(named["arg"], env)
         for a in schema.arguments:
+            v = args.get(a.name)
+            if a.type.base == "Tensor" and not a.type.is_list and \
+                    isinstance(v, (bool, int, float)):
+                args[a.name] = _tensor_from_number(v)
             if a.name not in args:
                 if not a.has_default:
                     raise GraphError("node '%s' (%s): required argument %r missing"
@@ -176,6 +236,8 @@ def run(path, inputs, table):
     results = []
     for spec in signature["output_specs"]:
         kind, p = union(spec)
+        if kind == "buffer_mutation" and mutations is not None:
+            mutations[p["buffer_name"]] = env[p["arg"]["name"]]
         if kind != "user_output":
             continue  # buffer mutations etc. are not user outputs
         akind, arg = union(p["arg"])
@@ -192,14 +254,25 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("pt2")
     p.add_argument("--input", action="append", default=[], help=".npy input (repeat, in order)")
+    p.add_argument("--make-input", metavar="DIR",
+                   help="write seeded random DIR/input_K.npy for every user input and use them")
+    p.add_argument("--seed", type=int, default=0, help="seed of --make-input")
     p.add_argument("--out", required=True)
     p.add_argument("--schemas", default=schemas.DEFAULT_TABLE)
+    p.add_argument("--allow-torch-schemas", action="store_true",
+                   help="take operators missing from the table from torch 1.13's own schemas")
     args = p.parse_args(argv)
 
-    inputs = [torch.from_numpy(np.load(f)) for f in args.input]
+    if args.make_input and args.input:
+        p.error("--make-input and --input exclude each other")
     try:
+        if args.make_input:
+            files = make_inputs.make_inputs(args.pt2, args.make_input, args.seed, verbose=True)
+        else:
+            files = args.input
+        inputs = [torch.from_numpy(np.load(f)) for f in files]
         with torch.no_grad():
-            outputs = run(args.pt2, inputs, schemas.load(args.schemas))
+            outputs = run(args.pt2, inputs, schemas.load(args.schemas), args.allow_torch_schemas)
     except (GraphError, ArchiveError) as e:
         print("reference.py: %s: %s" % (args.pt2, e), file=sys.stderr)
         return 1
@@ -207,6 +280,8 @@ def main(argv=None) -> int:
     for k, t in enumerate(outputs):
         arr = t.detach().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
         np.save(os.path.join(args.out, "output_%d.npy" % k), arr)
+        if args.make_input:
+            print("output_%d: %s %s" % (k, arr.dtype, list(arr.shape)))
     return 0
 
 
