@@ -102,13 +102,24 @@ def _unsupported(kind, payload):
     raise GraphError("unsupported argument %s: %r" % (kind, payload))
 
 
+def _static_size(s):
+    """The int of a SymInt, or None for a symbolic one."""
+    if isinstance(s, int):
+        return s
+    kind, payload = union(s)
+    return int(payload) if kind == "as_int" else None
+
+
 def _check_meta(name, t, tensor_values):
     meta = tensor_values.get(name)
     if meta is None or not isinstance(t, torch.Tensor):
         return
     want_dtype = SCALAR_TYPE_TO_TORCH.get(meta["dtype"])
-    want_sizes = [sym_int_value(s) for s in meta["sizes"]]
-    if t.dtype != want_dtype or list(t.shape) != want_sizes:
+    # Symbolic (dynamic) dimensions take whatever size the input gives them.
+    want_sizes = [_static_size(s) for s in meta["sizes"]]
+    got = list(t.shape)
+    if t.dtype != want_dtype or len(got) != len(want_sizes) or any(
+            w is not None and w != g for w, g in zip(want_sizes, got)):
         raise GraphError("value %s: computed %s%s, tensor_values says %s%s"
                          % (name, t.dtype, list(t.shape), want_dtype, want_sizes))
 

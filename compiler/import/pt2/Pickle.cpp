@@ -15,7 +15,10 @@ namespace kiln {
 namespace {
 
 struct Value;
-using ValuePtr = std::shared_ptr<Value>;
+/// Values live in the interpreter's arena and refer to each other by plain
+/// pointers: destruction is flat however deep or cyclic a hostile pickle
+/// makes them (a list appended to itself, a million nested tuples).
+using ValuePtr = Value *;
 
 /// The objects a torch.save pickle of a state dict builds.
 struct Value {
@@ -28,12 +31,6 @@ struct Value {
   std::vector<ValuePtr> items; // Tuple, List
   std::vector<std::pair<ValuePtr, ValuePtr>> entries; // Dict, in insertion order
   PickledTensor tensor;        // Storage (key, dtype, numel) and Tensor
-
-  static ValuePtr make(Kind kind) {
-    auto v = std::make_shared<Value>();
-    v->kind = kind;
-    return v;
-  }
 };
 
 const char *kindName(Value::Kind kind) {
@@ -93,6 +90,12 @@ public:
   llvm::Expected<ValuePtr> run();
 
 private:
+  ValuePtr make(Value::Kind kind) {
+    arena.push_back(std::make_unique<Value>());
+    arena.back()->kind = kind;
+    return arena.back().get();
+  }
+
   // Limits that keep a hostile pickle from exhausting memory.
   static constexpr size_t kMaxStack = 1 << 20;
   static constexpr size_t kMaxMemo = 1 << 20;
@@ -119,13 +122,13 @@ private:
   llvm::Error push(ValuePtr v) {
     if (stack.size() >= kMaxStack)
       return error("pickle stack too deep");
-    stack.push_back(std::move(v));
+    stack.push_back(v);
     return llvm::Error::success();
   }
   llvm::Expected<ValuePtr> pop() {
     if (stack.empty() || (!marks.empty() && stack.size() == marks.back()))
       return error("pickle stack underflow");
-    ValuePtr v = std::move(stack.back());
+    ValuePtr v = stack.back();
     stack.pop_back();
     return v;
   }
@@ -135,8 +138,7 @@ private:
       return error("no MARK on the pickle stack");
     size_t at = marks.back();
     marks.pop_back();
-    std::vector<ValuePtr> items(std::make_move_iterator(stack.begin() + at),
-                                std::make_move_iterator(stack.end()));
+    std::vector<ValuePtr> items(stack.begin() + at, stack.end());
     stack.resize(at);
     return items;
   }
@@ -160,7 +162,7 @@ private:
     uint64_t n = readLE(lengthBytes);
     if (!have(n))
       return error("string of " + llvm::Twine(n) + " bytes runs past the end of the pickle");
-    ValuePtr v = Value::make(Value::Kind::String);
+    ValuePtr v = make(Value::Kind::String);
     v->s = data.substr(pos, n).str();
     pos += n;
     return push(v);
@@ -172,6 +174,7 @@ private:
 
   llvm::StringRef data;
   size_t pos = 0, opStart = 0;
+  std::vector<std::unique_ptr<Value>> arena; // owns every value
   std::vector<ValuePtr> stack;
   std::vector<size_t> marks;
   std::map<uint64_t, ValuePtr> memo;
@@ -204,7 +207,7 @@ llvm::Expected<ValuePtr> Interpreter::persistentLoad(const ValuePtr &pid) {
     return error("unsupported storage class '" + type->s + "'");
   if (key->kind != Value::Kind::String || numel->kind != Value::Kind::Int || numel->i < 0)
     return error("malformed persistent id");
-  ValuePtr storage = Value::make(Value::Kind::Storage);
+  ValuePtr storage = make(Value::Kind::Storage);
   storage->tensor.storageKey = key->s;
   storage->tensor.dtype = *dtype;
   storage->tensor.storageNumel = static_cast<uint64_t>(numel->i);
@@ -221,7 +224,7 @@ llvm::Expected<ValuePtr> Interpreter::reduce(const ValuePtr &callable, const Val
   if (fn == "collections.OrderedDict") {
     if (!a.empty())
       return error("OrderedDict() with arguments");
-    return Value::make(Value::Kind::Dict);
+    return make(Value::Kind::Dict);
   }
   if (fn == "torch._utils._rebuild_tensor_v2") {
     // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
@@ -231,7 +234,7 @@ llvm::Expected<ValuePtr> Interpreter::reduce(const ValuePtr &callable, const Val
       return error("_rebuild_tensor_v2: the first argument is not a storage");
     if (a[1]->kind != Value::Kind::Int || a[1]->i < 0)
       return error("_rebuild_tensor_v2: bad storage offset");
-    ValuePtr t = Value::make(Value::Kind::Tensor);
+    ValuePtr t = make(Value::Kind::Tensor);
     t->tensor = a[0]->tensor;
     t->tensor.meta.dtype = a[0]->tensor.dtype;
     std::vector<int64_t> sizes, strides;
@@ -285,22 +288,22 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       marks.push_back(stack.size());
       break;
     case '}': // EMPTY_DICT
-      if (llvm::Error e = push(Value::make(Value::Kind::Dict)))
+      if (llvm::Error e = push(make(Value::Kind::Dict)))
         return std::move(e);
       break;
     case ']': // EMPTY_LIST
-      if (llvm::Error e = push(Value::make(Value::Kind::List)))
+      if (llvm::Error e = push(make(Value::Kind::List)))
         return std::move(e);
       break;
     case ')': // EMPTY_TUPLE
-      if (llvm::Error e = push(Value::make(Value::Kind::Tuple)))
+      if (llvm::Error e = push(make(Value::Kind::Tuple)))
         return std::move(e);
       break;
     case 't': { // TUPLE
       auto items = popMark();
       if (!items)
         return items.takeError();
-      ValuePtr t = Value::make(Value::Kind::Tuple);
+      ValuePtr t = make(Value::Kind::Tuple);
       t->items = std::move(*items);
       if (llvm::Error e = push(t))
         return std::move(e);
@@ -310,7 +313,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
     case 0x86:   // TUPLE2
     case 0x87: { // TUPLE3
       size_t n = op - 0x84;
-      ValuePtr t = Value::make(Value::Kind::Tuple);
+      ValuePtr t = make(Value::Kind::Tuple);
       t->items.resize(n);
       for (size_t k = n; k-- > 0;) {
         auto v = pop();
@@ -349,7 +352,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       if (!isAllowedGlobal(global))
         return error("forbidden GLOBAL '" + global +
                      "': a torch.save state dict needs only tensor-rebuilding globals");
-      ValuePtr g = Value::make(Value::Kind::Global);
+      ValuePtr g = make(Value::Kind::Global);
       g->s = global;
       if (llvm::Error e = push(g))
         return std::move(e);
@@ -368,7 +371,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       if (!isAllowedGlobal(global))
         return error("forbidden GLOBAL '" + global +
                      "': a torch.save state dict needs only tensor-rebuilding globals");
-      ValuePtr g = Value::make(Value::Kind::Global);
+      ValuePtr g = make(Value::Kind::Global);
       g->s = global;
       if (llvm::Error e = push(g))
         return std::move(e);
@@ -405,7 +408,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
     case 'J': { // BININT
       if (llvm::Error e = need(4))
         return std::move(e);
-      ValuePtr v = Value::make(Value::Kind::Int);
+      ValuePtr v = make(Value::Kind::Int);
       v->i = static_cast<int32_t>(readLE(4));
       if (llvm::Error e = push(v))
         return std::move(e);
@@ -416,7 +419,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       size_t n = op == 'K' ? 1 : 2;
       if (llvm::Error e = need(n))
         return std::move(e);
-      ValuePtr v = Value::make(Value::Kind::Int);
+      ValuePtr v = make(Value::Kind::Int);
       v->i = static_cast<int64_t>(readLE(n));
       if (llvm::Error e = push(v))
         return std::move(e);
@@ -433,19 +436,19 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       uint64_t raw = readLE(n);
       if (n > 0 && n < 8 && (raw >> (8 * n - 1)) & 1)
         raw |= ~uint64_t(0) << (8 * n); // sign-extend
-      ValuePtr v = Value::make(Value::Kind::Int);
+      ValuePtr v = make(Value::Kind::Int);
       v->i = static_cast<int64_t>(raw);
       if (llvm::Error e = push(v))
         return std::move(e);
       break;
     }
     case 'N': // NONE
-      if (llvm::Error e = push(Value::make(Value::Kind::None)))
+      if (llvm::Error e = push(make(Value::Kind::None)))
         return std::move(e);
       break;
     case 0x88:   // NEWTRUE
     case 0x89: { // NEWFALSE
-      ValuePtr v = Value::make(Value::Kind::Bool);
+      ValuePtr v = make(Value::Kind::Bool);
       v->b = op == 0x88;
       if (llvm::Error e = push(v))
         return std::move(e);
@@ -458,7 +461,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       for (int k = 0; k < 8; ++k)
         bits = bits << 8 | static_cast<unsigned char>(data[pos + k]);
       pos += 8;
-      ValuePtr v = Value::make(Value::Kind::Float);
+      ValuePtr v = make(Value::Kind::Float);
       std::memcpy(&v->f, &bits, 8);
       if (llvm::Error e = push(v))
         return std::move(e);
@@ -526,8 +529,8 @@ llvm::Expected<ValuePtr> Interpreter::run() {
         return items.takeError();
       if (stack.empty() || stack.back()->kind != Value::Kind::List)
         return error("APPENDS to something that is not a list");
-      for (ValuePtr &v : *items)
-        stack.back()->items.push_back(std::move(v));
+      for (ValuePtr v : *items)
+        stack.back()->items.push_back(v);
       break;
     }
     case 'b': { // BUILD: only the state of dicts (OrderedDict's __dict__), ignored
@@ -539,7 +542,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       break;
     }
     default:
-      return error(llvm::formatv("unsupported pickle opcode 0x{0:x2}", op).str());
+      return error(llvm::formatv("unsupported pickle opcode {0:x2}", static_cast<unsigned>(op)).str());
     }
   }
 }
