@@ -29,8 +29,8 @@ Value biasInit(OpBuilder &b, Location loc, RankedTensorType type, Value bias) {
       b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{emptyTensor(b, loc, type)},
       SmallVector<AffineMap>{AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
                              AffineMap::getMultiDimIdentityMap(rank, ctx)},
-      parallelIterators(rank), [](OpBuilder &b, Location loc, ValueRange args) {
-        linalg::YieldOp::create(b, loc, args[0]);
+      parallelIterators(rank), [&](OpBuilder &b, Location loc, ValueRange args) {
+        linalg::YieldOp::create(b, loc, convertScalar(b, loc, args[0], type.getElementType()));
       });
   return generic.getResult(0);
 }
@@ -40,8 +40,10 @@ struct Conv2dToLinalg : OpConversionPattern<Conv2dOp> {
   LogicalResult matchAndRewrite(Conv2dOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Type elementType = resultType.getElementType();
+    auto finalType = cast<RankedTensorType>(op.getType());
+    Type elementType = accumulatorType(finalType.getElementType());
+    // Named convolutions accumulate in their output's element type.
+    auto resultType = RankedTensorType::get(finalType.getShape(), elementType);
     ArrayRef<int64_t> out = resultType.getShape();
     ArrayRef<int64_t> pad = op.getPadding();
     Value input = padSpatial(rewriter, loc, adaptor.getInput(), {pad[0], pad[1]},
@@ -85,7 +87,7 @@ struct Conv2dToLinalg : OpConversionPattern<Conv2dOp> {
                        .getResult(0);
       result = reshapeTensor(rewriter, loc, conv, out);
     }
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, convertElements(rewriter, loc, result, finalType.getElementType()));
     return success();
   }
 };

@@ -26,7 +26,8 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
     int64_t n = op.getWeight().getType().getShape()[0];
     int64_t m = numElements(inShape.drop_back());
     Value input = reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k});
-    auto accType = RankedTensorType::get({m, n}, elementType);
+    Type acc = accumulatorType(elementType);
+    auto accType = RankedTensorType::get({m, n}, acc);
 
     AffineExpr dm, dn, dk;
     bindDims(ctx, dm, dn, dk);
@@ -39,8 +40,8 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
                  SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
                                         AffineMap::get(2, 0, {dm, dn}, ctx)},
                  parallelIterators(2),
-                 [](OpBuilder &b, Location loc, ValueRange args) {
-                   linalg::YieldOp::create(b, loc, args[0]);
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   linalg::YieldOp::create(b, loc, convertScalar(b, loc, args[0], acc));
                  })
                  .getResult(0);
     } else {
@@ -52,16 +53,18 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
     SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
                                                   utils::IteratorType::parallel,
                                                   utils::IteratorType::reduction};
-    Value acc = linalg::GenericOp::create(
+    Value sum = linalg::GenericOp::create(
                     rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
                     ValueRange{init}, maps, iterators,
-                    [](OpBuilder &b, Location loc, ValueRange args) {
-                      Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
+                                                         convertScalar(b, loc, args[1], acc));
                       linalg::YieldOp::create(b, loc,
                                               arith::AddFOp::create(b, loc, args[2], prod).getResult());
                     })
                     .getResult(0);
-    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, acc, resultType.getShape()));
+    sum = convertElements(rewriter, loc, sum, elementType);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, sum, resultType.getShape()));
     return success();
   }
 };
@@ -102,14 +105,19 @@ struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
         AffineMap::get(loops, 0, outExprs, ctx)};
     SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
     iterators.push_back(utils::IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-        ValueRange{filledTensor(rewriter, loc, resultType, 0.0)}, maps, iterators,
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
-          linalg::YieldOp::create(b, loc, arith::AddFOp::create(b, loc, args[2], prod).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResults());
+    Type acc = accumulatorType(resultType.getElementType());
+    auto accType = RankedTensorType::get(out, acc);
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{accType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+                    ValueRange{filledTensor(rewriter, loc, accType, 0.0)}, maps, iterators,
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
+                                                         convertScalar(b, loc, args[1], acc));
+                      linalg::YieldOp::create(b, loc,
+                                              arith::AddFOp::create(b, loc, args[2], prod).getResult());
+                    })
+                    .getResult(0);
+    rewriter.replaceOp(op, convertElements(rewriter, loc, sum, resultType.getElementType()));
     return success();
   }
 };

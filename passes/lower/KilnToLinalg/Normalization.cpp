@@ -23,8 +23,10 @@ struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
     MLIRContext *ctx = op.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     Type elementType = type.getElementType();
+    // alpha and beta in f32 for f16/bf16, and one rounding of the result.
+    Type acc = accumulatorType(elementType);
     int64_t channels = type.getDimSize(1);
-    auto channelType = RankedTensorType::get({channels}, elementType);
+    auto channelType = RankedTensorType::get({channels}, acc);
     double eps = op.getEpsilon().convertToDouble();
 
     // Per-channel alpha and beta: [C] -> [C] x 2.
@@ -37,11 +39,14 @@ struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
                    emptyTensor(rewriter, loc, channelType)},
         SmallVector<AffineMap>(6, id1), parallelIterators(1),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value var = arith::AddFOp::create(b, loc, args[3],
-                                            floatConstant(b, loc, elementType, eps));
-          Value alpha = arith::DivFOp::create(b, loc, args[0], math::SqrtOp::create(b, loc, var));
+          Value scale = convertScalar(b, loc, args[0], acc);
+          Value offset = convertScalar(b, loc, args[1], acc);
+          Value mean = convertScalar(b, loc, args[2], acc);
+          Value var = arith::AddFOp::create(b, loc, convertScalar(b, loc, args[3], acc),
+                                            floatConstant(b, loc, acc, eps));
+          Value alpha = arith::DivFOp::create(b, loc, scale, math::SqrtOp::create(b, loc, var));
           Value beta = arith::SubFOp::create(
-              b, loc, args[1], arith::MulFOp::create(b, loc, args[2], alpha));
+              b, loc, offset, arith::MulFOp::create(b, loc, mean, alpha));
           linalg::YieldOp::create(b, loc, ValueRange{alpha, beta});
         });
 
@@ -55,10 +60,11 @@ struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
                        ValueRange{emptyTensor(rewriter, loc, type)},
                        SmallVector<AffineMap>{id, channel, channel, id},
                        parallelIterators(rank),
-                       [](OpBuilder &b, Location loc, ValueRange args) {
-                         Value scaled = arith::MulFOp::create(b, loc, args[0], args[1]);
-                         linalg::YieldOp::create(
-                             b, loc, arith::AddFOp::create(b, loc, scaled, args[2]).getResult());
+                       [&](OpBuilder &b, Location loc, ValueRange args) {
+                         Value x = convertScalar(b, loc, args[0], acc);
+                         Value scaled = arith::MulFOp::create(b, loc, x, args[1]);
+                         Value y = arith::AddFOp::create(b, loc, scaled, args[2]);
+                         linalg::YieldOp::create(b, loc, convertScalar(b, loc, y, elementType));
                        })
                        .getResult(0);
     rewriter.replaceOp(op, result);

@@ -71,14 +71,16 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto finalType = cast<RankedTensorType>(op.getType());
+    auto resultType =
+        RankedTensorType::get(finalType.getShape(), accumulatorType(finalType.getElementType()));
     ArrayRef<int64_t> kernel = op.getKernel(), stride = op.getStride(),
                       padding = op.getPadding();
     int64_t ones[2] = {1, 1};
     Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, kernel,
                                 stride, padding, ones, 0.0);
     Value window =
-        tensor::EmptyOp::create(rewriter, loc, kernel, resultType.getElementType());
+        tensor::EmptyOp::create(rewriter, loc, kernel, finalType.getElementType());
     Value sums = linalg::PoolingNchwSumOp::create(
                      rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
                      ValueRange{filledTensor(rewriter, loc, resultType, 0.0)},
@@ -120,7 +122,7 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
                            b, loc, arith::DivFOp::create(b, loc, args[0], args[1]).getResult());
                      })
                      .getResult(0);
-    rewriter.replaceOp(op, mean);
+    rewriter.replaceOp(op, convertElements(rewriter, loc, mean, finalType.getElementType()));
     return success();
   }
 };

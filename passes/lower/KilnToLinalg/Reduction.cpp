@@ -42,7 +42,8 @@ struct MeanToLinalg : OpConversionPattern<MeanOp> {
         iterators.push_back(utils::IteratorType::parallel);
       }
     }
-    auto sumType = RankedTensorType::get(keptShape, resultType.getElementType());
+    Type acc = accumulatorType(resultType.getElementType());
+    auto sumType = RankedTensorType::get(keptShape, acc);
     unsigned rank = inType.getRank();
     Value sum = linalg::GenericOp::create(
                     rewriter, loc, TypeRange{sumType}, ValueRange{adaptor.getInput()},
@@ -50,9 +51,10 @@ struct MeanToLinalg : OpConversionPattern<MeanOp> {
                     SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
                                            AffineMap::get(rank, 0, keptExprs, ctx)},
                     iterators,
-                    [](OpBuilder &b, Location loc, ValueRange args) {
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value x = convertScalar(b, loc, args[0], acc);
                       linalg::YieldOp::create(
-                          b, loc, arith::AddFOp::create(b, loc, args[1], args[0]).getResult());
+                          b, loc, arith::AddFOp::create(b, loc, args[1], x).getResult());
                     })
                     .getResult(0);
     AffineMap id = AffineMap::getMultiDimIdentityMap(keptShape.size(), ctx);
@@ -67,6 +69,7 @@ struct MeanToLinalg : OpConversionPattern<MeanOp> {
                                                arith::DivFOp::create(b, loc, args[0], n).getResult());
                      })
                      .getResult(0);
+    mean = convertElements(rewriter, loc, mean, resultType.getElementType());
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, mean, resultType.getShape()));
     return success();
   }
@@ -82,7 +85,8 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = adaptor.getInput();
+    Value input =
+        convertElements(rewriter, loc, adaptor.getInput(), accumulatorType(type.getElementType()));
     // A 0-d tensor is a 1-element vector here.
     bool scalar = type.getRank() == 0;
     if (scalar)
@@ -164,7 +168,7 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
     }
     if (scalar)
       result = reshapeTensor(rewriter, loc, result, {});
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, convertElements(rewriter, loc, result, type.getElementType()));
     return success();
   }
 };

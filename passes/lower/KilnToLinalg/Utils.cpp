@@ -112,6 +112,38 @@ Value floatTensorConstant(OpBuilder &b, Location loc, RankedTensorType type,
   return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, converted));
 }
 
+Type accumulatorType(Type elementType) {
+  if (elementType.isF16() || elementType.isBF16())
+    return Float32Type::get(elementType.getContext());
+  return elementType;
+}
+
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+Value convertElements(OpBuilder &b, Location loc, Value tensor, Type to) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getElementType() == to)
+    return tensor;
+  auto resultType = RankedTensorType::get(type.getShape(), to);
+  unsigned rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  return linalg::GenericOp::create(b, loc, TypeRange{resultType}, ValueRange{tensor},
+                                   ValueRange{emptyTensor(b, loc, resultType)},
+                                   SmallVector<AffineMap>{id, id}, parallelIterators(rank),
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l,
+                                                             convertScalar(nb, l, args[0], to));
+                                   })
+      .getResult(0);
+}
+
 DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
   return DenseIntElementsAttr::get(type, values);

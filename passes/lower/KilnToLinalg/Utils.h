@@ -44,6 +44,18 @@ mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input
 mlir::Value floatTensorConstant(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::RankedTensorType type, llvm::ArrayRef<double> values);
 
+/// The type arithmetic accumulates in: f32 for f16 and bf16 (as PyTorch's
+/// CPU kernels do, rounding once at the end), the type itself otherwise.
+mlir::Type accumulatorType(mlir::Type elementType);
+
+/// A scalar converted to `to` (arith.extf / arith.truncf), or itself.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
+
+/// A tensor with its elements converted to `to`, or itself when they already
+/// have that type.
+mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                            mlir::Type to);
+
 /// i64 dense elements of `values` as a vector, for linalg's strides/dilations.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> values);
 
