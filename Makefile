@@ -2,12 +2,14 @@
 #   make demo   install what is missing, build, compile the example model, run it
 #   make test   install what is missing, build, run every test
 # Other targets: make build | configure | deps | clean
+#                make fuzz [FUZZ_SECONDS=600]   run the reader fuzz targets
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 LLVM_DIR ?= /usr/lib/llvm-22
 CTEST_ARGS ?=
+FUZZ_SECONDS ?= 600
 
 CMAKE_FLAGS = -G Ninja \
   -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
@@ -18,7 +20,7 @@ CMAKE_FLAGS = -G Ninja \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
-.PHONY: all deps configure build test demo clean
+.PHONY: all deps configure build test demo fuzz clean
 
 all: build
 
@@ -39,6 +41,10 @@ test: build
 demo: build
 	ninja -C $(BUILD_DIR) -j $(JOBS) kiln-demo
 	$(BUILD_DIR)/bin/kiln-demo
+
+fuzz: build
+	ninja -C $(BUILD_DIR) kiln-fuzz-pt2 kiln-fuzz-pickle hostile-corpus
+	./test/fuzz/run_fuzzers.sh $(BUILD_DIR) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD_DIR)
