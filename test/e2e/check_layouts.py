@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Every .pt2 layout torch.export has written, end to end.
+
+    check_layouts.py --kilnc K --kiln-run R --work DIR [--models mlp,small_cnn]
+
+For each model, IR (training, core) and layout (2.9, 2.8, legacy, legacy-2.2),
+and for the zip variants (deflate, ZIP64, another root folder, weights sharing
+one storage): export with test/models/export.py, `kilnc inspect` it, compile it
+with `kilnc --emit=shared`, run it with `kiln-run --check` against PyTorch's
+outputs (rtol 1e-4, atol 1e-5). Prints one line per case; exits 1 on any
+failure.
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPORT = os.path.join(HERE, "..", "models", "export.py")
+LAYOUTS = ["2.9", "2.8", "legacy", "legacy-2.2"]
+VARIANTS = [["--deflate"], ["--zip64"], ["--share-storage"], ["--deflate", "--zip64"]]
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+
+
+def check_case(a, model, ir, layout, extra, tag):
+    out = os.path.join(a.work, tag)
+    steps = [
+        ("export", [sys.executable, EXPORT, "--model", model, "--ir", ir, "--layout", layout,
+                    "--out", out] + extra),
+        ("inspect", [a.kilnc, "inspect", os.path.join(out, "model.pt2")]),
+        ("compile", [a.kilnc, os.path.join(out, "model.pt2"), "--emit=shared", "-o",
+                     os.path.join(out, "model.so")]),
+    ]
+    for name, cmd in steps:
+        r = run(cmd)
+        if r.returncode != 0:
+            return "FAIL (%s): %s" % (name, (r.stderr or r.stdout).strip().splitlines()[-1:])
+    check = [a.kiln_run, os.path.join(out, "model.so"), "--quiet", "--rtol", "1e-4",
+             "--atol", "1e-5", "--output-dir", os.path.join(out, "kiln")]
+    k = 0
+    while os.path.exists(os.path.join(out, "input_%d.npy" % k)):
+        check += ["--input", os.path.join(out, "input_%d.npy" % k)]
+        k += 1
+    k = 0
+    while os.path.exists(os.path.join(out, "expected_%d.npy" % k)):
+        check += ["--check", os.path.join(out, "expected_%d.npy" % k)]
+        k += 1
+    r = run(check)
+    if r.returncode != 0:
+        return "FAIL (numerics): " + " | ".join(r.stdout.strip().splitlines() +
+                                                  r.stderr.strip().splitlines())
+    errors = [l.split("max abs error ")[1].split(",")[0] for l in r.stdout.splitlines()
+              if "max abs error" in l]
+    return "ok (max abs error %s)" % ", ".join(errors)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--kilnc", required=True)
+    p.add_argument("--kiln-run", dest="kiln_run", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--models", default="mlp,small_cnn")
+    a = p.parse_args()
+    cases = []
+    for model in a.models.split(","):
+        for ir in ("training", "core"):
+            for layout in LAYOUTS:
+                cases.append((model, ir, layout, [], "%s-%s-%s" % (model, ir, layout)))
+    # Zip variants of one model, in the layouts they apply to.
+    for layout in ("2.9", "legacy"):
+        for extra in VARIANTS:
+            tag = "small_cnn-core-%s%s" % (layout, "".join(e.replace("--", "-") for e in extra))
+            cases.append(("small_cnn", "core", layout, extra, tag))
+    cases.append(("mlp", "training", "2.9", ["--root", "renamed_root"], "mlp-training-root"))
+    failures = 0
+    for model, ir, layout, extra, tag in cases:
+        status = check_case(a, model, ir, layout, extra, tag)
+        failures += not status.startswith("ok")
+        print("%-44s %s" % (tag, status), flush=True)
+    print("%d of %d cases failed" % (failures, len(cases)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
