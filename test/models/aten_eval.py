@@ -183,6 +183,16 @@ def call(schema: schemas.Schema, args: Dict[str, Any]) -> List[Any]:
     return _normalize_result(old, op(*positional, **kwargs))
 
 
+def clone_with_layout(t: torch.Tensor) -> torch.Tensor:
+    """A copy of `t` with its own storage (a copy of t's whole storage) and t's sizes,
+    strides and storage offset, so that views computed from it have the layouts that
+    tracing the original tensor records."""
+    t = t.detach()
+    storage = t.storage().clone()
+    return torch.empty(0, dtype=t.dtype, device=t.device).set_(
+        storage, t.storage_offset(), t.size(), t.stride())
+
+
 def run_program(prog, inputs, grad: bool = False, on_node=None):
     """Evaluate a graph_ir.Program on `inputs`; returns (outputs, env id(Value) -> object).
 
@@ -201,7 +211,9 @@ def run_program(prog, inputs, grad: bool = False, on_node=None):
             t = prog.state_dict[spec.target]
         else:
             t = prog.constants[spec.target]
-        t = t.detach().clone()
+        # Lifted state keeps its layout (non-contiguous buffers, storage offsets, shared
+        # storages), as the placeholders of torch.export describe the tensors themselves.
+        t = t.detach().clone() if spec.kind == "user_input" else clone_with_layout(t)
         if grad and spec.kind == "parameter" and t.is_floating_point():
             t.requires_grad_(True)
         env[id(spec.value)] = t

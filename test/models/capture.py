@@ -334,6 +334,8 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
     #   "graph"  computed by the graph: IR Value (or list of them) and its tensor
     #   "const"  a constant of the program (prim::Constant, tensor attribute)
     #   "shape"  folded shape arithmetic (aten::size, NumToTensor, ...)
+    #   "literal" a torch.tensor(...) literal (lifted as c_lifted_tensor_<n> where used)
+    #   "wrapped" a Python number given for a Tensor argument (0-dim tensor constant)
     #   "module" a submodule, IR value = its FQN
     env: Dict[int, Tuple[str, Any, Any]] = {}
     env[graph_inputs[0].unique()] = ("module", "", None)
@@ -354,6 +356,10 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
         kind, v, c = entry
         if kind == "graph":
             return v
+        if kind == "wrapped":
+            # A Python number the tracer wrapped into a 0-dim tensor (`x + 1`): export
+            # records the number itself (`aten.add.Tensor(x, 1)`).
+            return c.item()
         if kind == "literal" and isinstance(c, torch.Tensor):
             # export: c_lifted_tensor_<n> read through lift_fresh_copy at each torch.tensor().
             if id(c) not in lifted_literals:
@@ -389,6 +395,13 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
                 attr = attr_tensors.get(value.data_ptr()) if value.numel() else None
                 if attr is None or attr.shape != value.shape:
                     kind_ = "literal"
+                    # The tracer records a Python number passed for a Tensor argument as a
+                    # 0-dim int64/float64/bool constant used directly by the op; a
+                    # torch.tensor(...) literal goes through aten::to and aten::detach
+                    # first (which fold into a "literal").
+                    if value.dim() == 0 and value.dtype in (torch.int64, torch.float64,
+                                                            torch.bool):
+                        kind_ = "wrapped"
             env[outs[0].unique()] = (kind_, None, value)
         elif kind == "prim::GetAttr":
             owner = lookup(ins[0])
@@ -405,8 +418,9 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
                     env[outs[0].unique()] = ("const", None, obj)
         elif kind in ("prim::ListConstruct", "prim::TupleConstruct"):
             entries = [lookup(i) for i in ins]
-            if all(e[0] in ("const", "shape", "literal") for e in entries):
-                k = "shape" if any(e[0] in ("shape", "literal") for e in entries) else "const"
+            if all(e[0] in ("const", "shape", "literal", "wrapped") for e in entries):
+                k = "shape" if any(e[0] in ("shape", "literal", "wrapped")
+                                   for e in entries) else "const"
                 env[outs[0].unique()] = (k, None, [e[2] for e in entries])
             else:
                 env[outs[0].unique()] = ("graph", [graph_arg(e) for e in entries],
@@ -435,7 +449,8 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
             foldable = kind in _FOLDABLE or not any(
                 e[0] == "graph" or (e[0] == "const" and _has_tensor(e[2])) for e in entries)
             if foldable:
-                literal = kind not in _FOLDABLE and any(e[0] == "literal" for e in entries)
+                literal = kind not in _FOLDABLE and any(e[0] in ("literal", "wrapped")
+                                                         for e in entries)
                 results = aten_eval._normalize_result(op_schema, result)
                 for o, r in zip(outs, results):
                     env[o.unique()] = ("literal" if literal and isinstance(r, torch.Tensor)

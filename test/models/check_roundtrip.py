@@ -7,9 +7,13 @@
 
 For every model and IR: runs export.py and reference.py as commands for the default 2.9
 layout, then writes every other layout in-process from the same program, and evaluates
-each archive with reference.run, comparing every output with the module's own (rtol 1e-4,
-atol 1e-5). Variants: `--deflate`, `--zip64`, both, and `--share-storage` for every layout,
-and `--root` for the rooted ones (skipped with --no-variants). Structural checks per layout:
+each archive with reference.run, comparing every output with the module's own (same dtype
+and shape; floats within rtol 1e-4, atol 1e-5, integers and bools equal). The CLI case
+also checks export.py's .npy files against its dtypes.json (each file in its dtype,
+bfloat16 as float32 with exact values, C order) and reference.py's dtypes.json against it.
+Variants: `--deflate`, `--zip64`, both, and `--share-storage` (models with a parameter of
+two or more dimensions) for every layout, and `--root` for the rooted ones (skipped with
+--no-variants). Structural checks per layout:
 
 * 2.9 (FORMATS.md §1.2-1.4): one root folder, stored records whose data starts on a
   64-byte boundary behind an `FB` extra field, readable by torch's own PyTorchFileReader
@@ -56,6 +60,7 @@ torch_python.ensure()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import npy_dtypes  # noqa: E402
 import schemas  # noqa: E402
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -426,13 +431,9 @@ def evaluate(path: str, inputs, expected, table) -> float:
     _require(len(got) == len(expected), "%d outputs, expected %d" % (len(got), len(expected)))
     worst = 0.0
     for k, (g, e) in enumerate(zip(got, expected)):
-        g, e = g.detach().numpy(), e.numpy()
-        _require(g.shape == e.shape and g.dtype == e.dtype, "output %d: %s %s vs %s %s"
-                 % (k, g.shape, g.dtype, e.shape, e.dtype))
-        err = float(np.max(np.abs(g - e))) if e.size else 0.0
+        ok, err, problem = export_compare(g, e)
         worst = max(worst, err)
-        _require(np.allclose(g, e, rtol=RTOL, atol=ATOL), "output %d differs (max abs error %g)"
-                 % (k, err))
+        _require(ok, "output %d: %s" % (k, problem))
     return worst
 
 
@@ -454,31 +455,70 @@ def run_cli_case(model: str, ir: str, out_dir: str):
     py = sys.executable
     subprocess.run([py, os.path.join(HERE, "export.py"), "--model", model, "--ir", ir,
                     "--out", out_dir], check=True)
-    inputs = sorted(f for f in os.listdir(out_dir) if f.startswith("input_"))
+    inputs = _numbered(out_dir, "input_")
     cmd = [py, os.path.join(HERE, "reference.py"), os.path.join(out_dir, "model.pt2"),
            "--out", os.path.join(out_dir, "ref")]
     for f in inputs:
         cmd += ["--input", os.path.join(out_dir, f)]
     subprocess.run(cmd, check=True)
-    expected = sorted(f for f in os.listdir(out_dir) if f.startswith("expected_"))
+    expected = _numbered(out_dir, "expected_")
     _require(expected, "no expected outputs")
+    got_files = _numbered(os.path.join(out_dir, "ref"), "output_")
+    _require(len(got_files) == len(expected), "reference.py wrote %d outputs for %d expected"
+             % (len(got_files), len(expected)))
+    dtypes = check_npy_files(out_dir, inputs, expected)
+    ref_dtypes = npy_dtypes.read_dtypes_json(os.path.join(out_dir, "ref"))
+    _require(ref_dtypes == dtypes, "reference.py's dtypes.json %s, export.py's %s"
+             % (ref_dtypes, dtypes))
     worst = 0.0
-    for f in expected:
-        k = f[len("expected_"):-len(".npy")]
-        want = np.load(os.path.join(out_dir, f))
-        got = np.load(os.path.join(out_dir, "ref", "output_%s.npy" % k))
-        _require(got.shape == want.shape and got.dtype == want.dtype, "output %s shape/dtype" % k)
-        err = float(np.max(np.abs(got - want))) if want.size else 0.0
+    for k, (f, dtype) in enumerate(zip(expected, dtypes["outputs"])):
+        want = npy_dtypes.from_numpy(np.load(os.path.join(out_dir, f)), dtype)
+        got = npy_dtypes.from_numpy(np.load(os.path.join(out_dir, "ref", got_files[k])), dtype)
+        ok, err, problem = export_compare(got, want)
         worst = max(worst, err)
-        _require(np.allclose(got, want, rtol=RTOL, atol=ATOL), "output %s differs (%g)" % (k, err))
+        _require(ok, "output %d: %s" % (k, problem))
     return worst
 
 
-def variants(layout: str):
-    """(label, WriteOptions kwargs, shared storage) of the variant cases of one layout."""
+def _numbered(directory: str, prefix: str):
+    """PREFIX<K>.npy files of a directory in K order (input_10 after input_9)."""
+    names = [f for f in os.listdir(directory) if f.startswith(prefix) and f.endswith(".npy")]
+    names.sort(key=lambda f: int(f[len(prefix):-len(".npy")]))
+    return names
+
+
+def check_npy_files(out_dir: str, inputs, expected) -> dict:
+    """export.py's .npy files and dtypes.json: one dtype per file, each file in that dtype
+    (bfloat16 as float32 holding exact values), C order; returns the dtypes."""
+    dtypes = npy_dtypes.read_dtypes_json(out_dir)
+    _require(sorted(dtypes) == ["inputs", "outputs"], "dtypes.json keys %s" % sorted(dtypes))
+    for key, files in (("inputs", inputs), ("outputs", expected)):
+        _require(len(dtypes[key]) == len(files), "dtypes.json lists %d %s for %d files"
+                 % (len(dtypes[key]), key, len(files)))
+        for f, dtype in zip(files, dtypes[key]):
+            arr = np.load(os.path.join(out_dir, f))
+            stand_in = npy_dtypes.NUMPY_STAND_IN.get(dtype, dtype)
+            _require(torch.from_numpy(arr).dtype == stand_in and not arr.dtype.hasobject,
+                     "%s: numpy %s for %s" % (f, arr.dtype, dtype))
+            with open(os.path.join(out_dir, f), "rb") as fh:
+                _require(b"'fortran_order': False" in fh.read(128), "%s: not C order" % f)
+            npy_dtypes.from_numpy(arr, dtype)  # exact stand-in values
+    return dtypes
+
+
+def export_compare(got, want):
+    import export
+
+    return export.compare(got, want, RTOL, ATOL)
+
+
+def variants(layout: str, can_share: bool = True):
+    """(label, WriteOptions kwargs, shared storage) of the variant cases of one layout;
+    share-storage only for models with a parameter of two or more dimensions."""
     out = [("deflate", dict(deflate=True), False), ("zip64", dict(zip64=True), False),
-           ("deflate+zip64", dict(deflate=True, zip64=True), False),
-           ("share-storage", {}, True)]
+           ("deflate+zip64", dict(deflate=True, zip64=True), False)]
+    if can_share:
+        out.append(("share-storage", {}, True))
     if layout in ("2.9", "2.8"):
         out.append(("root", dict(root="my_model.v2"), False))
     return out
@@ -524,7 +564,12 @@ def run_model(model: str, ir: str, base: str, table, layouts, real22, with_varia
     err = run_cli_case(model, ir, out)
     prog, module, inputs = export.build_program(model, ir)
     expected = export.module_outputs(module, inputs)
+    dtypes = npy_dtypes.read_dtypes_json(out)
+    _require(dtypes == {"inputs": [t.dtype for t in inputs],
+                        "outputs": [t.dtype for t in expected]},
+             "dtypes.json %s differs from the module's inputs and outputs" % dtypes)
     cli_file = os.path.join(out, "model.pt2")
+    can_share = any(p.dim() >= 2 for p in module.parameters())
     for layout in layouts:
         os.makedirs(os.path.join(out, layout), exist_ok=True)
         path = os.path.join(out, layout, "model.pt2")
@@ -541,7 +586,7 @@ def run_model(model: str, ir: str, base: str, table, layouts, real22, with_varia
         if not with_variants:
             continue
         shared_prog = None
-        for label, kw, shared in variants(layout):
+        for label, kw, shared in variants(layout, can_share):
             vpath = os.path.join(out, layout, "%s.pt2" % label)
             opts = pt2_writer.WriteOptions(**kw)
             if shared:

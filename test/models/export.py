@@ -7,8 +7,14 @@
 
 writes
     DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4; default layout 2.9)
-    DIR/input_K.npy      float32 inputs, seeded random normal, one per forward() argument
+    DIR/input_K.npy      the example inputs (zoo.py, seeded), one per forward() argument
     DIR/expected_K.npy   outputs of the PyTorch module itself (eval, no_grad), one per output
+    DIR/dtypes.json      {"inputs": [...], "outputs": [...]}: the dtype the model really uses
+                         for each input_K / expected_K ("float32", "int64", "bfloat16", ...)
+
+The .npy files hold each tensor in its own dtype, C-contiguous, except bfloat16, which
+numpy lacks: a bfloat16 tensor is written as a float32 array holding exactly its values
+(every bfloat16 is a float32), and dtypes.json says "bfloat16" for it (npy_dtypes.py).
 
 `--layout` picks the torch version whose torch.export.save layout is written (see
 pt2_writer.LAYOUTS and README.md). `--deflate`, `--zip64` and `--root` change the zip
@@ -60,6 +66,25 @@ import pt2_writer  # noqa: E402
 import rewrite  # noqa: E402
 import schemas  # noqa: E402
 import zoo  # noqa: E402
+from npy_dtypes import dtype_name, to_numpy, write_dtypes_json  # noqa: E402
+
+
+def compare(got: torch.Tensor, want: torch.Tensor, rtol=1e-4, atol=1e-5):
+    """(ok, max abs error, problem): same dtype and shape, integers and bools equal,
+    floating values within rtol/atol (compared in float64; NaNs equal)."""
+    got, want = got.detach(), want.detach()
+    if got.dtype != want.dtype or got.shape != want.shape:
+        return False, float("inf"), "%s%s vs %s%s" % (dtype_name(got.dtype), list(got.shape),
+                                                     dtype_name(want.dtype), list(want.shape))
+    if want.numel() == 0:
+        return True, 0.0, ""
+    g, w = got.to(torch.float64), want.to(torch.float64)
+    err = float((g - w).abs().nan_to_num(0.0).max())
+    if want.is_floating_point():
+        ok = bool(torch.isclose(g, w, rtol=rtol, atol=atol, equal_nan=True).all())
+    else:
+        ok = torch.equal(got, want)
+    return ok, err, "" if ok else "max abs error %g" % err
 
 
 def propagate_meta(prog: graph_ir.Program) -> None:
@@ -116,16 +141,9 @@ def build_program(model_name: str, ir: str, seed: int = 0, table_path: str = sch
     prog = capture.CAPTURE[ir](module, inputs)
     rewrite.rewrite(prog, schemas.load(table_path))
     graph_ir.eliminate_dead_code(prog)
+    # Placeholders of lifted state describe the tensors themselves (strides, storage
+    # offset): aten_eval.run_program keeps their layout.
     propagate_meta(prog)
-    if shared_storage:
-        # Placeholders describe the lifted tensors themselves (views keep their layout).
-        for spec in prog.input_specs:
-            t = prog.state_dict.get(spec.target) if spec.kind != "user_input" else None
-            if t is None and spec.kind != "user_input":
-                t = prog.constants.get(spec.target)
-            if t is not None:
-                spec.value.meta.strides = tuple(t.stride())
-                spec.value.meta.storage_offset = t.storage_offset()
     graph_ir.assign_names(prog)
     return prog, module, inputs
 
@@ -142,10 +160,10 @@ def check_program(prog, expected, rtol=1e-4, atol=1e-5) -> None:
     if len(got) != len(expected):
         raise RuntimeError("graph has %d outputs, module %d" % (len(got), len(expected)))
     for i, (g, e) in enumerate(zip(got, expected)):
-        if not np.allclose(g.detach().numpy(), e.numpy(), rtol=rtol, atol=atol):
-            err = (g.detach() - e).abs().max().item()
-            raise RuntimeError("rewritten graph differs from the module on output %d "
-                               "(max abs error %g)" % (i, err))
+        ok, _, problem = compare(g, e, rtol, atol)
+        if not ok:
+            raise RuntimeError("rewritten graph differs from the module on output %d (%s)"
+                               % (i, problem))
 
 
 def main(argv=None) -> int:
@@ -174,6 +192,11 @@ def main(argv=None) -> int:
     except rewrite.RewriteError as e:
         print("export.py: %s" % e, file=sys.stderr)
         return 1
+    except ValueError as e:  # --share-storage on a model without a 2-D parameter
+        if not args.share_storage:
+            raise
+        print("export.py: %s: %s" % (args.model, e), file=sys.stderr)
+        return 1
     if args.ir == "core":
         non_core = sorted({n.key for n in prog.nodes if "core" not in n.schema.tags})
         if non_core:
@@ -192,9 +215,10 @@ def main(argv=None) -> int:
         print("export.py: %s" % e, file=sys.stderr)
         return 2
     for k, t in enumerate(inputs):
-        np.save(os.path.join(args.out, "input_%d.npy" % k), t.numpy().astype(np.float32))
+        np.save(os.path.join(args.out, "input_%d.npy" % k), to_numpy(t))
     for k, t in enumerate(expected):
-        np.save(os.path.join(args.out, "expected_%d.npy" % k), t.numpy())
+        np.save(os.path.join(args.out, "expected_%d.npy" % k), to_numpy(t))
+    write_dtypes_json(args.out, inputs, expected)
     return 0
 
 

@@ -5,8 +5,10 @@
 
 writes DIR/input_K.npy for the K-th user input (input_specs order) with the dtype and
 shape of its `tensor_values` entry: floating types standard normal, integer types small
-non-negative integers (0..9), bool uniformly random. Every layout pt2_reader.py reads is
-accepted, so tests can run files they did not write (reference.py --make-input uses this).
+non-negative integers (0..9), bool uniformly random; bfloat16 as float32 arrays holding
+bfloat16 values, with DIR/dtypes.json naming every input's dtype (npy_dtypes.py). Every
+layout pt2_reader.py reads is accepted, so tests can run files they did not write
+(reference.py --make-input uses this).
 Prints one line per input: name, dtype, shape.
 """
 
@@ -23,6 +25,7 @@ torch_python.ensure()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import npy_dtypes  # noqa: E402
 from pt2_reader import ArchiveError, open_archive, user_inputs  # noqa: E402
 
 
@@ -35,9 +38,7 @@ def random_input(gen: torch.Generator, dtype: torch.dtype, sizes) -> np.ndarray:
         raise ArchiveError("complex user inputs are not supported")
     else:
         t = torch.randint(0, 10, sizes, generator=gen).to(dtype)
-    if t.dtype in (torch.bfloat16,):
-        raise ArchiveError("numpy has no %s; cannot write an .npy input" % t.dtype)
-    return t.numpy()
+    return npy_dtypes.to_numpy(t)  # bfloat16: float32 holding the bfloat16 values
 
 
 def make_inputs(pt2: str, out_dir: str, seed: int = 0, verbose: bool = False):
@@ -46,13 +47,15 @@ def make_inputs(pt2: str, out_dir: str, seed: int = 0, verbose: bool = False):
     gen = torch.Generator().manual_seed(seed)
     os.makedirs(out_dir, exist_ok=True)
     paths = []
-    for k, (name, dtype, sizes) in enumerate(user_inputs(ep)):
+    declared = user_inputs(ep)
+    for k, (name, dtype, sizes) in enumerate(declared):
         arr = random_input(gen, dtype, sizes)
         path = os.path.join(out_dir, "input_%d.npy" % k)
         np.save(path, arr)
         paths.append(path)
         if verbose:
             print("input_%d: %s %s %s" % (k, name, dtype, list(sizes)))
+    npy_dtypes.write_dtypes_json(out_dir, [dtype for _, dtype, _ in declared])
     return paths
 
 

@@ -208,6 +208,10 @@ def argument(typ: Type, v: Any, fl: Flavour = FLAVOURS["2.9"]) -> Dict[str, Any]
             return {"as_floats": [_float(float(e)) for e in v]}
         raise SerializeError("unsupported list type %s" % typ)
     if base == "Tensor":
+        if type(v) in (bool, int, float):
+            # A Python number for a Tensor argument (`aten.add.Tensor(x, 1)`): torch's
+            # serialize_input types it by its Python type, bools first.
+            return _scalar(v)
         return {"as_tensor": _tensor_name(v)}
     if base in ("int", "SymInt"):
         if type(v) is bool:

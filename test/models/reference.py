@@ -4,7 +4,10 @@
     /usr/bin/python3 test/models/reference.py MODEL.pt2 --input x.npy [--input ...] --out DIR
     /usr/bin/python3 test/models/reference.py MODEL.pt2 --make-input IN [--seed N] --out DIR
 
-writes DIR/output_K.npy for each user output, in output-spec order. `--make-input IN`
+writes DIR/output_K.npy for each user output, in output-spec order, and DIR/dtypes.json
+(npy_dtypes.py: the dtype of each user input and output; a bfloat16 output is written as
+float32 holding the same values, and a float32 --input file is taken as bfloat16 where the
+graph declares a bfloat16 input). `--make-input IN`
 first writes seeded random IN/input_K.npy for every user input (make_inputs.py: the
 declared dtype and shape; floats standard normal, ints small non-negative, bools random)
 and runs on those. This is an independent reader of what export.py writes (zipfile +
@@ -46,6 +49,7 @@ import torch  # noqa: E402
 
 import aten_eval  # noqa: E402
 import make_inputs  # noqa: E402
+import npy_dtypes  # noqa: E402
 import schemas  # noqa: E402
 from pt2_reader import ArchiveError, open_archive, sym_int_value, union  # noqa: E402
 from torch_enums import (LAYOUT_TO_TORCH, MEMORY_FORMAT_TO_TORCH, SCALAR_TYPE_TO_TORCH,  # noqa: E402
@@ -159,6 +163,32 @@ def _node_label(node):
     return "?"
 
 
+def _user_input_dtypes(ep):
+    """The declared dtype of every tensor user input (sizes may be symbolic)."""
+    tensor_values = ep["graph_module"]["graph"].get("tensor_values", {})
+    out = []
+    for spec in ep["graph_module"]["signature"]["input_specs"]:
+        kind, p = union(spec)
+        if kind == "user_input":
+            akind, arg = union(p["arg"])
+            if akind == "as_tensor" and arg["name"] in tensor_values:
+                out.append(SCALAR_TYPE_TO_TORCH[tensor_values[arg["name"]]["dtype"]])
+    return out
+
+
+def _as_declared(name, t, tensor_values):
+    """A user input in the dtype its tensor_values entry declares: a float32 array stands
+    for a bfloat16 input (npy_dtypes; exact values only); any other mismatch is an error."""
+    meta = tensor_values.get(name)
+    want = SCALAR_TYPE_TO_TORCH.get(meta["dtype"]) if meta else None
+    if not isinstance(t, torch.Tensor) or want is None or t.dtype == want:
+        return t
+    try:
+        return npy_dtypes.from_numpy(t.numpy(), want)
+    except ValueError as e:
+        raise GraphError("input %s: %s" % (name, e)) from None
+
+
 def run(path, inputs, table, allow_torch_schemas=False, mutations=None):
     """User outputs of the graph on `inputs`. If `mutations` is a dict, it receives the new
     value of every mutated buffer (buffer_mutation output specs), keyed by buffer FQN."""
@@ -185,9 +215,10 @@ def run(path, inputs, table, allow_torch_schemas=False, mutations=None):
             if akind != "as_tensor":
                 raise GraphError("non-tensor user input %r is not supported" % (p["arg"],))
             try:
-                env[arg["name"]] = next(user_inputs)
+                t = next(user_inputs)
             except StopIteration:
                 raise GraphError("the graph has more user inputs than --input files") from None
+            env[arg["name"]] = _as_declared(arg["name"], t, tensor_values)
         else:
             raise GraphError("unsupported input spec %s" % kind)
     if next(user_inputs, None) is not None:
@@ -281,18 +312,26 @@ def main(argv=None) -> int:
             files = make_inputs.make_inputs(args.pt2, args.make_input, args.seed, verbose=True)
         else:
             files = args.input
-        inputs = [torch.from_numpy(np.load(f)) for f in files]
+        inputs = [npy_dtypes.from_numpy(np.load(f)) for f in files]
         with torch.no_grad():
             outputs = run(args.pt2, inputs, schemas.load(args.schemas), args.allow_torch_schemas)
+        declared = _user_input_dtypes(open_archive(args.pt2).exported_program())
     except (GraphError, ArchiveError) as e:
         print("reference.py: %s: %s" % (args.pt2, e), file=sys.stderr)
         return 1
     os.makedirs(args.out, exist_ok=True)
+    names = []
     for k, t in enumerate(outputs):
-        arr = t.detach().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
+        if isinstance(t, torch.Tensor):
+            arr, name = npy_dtypes.to_numpy(t), npy_dtypes.dtype_name(t.dtype)
+        else:  # a non-tensor user output (None, a number)
+            arr = np.asarray(t)
+            name = str(arr.dtype)
         np.save(os.path.join(args.out, "output_%d.npy" % k), arr)
+        names.append(name)
         if args.make_input:
-            print("output_%d: %s %s" % (k, arr.dtype, list(arr.shape)))
+            print("output_%d: %s %s" % (k, name, list(arr.shape)))
+    npy_dtypes.write_dtypes_json(args.out, declared, names)
     return 0
 
 
