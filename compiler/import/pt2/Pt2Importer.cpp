@@ -66,6 +66,26 @@ Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
   }
 }
 
+/// PyTorch's name of an element type, for diagnostics.
+static std::string torchDtypeName(Type t) {
+  if (t.isF32())
+    return "float32";
+  if (t.isF16())
+    return "float16";
+  if (t.isBF16())
+    return "bfloat16";
+  if (t.isF64())
+    return "float64";
+  if (t.isInteger(1))
+    return "bool";
+  if (auto i = dyn_cast<IntegerType>(t))
+    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
 namespace {
 
 class GraphWalker {
@@ -467,7 +487,8 @@ LogicalResult GraphWalker::importNode(const Node &node) {
       Type et = cast<ShapedType>(v.getType()).getElementType();
       if (isa<FloatType>(et))
         return success();
-      return emitError(loc) << "operator " << schema->qualifiedName() << " on " << et
+      return emitError(loc) << "operator " << schema->qualifiedName() << " on "
+                            << torchDtypeName(et)
                             << " tensors is not supported yet (Kiln computes it in "
                                "floating point only)";
     };
@@ -482,7 +503,7 @@ LogicalResult GraphWalker::importNode(const Node &node) {
         continue;
       if (!isa<FloatType>(t.getElementType()))
         return emitError(loc) << "operator " << schema->qualifiedName() << " producing "
-                              << t.getElementType()
+                              << torchDtypeName(t.getElementType())
                               << " tensors is not supported yet (Kiln computes it in "
                                  "floating point only)";
     }
