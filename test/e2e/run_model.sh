@@ -8,6 +8,9 @@ rm -rf "$work"
 mkdir -p "$work"
 "$kilnc" "$model/model.pt2" --emit=shared -o "$work/model.so"
 set --
-for f in "$model"/input_*.npy; do set -- "$@" --input "$f"; done
-for f in "$model"/expected_*.npy; do set -- "$@" --check "$f"; done
+# In numeric order: expected_10 comes after expected_9.
+k=0
+while [ -f "$model/input_$k.npy" ]; do set -- "$@" --input "$model/input_$k.npy"; k=$((k + 1)); done
+k=0
+while [ -f "$model/expected_$k.npy" ]; do set -- "$@" --check "$model/expected_$k.npy"; k=$((k + 1)); done
 exec "$kiln_run" "$work/model.so" "$@" --rtol "$rtol" --atol "$atol" --output-dir "$work/out"

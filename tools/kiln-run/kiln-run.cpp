@@ -38,8 +38,10 @@ const char kUsage[] =
     "Runs a model compiled with `kilnc --emit=shared` on NumPy inputs.\n"
     "\n"
     "options:\n"
-    "  --input FILE.npy     an input, in the model's input order (repeat per input)\n"
-    "  --output-dir DIR     where to write output_K.npy (default: the current directory)\n"
+    "  --input FILE.npy     an input, in the model's input order (repeat per input);\n"
+    "                       for a bfloat16 input, a float32 file of exact bfloat16 values\n"
+    "  --output-dir DIR     where to write output_K.npy (default: the current directory);\n"
+    "                       bfloat16 outputs are written as float32 (exactly)\n"
     "  --no-output          do not write the outputs\n"
     "  --check FILE.npy     expected value of an output, in output order (repeat);\n"
     "                       prints the max absolute and relative error per output and\n"
@@ -98,6 +100,14 @@ double elementAt(const kiln::NpyArray &a, uint64_t i) {
                            : std::ldexp(mant + 1024, exp - 25);
     return (h & 0x8000) ? -v : v;
   }
+  case KILN_DTYPE_BFLOAT16: {
+    uint16_t h;
+    std::memcpy(&h, p + 2 * i, 2);
+    uint32_t bits = static_cast<uint32_t>(h) << 16;
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  }
   case KILN_DTYPE_INT8:
     return static_cast<int8_t>(p[i]);
   case KILN_DTYPE_UINT8:
@@ -120,6 +130,38 @@ double elementAt(const kiln::NpyArray &a, uint64_t i) {
   }
   }
   return NAN;
+}
+
+/// float32 elements to bfloat16 in place; false if any value is not exactly
+/// a bfloat16 value.
+bool toBFloat16(kiln::NpyArray &a) {
+  std::vector<char> out(a.numElements() * 2);
+  for (uint64_t i = 0; i < a.numElements(); ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, a.data.data() + 4 * i, 4);
+    if (bits & 0xffff)
+      return false;
+    uint16_t high = static_cast<uint16_t>(bits >> 16);
+    std::memcpy(out.data() + 2 * i, &high, 2);
+  }
+  a.data = std::move(out);
+  a.dtype = KILN_DTYPE_BFLOAT16;
+  return true;
+}
+
+/// bfloat16 elements to float32 (exact), for writing .npy files.
+kiln::NpyArray widenBFloat16(const kiln::NpyArray &a) {
+  kiln::NpyArray out;
+  out.dtype = KILN_DTYPE_FLOAT32;
+  out.shape = a.shape;
+  out.data.resize(a.numElements() * 4);
+  for (uint64_t i = 0; i < a.numElements(); ++i) {
+    uint16_t h;
+    std::memcpy(&h, a.data.data() + 2 * i, 2);
+    uint32_t bits = static_cast<uint32_t>(h) << 16;
+    std::memcpy(out.data.data() + 4 * i, &bits, 4);
+  }
+  return out;
 }
 
 std::vector<int64_t> shapeOf(const kiln_tensor_desc_t &t) {
@@ -224,6 +266,18 @@ int main(int argc, char **argv) {
       return kExitFailed;
     }
     const kiln_tensor_desc_t &want = model.inputs[i];
+    if (want.dtype == KILN_DTYPE_BFLOAT16 && inputs[i].dtype == KILN_DTYPE_FLOAT32 &&
+        inputs[i].shape == shapeOf(want)) {
+      // NumPy has no bfloat16: a float32 file holds the values; they must be
+      // exactly representable, as test/models writes them.
+      if (!toBFloat16(inputs[i])) {
+        std::fprintf(stderr,
+                     "kiln-run: %s: input %u ('%s') is bfloat16 and the float32 file holds "
+                     "values bfloat16 cannot represent exactly\n",
+                     o.inputs[i].c_str(), i, want.name);
+        return kExitFailed;
+      }
+    }
     if (inputs[i].dtype != want.dtype || inputs[i].shape != shapeOf(want)) {
       std::fprintf(stderr, "kiln-run: %s: input %u ('%s') must be %s, the file holds %s\n",
                    o.inputs[i].c_str(), i, want.name,
@@ -281,7 +335,11 @@ int main(int argc, char **argv) {
     for (uint32_t i = 0; i < model.num_outputs; ++i) {
       std::string file = o.outputDir + "/output_" + std::to_string(i) + ".npy";
       std::string error;
-      if (!kiln::writeNpyFile(file, outputs[i], error)) {
+      // NumPy has no bfloat16: such outputs are written as exact float32.
+      const kiln::NpyArray &array = outputs[i].dtype == KILN_DTYPE_BFLOAT16
+                                        ? widenBFloat16(outputs[i])
+                                        : outputs[i];
+      if (!kiln::writeNpyFile(file, array, error)) {
         std::fprintf(stderr, "kiln-run: %s: %s\n", file.c_str(), error.c_str());
         return kExitFailed;
       }

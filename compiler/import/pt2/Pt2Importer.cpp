@@ -286,10 +286,20 @@ FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::Stri
     return emitError(loc) << "'" << fqn << "' is stored as " << scalarTypeName(data->dtype)
                           << "[" << shape << "] but the graph uses " << *type;
   }
-  // Weights stay bytes in a resource blob: no copy into an attribute.
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      llvm::ArrayRef<char>(data->bytes.data(), data->bytes.size()), alignof(uint64_t));
-  auto attr = DenseResourceElementsAttr::get(*type, fqn, std::move(blob));
+  // Weights stay bytes in a resource blob: no copy into an attribute. Bool
+  // tensors are the exception: LLVM translation has no conversion for i1
+  // resources, and they are small.
+  TypedAttr attr;
+  if (type->getElementType().isInteger(1)) {
+    SmallVector<bool> bits;
+    for (char byte : data->bytes)
+      bits.push_back(byte != 0);
+    attr = DenseElementsAttr::get(*type, llvm::ArrayRef<bool>(bits));
+  } else {
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        llvm::ArrayRef<char>(data->bytes.data(), data->bytes.size()), alignof(uint64_t));
+    attr = DenseResourceElementsAttr::get(*type, fqn, std::move(blob));
+  }
   OpBuilder::InsertionGuard guard(b);
   if (lastConstant)
     b.setInsertionPointAfter(lastConstant);
