@@ -15,6 +15,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
+#include <limits>
+
 using namespace mlir;
 
 namespace kiln {
@@ -167,12 +170,50 @@ LogicalResult importMatmul(NodeImport &n) {
 // Convolution
 //===----------------------------------------------------------------------===//
 
+/// A 1-D convolution is a 2-D one over inputs of height 1: [N, C, L] ->
+/// [N, C, 1, L], weight [F, C/g, K] -> [F, C/g, 1, K].
+LogicalResult buildConv1d(NodeImport &n, Value input, Value weight, Value bias,
+                          int64_t stride, int64_t padLeft, int64_t padRight, int64_t dilation,
+                          int64_t groups) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  auto withUnitHeight = [&](Value v) {
+    auto t = typeOf(v);
+    SmallVector<int64_t> s(t.getShape());
+    s.insert(s.end() - 1, 1);
+    return ReshapeOp::create(n.b, n.loc, RankedTensorType::get(s, t.getElementType()), v)
+        .getResult();
+  };
+  bool unbatched = typeOf(input).getRank() == 2;
+  if (unbatched) {
+    SmallVector<int64_t> s(typeOf(input).getShape());
+    s.insert(s.begin(), 1);
+    input = ReshapeOp::create(n.b, n.loc, RankedTensorType::get(s, typeOf(input).getElementType()),
+                              input);
+  }
+  Value input2d = withUnitHeight(input), weight2d = withUnitHeight(weight);
+  SmallVector<int64_t> out(type.getShape());
+  if (unbatched)
+    out.insert(out.begin(), 1);
+  out.insert(out.end() - 1, 1);
+  Value conv = Conv2dOp::create(
+      n.b, n.loc, RankedTensorType::get(out, type.getElementType()), input2d, weight2d, bias,
+      n.b.getDenseI64ArrayAttr({1, stride}), n.b.getDenseI64ArrayAttr({0, padLeft, 0, padRight}),
+      n.b.getDenseI64ArrayAttr({1, dilation}), n.b.getI64IntegerAttr(groups));
+  n.results = {ReshapeOp::create(n.b, n.loc, type, conv)};
+  return success();
+}
+
 LogicalResult buildConv2d(NodeImport &n, Value input, Value weight, Value bias,
                           SmallVector<int64_t> stride, SmallVector<int64_t> padding,
                           SmallVector<int64_t> dilation, int64_t groups) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
+  if (typeOf(weight).getRank() == 3)
+    return buildConv1d(n, input, weight, bias, stride[1], padding[1], padding[3], dilation[1],
+                       groups);
   if (typeOf(weight).getRank() != 4)
     return n.emitError() << "only 2-D convolutions are supported so far, weight is "
                          << typeOf(weight);
@@ -195,6 +236,13 @@ LogicalResult buildConv2d(NodeImport &n, Value input, Value weight, Value bias,
     conv = ReshapeOp::create(n.b, n.loc, n.resultType(0), conv);
   n.results = {conv};
   return success();
+}
+
+LogicalResult importConv1d(NodeImport &n) {
+  int64_t p = n.ints("padding").empty() ? 0 : n.ints("padding")[0];
+  return buildConv1d(n, n.tensor("input"), n.tensor("weight"), n.tensor("bias"),
+                     n.ints("stride").empty() ? 1 : n.ints("stride")[0], p, p,
+                     n.ints("dilation").empty() ? 1 : n.ints("dilation")[0], n.integer("groups"));
 }
 
 LogicalResult importConv2d(NodeImport &n) {
@@ -230,8 +278,13 @@ LogicalResult importConvolution(NodeImport &n) {
   if (n.boolean("transposed"))
     return n.emitError() << "transposed convolution is not supported yet";
   Value weight = n.tensor("weight");
+  if (typeOf(weight).getRank() == 3) {
+    auto p = pair(n.ints("padding"), 0);
+    return buildConv1d(n, n.tensor("input"), weight, n.tensor("bias"), n.ints("stride")[0],
+                       p[0], p[0], pair(n.ints("dilation"), 1)[0], n.integer("groups"));
+  }
   if (typeOf(weight).getRank() != 4)
-    return n.emitError() << "only 2-D convolutions are supported so far, weight is "
+    return n.emitError() << "only 1-D and 2-D convolutions are supported so far, weight is "
                          << typeOf(weight);
   auto p = pair(n.ints("padding"), 0);
   return buildConv2d(n, n.tensor("input"), weight, n.tensor("bias"), pair(n.ints("stride"), 1),
@@ -576,6 +629,559 @@ LogicalResult importMeanDim(NodeImport &n) {
   return success();
 }
 
+
+//===----------------------------------------------------------------------===//
+// Activations with attributes
+//===----------------------------------------------------------------------===//
+
+LogicalResult importGelu(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  std::string approximate = n.isNone("approximate") ? "none" : n.arg("approximate").s;
+  if (approximate != "none" && approximate != "tanh")
+    return n.emitError() << "gelu approximate=\"" << approximate << "\" is not a PyTorch mode";
+  n.results = {GeluOp::create(n.b, n.loc, n.resultType(0), n.tensor("self"),
+                              n.b.getStringAttr(approximate))};
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Layer norm
+//===----------------------------------------------------------------------===//
+
+/// layer_norm / native_layer_norm: normalizes the trailing
+/// `normalized_shape` dimensions. native_layer_norm's mean and rstd outputs
+/// are not computed.
+LogicalResult importLayerNorm(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("input");
+  RankedTensorType type = typeOf(input);
+  const std::vector<int64_t> &normalized = n.ints("normalized_shape");
+  int64_t axis = type.getRank() - static_cast<int64_t>(normalized.size());
+  if (axis < 0 || !llvm::equal(type.getShape().drop_front(axis), normalized))
+    return n.emitError() << "normalized_shape does not match the trailing dimensions of "
+                         << type;
+  auto paramType = RankedTensorType::get(normalized, type.getElementType());
+  Value weight = n.tensor("weight"), bias = n.tensor("bias");
+  auto filled = [&](double v) {
+    return arith::ConstantOp::create(
+               n.b, n.loc,
+               DenseElementsAttr::get(paramType,
+                                      n.b.getFloatAttr(type.getElementType(), v).getValue()))
+        .getResult();
+  };
+  if (!weight)
+    weight = filled(1.0);
+  if (!bias)
+    bias = filled(0.0);
+  n.results.assign(std::max(1u, n.numResults()), Value());
+  n.results[0] = LayerNormOp::create(n.b, n.loc, n.resultType(0), input, weight, bias,
+                                     n.b.getI64IntegerAttr(axis),
+                                     n.b.getF64FloatAttr(*n.number("eps")));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Concatenation, slicing, splitting
+//===----------------------------------------------------------------------===//
+
+LogicalResult importCat(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  const std::vector<Value> &inputs = n.tensorList("tensors");
+  if (inputs.empty())
+    return n.emitError() << "cat of no tensors";
+  RankedTensorType type = n.resultType(0);
+  auto dim = normalizeDim(n, n.integer("dim"), type.getRank());
+  if (failed(dim))
+    return failure();
+  // PyTorch skips 1-D empty tensors in cat (legacy behaviour).
+  SmallVector<Value> kept;
+  for (Value v : inputs)
+    if (!(typeOf(v).getRank() == 1 && typeOf(v).getDimSize(0) == 0 && type.getRank() != 1))
+      kept.push_back(v);
+  if (kept.size() == 1 && typeOf(kept[0]) == type) {
+    n.results = {kept[0]};
+    return success();
+  }
+  n.results = {ConcatOp::create(n.b, n.loc, type, kept, n.b.getI64IntegerAttr(*dim))};
+  return success();
+}
+
+/// stack: every input gains a unit dimension at `dim`, then cat.
+LogicalResult importStack(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  const std::vector<Value> &inputs = n.tensorList("tensors");
+  if (inputs.empty())
+    return n.emitError() << "stack of no tensors";
+  RankedTensorType type = n.resultType(0);
+  auto dim = normalizeDim(n, n.integer("dim"), type.getRank());
+  if (failed(dim))
+    return failure();
+  SmallVector<Value> expanded;
+  for (Value v : inputs) {
+    SmallVector<int64_t> s(typeOf(v).getShape());
+    s.insert(s.begin() + *dim, 1);
+    expanded.push_back(
+        ReshapeOp::create(n.b, n.loc, RankedTensorType::get(s, typeOf(v).getElementType()), v));
+  }
+  n.results = {ConcatOp::create(n.b, n.loc, type, expanded, n.b.getI64IntegerAttr(*dim))};
+  return success();
+}
+
+/// A slice along `dim` with PyTorch's clamping of the bounds.
+Value buildSlice(NodeImport &n, Value input, int64_t dim, int64_t start, int64_t end,
+                 int64_t step) {
+  RankedTensorType type = typeOf(input);
+  int64_t size = type.getDimSize(dim);
+  if (start < 0)
+    start += size;
+  if (end < 0)
+    end += size;
+  start = std::clamp<int64_t>(start, 0, size);
+  end = std::clamp<int64_t>(end, start, size);
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = (end - start + step - 1) / step;
+  return SliceOp::create(n.b, n.loc, RankedTensorType::get(shape, type.getElementType()), input,
+                         n.b.getI64IntegerAttr(dim), n.b.getI64IntegerAttr(start),
+                         n.b.getI64IntegerAttr(end), n.b.getI64IntegerAttr(step));
+}
+
+LogicalResult importSlice(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  int64_t step = n.integer("step");
+  if (step < 1)
+    return n.emitError() << "slice step must be positive, got " << step;
+  int64_t start = n.isNone("start") ? 0 : n.integer("start");
+  int64_t end = n.isNone("end") ? std::numeric_limits<int64_t>::max() : n.integer("end");
+  Value slice = buildSlice(n, input, *dim, start, end, step);
+  if (typeOf(slice) != n.resultType(0))
+    return n.emitError() << "slice gives " << slice.getType() << ", the file declares "
+                         << n.resultType(0);
+  n.results = {slice};
+  return success();
+}
+
+/// select: a slice of one, then the dimension removed.
+LogicalResult importSelect(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  int64_t size = typeOf(input).getDimSize(*dim), index = n.integer("index");
+  if (index < -size || index >= size)
+    return n.emitError() << "index " << index << " is out of range for a dimension of size "
+                         << size;
+  if (index < 0)
+    index += size;
+  Value slice = buildSlice(n, input, *dim, index, index + 1, 1);
+  n.results = {ReshapeOp::create(n.b, n.loc, n.resultType(0), slice)};
+  return success();
+}
+
+LogicalResult importNarrow(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  int64_t start = n.integer("start");
+  if (start < 0)
+    start += typeOf(input).getDimSize(*dim);
+  n.results = {buildSlice(n, input, *dim, start, start + n.integer("length"), 1)};
+  return success();
+}
+
+/// Slices of the given sizes along `dim`, one per output.
+LogicalResult buildSplit(NodeImport &n, Value input, int64_t dim, ArrayRef<int64_t> sizes) {
+  int64_t offset = 0;
+  n.results.clear();
+  for (int64_t size : sizes) {
+    n.results.push_back(buildSlice(n, input, dim, offset, offset + size, 1));
+    offset += size;
+  }
+  if (n.results.size() != n.numResults())
+    return n.emitError() << "split gives " << n.results.size() << " pieces, the file declares "
+                         << n.numResults();
+  return success();
+}
+
+/// split.Tensor / unsafe_split.Tensor (split_size), chunk (chunks),
+/// split_with_sizes (split_sizes).
+LogicalResult importSplit(NodeImport &n) {
+  Value input = n.tensor("self");
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  int64_t size = typeOf(input).getDimSize(*dim);
+  SmallVector<int64_t> sizes;
+  if (n.call.indexOf("split_sizes") >= 0) {
+    sizes.assign(n.ints("split_sizes").begin(), n.ints("split_sizes").end());
+  } else {
+    int64_t piece;
+    if (n.call.indexOf("chunks") >= 0) {
+      int64_t chunks = n.integer("chunks");
+      if (chunks < 1)
+        return n.emitError() << "chunk count must be positive";
+      piece = (size + chunks - 1) / chunks;
+    } else {
+      piece = n.integer("split_size");
+    }
+    if (piece < 1)
+      return n.emitError() << "split size must be positive";
+    for (int64_t at = 0; at < size; at += piece)
+      sizes.push_back(std::min(piece, size - at));
+    if (sizes.empty())
+      sizes.push_back(0);
+  }
+  return buildSplit(n, input, *dim, sizes);
+}
+
+/// unbind: slices of one, each without the dimension.
+LogicalResult importUnbind(NodeImport &n) {
+  Value input = n.tensor("self");
+  auto dim = normalizeDim(n, n.integer("dim"), typeOf(input).getRank());
+  if (failed(dim))
+    return failure();
+  int64_t size = typeOf(input).getDimSize(*dim);
+  if (static_cast<int64_t>(n.numResults()) != size)
+    return n.emitError() << "unbind of " << size << " slices, the file declares "
+                         << n.numResults();
+  n.results.clear();
+  for (int64_t i = 0; i < size; ++i)
+    n.results.push_back(ReshapeOp::create(n.b, n.loc, n.resultType(i),
+                                          buildSlice(n, input, *dim, i, i + 1, 1)));
+  return success();
+}
+
+LogicalResult importTranspose(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  int64_t rank = typeOf(input).getRank();
+  auto d0 = normalizeDim(n, n.integer("dim0"), rank);
+  auto d1 = normalizeDim(n, n.integer("dim1"), rank);
+  if (failed(d0) || failed(d1))
+    return failure();
+  if (rank < 2 || *d0 == *d1) {
+    n.results = {input};
+    return success();
+  }
+  SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(dims[*d0], dims[*d1]);
+  n.results = {PermuteOp::create(n.b, n.loc, n.resultType(0), input,
+                                 n.b.getDenseI64ArrayAttr(dims))};
+  return success();
+}
+
+LogicalResult importExpand(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  if (typeOf(input) == n.resultType(0)) {
+    n.results = {input};
+    return success();
+  }
+  n.results = {ExpandOp::create(n.b, n.loc, n.resultType(0), input)};
+  return success();
+}
+
+LogicalResult importEmbedding(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value weight = n.tensor("weight"), indices = n.tensor("indices");
+  if (!isa<FloatType>(typeOf(weight).getElementType()))
+    return n.emitError() << "embedding of a non-float table is not supported yet";
+  if (!isa<IntegerType>(typeOf(indices).getElementType()))
+    return n.emitError() << "embedding indices must be integers, got " << typeOf(indices);
+  n.results = {EmbeddingOp::create(n.b, n.loc, n.resultType(0), weight, indices)};
+  return success();
+}
+
+LogicalResult importSumDim(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  int64_t rank = typeOf(input).getRank();
+  if (!n.isNone("dtype") && typeOf(input).getElementType() != n.resultType(0).getElementType())
+    return n.emitError() << "sum with a dtype conversion is not supported yet";
+  SmallVector<int64_t> dims;
+  if (n.isNone("dim") || n.ints("dim").empty()) {
+    for (int64_t i = 0; i < rank; ++i)
+      dims.push_back(i);
+  } else {
+    for (int64_t d : n.ints("dim")) {
+      auto nd = normalizeDim(n, d, rank);
+      if (failed(nd))
+        return failure();
+      if (!llvm::is_contained(dims, *nd))
+        dims.push_back(*nd);
+    }
+  }
+  llvm::sort(dims);
+  n.results = {SumOp::create(n.b, n.loc, n.resultType(0), input, n.b.getDenseI64ArrayAttr(dims),
+                             n.b.getBoolAttr(n.boolean("keepdim")))};
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// 1-D pooling, as 2-D pooling over a height of 1
+//===----------------------------------------------------------------------===//
+
+Value unitHeight(NodeImport &n, Value v) {
+  auto t = typeOf(v);
+  SmallVector<int64_t> s(t.getShape());
+  s.insert(s.end() - 1, 1);
+  return ReshapeOp::create(n.b, n.loc, RankedTensorType::get(s, t.getElementType()), v);
+}
+
+RankedTensorType withUnitHeight(RankedTensorType t) {
+  SmallVector<int64_t> s(t.getShape());
+  s.insert(s.end() - 1, 1);
+  return RankedTensorType::get(s, t.getElementType());
+}
+
+LogicalResult importAvgPool1d(NodeImport &n) {
+  if (failed(requireResult(n, 0)) || typeOf(n.tensor("self")).getRank() != 3)
+    return n.emitError() << "avg_pool1d expects a [N, C, L] input";
+  int64_t k = n.ints("kernel_size")[0];
+  int64_t s = n.ints("stride").empty() ? k : n.ints("stride")[0];
+  int64_t p = n.ints("padding").empty() ? 0 : n.ints("padding")[0];
+  Value pooled = AvgPool2dOp::create(
+      n.b, n.loc, withUnitHeight(n.resultType(0)), unitHeight(n, n.tensor("self")),
+      n.b.getDenseI64ArrayAttr({1, k}), n.b.getDenseI64ArrayAttr({1, s}),
+      n.b.getDenseI64ArrayAttr({0, p}), n.b.getBoolAttr(n.boolean("ceil_mode")),
+      n.b.getBoolAttr(n.boolean("count_include_pad")), IntegerAttr());
+  n.results = {ReshapeOp::create(n.b, n.loc, n.resultType(0), pooled)};
+  return success();
+}
+
+LogicalResult importMaxPool1d(NodeImport &n) {
+  if (failed(requireResult(n, 0)) || typeOf(n.tensor("self")).getRank() != 3)
+    return n.emitError() << "max_pool1d expects a [N, C, L] input";
+  int64_t k = n.ints("kernel_size")[0];
+  int64_t s = n.ints("stride").empty() ? k : n.ints("stride")[0];
+  int64_t p = n.ints("padding").empty() ? 0 : n.ints("padding")[0];
+  int64_t d = n.ints("dilation").empty() ? 1 : n.ints("dilation")[0];
+  Value pooled = MaxPool2dOp::create(
+      n.b, n.loc, withUnitHeight(n.resultType(0)), unitHeight(n, n.tensor("self")),
+      n.b.getDenseI64ArrayAttr({1, k}), n.b.getDenseI64ArrayAttr({1, s}),
+      n.b.getDenseI64ArrayAttr({0, p}), n.b.getDenseI64ArrayAttr({1, d}),
+      n.b.getBoolAttr(n.boolean("ceil_mode")));
+  n.results.assign(std::max(1u, n.numResults()), Value());
+  n.results[0] = ReshapeOp::create(n.b, n.loc, n.resultType(0), pooled);
+  return success();
+}
+
+/// adaptive_avg_pool1d: a mean for an output of 1, an average pool when the
+/// output size divides the input size.
+LogicalResult importAdaptiveAvgPool1d(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  Value input = n.tensor("self");
+  RankedTensorType in = typeOf(input);
+  int64_t out = n.ints("output_size")[0], len = in.getDimSize(in.getRank() - 1);
+  if (out == 1) {
+    n.results = {MeanOp::create(n.b, n.loc, n.resultType(0), input,
+                                n.b.getDenseI64ArrayAttr({in.getRank() - 1}),
+                                n.b.getBoolAttr(true))};
+    return success();
+  }
+  if (out <= 0 || len % out != 0 || in.getRank() != 3)
+    return n.emitError() << "adaptive average pooling from " << len << " to " << out
+                         << " (windows of different sizes) is not supported yet";
+  int64_t k = len / out;
+  Value pooled = AvgPool2dOp::create(
+      n.b, n.loc, withUnitHeight(n.resultType(0)), unitHeight(n, input),
+      n.b.getDenseI64ArrayAttr({1, k}), n.b.getDenseI64ArrayAttr({1, k}),
+      n.b.getDenseI64ArrayAttr({0, 0}), n.b.getBoolAttr(false), n.b.getBoolAttr(true),
+      IntegerAttr());
+  n.results = {ReshapeOp::create(n.b, n.loc, n.resultType(0), pooled)};
+  return success();
+}
+
+
+//===----------------------------------------------------------------------===//
+// Creation
+//===----------------------------------------------------------------------===//
+
+/// A constant tensor of `type` filled with `value`.
+Value splatConstant(NodeImport &n, RankedTensorType type, double value) {
+  Type et = type.getElementType();
+  Attribute element;
+  if (isa<FloatType>(et))
+    element = n.b.getFloatAttr(et, value);
+  else
+    element = n.b.getIntegerAttr(et, APInt(et.getIntOrFloatBitWidth(),
+                                           static_cast<int64_t>(value), /*isSigned=*/true));
+  return arith::ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(type, element));
+}
+
+/// zeros / ones / full / empty / *_like / scalar_tensor: constants of the
+/// declared result type (empty's content is unspecified: zeros).
+LogicalResult importFill(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  llvm::StringRef name = n.schema().name;
+  double value = 0;
+  if (name == "ones" || name == "ones_like")
+    value = 1;
+  else if (name == "full" || name == "full_like")
+    value = n.number("fill_value").value_or(0);
+  else if (name == "scalar_tensor")
+    value = n.number("s").value_or(0);
+  n.results = {splatConstant(n, n.resultType(0), value)};
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers, unrolled over the (static) sequence
+//===----------------------------------------------------------------------===//
+
+/// aten.lstm.input / aten.gru.input as the per-time-step computation PyTorch
+/// performs:
+///   LSTM: gates = x W_ih^T + b_ih + h W_hh^T + b_hh = [i f g o];
+///         c = sigmoid(f) c + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c)
+///   GRU:  [r_i z_i n_i] = x W_ih^T + b_ih, [r_h z_h n_h] = h W_hh^T + b_hh;
+///         r = sigmoid(r_i + r_h), z = sigmoid(z_i + z_h),
+///         n = tanh(n_i + r n_h), h = (1 - z) n + z h
+/// for every layer and direction; outputs (output, h_n[, c_n]).
+template <bool isLstm>
+LogicalResult importRecurrent(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  if (n.boolean("train") && *n.number("dropout") != 0)
+    return n.emitError() << "recurrent dropout in training mode is random; export in eval()";
+  Value input = n.tensor("input");
+  RankedTensorType inType = typeOf(input);
+  Type et = inType.getElementType();
+  if (inType.getRank() != 3)
+    return n.emitError() << "unbatched recurrent input " << inType << " is not supported yet";
+  bool batchFirst = n.boolean("batch_first"), bidirectional = n.boolean("bidirectional");
+  bool hasBiases = n.boolean("has_biases");
+  int64_t layers = n.integer("num_layers"), directions = bidirectional ? 2 : 1;
+  int64_t steps = inType.getDimSize(batchFirst ? 1 : 0);
+  int64_t batch = inType.getDimSize(batchFirst ? 0 : 1);
+  const std::vector<Value> &params = n.tensorList("params");
+  size_t perCell = hasBiases ? 4 : 2;
+  if (params.size() != perCell * layers * directions)
+    return n.emitError() << "expected " << perCell * layers * directions << " parameters, got "
+                         << params.size();
+  Value h0all, c0all;
+  if (isLstm) {
+    const std::vector<Value> &hx = n.tensorList("hx");
+    if (hx.size() != 2)
+      return n.emitError() << "lstm expects hx = [h0, c0]";
+    h0all = hx[0];
+    c0all = hx[1];
+  } else {
+    h0all = n.tensor("hx");
+  }
+  int64_t hidden = typeOf(h0all).getDimSize(2);
+  auto vec = [&](ArrayRef<int64_t> shape) { return RankedTensorType::get(shape, et); };
+  // The state of (layer, direction) k: [batch, hidden].
+  auto stateOf = [&](Value all, int64_t k) {
+    return ReshapeOp::create(n.b, n.loc, vec({batch, hidden}), buildSlice(n, all, 0, k, k + 1, 1))
+        .getResult();
+  };
+  auto sigmoid = [&](Value v) { return SigmoidOp::create(n.b, n.loc, v.getType(), v).getResult(); };
+  auto tanh = [&](Value v) { return TanhOp::create(n.b, n.loc, v.getType(), v).getResult(); };
+  auto mul = [&](Value a, Value b) { return binary<MulOp>(n, typeOf(a), a, b); };
+  auto add = [&](Value a, Value b) { return binary<AddOp>(n, typeOf(a), a, b); };
+  int64_t gates = isLstm ? 4 : 3;
+  auto chunk = [&](Value v, int64_t k) { return buildSlice(n, v, 1, k * hidden, (k + 1) * hidden, 1); };
+
+  // Layer inputs as a list of [batch, features] per time step.
+  std::vector<Value> sequence;
+  for (int64_t t = 0; t < steps; ++t) {
+    Value x = buildSlice(n, input, batchFirst ? 1 : 0, t, t + 1, 1);
+    sequence.push_back(ReshapeOp::create(n.b, n.loc, vec({batch, inType.getDimSize(2)}), x));
+  }
+  SmallVector<Value> finalH, finalC;
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    std::vector<std::vector<Value>> outputs(directions);
+    for (int64_t dir = 0; dir < directions; ++dir) {
+      size_t base = (layer * directions + dir) * perCell;
+      Value wIh = params[base], wHh = params[base + 1];
+      Value bIh = hasBiases ? params[base + 2] : Value(), bHh = hasBiases ? params[base + 3] : Value();
+      Value h = stateOf(h0all, layer * directions + dir);
+      Value c = isLstm ? stateOf(c0all, layer * directions + dir) : Value();
+      outputs[dir].resize(steps);
+      for (int64_t s = 0; s < steps; ++s) {
+        int64_t t = dir == 0 ? s : steps - 1 - s;
+        Value x = sequence[t];
+        auto gateType = vec({batch, gates * hidden});
+        Value gi = LinearOp::create(n.b, n.loc, gateType, x, wIh, bIh);
+        Value gh = LinearOp::create(n.b, n.loc, gateType, h, wHh, bHh);
+        if (isLstm) {
+          Value g = add(gi, gh);
+          Value i = sigmoid(chunk(g, 0)), f = sigmoid(chunk(g, 1));
+          Value cell = tanh(chunk(g, 2)), o = sigmoid(chunk(g, 3));
+          c = add(mul(f, c), mul(i, cell));
+          h = mul(o, tanh(c));
+        } else {
+          Value r = sigmoid(add(chunk(gi, 0), chunk(gh, 0)));
+          Value z = sigmoid(add(chunk(gi, 1), chunk(gh, 1)));
+          Value cand = tanh(add(chunk(gi, 2), mul(r, chunk(gh, 2))));
+          // (1 - z) * n + z * h
+          Value oneMinusZ = binary<SubOp>(n, typeOf(z), splatConstant(n, vec({}), 1.0), z);
+          h = add(mul(oneMinusZ, cand), mul(z, h));
+        }
+        outputs[dir][t] = h;
+      }
+      finalH.push_back(h);
+      if (isLstm)
+        finalC.push_back(c);
+    }
+    for (int64_t t = 0; t < steps; ++t) {
+      if (directions == 1) {
+        sequence[t] = outputs[0][t];
+        continue;
+      }
+      sequence[t] = ConcatOp::create(n.b, n.loc, vec({batch, 2 * hidden}),
+                                     ValueRange{outputs[0][t], outputs[1][t]},
+                                     n.b.getI64IntegerAttr(1));
+    }
+  }
+  // output: [batch, steps, D*H] (batch_first) or [steps, batch, D*H].
+  int64_t features = directions * hidden;
+  SmallVector<Value> stepsOut;
+  for (int64_t t = 0; t < steps; ++t)
+    stepsOut.push_back(ReshapeOp::create(
+        n.b, n.loc, vec(batchFirst ? SmallVector<int64_t>{batch, 1, features}
+                                   : SmallVector<int64_t>{1, batch, features}),
+        sequence[t]));
+  Value output = stepsOut.size() == 1
+                     ? stepsOut[0]
+                     : ConcatOp::create(n.b, n.loc, n.resultType(0), stepsOut,
+                                        n.b.getI64IntegerAttr(batchFirst ? 1 : 0))
+                           .getResult();
+  auto stack = [&](ArrayRef<Value> states) -> Value {
+    SmallVector<Value> parts;
+    for (Value v : states)
+      parts.push_back(ReshapeOp::create(n.b, n.loc, vec({1, batch, hidden}), v));
+    if (parts.size() == 1)
+      return parts[0];
+    return ConcatOp::create(n.b, n.loc, vec({static_cast<int64_t>(parts.size()), batch, hidden}),
+                            parts, n.b.getI64IntegerAttr(0))
+        .getResult();
+  };
+  n.results = {output, stack(finalH)};
+  if (isLstm)
+    n.results.push_back(stack(finalC));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
@@ -583,11 +1189,14 @@ LogicalResult importMeanDim(NodeImport &n) {
 const ImportRule kRules[] = {
     // Linear algebra
     {"aten::addmm", importAddmm},
+    {"aten::gru.input", importRecurrent<false>},
+    {"aten::lstm.input", importRecurrent<true>},
     {"aten::bmm", importMm},
     {"aten::linear", importLinear},
     {"aten::matmul", importMatmul},
     {"aten::mm", importMm},
     // Convolution
+    {"aten::conv1d", importConv1d},
     {"aten::conv2d", importConv2d},
     {"aten::conv2d.padding", importConv2dPadding},
     {"aten::convolution", importConvolution},
@@ -597,12 +1206,20 @@ const ImportRule kRules[] = {
     {"aten::_native_batch_norm_legit_functional", importNativeBatchNorm},
     {"aten::_native_batch_norm_legit_no_training", importNativeBatchNormNoTraining},
     {"aten::batch_norm", importBatchNorm},
+    {"aten::layer_norm", importLayerNorm},
     {"aten::native_batch_norm", importNativeBatchNorm},
+    {"aten::native_layer_norm", importLayerNorm},
     // Activations and math
     {"aten::_log_softmax", importSoftmax<LogSoftmaxOp>},
     {"aten::_softmax", importSoftmax<SoftmaxOp>},
     {"aten::abs", importUnary<AbsOp>},
     {"aten::exp", importUnary<ExpOp>},
+    {"aten::gelu", importGelu},
+    {"aten::gelu_", importGelu},
+    {"aten::hardsigmoid", importUnary<HardSigmoidOp>},
+    {"aten::hardsigmoid_", importUnary<HardSigmoidOp>},
+    {"aten::hardswish", importUnary<HardSwishOp>},
+    {"aten::hardswish_", importUnary<HardSwishOp>},
     {"aten::leaky_relu", importLeakyRelu},
     {"aten::leaky_relu_", importLeakyRelu},
     {"aten::log", importUnary<LogOp>},
@@ -611,6 +1228,8 @@ const ImportRule kRules[] = {
     {"aten::rsqrt", importUnary<RsqrtOp>},
     {"aten::sigmoid", importUnary<SigmoidOp>},
     {"aten::sigmoid_", importUnary<SigmoidOp>},
+    {"aten::silu", importUnary<SiluOp>},
+    {"aten::silu_", importUnary<SiluOp>},
     {"aten::softmax.int", importSoftmax<SoftmaxOp>},
     {"aten::sqrt", importUnary<SqrtOp>},
     {"aten::tanh", importUnary<TanhOp>},
@@ -631,28 +1250,58 @@ const ImportRule kRules[] = {
     {"aten::relu_", importRelu},
     {"aten::sub.Tensor", importAddOrSub<SubOp>},
     {"aten::sub_.Tensor", importAddOrSub<SubOp>},
+    // Creation
+    {"aten::empty.memory_format", importFill, true},
+    {"aten::full", importFill, true},
+    {"aten::full_like", importFill, true},
+    {"aten::ones", importFill, true},
+    {"aten::ones_like", importFill, true},
+    {"aten::scalar_tensor", importFill, true},
+    {"aten::zeros", importFill, true},
+    {"aten::zeros_like", importFill, true},
     // Shape and data movement
     {"aten::alias", importIdentity, true},
+    {"aten::cat", importCat, true},
+    {"aten::chunk", importSplit, true},
     {"aten::clone", importIdentity, true},
     {"aten::contiguous", importIdentity, true},
     {"aten::detach", importIdentity, true},
     {"aten::dropout", importIdentity, true},
+    {"aten::dropout_", importIdentity, true},
+    {"aten::embedding", importEmbedding, true},
+    {"aten::expand", importExpand, true},
+    {"aten::feature_dropout", importIdentity, true},
+    {"aten::feature_dropout_", importIdentity, true},
     {"aten::flatten.using_ints", importReshape, true},
+    {"aten::narrow", importNarrow, true},
     {"aten::permute", importPermute, true},
     {"aten::reshape", importReshape, true},
+    {"aten::select.int", importSelect, true},
+    {"aten::slice.Tensor", importSlice, true},
+    {"aten::split.Tensor", importSplit, true},
+    {"aten::split_with_sizes", importSplit, true},
     {"aten::squeeze", importReshape, true},
     {"aten::squeeze.dim", importReshape, true},
     {"aten::squeeze.dims", importReshape, true},
+    {"aten::stack", importStack, true},
     {"aten::t", importT, true},
+    {"aten::transpose.int", importTranspose, true},
+    {"aten::unbind.int", importUnbind, true},
+    {"aten::unsafe_chunk", importSplit, true},
+    {"aten::unsafe_split.Tensor", importSplit, true},
     {"aten::unsqueeze", importReshape, true},
     {"aten::view", importReshape, true},
     // Pooling and reductions
     {"aten::_adaptive_avg_pool2d", importAdaptiveAvgPool2d},
+    {"aten::adaptive_avg_pool1d", importAdaptiveAvgPool1d},
     {"aten::adaptive_avg_pool2d", importAdaptiveAvgPool2d},
+    {"aten::avg_pool1d", importAvgPool1d},
     {"aten::avg_pool2d", importAvgPool2d},
+    {"aten::max_pool1d", importMaxPool1d},
     {"aten::max_pool2d", importMaxPool2d},
     {"aten::max_pool2d_with_indices", importMaxPool2d},
     {"aten::mean.dim", importMeanDim},
+    {"aten::sum.dim_IntList", importSumDim},
 };
 
 } // namespace

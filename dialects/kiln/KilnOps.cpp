@@ -307,22 +307,110 @@ static LogicalResult verifySoftmaxDim(Operation *op, int64_t dim) {
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxDim(*this, getDim()); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxDim(*this, getDim()); }
 
-LogicalResult MeanOp::verify() {
-  if (failed(verifySameElementTypes(*this)))
+static LogicalResult verifyReduction(Operation *op, ArrayRef<int64_t> dims, bool keepdim) {
+  if (failed(verifySameElementTypes(op)))
     return failure();
-  ArrayRef<int64_t> in = shapeOf(getInput());
+  ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
   llvm::SmallSet<int64_t, 8> reduced;
-  for (int64_t d : getDims())
+  for (int64_t d : dims)
     if (d < 0 || d >= static_cast<int64_t>(in.size()) || !reduced.insert(d).second)
-      return emitOpError("dims ") << shapeStr(getDims())
-                                  << " must be distinct dimensions of " << shapeStr(in);
+      return op->emitOpError("dims ") << shapeStr(dims) << " must be distinct dimensions of "
+                                      << shapeStr(in);
   SmallVector<int64_t> expected;
   for (int64_t i = 0, e = in.size(); i < e; ++i) {
     if (!reduced.count(i))
       expected.push_back(in[i]);
-    else if (getKeepdim())
+    else if (keepdim)
       expected.push_back(1);
   }
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult MeanOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+LogicalResult SumOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be \"none\" or \"tanh\", got \"")
+           << getApproximate() << "\"";
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= static_cast<int64_t>(in.size()))
+    return emitOpError("axis ") << axis << " is out of range for " << shapeStr(in);
+  ArrayRef<int64_t> normalized = in.drop_front(axis);
+  for (Value v : {getScale(), getOffset()})
+    if (shapeOf(v) != normalized)
+      return emitOpError("expects scale and offset of shape ")
+             << shapeStr(normalized) << ", got " << shapeStr(shapeOf(v));
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError("expects a non-negative epsilon");
+  return verifyResultShape(*this, in);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  ArrayRef<int64_t> first = shapeOf(getInputs()[0]);
+  int64_t dim = getDim();
+  if (dim < 0 || dim >= static_cast<int64_t>(first.size()))
+    return emitOpError("dim ") << dim << " is out of range for rank " << first.size();
+  SmallVector<int64_t> expected(first.begin(), first.end());
+  expected[dim] = 0;
+  for (Value v : getInputs()) {
+    if (elementTypeOf(v) != elementTypeOf(getResult()))
+      return emitOpError("mixes element types");
+    ArrayRef<int64_t> s = shapeOf(v);
+    if (s.size() != first.size())
+      return emitOpError("inputs have different ranks");
+    for (size_t i = 0; i < s.size(); ++i)
+      if (static_cast<int64_t>(i) != dim && s[i] != first[i])
+        return emitOpError("input shapes ")
+               << shapeStr(first) << " and " << shapeStr(s) << " differ outside dim " << dim;
+    expected[dim] += s[dim];
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult SliceOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t dim = getDim(), start = getStart(), end = getEnd(), step = getStep();
+  if (dim < 0 || dim >= static_cast<int64_t>(in.size()))
+    return emitOpError("dim ") << dim << " is out of range for rank " << in.size();
+  if (step < 1 || start < 0 || start > end || end > in[dim])
+    return emitOpError("bounds ") << start << ":" << end << ":" << step
+                                  << " are not within dimension " << dim << " of size "
+                                  << in[dim];
+  SmallVector<int64_t> expected(in.begin(), in.end());
+  expected[dim] = (end - start + step - 1) / step;
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult ExpandOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  auto shape = broadcastShapes(in, out);
+  if (!shape || ArrayRef<int64_t>(*shape) != out)
+    return emitOpError("cannot expand ") << shapeStr(in) << " to " << shapeStr(out);
+  return success();
+}
+
+LogicalResult EmbeddingOp::verify() {
+  ArrayRef<int64_t> w = shapeOf(getWeight()), idx = shapeOf(getIndices());
+  if (w.size() != 2)
+    return emitOpError("expects a 2-D weight, got ") << shapeStr(w);
+  if (elementTypeOf(getWeight()) != elementTypeOf(getResult()))
+    return emitOpError("result and weight element types differ");
+  SmallVector<int64_t> expected(idx.begin(), idx.end());
+  expected.push_back(w[1]);
   return verifyResultShape(*this, expected);
 }
 

@@ -94,6 +94,24 @@ def Kiln_BatchNormOp : Kiln_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_LayerNormOp : Kiln_Op<"layer_norm", [Pure]> {
+  let summary = "layer normalization over the trailing dimensions";
+  let description = [{
+    Normalizes over the dimensions `[axis, rank)`: `(x - mean) /
+    sqrt(var + epsilon) * scale + offset` with the biased variance, as
+    `torch.nn.functional.layer_norm(x, x.shape[axis:], scale, offset, eps)`.
+    `scale` and `offset` have the shape of the normalized dimensions; the
+    importer supplies ones and zeros where the model has none.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, Kiln_FloatTensor:$scale,
+                       Kiln_FloatTensor:$offset, I64Attr:$axis, F64Attr:$epsilon);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $offset attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -140,6 +158,25 @@ def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "tanh(input)",
     " Lowered to a polynomial approximation: generated code has no libm.">;
 def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-input)",
     " Lowered to a polynomial approximation: generated code has no libm.">;
+
+def Kiln_HardSwishOp : Kiln_UnaryOp<"hardswish", "input * relu6(input + 3) / 6">;
+def Kiln_HardSigmoidOp : Kiln_UnaryOp<"hardsigmoid", "relu6(input + 3) / 6">;
+def Kiln_SiluOp : Kiln_UnaryOp<"silu", "input * sigmoid(input)",
+    " Lowered to a polynomial approximation: generated code has no libm.">;
+
+def Kiln_GeluOp : Kiln_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `x * Phi(x)` with the exact normal CDF (`approximate = "none"`:
+    `0.5 * x * (1 + erf(x / sqrt(2)))`) or its tanh approximation
+    (`approximate = "tanh"`), as `torch.nn.functional.gelu`. erf and tanh are
+    polynomial approximations: generated code has no libm.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, StrAttr:$approximate);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
 
 def Kiln_LeakyReluOp : Kiln_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
   let summary = "leaky rectified linear unit";
@@ -205,6 +242,59 @@ def Kiln_PermuteOp : Kiln_Op<"permute", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_ConcatOp : Kiln_Op<"concat", [Pure]> {
+  let summary = "concatenation along one dimension";
+  let description = [{
+    `torch.cat(inputs, dim)`: every input has the same rank and the same
+    extents except along `dim`, where the result's extent is their sum.
+  }];
+  let arguments = (ins Variadic<Kiln_AnyTensor>:$inputs, I64Attr:$dim);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SliceOp : Kiln_Op<"slice", [Pure]> {
+  let summary = "a strided range along one dimension";
+  let description = [{
+    `input[..., start:end:step, ...]` along `dim`, with `0 <= start <= end <=
+    size` and `step >= 1` (the importer clamps PyTorch's negative and
+    out-of-range bounds). `select`, `narrow`, `split` and `chunk` import as
+    slices.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, I64Attr:$dim, I64Attr:$start, I64Attr:$end,
+                       I64Attr:$step);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ExpandOp : Kiln_Op<"expand", [Pure]> {
+  let summary = "broadcast a tensor to a larger shape";
+  let description = [{
+    `input.expand(shape)`: the result type gives the shape, to which the
+    input must broadcast (NumPy rules).
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_EmbeddingOp : Kiln_Op<"embedding", [Pure]> {
+  let summary = "rows of a table selected by integer indices";
+  let description = [{
+    `torch.nn.functional.embedding(indices, weight)`: `weight` is `[V, D]`,
+    `indices` any integer tensor; the result is `indices.shape + [D]`. An index
+    outside `[0, V)` is clamped into it (PyTorch raises an error; generated
+    code never reads outside the table).
+  }];
+  let arguments = (ins Kiln_FloatTensor:$weight, StaticShapeTensorOf<[AnyInteger]>:$indices);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$weight `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling and reductions
 //===----------------------------------------------------------------------===//
@@ -264,6 +354,18 @@ def Kiln_MeanOp : Kiln_Op<"mean", [Pure]> {
     Mean over the dimensions `dims` (each in `[0, rank)`, no repeats), as
     `torch.mean(input, dims, keepdim)`: with `keepdim` the reduced dimensions
     stay with size 1, otherwise they are removed.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, DenseI64ArrayAttr:$dims,
+                       BoolAttr:$keepdim);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_SumOp : Kiln_Op<"sum", [Pure]> {
+  let summary = "sum over dimensions";
+  let description = [{
+    Sum over the dimensions `dims`, as `torch.sum(input, dims, keepdim)`.
   }];
   let arguments = (ins Kiln_FloatTensor:$input, DenseI64ArrayAttr:$dims,
                        BoolAttr:$keepdim);

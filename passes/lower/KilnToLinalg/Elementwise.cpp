@@ -116,6 +116,84 @@ struct LeakyReluToGeneric : UnaryToGeneric<LeakyReluOp> {
   }
 };
 
+/// Composite activations compute in f32 for f16/bf16 and round once, as
+/// PyTorch's CPU kernels do.
+template <typename KilnOp>
+struct CompositeToGeneric : UnaryToGeneric<KilnOp> {
+  using UnaryToGeneric<KilnOp>::UnaryToGeneric;
+  virtual Value compute(OpBuilder &b, Location loc, KilnOp op, Value x) const = 0;
+  Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const override {
+    Type type = x.getType();
+    Value y = compute(b, loc, op, convertScalar(b, loc, x, accumulatorType(type)));
+    return convertScalar(b, loc, y, type);
+  }
+};
+
+/// min(max(x + 3, 0), 6) / 6
+Value hardSigmoid(OpBuilder &b, Location loc, Value x) {
+  Type t = x.getType();
+  Value shifted = arith::AddFOp::create(b, loc, x, floatConstant(b, loc, t, 3.0));
+  Value clamped = arith::MinimumFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, shifted, floatConstant(b, loc, t, 0.0)),
+      floatConstant(b, loc, t, 6.0));
+  return arith::DivFOp::create(b, loc, clamped, floatConstant(b, loc, t, 6.0));
+}
+
+struct HardSigmoidToGeneric : CompositeToGeneric<HardSigmoidOp> {
+  using CompositeToGeneric<HardSigmoidOp>::CompositeToGeneric;
+  Value compute(OpBuilder &b, Location loc, HardSigmoidOp, Value x) const override {
+    return hardSigmoid(b, loc, x);
+  }
+};
+
+/// x * min(max(x + 3, 0), 6) / 6, in PyTorch's order: (x * relu6(x + 3)) / 6.
+struct HardSwishToGeneric : CompositeToGeneric<HardSwishOp> {
+  using CompositeToGeneric<HardSwishOp>::CompositeToGeneric;
+  Value compute(OpBuilder &b, Location loc, HardSwishOp, Value x) const override {
+    Type t = x.getType();
+    Value shifted = arith::AddFOp::create(b, loc, x, floatConstant(b, loc, t, 3.0));
+    Value relu6 = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, shifted, floatConstant(b, loc, t, 0.0)),
+        floatConstant(b, loc, t, 6.0));
+    return arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, x, relu6),
+                                 floatConstant(b, loc, t, 6.0));
+  }
+};
+
+/// x / (1 + exp(-x))
+struct SiluToGeneric : CompositeToGeneric<SiluOp> {
+  using CompositeToGeneric<SiluOp>::CompositeToGeneric;
+  Value compute(OpBuilder &b, Location loc, SiluOp, Value x) const override {
+    Value one = floatConstant(b, loc, x.getType(), 1.0);
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, x, arith::AddFOp::create(b, loc, one, e));
+  }
+};
+
+/// 0.5 * x * (1 + erf(x / sqrt(2))), or the tanh form
+/// 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))).
+struct GeluToGeneric : CompositeToGeneric<GeluOp> {
+  using CompositeToGeneric<GeluOp>::CompositeToGeneric;
+  Value compute(OpBuilder &b, Location loc, GeluOp op, Value x) const override {
+    Type t = x.getType();
+    Value half = floatConstant(b, loc, t, 0.5), one = floatConstant(b, loc, t, 1.0);
+    Value inner;
+    if (op.getApproximate() == "tanh") {
+      Value cube = arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+      Value poly = arith::AddFOp::create(
+          b, loc, x, arith::MulFOp::create(b, loc, cube, floatConstant(b, loc, t, 0.044715)));
+      Value scaled = arith::MulFOp::create(
+          b, loc, poly, floatConstant(b, loc, t, 0.7978845608028654)); // sqrt(2 / pi)
+      inner = math::TanhOp::create(b, loc, scaled);
+    } else {
+      inner = math::ErfOp::create(
+          b, loc, arith::MulFOp::create(b, loc, x, floatConstant(b, loc, t, 0.7071067811865476)));
+    }
+    Value factor = arith::MulFOp::create(b, loc, half, arith::AddFOp::create(b, loc, one, inner));
+    return arith::MulFOp::create(b, loc, x, factor);
+  }
+};
+
 } // namespace
 
 void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
@@ -125,7 +203,8 @@ void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
                MathToGeneric<AbsOp, math::AbsFOp>, MathToGeneric<NegOp, arith::NegFOp>,
                MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
                MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
-               MathToGeneric<TanhOp, math::TanhOp>>(patterns.getContext());
+               MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, HardSwishToGeneric,
+               SiluToGeneric, GeluToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -72,10 +72,96 @@ struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
   }
 };
 
+/// Layer norm over the trailing dimensions, as a [M, N] problem: the mean
+/// and the biased variance of each row (in f32 for f16/bf16), then
+/// (x - mean) * rsqrt(var + eps) * scale + offset.
+struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type et = type.getElementType(), acc = accumulatorType(et);
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t axis = op.getAxis();
+    int64_t m = 1, n = 1;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      (i < axis ? m : n) *= shape[i];
+    Value x = reshapeTensor(rewriter, loc, adaptor.getInput(), {m, n});
+    Value scale = reshapeTensor(rewriter, loc, adaptor.getScale(), {n});
+    Value offset = reshapeTensor(rewriter, loc, adaptor.getOffset(), {n});
+    auto rowType = RankedTensorType::get({m}, acc);
+    auto matType = RankedTensorType::get({m, n}, et);
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap row = AffineMap::get(2, 0, {d0}, ctx);
+    AffineMap col = AffineMap::get(2, 0, {d1}, ctx);
+    SmallVector<utils::IteratorType> reduce = {utils::IteratorType::parallel,
+                                               utils::IteratorType::reduction};
+    double count = static_cast<double>(n);
+
+    // mean[i] = sum_j x[i, j] / n
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{rowType}, ValueRange{x},
+                    ValueRange{filledTensor(rewriter, loc, rowType, 0.0)},
+                    SmallVector<AffineMap>{id, row}, reduce,
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      linalg::YieldOp::create(
+                          b, l, arith::AddFOp::create(b, l, args[1],
+                                                      convertScalar(b, l, args[0], acc))
+                                    .getResult());
+                    })
+                    .getResult(0);
+    // var[i] = sum_j (x[i, j] - mean[i])^2 / n
+    Value squares = linalg::GenericOp::create(
+                        rewriter, loc, TypeRange{rowType}, ValueRange{x, sum},
+                        ValueRange{filledTensor(rewriter, loc, rowType, 0.0)},
+                        SmallVector<AffineMap>{id, row, row}, reduce,
+                        [&](OpBuilder &b, Location l, ValueRange args) {
+                          Value mean = arith::DivFOp::create(b, l, args[1],
+                                                             floatConstant(b, l, acc, count));
+                          Value d = arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc),
+                                                          mean);
+                          linalg::YieldOp::create(
+                              b, l, arith::AddFOp::create(b, l, args[2],
+                                                          arith::MulFOp::create(b, l, d, d))
+                                        .getResult());
+                        })
+                        .getResult(0);
+    double eps = op.getEpsilon().convertToDouble();
+    Value out = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{matType}, ValueRange{x, sum, squares, scale, offset},
+                    ValueRange{emptyTensor(rewriter, loc, matType)},
+                    SmallVector<AffineMap>{id, row, row, col, col, id}, parallelIterators(2),
+                    [&](OpBuilder &b, Location l, ValueRange args) {
+                      Value cnt = floatConstant(b, l, acc, count);
+                      Value mean = arith::DivFOp::create(b, l, args[1], cnt);
+                      Value var = arith::DivFOp::create(b, l, args[2], cnt);
+                      Value rstd = math::RsqrtOp::create(
+                          b, l, arith::AddFOp::create(b, l, var, floatConstant(b, l, acc, eps)));
+                      Value normalized = arith::MulFOp::create(
+                          b, l,
+                          arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc), mean),
+                          rstd);
+                      Value y = arith::AddFOp::create(
+                          b, l,
+                          arith::MulFOp::create(b, l, normalized,
+                                                convertScalar(b, l, args[3], acc)),
+                          convertScalar(b, l, args[4], acc));
+                      linalg::YieldOp::create(b, l, convertScalar(b, l, y, et));
+                    })
+                    .getResult(0);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, out, shape));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateKilnNormalizationToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormToLinalg>(patterns.getContext());
+  patterns.add<BatchNormToLinalg, LayerNormToLinalg>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -14,12 +14,13 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-/// Sum over the reduced dimensions into a tensor without them, divide by the
-/// number of summed elements (as torch.mean does: sum, then divide), and
-/// reshape when keepdim asks for unit dimensions.
-struct MeanToLinalg : OpConversionPattern<MeanOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(MeanOp op, OpAdaptor adaptor,
+/// Sum over the reduced dimensions into a tensor without them; for mean,
+/// divide by the number of summed elements (as torch.mean does: sum, then
+/// divide); reshape when keepdim asks for unit dimensions.
+template <typename OpTy, bool isMean>
+struct ReduceToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
@@ -57,6 +58,11 @@ struct MeanToLinalg : OpConversionPattern<MeanOp> {
                           b, loc, arith::AddFOp::create(b, loc, args[1], x).getResult());
                     })
                     .getResult(0);
+    if (!isMean) {
+      sum = convertElements(rewriter, loc, sum, resultType.getElementType());
+      rewriter.replaceOp(op, reshapeTensor(rewriter, loc, sum, resultType.getShape()));
+      return success();
+    }
     AffineMap id = AffineMap::getMultiDimIdentityMap(keptShape.size(), ctx);
     Value mean = linalg::GenericOp::create(
                      rewriter, loc, TypeRange{sumType}, ValueRange{sum},
@@ -176,7 +182,8 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
 } // namespace
 
 void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MeanToLinalg, SoftmaxToLinalg<SoftmaxOp, false>,
+  patterns.add<ReduceToLinalg<MeanOp, true>, ReduceToLinalg<SumOp, false>,
+               SoftmaxToLinalg<SoftmaxOp, false>,
                SoftmaxToLinalg<LogSoftmaxOp, true>>(patterns.getContext());
 }
 
