@@ -25,6 +25,13 @@ namespace kiln {
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
+/// Graph rewrites, one function per pass; each pass is a thin shell over it.
+void populateRemoveNoOpsPatterns(mlir::RewritePatternSet &patterns);
+void populateFormLinearPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldConstantsPatterns(mlir::RewritePatternSet &patterns, int64_t maxGrowthBytes);
+void populateFuseActivationsPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns lowering kiln ops to linalg on tensors, one function per op family.
 void populateKilnLinearToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateKilnConvToLinalgPatterns(mlir::RewritePatternSet &patterns);

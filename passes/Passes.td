@@ -11,6 +11,79 @@
 include "mlir/Pass/PassBase.td"
 
 //===----------------------------------------------------------------------===//
+// passes/graph: kiln to kiln
+//===----------------------------------------------------------------------===//
+
+def RemoveNoOpsPass : Pass<"kiln-remove-noops"> {
+  let summary = "Erase ops that return their input";
+  let description = [{
+    Dropout at inference, copies (clone, contiguous, alias, detach),
+    reshapes and expands to the same shape, identity permutations, slices of
+    a whole dimension, concatenations of one tensor and clamps without bounds
+    all return their input. The importer keeps them so its output says what
+    the model said; this pass removes them.
+  }];
+}
+
+def FormLinearPass : Pass<"kiln-form-linear"> {
+  let summary = "Rebuild linear layers from Core ATen's permute + addmm";
+  let description = [{
+    Core ATen decomposes `linear(x, W, b)` into `addmm(b, x, permute(W))`,
+    which imports as `add(matmul(x, permute(W)), b)`. This pass turns
+    `matmul(x, permute(W, [1, 0]))` back into `linear(x, W)` and folds a
+    following per-feature bias add into it, so both IR forms compile to the
+    same code and no weight is transposed at run time.
+  }];
+}
+
+def FoldBatchNormPass : Pass<"kiln-fold-batch-norm"> {
+  let summary = "Fold inference batch norm into the preceding conv2d or linear";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` with constant W, b and statistics becomes
+    `conv2d(x, W', b')` with `W'[f] = W[f] * s[f]` and `b'[f] = (b[f] -
+    mean[f]) * s[f] + offset[f]`, `s = scale / sqrt(var + eps)`, computed at
+    compile time in double precision and rounded once; likewise for a linear
+    layer whose output's dimension 1 is the feature dimension. The producer
+    must have no other user and no fused activation.
+  }];
+}
+
+def FoldConstantsPass : Pass<"kiln-fold-constants"> {
+  let summary = "Evaluate kiln ops whose operands are all constants";
+  let description = [{
+    Data movement (reshape, permute, slice, concat, expand, copy, dropout)
+    on any element type and arithmetic (add, sub, mul, div, neg) on floats,
+    computed at compile time: a transposed weight becomes a transposed
+    constant. The result is a dense_resource blob. Folds that would grow the
+    constants (broadcasting a small tensor into a big one) are left alone
+    unless the result stays under `max-growth-bytes`.
+  }];
+  let options = [
+    Option<"maxGrowthBytes", "max-growth-bytes", "int64_t", /*default=*/"65536",
+           "A fold may produce more bytes than its operands only up to this size">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def FuseActivationsPass : Pass<"kiln-fuse-activations"> {
+  let summary = "Fuse relu, relu6, hardswish and sigmoid into conv2d and linear";
+  let description = [{
+    An activation whose operand is a conv2d or linear with no other user
+    becomes the producer's `activation` attribute, so code generation applies
+    it in the producer's epilogue instead of in a second pass over memory.
+    `clamp(min = 0, max = 6)` is relu6; other clamps stay.
+  }];
+}
+
+def DeadCodePass : Pass<"kiln-dce"> {
+  let summary = "Erase ops whose results nothing uses";
+  let description = [{
+    Erases side-effect-free ops without users (the results of earlier
+    rewrites, constants nothing reads), repeatedly, in reverse order.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // passes/lower
 //===----------------------------------------------------------------------===//
 

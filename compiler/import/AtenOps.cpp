@@ -102,7 +102,7 @@ LogicalResult importLinear(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   n.results = {LinearOp::create(n.b, n.loc, n.resultType(0), n.tensor("input"),
-                                n.tensor("weight"), n.tensor("bias"))};
+                                n.tensor("weight"), n.tensor("bias"), StringAttr())};
   return success();
 }
 
@@ -200,7 +200,7 @@ LogicalResult buildConv1d(NodeImport &n, Value input, Value weight, Value bias,
   Value conv = Conv2dOp::create(
       n.b, n.loc, RankedTensorType::get(out, type.getElementType()), input2d, weight2d, bias,
       n.b.getDenseI64ArrayAttr({1, stride}), n.b.getDenseI64ArrayAttr({0, padLeft, 0, padRight}),
-      n.b.getDenseI64ArrayAttr({1, dilation}), n.b.getI64IntegerAttr(groups));
+      n.b.getDenseI64ArrayAttr({1, dilation}), n.b.getI64IntegerAttr(groups), StringAttr());
   n.results = {ReshapeOp::create(n.b, n.loc, type, conv)};
   return success();
 }
@@ -231,7 +231,8 @@ LogicalResult buildConv2d(NodeImport &n, Value input, Value weight, Value bias,
   Value conv = Conv2dOp::create(n.b, n.loc, type, input, weight, bias,
                                 n.b.getDenseI64ArrayAttr(stride),
                                 n.b.getDenseI64ArrayAttr(padding),
-                                n.b.getDenseI64ArrayAttr(dilation), n.b.getI64IntegerAttr(groups));
+                                n.b.getDenseI64ArrayAttr(dilation), n.b.getI64IntegerAttr(groups),
+                                StringAttr());
   if (unbatched)
     conv = ReshapeOp::create(n.b, n.loc, n.resultType(0), conv);
   n.results = {conv};
@@ -529,14 +530,20 @@ LogicalResult importT(NodeImport &n) {
   return success();
 }
 
-/// Ops that return their input unchanged at inference: clone, alias,
-/// detach, contiguous, dropout in eval mode.
+/// Ops that return their input unchanged at inference: dropout in eval mode
+/// becomes kiln.dropout, clone/contiguous/alias/detach kiln.copy; the no-op
+/// removal pass erases both.
 LogicalResult importIdentity(NodeImport &n) {
   int index = n.call.indexOf("self") >= 0 ? n.call.indexOf("self") : n.call.indexOf("input");
-  if (n.call.indexOf("train") >= 0 && n.boolean("train"))
-    return n.emitError() << "dropout in training mode is random; export the model in eval() "
-                            "mode";
-  n.results = {n.tensor(n.schema().arguments[index].name)};
+  Value input = n.tensor(n.schema().arguments[index].name);
+  if (n.call.indexOf("train") >= 0) {
+    if (n.boolean("train"))
+      return n.emitError() << "dropout in training mode is random; export the model in eval() "
+                              "mode";
+    n.results = {DropoutOp::create(n.b, n.loc, input, n.b.getF64FloatAttr(*n.number("p")))};
+    return success();
+  }
+  n.results = {CopyOp::create(n.b, n.loc, input)};
   return success();
 }
 
@@ -1121,8 +1128,8 @@ LogicalResult importRecurrent(NodeImport &n) {
         int64_t t = dir == 0 ? s : steps - 1 - s;
         Value x = sequence[t];
         auto gateType = vec({batch, gates * hidden});
-        Value gi = LinearOp::create(n.b, n.loc, gateType, x, wIh, bIh);
-        Value gh = LinearOp::create(n.b, n.loc, gateType, h, wHh, bHh);
+        Value gi = LinearOp::create(n.b, n.loc, gateType, x, wIh, bIh, StringAttr());
+        Value gh = LinearOp::create(n.b, n.loc, gateType, h, wHh, bHh, StringAttr());
         if (isLstm) {
           Value g = add(gi, gh);
           Value i = sigmoid(chunk(g, 0)), f = sigmoid(chunk(g, 1));

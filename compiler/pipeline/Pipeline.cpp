@@ -42,7 +42,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Import:
     return "";
   case Stage::Graph:
-    return "func.func(canonicalize, cse)";
+    return "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
+           "kiln-fold-constants, kiln-fuse-activations, canonicalize, cse, kiln-dce)";
   case Stage::Lower:
     return "convert-kiln-to-linalg, func.func(canonicalize, cse)";
   case Stage::Bufferize:

@@ -21,6 +21,11 @@ constexpr llvm::StringLiteral kArenaAttr = "kiln.arena";
 constexpr llvm::StringLiteral kArenaSizeAttr = "kiln.arena_size";
 constexpr llvm::StringLiteral kArenaAlignAttr = "kiln.arena_align";
 
+/// Activations conv2d and linear can apply to their result (`activation`).
+inline bool isFusableActivation(llvm::StringRef name) {
+  return name == "relu" || name == "relu6" || name == "hardswish" || name == "sigmoid";
+}
+
 } // namespace kiln
 
 #endif // KILN_DIALECTS_KILN_KILNDIALECT_H

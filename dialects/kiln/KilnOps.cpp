@@ -80,12 +80,19 @@ static LogicalResult verifyArraySize(Operation *op, StringRef name,
   return success();
 }
 
+/// The activations conv2d and linear can apply to their result.
+static LogicalResult verifyActivation(Operation *op, std::optional<StringRef> activation) {
+  if (activation && !isFusableActivation(*activation))
+    return op->emitOpError("unknown activation '") << *activation << "'";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Linear algebra
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  if (failed(verifySameElementTypes(*this)))
+  if (failed(verifySameElementTypes(*this)) || failed(verifyActivation(*this, getActivation())))
     return failure();
   ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
   if (in.empty())
@@ -128,7 +135,7 @@ LogicalResult MatmulOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Conv2dOp::verify() {
-  if (failed(verifySameElementTypes(*this)))
+  if (failed(verifySameElementTypes(*this)) || failed(verifyActivation(*this, getActivation())))
     return failure();
   ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
   if (in.size() != 4 || w.size() != 4)

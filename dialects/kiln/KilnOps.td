@@ -22,7 +22,7 @@ def Kiln_LinearOp : Kiln_Op<"linear", [Pure]> {
     ```
   }];
   let arguments = (ins Kiln_FloatTensor:$input, Kiln_FloatTensor:$weight,
-                       Optional<Kiln_FloatTensor>:$bias);
+                       Optional<Kiln_FloatTensor>:$bias, OptionalAttr<StrAttr>:$activation);
   let results = (outs Kiln_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -58,12 +58,15 @@ def Kiln_Conv2dOp : Kiln_Op<"conv2d", [Pure]> {
     is `[top, left, bottom, right]` of zeros (PyTorch's symmetric padding has
     top = bottom and left = right). The result is `[N, F, OH, OW]` with
     `OH = (H + top + bottom - dilation_h * (KH - 1) - 1) / stride_h + 1`
-    (floor division), and likewise OW.
+    (floor division), and likewise OW. An `activation` ("relu", "relu6",
+    "hardswish", "sigmoid"), set by the activation fusion pass, is applied to
+    the result.
   }];
   let arguments = (ins Kiln_FloatTensor:$input, Kiln_FloatTensor:$weight,
                        Optional<Kiln_FloatTensor>:$bias,
                        DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
-                       DenseI64ArrayAttr:$dilation, I64Attr:$groups);
+                       DenseI64ArrayAttr:$dilation, I64Attr:$groups,
+                       OptionalAttr<StrAttr>:$activation);
   let results = (outs Kiln_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -293,6 +296,29 @@ def Kiln_EmbeddingOp : Kiln_Op<"embedding", [Pure]> {
   let results = (outs Kiln_FloatTensor:$result);
   let assemblyFormat = "$weight `,` $indices attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+}
+
+def Kiln_DropoutOp : Kiln_Op<"dropout", [Pure, SameOperandsAndResultType]> {
+  let summary = "dropout at inference: the identity";
+  let description = [{
+    `torch.nn.functional.dropout(input, p, training=False)`: returns its
+    input. Kept by the importer so the graph says what the model said; the
+    no-op removal pass erases it.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, F64Attr:$p);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Kiln_CopyOp : Kiln_Op<"copy", [Pure, SameOperandsAndResultType]> {
+  let summary = "a copy of a tensor's values";
+  let description = [{
+    `clone`, `contiguous`, `alias` and `detach`: tensors are values here, so a
+    copy is the identity; the no-op removal pass erases it.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
 //===----------------------------------------------------------------------===//

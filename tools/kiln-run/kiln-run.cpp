@@ -48,6 +48,8 @@ const char kUsage[] =
     "                       fails unless |out - expected| <= atol + rtol * |expected|\n"
     "  --atol A             absolute tolerance (default 1e-5)\n"
     "  --rtol R             relative tolerance (default 1e-4)\n"
+    "  --scaled-tol T       instead of atol/rtol: pass when max |out - expected| <=\n"
+    "                       T * max(1, max |expected|) for each output\n"
     "  --bench N            time N runs after a warm-up; print min and median latency\n"
     "  --quiet              print only errors and check results\n"
     "  --help               this text\n"
@@ -62,6 +64,7 @@ struct Options {
   bool writeOutputs = true;
   double atol = 1e-5;
   double rtol = 1e-4;
+  double scaledTol = -1; // --scaled-tol: max|out - ref| <= T * max(1, max|ref|)
   long bench = 0;
   bool quiet = false;
 };
@@ -192,7 +195,7 @@ int main(int argc, char **argv) {
       std::fputs(kUsage, stdout);
       return kExitOk;
     } else if (arg == "--input" || arg == "--check" || arg == "--output-dir" ||
-               arg == "--atol" || arg == "--rtol" || arg == "--bench") {
+               arg == "--atol" || arg == "--rtol" || arg == "--scaled-tol" || arg == "--bench") {
       const char *v = value(arg.c_str());
       if (!v)
         return usageError(arg + " needs a value");
@@ -202,11 +205,11 @@ int main(int argc, char **argv) {
         o.checks.push_back(v);
       else if (arg == "--output-dir")
         o.outputDir = v;
-      else if (arg == "--atol" || arg == "--rtol") {
+      else if (arg == "--atol" || arg == "--rtol" || arg == "--scaled-tol") {
         double d;
         if (!parseDouble(v, d) || d < 0)
           return usageError(arg + " needs a non-negative number, got '" + v + "'");
-        (arg == "--atol" ? o.atol : o.rtol) = d;
+        (arg == "--atol" ? o.atol : arg == "--rtol" ? o.rtol : o.scaledTol) = d;
       } else {
         char *end = nullptr;
         o.bench = std::strtol(v, &end, 10);
@@ -367,8 +370,14 @@ int main(int argc, char **argv) {
                      kiln::describeArray(expected.dtype, expected.shape).c_str());
         return kExitFailed;
       }
-      double maxAbs = 0, maxRel = 0;
+      double maxAbs = 0, maxRel = 0, maxRef = 0;
       uint64_t bad = 0, firstBad = 0;
+      for (uint64_t k = 0, n = expected.numElements(); k < n; ++k)
+        if (std::isfinite(elementAt(expected, k)))
+          maxRef = std::max(maxRef, std::fabs(elementAt(expected, k)));
+      // --scaled-tol: one absolute tolerance per output, scaled by its range.
+      double atol = o.scaledTol >= 0 ? o.scaledTol * std::max(1.0, maxRef) : o.atol;
+      double rtol = o.scaledTol >= 0 ? 0.0 : o.rtol;
       for (uint64_t k = 0, n = expected.numElements(); k < n; ++k) {
         double got = elementAt(outputs[i], k), want = elementAt(expected, k);
         if (std::isnan(got) || std::isnan(want)) {
@@ -382,12 +391,12 @@ int main(int argc, char **argv) {
         double rel = want != 0 ? abs / std::fabs(want) : (abs == 0 ? 0 : INFINITY);
         maxAbs = std::max(maxAbs, abs);
         maxRel = std::max(maxRel, rel);
-        if (!(abs <= o.atol + o.rtol * std::fabs(want)) && bad++ == 0)
+        if (!(abs <= atol + rtol * std::fabs(want)) && bad++ == 0)
           firstBad = k;
       }
       std::printf("check output %u (%s): max abs error %.3g, max rel error %.3g "
                   "(atol %g, rtol %g): %s\n",
-                  i, model.outputs[i].name, maxAbs, maxRel, o.atol, o.rtol,
+                  i, model.outputs[i].name, maxAbs, maxRel, atol, rtol,
                   bad ? "MISMATCH" : "ok");
       if (bad) {
         std::printf("  %" PRIu64 " element(s) out of tolerance; first at flat index %" PRIu64

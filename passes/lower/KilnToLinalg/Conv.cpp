@@ -87,7 +87,8 @@ struct Conv2dToLinalg : OpConversionPattern<Conv2dOp> {
                        .getResult(0);
       result = reshapeTensor(rewriter, loc, conv, out);
     }
-    rewriter.replaceOp(op, convertElements(rewriter, loc, result, finalType.getElementType()));
+    result = convertElements(rewriter, loc, result, finalType.getElementType());
+    rewriter.replaceOp(op, applyActivation(rewriter, loc, result, op.getActivation()));
     return success();
   }
 };

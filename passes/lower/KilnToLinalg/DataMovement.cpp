@@ -135,11 +135,23 @@ struct EmbeddingToGeneric : OpConversionPattern<EmbeddingOp> {
   }
 };
 
+/// kiln.dropout and kiln.copy are the identity on values.
+template <typename OpTy>
+struct IdentityToInput : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 } // namespace
 
 void populateKilnDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReshapeToTensor, PermuteToTranspose, ConcatToInsertSlices, SliceToExtractSlice,
-               ExpandToGeneric, EmbeddingToGeneric>(patterns.getContext());
+               ExpandToGeneric, EmbeddingToGeneric, IdentityToInput<DropoutOp>,
+               IdentityToInput<CopyOp>>(patterns.getContext());
 }
 
 } // namespace kiln

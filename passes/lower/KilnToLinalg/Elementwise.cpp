@@ -65,11 +65,13 @@ struct UnaryToGeneric : OpConversionPattern<KilnOp> {
   }
 };
 
-struct ReluToGeneric : UnaryToGeneric<ReluOp> {
-  using UnaryToGeneric<ReluOp>::UnaryToGeneric;
-  Value buildBody(OpBuilder &b, Location loc, ReluOp, Value x) const override {
-    // maximumf propagates NaN, as torch.relu does.
-    return arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, x.getType(), 0.0));
+/// relu, hardswish and sigmoid are the activations conv2d/linear can fuse:
+/// one scalar definition serves both (maximumf propagates NaN, as PyTorch).
+template <typename KilnOp>
+struct ActivationToGeneric : UnaryToGeneric<KilnOp> {
+  using UnaryToGeneric<KilnOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const override {
+    return activationScalar(b, loc, op->getName().stripDialect(), x);
   }
 };
 
@@ -92,16 +94,6 @@ struct MathToGeneric : UnaryToGeneric<KilnOp> {
   using UnaryToGeneric<KilnOp>::UnaryToGeneric;
   Value buildBody(OpBuilder &b, Location loc, KilnOp, Value x) const override {
     return ScalarOp::create(b, loc, x);
-  }
-};
-
-/// 1 / (1 + exp(-x)); exp becomes a polynomial before LLVM.
-struct SigmoidToGeneric : UnaryToGeneric<SigmoidOp> {
-  using UnaryToGeneric<SigmoidOp>::UnaryToGeneric;
-  Value buildBody(OpBuilder &b, Location loc, SigmoidOp, Value x) const override {
-    Value one = floatConstant(b, loc, x.getType(), 1.0);
-    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
-    return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
   }
 };
 
@@ -146,20 +138,6 @@ struct HardSigmoidToGeneric : CompositeToGeneric<HardSigmoidOp> {
   }
 };
 
-/// x * min(max(x + 3, 0), 6) / 6, in PyTorch's order: (x * relu6(x + 3)) / 6.
-struct HardSwishToGeneric : CompositeToGeneric<HardSwishOp> {
-  using CompositeToGeneric<HardSwishOp>::CompositeToGeneric;
-  Value compute(OpBuilder &b, Location loc, HardSwishOp, Value x) const override {
-    Type t = x.getType();
-    Value shifted = arith::AddFOp::create(b, loc, x, floatConstant(b, loc, t, 3.0));
-    Value relu6 = arith::MinimumFOp::create(
-        b, loc, arith::MaximumFOp::create(b, loc, shifted, floatConstant(b, loc, t, 0.0)),
-        floatConstant(b, loc, t, 6.0));
-    return arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, x, relu6),
-                                 floatConstant(b, loc, t, 6.0));
-  }
-};
-
 /// x / (1 + exp(-x))
 struct SiluToGeneric : CompositeToGeneric<SiluOp> {
   using CompositeToGeneric<SiluOp>::CompositeToGeneric;
@@ -199,12 +177,13 @@ struct GeluToGeneric : CompositeToGeneric<GeluOp> {
 void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<BinaryToGeneric<AddOp, arith::AddFOp>, BinaryToGeneric<SubOp, arith::SubFOp>,
                BinaryToGeneric<MulOp, arith::MulFOp>, BinaryToGeneric<DivOp, arith::DivFOp>,
-               ReluToGeneric, ClampToGeneric, LeakyReluToGeneric, SigmoidToGeneric,
+               ActivationToGeneric<ReluOp>, ActivationToGeneric<HardSwishOp>,
+               ActivationToGeneric<SigmoidOp>, ClampToGeneric, LeakyReluToGeneric,
                MathToGeneric<AbsOp, math::AbsFOp>, MathToGeneric<NegOp, arith::NegFOp>,
                MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
                MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
-               MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, HardSwishToGeneric,
-               SiluToGeneric, GeluToGeneric>(patterns.getContext());
+               MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, SiluToGeneric,
+               GeluToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

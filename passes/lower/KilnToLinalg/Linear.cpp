@@ -63,7 +63,8 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
                                               arith::AddFOp::create(b, loc, args[2], prod).getResult());
                     })
                     .getResult(0);
-    sum = convertElements(rewriter, loc, sum, elementType);
+    sum = applyActivation(rewriter, loc, convertElements(rewriter, loc, sum, elementType),
+                          op.getActivation());
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, sum, resultType.getShape()));
     return success();
   }

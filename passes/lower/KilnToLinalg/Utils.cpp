@@ -3,6 +3,7 @@
 
 #include "dialects/kiln/KilnShapes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -140,6 +141,49 @@ Value convertElements(OpBuilder &b, Location loc, Value tensor, Type to) {
                                    [&](OpBuilder &nb, Location l, ValueRange args) {
                                      linalg::YieldOp::create(nb, l,
                                                              convertScalar(nb, l, args[0], to));
+                                   })
+      .getResult(0);
+}
+
+Value activationScalar(OpBuilder &b, Location loc, StringRef name, Value x) {
+  Type type = x.getType();
+  Value v = convertScalar(b, loc, x, accumulatorType(type));
+  Type t = v.getType();
+  auto c = [&](double value) { return floatConstant(b, loc, t, value); };
+  Value y;
+  if (name == "relu") {
+    y = arith::MaximumFOp::create(b, loc, v, c(0.0));
+  } else if (name == "relu6") {
+    y = arith::MinimumFOp::create(b, loc, arith::MaximumFOp::create(b, loc, v, c(0.0)), c(6.0));
+  } else if (name == "hardswish") {
+    // (x * relu6(x + 3)) / 6, in PyTorch's order.
+    Value relu6 = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, arith::AddFOp::create(b, loc, v, c(3.0)), c(0.0)),
+        c(6.0));
+    y = arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, v, relu6), c(6.0));
+  } else if (name == "sigmoid") {
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v));
+    y = arith::DivFOp::create(b, loc, c(1.0), arith::AddFOp::create(b, loc, c(1.0), e));
+  } else {
+    llvm_unreachable("the verifier accepts only fusable activations");
+  }
+  return convertScalar(b, loc, y, type);
+}
+
+Value applyActivation(OpBuilder &b, Location loc, Value tensor,
+                      std::optional<StringRef> name) {
+  if (!name)
+    return tensor;
+  auto type = cast<RankedTensorType>(tensor.getType());
+  unsigned rank = type.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  std::string activation = name->str();
+  return linalg::GenericOp::create(b, loc, TypeRange{type}, ValueRange{tensor},
+                                   ValueRange{emptyTensor(b, loc, type)},
+                                   SmallVector<AffineMap>{id, id}, parallelIterators(rank),
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(
+                                         nb, l, activationScalar(nb, l, activation, args[0]));
                                    })
       .getResult(0);
 }

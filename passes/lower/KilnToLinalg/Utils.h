@@ -56,6 +56,16 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 mlir::Value convertElements(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
                             mlir::Type to);
 
+/// The scalar of a fusable activation ("relu", "relu6", "hardswish",
+/// "sigmoid") applied to `x`; f16/bf16 compute in f32 and round once.
+mlir::Value activationScalar(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef name,
+                             mlir::Value x);
+
+/// `tensor` with an activation applied elementwise (a linalg.generic), or
+/// itself for no activation.
+mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                            std::optional<llvm::StringRef> name);
+
 /// i64 dense elements of `values` as a vector, for linalg's strides/dilations.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> values);
 

@@ -1,0 +1,67 @@
+//===- RemoveNoOps.cpp - the kiln-remove-noops pass -----------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+#define GEN_PASS_DEF_REMOVENOOPSPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// Replaces `op` by its first operand when `isNoOp(op)` holds and the types agree.
+template <typename OpTy>
+struct ForwardInput : OpRewritePattern<OpTy> {
+  ForwardInput(MLIRContext *ctx, bool (*isNoOp)(OpTy))
+      : OpRewritePattern<OpTy>(ctx), isNoOp(isNoOp) {}
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Value input = op->getOperand(0);
+    if (input.getType() != op->getResult(0).getType() || !isNoOp(op))
+      return rewriter.notifyMatchFailure(op, "not a no-op");
+    rewriter.replaceOp(op, input);
+    return success();
+  }
+  bool (*isNoOp)(OpTy);
+};
+
+
+} // namespace
+
+void populateRemoveNoOpsPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ForwardInput<DropoutOp>>(ctx, [](DropoutOp) { return true; });
+  patterns.add<ForwardInput<CopyOp>>(ctx, [](CopyOp) { return true; });
+  patterns.add<ForwardInput<ReshapeOp>>(ctx, [](ReshapeOp) { return true; });
+  patterns.add<ForwardInput<ExpandOp>>(ctx, [](ExpandOp) { return true; });
+  patterns.add<ForwardInput<ConcatOp>>(ctx, [](ConcatOp op) { return op.getInputs().size() == 1; });
+  patterns.add<ForwardInput<ClampOp>>(ctx, [](ClampOp op) { return !op.getMin() && !op.getMax(); });
+  patterns.add<ForwardInput<PermuteOp>>(ctx, [](PermuteOp op) {
+    for (auto [i, d] : llvm::enumerate(op.getDims()))
+      if (d != static_cast<int64_t>(i))
+        return false;
+    return true;
+  });
+  patterns.add<ForwardInput<SliceOp>>(ctx, [](SliceOp op) {
+    return op.getStart() == 0 && op.getStep() == 1 &&
+           op.getEnd() == op.getInput().getType().getDimSize(op.getDim());
+  });
+}
+
+namespace {
+struct RemoveNoOpsPass : impl::RemoveNoOpsPassBase<RemoveNoOpsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateRemoveNoOpsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+} // namespace kiln
