@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/import/Importer.h"
+#include "compiler/import/NodeImport.h"
+#include "compiler/import/OpSchema.h"
 #include "compiler/import/SymbolicShapes.h"
 #include "compiler/pipeline/Compiler.h"
 #include "compiler/pipeline/Diagnostics.h"
@@ -42,7 +44,7 @@ void unregisterConflictingOptions() {
   static const char *const names[] = {"o",     "name",     "target",     "cpu",
                                       "features", "emit",  "stop-after", "arena-align",
                                       "no-header", "print-locations", "linker",
-                                      "print-targets", "shape"};
+                                      "print-targets", "shape", "list-operators"};
   auto &registered = cl::getRegisteredOptions();
   for (const char *n : names)
     if (cl::Option *option = registered.lookup(n))
@@ -115,6 +117,11 @@ int main(int argc, char **argv) {
       cl::value_desc("name=DxDx..."), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> printTargets("print-targets", cl::desc("List the targets and exit"),
                              cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> listOperators(
+      "list-operators",
+      cl::desc("Print every operator of the schema table as 'name<TAB>core|-<TAB>yes|no' "
+               "(supported or not) and exit; docs/operators.md is generated from it"),
+      cl::Hidden, cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.pt2>"), cl::Required,
                                     cl::cat(category), cl::sub(inspect));
 
@@ -140,6 +147,12 @@ int main(int argc, char **argv) {
   if (inspect) {
     return kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()) ? kExitOk
                                                                         : kExitFailed;
+  }
+  if (listOperators) {
+    for (const kiln::OpSchema &schema : kiln::OpSchemaTable::get().all())
+      llvm::outs() << schema.qualifiedName() << "\t" << (schema.core ? "core" : "-") << "\t"
+                   << (kiln::findImportRule(schema.qualifiedName()) ? "yes" : "no") << "\n";
+    return kExitOk;
   }
   if (printTargets) {
     for (const kiln::TargetDesc &t : kiln::allTargets())
