@@ -104,6 +104,20 @@ def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def DistinctResultsPass : Pass<"kiln-distinct-results", "mlir::func::FuncOp"> {
+  let summary = "Give every function result its own tensor";
+  let description = [{
+    When a function returns one tensor value in several result positions
+    (a model returning `(y, y)`, or two outputs CSE merged), every repeat is
+    replaced by a `linalg.copy` into a fresh tensor. Each output then has its
+    own buffer after bufferization, which `buffer-results-to-out-params`
+    needs (it turns every returned allocation into one out parameter).
+    Results that are distinct are left alone, whatever they are (computed
+    values, function arguments, constants).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def LowerStridedCopiesPass : Pass<"kiln-lower-strided-copies"> {
   let summary = "Turn memref.copy between non-contiguous buffers into linalg.copy";
   let description = [{

@@ -8,7 +8,7 @@
 // inspect` and docs/operators.md report.
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/import/NodeImport.h"
+#include "compiler/import/AtenHelpers.h"
 #include "dialects/kiln/KilnOps.h"
 #include "dialects/kiln/KilnShapes.h"
 
@@ -36,24 +36,15 @@ std::optional<double> NodeImport::number(llvm::StringRef name) const {
   }
 }
 
-namespace {
+namespace aten {
 
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 /// A rank-0 constant of `elementType` holding `value`, for broadcasting.
 Value scalarConstant(NodeImport &n, Type elementType, double value) {
-  auto type = RankedTensorType::get({}, elementType);
-  Attribute attr;
-  if (isa<FloatType>(elementType))
-    attr = DenseElementsAttr::get(type, n.b.getFloatAttr(elementType, value).getValue());
-  else
-    attr = DenseElementsAttr::get(
-        type, APInt(elementType.getIntOrFloatBitWidth(), static_cast<int64_t>(value), true));
-  return arith::ConstantOp::create(n.b, n.loc, cast<TypedAttr>(attr));
+  return splatConstant(n, RankedTensorType::get({}, elementType), value);
 }
 
 /// A 1-D constant of `count` copies of `value`.
@@ -88,11 +79,144 @@ SmallVector<int64_t> pair(llvm::ArrayRef<int64_t> values, int64_t fallback) {
   return {values[0], values[1]};
 }
 
-/// lhs (+|*) rhs where the scalar operand may be a Scalar argument.
-template <typename OpTy>
-Value binary(NodeImport &n, RankedTensorType type, Value lhs, Value rhs) {
-  return OpTy::create(n.b, n.loc, type, lhs, rhs);
+
+/// A constant tensor of `type` filled with `value`.
+Value splatConstant(NodeImport &n, RankedTensorType type, double value) {
+  Type et = type.getElementType();
+  Attribute element;
+  unsigned bits = et.getIntOrFloatBitWidth();
+  if (isa<FloatType>(et))
+    element = n.b.getFloatAttr(et, value);
+  else if (bits == 1)
+    element = n.b.getIntegerAttr(et, APInt(1, value != 0));
+  else
+    element = n.b.getIntegerAttr(et, APInt(bits, static_cast<int64_t>(value), /*isSigned=*/true));
+  return arith::ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(type, element));
 }
+
+FailureOr<SmallVector<int64_t>> reductionDims(NodeImport &n, StringRef name, int64_t rank) {
+  SmallVector<int64_t> dims;
+  if (n.isNone(name) || n.ints(name).empty()) {
+    for (int64_t i = 0; i < rank; ++i)
+      dims.push_back(i);
+    return dims;
+  }
+  for (int64_t d : n.ints(name)) {
+    auto nd = normalizeDim(n, d, rank);
+    if (failed(nd))
+      return failure();
+    if (!llvm::is_contained(dims, *nd))
+      dims.push_back(*nd);
+  }
+  llvm::sort(dims);
+  return dims;
+}
+
+Value reshapeTo(NodeImport &n, Value v, ArrayRef<int64_t> shape) {
+  if (typeOf(v).getShape() == shape)
+    return v;
+  return ReshapeOp::create(n.b, n.loc, RankedTensorType::get(shape, typeOf(v).getElementType()),
+                           v);
+}
+
+Value castTo(NodeImport &n, Value v, Type elementType) {
+  RankedTensorType t = typeOf(v);
+  if (t.getElementType() == elementType)
+    return v;
+  // Constants convert at import time (wrapped numbers, mostly).
+  if (auto c = v.getDefiningOp<arith::ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue()); dense && dense.isSplat()) {
+      double value = isa<FloatType>(t.getElementType())
+                         ? dense.getSplatValue<APFloat>().convertToDouble()
+                     : t.getElementType().isInteger(1)
+                         ? static_cast<double>(dense.getSplatValue<bool>())
+                         : static_cast<double>(dense.getSplatValue<APInt>().getSExtValue());
+      if (!isa<FloatType>(elementType) && !elementType.isInteger(1))
+        value = std::trunc(value);
+      return splatConstant(n, RankedTensorType::get(t.getShape(), elementType), value);
+    }
+  return ConvertOp::create(n.b, n.loc, RankedTensorType::get(t.getShape(), elementType), v);
+}
+
+Type numberType(NodeImport &n, StringRef name) {
+  switch (n.arg(name).kind) {
+  case OpArgument::Kind::Float:
+    return n.b.getF32Type();
+  case OpArgument::Kind::Bool:
+    return n.b.getI1Type();
+  default:
+    return n.b.getI64Type();
+  }
+}
+
+Value operandAs(NodeImport &n, StringRef name, Type elementType) {
+  if (Value v = n.tensor(name))
+    return castTo(n, v, elementType);
+  return scalarConstant(n, elementType, n.number(name).value_or(0));
+}
+
+/// PyTorch's order of floating-point types by width; float16 and bfloat16
+/// promote to float32.
+Type promoteTypes(Type a, Type b) {
+  if (!a)
+    return b;
+  if (!b || a == b)
+    return a;
+  if (a.isInteger(1))
+    return b;
+  if (b.isInteger(1))
+    return a;
+  bool af = isa<FloatType>(a), bf = isa<FloatType>(b);
+  if (af != bf)
+    return af ? a : b;
+  unsigned aw = a.getIntOrFloatBitWidth(), bw = b.getIntOrFloatBitWidth();
+  if (af) {
+    if (aw == bw) // float16 and bfloat16
+      return Float32Type::get(a.getContext());
+    return aw > bw ? a : b;
+  }
+  // Integers: uint8 with a signed type needs the next wider signed type.
+  auto ai = cast<IntegerType>(a), bi = cast<IntegerType>(b);
+  if (ai.isUnsigned() != bi.isUnsigned()) {
+    IntegerType u = ai.isUnsigned() ? ai : bi, sgn = ai.isUnsigned() ? bi : ai;
+    if (sgn.getWidth() > u.getWidth())
+      return sgn;
+    return IntegerType::get(a.getContext(), std::min(2 * u.getWidth(), 64u));
+  }
+  return aw >= bw ? a : b;
+}
+
+/// torch's combine_categories: the higher category wins unless the lower
+/// one brings floating point to integers or booleans.
+static Type combineCategories(Type higher, Type lower) {
+  if (!higher)
+    return lower;
+  if (isa<FloatType>(higher))
+    return higher;
+  if (higher.isInteger(1) || (lower && isa<FloatType>(lower)))
+    return promoteTypes(higher, lower);
+  return higher;
+}
+
+Type resultElementType(ArrayRef<Value> operands, ArrayRef<Type> numbers) {
+  Type dimResult, zeroResult, numberResult;
+  for (Value v : operands) {
+    if (!v)
+      continue;
+    RankedTensorType t = typeOf(v);
+    Type &slot = t.getRank() > 0 ? dimResult : zeroResult;
+    slot = promoteTypes(slot, t.getElementType());
+  }
+  for (Type t : numbers)
+    numberResult = promoteTypes(numberResult, t);
+  return combineCategories(dimResult, combineCategories(zeroResult, numberResult));
+}
+
+} // namespace aten
+
+namespace {
+
+using namespace aten;
 
 //===----------------------------------------------------------------------===//
 // Linear algebra
@@ -391,34 +515,6 @@ LogicalResult importNativeBatchNorm(NodeImport &n) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// self (+|-) alpha * other, and the in-place forms.
-template <typename OpTy>
-LogicalResult importAddOrSub(NodeImport &n) {
-  if (failed(requireResult(n, 0)))
-    return failure();
-  Value other = n.tensor("other");
-  double alpha = n.number("alpha").value_or(1);
-  if (alpha != 1)
-    other = binary<MulOp>(n, typeOf(other), other,
-                          scalarConstant(n, typeOf(other).getElementType(), alpha));
-  n.results = {binary<OpTy>(n, n.resultType(0), n.tensor("self"), other)};
-  return success();
-}
-
-LogicalResult importMul(NodeImport &n) {
-  if (failed(requireResult(n, 0)))
-    return failure();
-  n.results = {binary<MulOp>(n, n.resultType(0), n.tensor("self"), n.tensor("other"))};
-  return success();
-}
-
-LogicalResult importDiv(NodeImport &n) {
-  if (failed(requireResult(n, 0)))
-    return failure();
-  n.results = {binary<DivOp>(n, n.resultType(0), n.tensor("self"), n.tensor("other"))};
-  return success();
-}
-
 LogicalResult importRelu(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
@@ -468,7 +564,10 @@ LogicalResult buildClamp(NodeImport &n, std::optional<double> lo, std::optional<
     return n.emitError() << "clamp bounds are reversed: min " << *lo << " > max " << *hi;
   FloatAttr minAttr = lo ? n.b.getF64FloatAttr(*lo) : FloatAttr();
   FloatAttr maxAttr = hi ? n.b.getF64FloatAttr(*hi) : FloatAttr();
-  n.results = {ClampOp::create(n.b, n.loc, n.resultType(0), n.tensor("self"), minAttr, maxAttr)};
+  // An integer tensor clamped to float bounds is a float tensor (PyTorch's
+  // promotion gives the declared result type).
+  Value input = castTo(n, n.tensor("self"), n.resultType(0).getElementType());
+  n.results = {ClampOp::create(n.b, n.loc, n.resultType(0), input, minAttr, maxAttr)};
   return success();
 }
 
@@ -1022,18 +1121,6 @@ LogicalResult importAdaptiveAvgPool1d(NodeImport &n) {
 // Creation
 //===----------------------------------------------------------------------===//
 
-/// A constant tensor of `type` filled with `value`.
-Value splatConstant(NodeImport &n, RankedTensorType type, double value) {
-  Type et = type.getElementType();
-  Attribute element;
-  if (isa<FloatType>(et))
-    element = n.b.getFloatAttr(et, value);
-  else
-    element = n.b.getIntegerAttr(et, APInt(et.getIntOrFloatBitWidth(),
-                                           static_cast<int64_t>(value), /*isSigned=*/true));
-  return arith::ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(type, element));
-}
-
 /// zeros / ones / full / empty / *_like / scalar_tensor: constants of the
 /// declared result type (empty's content is unspecified: zeros).
 LogicalResult importFill(NodeImport &n) {
@@ -1041,12 +1128,14 @@ LogicalResult importFill(NodeImport &n) {
     return failure();
   llvm::StringRef name = n.schema().name;
   double value = 0;
-  if (name == "ones" || name == "ones_like")
+  if (name == "ones" || name == "ones_like" || name == "new_ones")
     value = 1;
-  else if (name == "full" || name == "full_like")
+  else if (name == "full" || name == "full_like" || name == "new_full")
     value = n.number("fill_value").value_or(0);
   else if (name == "scalar_tensor")
     value = n.number("s").value_or(0);
+  else if (name == "fill")
+    value = n.number("value").value_or(0);
   n.results = {splatConstant(n, n.resultType(0), value)};
   return success();
 }
@@ -1219,8 +1308,6 @@ const ImportRule kRules[] = {
     // Activations and math
     {"aten::_log_softmax", importSoftmax<LogSoftmaxOp>},
     {"aten::_softmax", importSoftmax<SoftmaxOp>},
-    {"aten::abs", importUnary<AbsOp>},
-    {"aten::exp", importUnary<ExpOp>},
     {"aten::gelu", importGelu},
     {"aten::gelu_", importGelu},
     {"aten::hardsigmoid", importUnary<HardSigmoidOp>},
@@ -1229,75 +1316,67 @@ const ImportRule kRules[] = {
     {"aten::hardswish_", importUnary<HardSwishOp>},
     {"aten::leaky_relu", importLeakyRelu},
     {"aten::leaky_relu_", importLeakyRelu},
-    {"aten::log", importUnary<LogOp>},
     {"aten::log_softmax.int", importSoftmax<LogSoftmaxOp>},
-    {"aten::neg", importUnary<NegOp>},
-    {"aten::rsqrt", importUnary<RsqrtOp>},
-    {"aten::sigmoid", importUnary<SigmoidOp>},
-    {"aten::sigmoid_", importUnary<SigmoidOp>},
     {"aten::silu", importUnary<SiluOp>},
     {"aten::silu_", importUnary<SiluOp>},
     {"aten::softmax.int", importSoftmax<SoftmaxOp>},
-    {"aten::sqrt", importUnary<SqrtOp>},
-    {"aten::tanh", importUnary<TanhOp>},
-    {"aten::tanh_", importUnary<TanhOp>},
     // Elementwise
-    {"aten::add.Tensor", importAddOrSub<AddOp>},
-    {"aten::add_.Tensor", importAddOrSub<AddOp>},
-    {"aten::clamp", importClamp},
-    {"aten::clamp_", importClamp},
-    {"aten::div.Tensor", importDiv},
-    {"aten::div_.Tensor", importDiv},
+    {"aten::clamp", importClamp, RuleDtypes::Numeric},
+    {"aten::clamp_", importClamp, RuleDtypes::Numeric},
     {"aten::hardtanh", importHardtanh},
     {"aten::hardtanh_", importHardtanh},
-    {"aten::mul.Tensor", importMul},
-    {"aten::mul_.Tensor", importMul},
     {"aten::relu", importRelu},
     {"aten::relu6", importRelu6},
     {"aten::relu_", importRelu},
-    {"aten::sub.Tensor", importAddOrSub<SubOp>},
-    {"aten::sub_.Tensor", importAddOrSub<SubOp>},
     // Creation
-    {"aten::empty.memory_format", importFill, true},
-    {"aten::full", importFill, true},
-    {"aten::full_like", importFill, true},
-    {"aten::ones", importFill, true},
-    {"aten::ones_like", importFill, true},
-    {"aten::scalar_tensor", importFill, true},
-    {"aten::zeros", importFill, true},
-    {"aten::zeros_like", importFill, true},
+    {"aten::empty.memory_format", importFill, RuleDtypes::Any},
+    {"aten::empty_strided", importFill, RuleDtypes::Any},
+    {"aten::fill.Scalar", importFill, RuleDtypes::Any},
+    {"aten::full", importFill, RuleDtypes::Any},
+    {"aten::full_like", importFill, RuleDtypes::Any},
+    {"aten::ones", importFill, RuleDtypes::Any},
+    {"aten::ones_like", importFill, RuleDtypes::Any},
+    {"aten::scalar_tensor", importFill, RuleDtypes::Any},
+    {"aten::zeros", importFill, RuleDtypes::Any},
+    {"aten::zeros_like", importFill, RuleDtypes::Any},
+    {"aten::new_empty", importFill, RuleDtypes::Any},
+    {"aten::new_full", importFill, RuleDtypes::Any},
+    {"aten::new_ones", importFill, RuleDtypes::Any},
+    {"aten::new_zeros", importFill, RuleDtypes::Any},
     // Shape and data movement
-    {"aten::alias", importIdentity, true},
-    {"aten::cat", importCat, true},
-    {"aten::chunk", importSplit, true},
-    {"aten::clone", importIdentity, true},
-    {"aten::contiguous", importIdentity, true},
-    {"aten::detach", importIdentity, true},
-    {"aten::dropout", importIdentity, true},
-    {"aten::dropout_", importIdentity, true},
-    {"aten::embedding", importEmbedding, true},
-    {"aten::expand", importExpand, true},
-    {"aten::feature_dropout", importIdentity, true},
-    {"aten::feature_dropout_", importIdentity, true},
-    {"aten::flatten.using_ints", importReshape, true},
-    {"aten::narrow", importNarrow, true},
-    {"aten::permute", importPermute, true},
-    {"aten::reshape", importReshape, true},
-    {"aten::select.int", importSelect, true},
-    {"aten::slice.Tensor", importSlice, true},
-    {"aten::split.Tensor", importSplit, true},
-    {"aten::split_with_sizes", importSplit, true},
-    {"aten::squeeze", importReshape, true},
-    {"aten::squeeze.dim", importReshape, true},
-    {"aten::squeeze.dims", importReshape, true},
-    {"aten::stack", importStack, true},
-    {"aten::t", importT, true},
-    {"aten::transpose.int", importTranspose, true},
-    {"aten::unbind.int", importUnbind, true},
-    {"aten::unsafe_chunk", importSplit, true},
-    {"aten::unsafe_split.Tensor", importSplit, true},
-    {"aten::unsqueeze", importReshape, true},
-    {"aten::view", importReshape, true},
+    {"aten::alias", importIdentity, RuleDtypes::Any},
+    {"aten::lift_fresh_copy", importIdentity, RuleDtypes::Any},
+    {"aten::cat", importCat, RuleDtypes::Any},
+    {"aten::chunk", importSplit, RuleDtypes::Any},
+    {"aten::clone", importIdentity, RuleDtypes::Any},
+    {"aten::contiguous", importIdentity, RuleDtypes::Any},
+    {"aten::detach", importIdentity, RuleDtypes::Any},
+    {"aten::dropout", importIdentity, RuleDtypes::Any},
+    {"aten::dropout_", importIdentity, RuleDtypes::Any},
+    {"aten::embedding", importEmbedding, RuleDtypes::Any},
+    {"aten::expand", importExpand, RuleDtypes::Any},
+    {"aten::feature_dropout", importIdentity, RuleDtypes::Any},
+    {"aten::feature_dropout_", importIdentity, RuleDtypes::Any},
+    {"aten::flatten.using_ints", importReshape, RuleDtypes::Any},
+    {"aten::narrow", importNarrow, RuleDtypes::Any},
+    {"aten::permute", importPermute, RuleDtypes::Any},
+    {"aten::reshape", importReshape, RuleDtypes::Any},
+    {"aten::select.int", importSelect, RuleDtypes::Any},
+    {"aten::slice.Tensor", importSlice, RuleDtypes::Any},
+    {"aten::split.Tensor", importSplit, RuleDtypes::Any},
+    {"aten::split_with_sizes", importSplit, RuleDtypes::Any},
+    {"aten::squeeze", importReshape, RuleDtypes::Any},
+    {"aten::squeeze.dim", importReshape, RuleDtypes::Any},
+    {"aten::squeeze.dims", importReshape, RuleDtypes::Any},
+    {"aten::stack", importStack, RuleDtypes::Any},
+    {"aten::t", importT, RuleDtypes::Any},
+    {"aten::transpose.int", importTranspose, RuleDtypes::Any},
+    {"aten::unbind.int", importUnbind, RuleDtypes::Any},
+    {"aten::unsafe_chunk", importSplit, RuleDtypes::Any},
+    {"aten::unsafe_split.Tensor", importSplit, RuleDtypes::Any},
+    {"aten::unsqueeze", importReshape, RuleDtypes::Any},
+    {"aten::unflatten.int", importReshape, RuleDtypes::Any},
+    {"aten::view", importReshape, RuleDtypes::Any},
     // Pooling and reductions
     {"aten::_adaptive_avg_pool2d", importAdaptiveAvgPool2d},
     {"aten::adaptive_avg_pool1d", importAdaptiveAvgPool1d},
@@ -1313,13 +1392,28 @@ const ImportRule kRules[] = {
 
 } // namespace
 
-const ImportRule *findImportRule(llvm::StringRef qualifiedName) {
-  for (const ImportRule &rule : kRules)
-    if (rule.op == qualifiedName)
-      return &rule;
-  return nullptr;
+ArrayRef<ImportRule> aten::coreImportRules() { return kRules; }
+
+/// Every family's rules in one table, sorted by operator name.
+static const std::vector<ImportRule> &ruleTable() {
+  static const std::vector<ImportRule> table = [] {
+    std::vector<ImportRule> all;
+    for (ArrayRef<ImportRule> rules :
+         {aten::coreImportRules(), aten::mathImportRules(), aten::tensorImportRules()})
+      all.insert(all.end(), rules.begin(), rules.end());
+    llvm::sort(all, [](const ImportRule &a, const ImportRule &b) { return a.op < b.op; });
+    return all;
+  }();
+  return table;
 }
 
-llvm::ArrayRef<ImportRule> allImportRules() { return kRules; }
+const ImportRule *findImportRule(llvm::StringRef qualifiedName) {
+  const std::vector<ImportRule> &table = ruleTable();
+  auto it = llvm::partition_point(
+      table, [&](const ImportRule &rule) { return rule.op < qualifiedName; });
+  return it != table.end() && it->op == qualifiedName ? &*it : nullptr;
+}
+
+llvm::ArrayRef<ImportRule> allImportRules() { return ruleTable(); }
 
 } // namespace kiln

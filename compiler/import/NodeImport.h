@@ -75,13 +75,23 @@ private:
 /// An import rule: builds kiln IR for one call into `node.results`.
 using ImportRuleFn = mlir::LogicalResult (*)(NodeImport &node);
 
+/// The element types a rule handles; the importer refuses others by name
+/// before calling it.
+enum class RuleDtypes {
+  /// Floating-point tensors only (the default).
+  Float,
+  /// Floats, signed integers and bool: the rule applies PyTorch's type
+  /// promotion itself. uint8 is refused (Kiln's integers are signed).
+  Numeric,
+  /// Every dtype: data movement.
+  Any,
+};
+
 struct ImportRule {
   /// "aten::conv2d", "aten::add.Tensor": the schema's qualified name.
   llvm::StringLiteral op;
   ImportRuleFn fn;
-  /// Data movement works on every dtype; other rules compute in floating
-  /// point, and the importer refuses other dtypes before calling them.
-  bool anyDtype = false;
+  RuleDtypes dtypes = RuleDtypes::Float;
 };
 
 /// The rule for an operator (by OpSchema::qualifiedName()), or nullptr.

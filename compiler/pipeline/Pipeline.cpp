@@ -45,7 +45,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
     return "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
            "kiln-fold-constants, kiln-fuse-activations, canonicalize, cse, kiln-dce)";
   case Stage::Lower:
-    return "convert-kiln-to-linalg, func.func(canonicalize, cse)";
+    return "convert-kiln-to-linalg, func.func(canonicalize, cse, kiln-distinct-results)";
   case Stage::Bufferize:
     return "one-shot-bufferize{bufferize-function-boundaries=1 "
            "function-boundary-type-conversion=identity-layout-map}, "

@@ -202,11 +202,54 @@ static LogicalResult verifyBroadcastBinary(Operation *op) {
 }
 
 LogicalResult AddOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult DivTruncOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult DivFloorOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult BitwiseAndOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult BitwiseOrOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult BitwiseXorOp::verify() { return verifyBroadcastBinary(*this); }
+
+LogicalResult CompareOp::verify() {
+  StringRef p = getPredicate();
+  if (p != "eq" && p != "ne" && p != "lt" && p != "le" && p != "gt" && p != "ge")
+    return emitOpError("unknown predicate '") << p << "'";
+  if (elementTypeOf(getLhs()) != elementTypeOf(getRhs()))
+    return emitOpError("compares different element types ")
+           << elementTypeOf(getLhs()) << " and " << elementTypeOf(getRhs());
+  auto shape = broadcastShapes(shapeOf(getLhs()), shapeOf(getRhs()));
+  if (!shape)
+    return emitOpError("operand shapes do not broadcast: ")
+           << shapeStr(shapeOf(getLhs())) << " and " << shapeStr(shapeOf(getRhs()));
+  return verifyResultShape(*this, *shape);
+}
+
+LogicalResult SelectOp::verify() {
+  Type t = elementTypeOf(getResult());
+  if (elementTypeOf(getOnTrue()) != t || elementTypeOf(getOnFalse()) != t)
+    return emitOpError("expects on_true, on_false and the result to have one element type");
+  auto shape = broadcastShapes(shapeOf(getCondition()), shapeOf(getOnTrue()));
+  if (shape)
+    shape = broadcastShapes(*shape, shapeOf(getOnFalse()));
+  if (!shape)
+    return emitOpError("operand shapes do not broadcast: ")
+           << shapeStr(shapeOf(getCondition())) << ", " << shapeStr(shapeOf(getOnTrue()))
+           << " and " << shapeStr(shapeOf(getOnFalse()));
+  return verifyResultShape(*this, *shape);
+}
+LogicalResult MaximumOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult MinimumOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult PowOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult Atan2Op::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult FmodOp::verify() { return verifyBroadcastBinary(*this); }
+LogicalResult RemainderOp::verify() { return verifyBroadcastBinary(*this); }
 LogicalResult SubOp::verify() { return verifyBroadcastBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBroadcastBinary(*this); }
 LogicalResult DivOp::verify() { return verifyBroadcastBinary(*this); }
 
 LogicalResult ClampOp::verify() {
+  if (isa<IntegerType>(elementTypeOf(getInput())))
+    for (std::optional<APFloat> bound : {getMin(), getMax()})
+      if (bound && !bound->isInteger())
+        return emitOpError("bounds of an integer clamp must be integers");
   if (getMin() && getMax() &&
       getMin()->convertToDouble() > getMax()->convertToDouble())
     return emitOpError("min ") << getMin()->convertToDouble() << " exceeds max "
@@ -335,6 +378,108 @@ static LogicalResult verifyReduction(Operation *op, ArrayRef<int64_t> dims, bool
 
 LogicalResult MeanOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
 LogicalResult SumOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+LogicalResult AmaxOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+LogicalResult AminOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+LogicalResult ProdOp::verify() { return verifyReduction(*this, getDims(), getKeepdim()); }
+
+LogicalResult PadOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  StringRef mode = getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "replicate")
+    return emitOpError("unknown mode '") << mode << "'";
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (getLow().size() != in.size() || getHigh().size() != in.size())
+    return emitOpError("expects one low and one high amount per dimension");
+  SmallVector<int64_t> expected;
+  for (size_t i = 0; i < in.size(); ++i) {
+    int64_t lo = getLow()[i], hi = getHigh()[i];
+    if (mode != "constant" && (lo < 0 || hi < 0))
+      return emitOpError("") << mode << " padding expects non-negative amounts";
+    if (mode == "reflect" && (lo >= in[i] || hi >= in[i]))
+      return emitOpError("reflect padding of ")
+             << lo << " and " << hi << " must be smaller than dimension " << i
+             << " of size " << in[i];
+    if (mode == "replicate" && in[i] == 0 && (lo > 0 || hi > 0))
+      return emitOpError("cannot replicate an empty dimension ") << i;
+    int64_t d = in[i] + lo + hi;
+    if (d < 0)
+      return emitOpError("padding crops dimension ") << i << " below zero";
+    expected.push_back(d);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult FlipOp::verify() {
+  int64_t rank = shapeOf(getInput()).size();
+  llvm::SmallSet<int64_t, 8> seen;
+  for (int64_t d : getDims())
+    if (d < 0 || d >= rank || !seen.insert(d).second)
+      return emitOpError("dims must be distinct dimensions in [0, ") << rank << ")";
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  if (elementTypeOf(getInput()) != elementTypeOf(getResult()))
+    return emitOpError("result element type differs from the input's");
+  if (elementTypeOf(getIndex()).isInteger(1))
+    return emitOpError("expects integer indices, got booleans");
+  ArrayRef<int64_t> in = shapeOf(getInput()), index = shapeOf(getIndex());
+  int64_t dim = getDim();
+  if (in.size() != index.size())
+    return emitOpError("index rank ") << index.size() << " differs from input rank "
+                                      << in.size();
+  if (dim < 0 || dim >= static_cast<int64_t>(std::max<size_t>(in.size(), 1)))
+    return emitOpError("dim ") << dim << " is out of range";
+  if (!in.empty() && in[dim] == 0 && numElements(index) != 0)
+    return emitOpError("gathers from an empty dimension");
+  for (size_t i = 0; i < in.size(); ++i)
+    if (static_cast<int64_t>(i) != dim && index[i] > in[i])
+      return emitOpError("index dimension ") << i << " of size " << index[i]
+                                             << " exceeds the input's " << in[i];
+  return verifyResultShape(*this, index);
+}
+
+LogicalResult ResizeOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  if (getMode() != "nearest" && getMode() != "bilinear")
+    return emitOpError("unknown mode '") << getMode() << "'";
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (in.size() != 4 || out.size() != 4)
+    return emitOpError("expects NCHW input and result");
+  if (in[0] != out[0] || in[1] != out[1])
+    return emitOpError("changes the batch or channel extent");
+  if ((in[2] == 0 || in[3] == 0) && numElements(out) != 0)
+    return emitOpError("cannot resample an empty input");
+  for (double scale : {getScaleH().convertToDouble(), getScaleW().convertToDouble()})
+    if (!(scale >= 0) || std::isinf(scale))
+      return emitOpError("expects finite non-negative scales");
+  return success();
+}
+
+LogicalResult ConvertOp::verify() {
+  return verifyResultShape(*this, shapeOf(getInput()));
+}
+
+static LogicalResult verifyArgReduction(Operation *op, int64_t dim, bool keepdim) {
+  ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
+  int64_t rank = in.size();
+  if (dim < 0 || dim >= std::max<int64_t>(rank, 1))
+    return op->emitOpError("dim ") << dim << " is out of range for rank " << rank;
+  if (rank > 0 && in[dim] == 0)
+    return op->emitOpError("reduces an empty dimension");
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != dim)
+      expected.push_back(in[i]);
+    else if (keepdim)
+      expected.push_back(1);
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult ArgMaxOp::verify() { return verifyArgReduction(*this, getDim(), getKeepdim()); }
+LogicalResult ArgMinOp::verify() { return verifyArgReduction(*this, getDim(), getKeepdim()); }
 
 LogicalResult GeluOp::verify() {
   if (getApproximate() != "none" && getApproximate() != "tanh")

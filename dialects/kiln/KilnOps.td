@@ -119,7 +119,8 @@ def Kiln_LayerNormOp : Kiln_Op<"layer_norm", [Pure]> {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-class Kiln_BinaryOp<string mnemonic, string formula>
+class Kiln_BinaryOp<string mnemonic, string formula,
+                    Type operandType = Kiln_FloatTensor>
     : Kiln_Op<mnemonic, [Pure]> {
   let summary = "elementwise " # mnemonic # " with broadcasting";
   let description = [{
@@ -127,30 +128,89 @@ class Kiln_BinaryOp<string mnemonic, string formula>
     aligned at the trailing dimension and a dimension of size 1 stretches to
     the other operand's size. The result has the broadcast shape.
   }];
-  let arguments = (ins Kiln_FloatTensor:$lhs, Kiln_FloatTensor:$rhs);
-  let results = (outs Kiln_FloatTensor:$result);
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs operandType:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
-def Kiln_AddOp : Kiln_BinaryOp<"add", "lhs + rhs">;
-def Kiln_SubOp : Kiln_BinaryOp<"sub", "lhs - rhs">;
-def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs">;
-def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs">;
+// Integer division by zero has no value in C; PyTorch raises. Kiln's integer
+// div_trunc, div_floor, fmod and remainder give 0 for it, so generated code
+// never traps on a user's data.
+def Kiln_AddOp : Kiln_BinaryOp<"add", "lhs + rhs", Kiln_NumericTensor>;
+def Kiln_SubOp : Kiln_BinaryOp<"sub", "lhs - rhs", Kiln_NumericTensor>;
+def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs", Kiln_NumericTensor>;
+def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs (true division)">;
+def Kiln_DivTruncOp : Kiln_BinaryOp<"div_trunc",
+    "trunc(lhs / rhs) (`rounding_mode='trunc'`)", Kiln_NumericTensor>;
+def Kiln_DivFloorOp : Kiln_BinaryOp<"div_floor",
+    "floor(lhs / rhs) (`rounding_mode='floor'`, Python's //)", Kiln_NumericTensor>;
+def Kiln_MaximumOp : Kiln_BinaryOp<"maximum", "max(lhs, rhs), NaN if either is NaN",
+    Kiln_NumericTensor>;
+def Kiln_MinimumOp : Kiln_BinaryOp<"minimum", "min(lhs, rhs), NaN if either is NaN",
+    Kiln_NumericTensor>;
+def Kiln_PowOp : Kiln_BinaryOp<"pow", "lhs ^ rhs">;
+def Kiln_Atan2Op : Kiln_BinaryOp<"atan2", "atan2(lhs, rhs)">;
+def Kiln_FmodOp : Kiln_BinaryOp<"fmod",
+    "lhs - trunc(lhs / rhs) * rhs (C's fmod: the sign of lhs)", Kiln_NumericTensor>;
+def Kiln_RemainderOp : Kiln_BinaryOp<"remainder",
+    "lhs - floor(lhs / rhs) * rhs (Python's %: the sign of rhs)", Kiln_NumericTensor>;
+def Kiln_BitwiseAndOp : Kiln_BinaryOp<"bitwise_and", "lhs & rhs (logical and on booleans)",
+    Kiln_IntegerTensor>;
+def Kiln_BitwiseOrOp : Kiln_BinaryOp<"bitwise_or", "lhs | rhs (logical or on booleans)",
+    Kiln_IntegerTensor>;
+def Kiln_BitwiseXorOp : Kiln_BinaryOp<"bitwise_xor", "lhs ^ rhs (logical xor on booleans)",
+    Kiln_IntegerTensor>;
 
-class Kiln_UnaryOp<string mnemonic, string formula, string extra = "">
+def Kiln_CompareOp : Kiln_Op<"compare", [Pure]> {
+  let summary = "elementwise comparison with broadcasting";
+  let description = [{
+    `result = lhs <predicate> rhs` as a boolean tensor, `predicate` one of
+    `eq`, `ne`, `lt`, `le`, `gt`, `ge` (PyTorch's `torch.eq` ... `torch.ge`).
+    Both operands have one element type (the importer applies PyTorch's type
+    promotion first); NaN compares unequal to everything, so `ne` is true and
+    the others false. Broadcasting as for the arithmetic ops.
+  }];
+  let arguments = (ins Kiln_ValueTensor:$lhs, Kiln_ValueTensor:$rhs, StrAttr:$predicate);
+  let results = (outs Kiln_BoolTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_SelectOp : Kiln_Op<"select", [Pure]> {
+  let summary = "elementwise choice: condition ? on_true : on_false";
+  let description = [{
+    `torch.where(condition, on_true, on_false)`: the three operands broadcast
+    to the result's shape; `on_true`, `on_false` and the result have one
+    element type.
+  }];
+  let arguments = (ins Kiln_BoolTensor:$condition, Kiln_ValueTensor:$on_true,
+                       Kiln_ValueTensor:$on_false);
+  let results = (outs Kiln_ValueTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $on_true `,` $on_false attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+class Kiln_UnaryOp<string mnemonic, string formula, string extra = "",
+                   Type operandType = Kiln_FloatTensor>
     : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
   let summary = "elementwise " # mnemonic;
   let description = "Elementwise `" # formula # "`." # extra;
-  let arguments = (ins Kiln_FloatTensor:$input);
-  let results = (outs Kiln_FloatTensor:$result);
+  let arguments = (ins operandType:$input);
+  let results = (outs operandType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|input|">;
-def Kiln_NegOp : Kiln_UnaryOp<"neg", "-input">;
+def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|input|", "", Kiln_NumericTensor>;
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "-input", " Integers wrap around.", Kiln_NumericTensor>;
+def Kiln_BitwiseNotOp : Kiln_UnaryOp<"bitwise_not", "~input",
+    " Logical not on booleans.", Kiln_IntegerTensor>;
 def Kiln_ExpOp : Kiln_UnaryOp<"exp", "e^input",
     " Lowered to a polynomial approximation: generated code has no libm.">;
 def Kiln_LogOp : Kiln_UnaryOp<"log", "ln(input)",
@@ -161,6 +221,31 @@ def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "tanh(input)",
     " Lowered to a polynomial approximation: generated code has no libm.">;
 def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-input)",
     " Lowered to a polynomial approximation: generated code has no libm.">;
+
+// Elementwise math; transcendental ones become polynomial approximations.
+def Kiln_AcosOp : Kiln_UnaryOp<"acos", "acos(input)">;
+def Kiln_AcoshOp : Kiln_UnaryOp<"acosh", "acosh(input)">;
+def Kiln_AsinOp : Kiln_UnaryOp<"asin", "asin(input)">;
+def Kiln_AsinhOp : Kiln_UnaryOp<"asinh", "asinh(input)">;
+def Kiln_AtanOp : Kiln_UnaryOp<"atan", "atan(input)">;
+def Kiln_AtanhOp : Kiln_UnaryOp<"atanh", "atanh(input)">;
+def Kiln_CosOp : Kiln_UnaryOp<"cos", "cos(input)">;
+def Kiln_CoshOp : Kiln_UnaryOp<"cosh", "cosh(input)">;
+def Kiln_SinOp : Kiln_UnaryOp<"sin", "sin(input)">;
+def Kiln_SinhOp : Kiln_UnaryOp<"sinh", "sinh(input)">;
+def Kiln_TanOp : Kiln_UnaryOp<"tan", "tan(input)">;
+def Kiln_ErfOp : Kiln_UnaryOp<"erf", "erf(input)">;
+def Kiln_Expm1Op : Kiln_UnaryOp<"expm1", "e^input - 1">;
+def Kiln_Log1pOp : Kiln_UnaryOp<"log1p", "ln(1 + input)">;
+def Kiln_Log2Op : Kiln_UnaryOp<"log2", "log2(input)">;
+def Kiln_Log10Op : Kiln_UnaryOp<"log10", "log10(input)">;
+def Kiln_CeilOp : Kiln_UnaryOp<"ceil", "ceil(input)">;
+def Kiln_FloorOp : Kiln_UnaryOp<"floor", "floor(input)">;
+def Kiln_RoundOp : Kiln_UnaryOp<"round", "round(input), halves to even">;
+def Kiln_TruncOp : Kiln_UnaryOp<"trunc", "trunc(input)">;
+def Kiln_ReciprocalOp : Kiln_UnaryOp<"reciprocal", "1 / input">;
+def Kiln_SignOp : Kiln_UnaryOp<"sign", "sign(input): -1, 0 or 1 (NaN stays NaN)", "",
+    Kiln_NumericTensor>;
 
 def Kiln_HardSwishOp : Kiln_UnaryOp<"hardswish", "input * relu6(input + 3) / 6">;
 def Kiln_HardSigmoidOp : Kiln_UnaryOp<"hardsigmoid", "relu6(input + 3) / 6">;
@@ -206,11 +291,12 @@ def Kiln_ClampOp : Kiln_Op<"clamp", [Pure, SameOperandsAndResultType]> {
   let summary = "elementwise clamp to [min, max]";
   let description = [{
     `min(max(input, min), max)` with either bound optional, as `torch.clamp`;
-    NaN stays NaN. ReLU6 and hardtanh are clamps.
+    NaN stays NaN. ReLU6 and hardtanh are clamps. On integer tensors the
+    bounds must be integers.
   }];
-  let arguments = (ins Kiln_FloatTensor:$input, OptionalAttr<F64Attr>:$min,
+  let arguments = (ins Kiln_NumericTensor:$input, OptionalAttr<F64Attr>:$min,
                        OptionalAttr<F64Attr>:$max);
-  let results = (outs Kiln_FloatTensor:$result);
+  let results = (outs Kiln_NumericTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
@@ -280,6 +366,87 @@ def Kiln_ExpandOp : Kiln_Op<"expand", [Pure]> {
   }];
   let arguments = (ins Kiln_AnyTensor:$input);
   let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_PadOp : Kiln_Op<"pad", [Pure]> {
+  let summary = "padding: constant, reflect or replicate";
+  let description = [{
+    `torch.nn.functional.pad(input, pad, mode, value)`: `low[d]` and
+    `high[d]` elements before and after every dimension `d`.
+    - `constant`: the new elements are `value`; negative amounts crop.
+    - `reflect`: the input mirrored at its edges without repeating the edge
+      element (`reflection_pad*`); amounts are in `[0, size - 1]`.
+    - `replicate`: the edge element repeated (`replication_pad*`); amounts
+      are non-negative.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high, F64Attr:$value,
+                       DefaultValuedStrAttr<StrAttr, "constant">:$mode);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_FlipOp : Kiln_Op<"flip", [Pure, SameOperandsAndResultType]> {
+  let summary = "reverse the order of elements along dimensions";
+  let description = [{
+    `torch.flip(input, dims)`: every dimension in `dims` (distinct, in
+    `[0, rank)`) is read backwards.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$dims);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Kiln_GatherOp : Kiln_Op<"gather", [Pure]> {
+  let summary = "elements selected along one dimension by an index tensor";
+  let description = [{
+    `torch.gather(input, dim, index)`: the result has the index's shape and
+    `result[i0, ..., id, ...] = input[i0, ..., index[i0, ..., id, ...], ...]`
+    with `index` replacing the coordinate along `dim`. `index` has the input's
+    rank and integer elements; negative indices count from the end. PyTorch
+    raises on an index outside `[-size, size)`; generated code cannot raise,
+    so Kiln clamps it into range and never reads outside the input.
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, Kiln_IntegerTensor:$index, I64Attr:$dim);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $index attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_ResizeOp : Kiln_Op<"resize", [Pure]> {
+  let summary = "spatial resampling of an NCHW tensor";
+  let description = [{
+    `torch.nn.functional.interpolate` for 4-D inputs, `mode` `nearest` or
+    `bilinear`. `scale_h`/`scale_w` are the source-per-destination ratios
+    PyTorch uses (`1 / scale_factor` when a scale factor was given, input /
+    output size otherwise). Nearest reads `src = min(floor(dst * scale),
+    size - 1)`. Bilinear reads `src = dst * (in - 1) / (out - 1)` with
+    `align_corners`, else `max((dst + 0.5) * scale - 0.5, 0)`, and blends the
+    two neighbours in each dimension.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, StrAttr:$mode, BoolAttr:$align_corners,
+                       F64Attr:$scale_h, F64Attr:$scale_w);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ConvertOp : Kiln_Op<"convert", [Pure]> {
+  let summary = "convert elements to another element type";
+  let description = [{
+    `tensor.to(dtype)` as PyTorch converts: between floats rounding to
+    nearest even; float to integer truncating toward zero (out-of-range
+    values are unspecified, as in C and PyTorch); integers sign-extend or
+    wrap; to bool is `!= 0`; bool to a number is 0 or 1.
+  }];
+  let arguments = (ins Kiln_ValueTensor:$input);
+  let results = (outs Kiln_ValueTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -387,6 +554,42 @@ def Kiln_MeanOp : Kiln_Op<"mean", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
+
+class Kiln_ReduceOp<string mnemonic, string what>
+    : Kiln_Op<mnemonic, [Pure]> {
+  let summary = what # " over dimensions";
+  let description = [{
+    The }] # what # [{ over the dimensions `dims`, keeping them with size 1
+    when `keepdim` is set, as the PyTorch operator of the same name.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, DenseI64ArrayAttr:$dims,
+                       BoolAttr:$keepdim);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_AmaxOp : Kiln_ReduceOp<"amax", "maximum (NaN propagates)">;
+def Kiln_AminOp : Kiln_ReduceOp<"amin", "minimum (NaN propagates)">;
+def Kiln_ProdOp : Kiln_ReduceOp<"prod", "product">;
+
+class Kiln_ArgReduceOp<string mnemonic, string what>
+    : Kiln_Op<mnemonic, [Pure]> {
+  let summary = "index of the " # what # " along one dimension";
+  let description = [{
+    The int64 index of the first }] # what # [{ along `dim` (keeping it
+    with size 1 when `keepdim` is set), as `torch.}] # mnemonic # [{`. NaN
+    propagates as in PyTorch: the index of the first NaN is returned when
+    there is one.
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input, I64Attr:$dim, BoolAttr:$keepdim);
+  let results = (outs TensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ArgMaxOp : Kiln_ArgReduceOp<"argmax", "maximum">;
+def Kiln_ArgMinOp : Kiln_ArgReduceOp<"argmin", "minimum">;
 
 def Kiln_SumOp : Kiln_Op<"sum", [Pure]> {
   let summary = "sum over dimensions";

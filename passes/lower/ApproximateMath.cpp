@@ -32,7 +32,7 @@ struct ApproximateMathPass : impl::ApproximateMathPassBase<ApproximateMathPass> 
     populateMathF32ExpansionPatterns(patterns, approximate);
     populateMathPolynomialApproximationPatterns(patterns, approximate);
     // Hyperbolic and other composite functions in terms of exp/log first.
-    math::populateExpansionPatterns(patterns, {"sinh", "cosh", "asinh", "acosh", "atanh",
+    math::populateExpansionPatterns(patterns, {"sinh", "cosh", "tan", "asinh", "acosh", "atanh",
                                                "exp2", "powf", "ctlz", "round", "roundeven"});
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

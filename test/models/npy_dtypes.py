@@ -45,7 +45,8 @@ def to_numpy(t: torch.Tensor) -> np.ndarray:
     """A C-contiguous numpy copy of `t`; bfloat16 as float32 holding the same values."""
     t = t.detach()
     t = t.to(NUMPY_STAND_IN.get(t.dtype, t.dtype))
-    return np.ascontiguousarray(t.numpy())
+    # np.array, not np.ascontiguousarray: the latter turns a 0-d array into shape (1,).
+    return np.array(t.numpy(), order="C", copy=True)
 
 
 def from_numpy(arr: np.ndarray, dtype: Optional[torch.dtype] = None) -> torch.Tensor:

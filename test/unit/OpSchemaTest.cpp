@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+
 using namespace kiln;
 
 TEST_CASE("schemas: the compiled-in table parses and has the core opset", "[schema]") {
@@ -35,6 +38,20 @@ TEST_CASE("schemas: every import rule names an operator of the table", "[schema]
     INFO("import rule " << rule.op.str());
     CHECK(OpSchemaTable::get().lookup(ns, name, overload));
   }
+}
+
+TEST_CASE("schemas: every operator has at most one import rule", "[schema]") {
+  // The rules live in several files (one per operator family); a second
+  // rule for an operator would silently shadow the first.
+  std::set<std::string> seen;
+  for (const ImportRule &rule : allImportRules()) {
+    INFO("import rule " << rule.op.str());
+    CHECK(seen.insert(rule.op.str()).second);
+  }
+  CHECK(findImportRule("aten::add.Tensor"));
+  CHECK(findImportRule("aten::zeros_like"));
+  CHECK(!findImportRule("aten::add"));
+  CHECK(!findImportRule("aten::zzz"));
 }
 
 TEST_CASE("schemas: types, aliases and defaults are parsed", "[schema]") {

@@ -451,12 +451,16 @@ LogicalResult GraphWalker::importNode(const Node &node) {
                        !schema->arguments[i].type.isList;
     if (isTensorArg && (a.kind == OpArgument::Kind::Int || a.kind == OpArgument::Kind::Float ||
                         a.kind == OpArgument::Kind::Bool)) {
-      // A wrapped Python number: a 0-d tensor of the result's element type,
-      // which is what PyTorch's type promotion gives for a scalar operand.
-      Type et = !resultTypes.empty() && resultTypes[0] ? resultTypes[0].getElementType()
-                : a.kind == OpArgument::Kind::Float  ? Type(b.getF32Type())
-                : a.kind == OpArgument::Kind::Bool   ? Type(b.getI1Type())
-                                                     : Type(b.getI64Type());
+      // A wrapped Python number: a 0-d tensor. With a floating-point result
+      // it has the result's type (what PyTorch's promotion computes in);
+      // otherwise its own (float32, int64, bool), and the rule promotes.
+      Type natural = a.kind == OpArgument::Kind::Float  ? Type(b.getF32Type())
+                     : a.kind == OpArgument::Kind::Bool ? Type(b.getI1Type())
+                                                        : Type(b.getI64Type());
+      Type et = !resultTypes.empty() && resultTypes[0] &&
+                        isa<FloatType>(resultTypes[0].getElementType())
+                    ? resultTypes[0].getElementType()
+                    : natural;
       double v = a.kind == OpArgument::Kind::Float ? a.f
                  : a.kind == OpArgument::Kind::Bool ? (a.b ? 1.0 : 0.0)
                                                     : static_cast<double>(a.i);
@@ -489,33 +493,35 @@ LogicalResult GraphWalker::importNode(const Node &node) {
     }
   }
 
-  // Compute rules work in floating point; refuse other dtypes here, by name.
-  if (!rule->anyDtype) {
-    auto check = [&](Value v) -> LogicalResult {
-      if (!v)
-        return success();
-      Type et = cast<ShapedType>(v.getType()).getElementType();
+  // Refuse the dtypes the rule does not handle here, by name.
+  if (rule->dtypes != RuleDtypes::Any) {
+    bool numeric = rule->dtypes == RuleDtypes::Numeric;
+    auto accepted = [&](Type et) {
       if (isa<FloatType>(et))
-        return success();
-      return emitError(loc) << "operator " << schema->qualifiedName() << " on "
-                            << torchDtypeName(et)
-                            << " tensors is not supported yet (Kiln computes it in "
-                               "floating point only)";
+        return true;
+      auto it = dyn_cast<IntegerType>(et);
+      return numeric && it && !it.isUnsigned();
     };
-    for (Value v : tensorArgs)
-      if (failed(check(v)))
-        return failure();
+    const char *what = numeric ? "(Kiln computes in floating point and signed integers only)"
+                               : "(Kiln computes it in floating point only)";
+    for (Value v : tensorArgs) {
+      if (!v)
+        continue;
+      Type et = cast<ShapedType>(v.getType()).getElementType();
+      if (!accepted(et))
+        return emitError(loc) << "operator " << schema->qualifiedName() << " on "
+                              << torchDtypeName(et) << " tensors is not supported yet " << what;
+    }
     for (size_t i = 0; i < resultTypes.size(); ++i) {
       RankedTensorType t = resultTypes[i];
       // Outputs nothing uses (the indices of max_pool2d_with_indices) are
       // not computed, whatever their dtype.
       if (!t || !live.count(outputNames[i]))
         continue;
-      if (!isa<FloatType>(t.getElementType()))
+      if (!accepted(t.getElementType()))
         return emitError(loc) << "operator " << schema->qualifiedName() << " producing "
                               << torchDtypeName(t.getElementType())
-                              << " tensors is not supported yet (Kiln computes it in "
-                                 "floating point only)";
+                              << " tensors is not supported yet " << what;
     }
   }
 

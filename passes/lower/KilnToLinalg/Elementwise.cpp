@@ -10,35 +10,244 @@
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/StringSwitch.h"
+
+#include <limits>
 
 using namespace mlir;
 
 namespace kiln {
 namespace {
 
-template <typename KilnOp, typename ArithOp>
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+/// `FloatOp` on floats, `IntOp` on integers (the verifier admits only the
+/// element types an op has a body for).
+template <typename FloatOp, typename IntOp = void>
+struct ByType {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    if constexpr (!std::is_void_v<IntOp>)
+      if (!isFloat(x))
+        return IntOp::create(b, loc, x, y);
+    return FloatOp::create(b, loc, x, y);
+  }
+};
+
+/// Integer division without undefined behaviour: a zero divisor gives 0
+/// (PyTorch raises; generated code cannot), and INT_MIN / -1 wraps as
+/// negation instead of trapping. `Divide` is arith.divsi, floordivsi or
+/// remsi.
+template <typename Divide>
+Value safeIntDivide(OpBuilder &b, Location loc, Value x, Value y) {
+  Type t = x.getType();
+  Value zero = numberConstant(b, loc, t, 0), one = numberConstant(b, loc, t, 1);
+  Value minusOne = numberConstant(b, loc, t, -1);
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, minusOne);
+  Value safe = arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne),
+                                       one, y);
+  Value q = Divide::create(b, loc, x, safe);
+  // x / -1 = -x, x // -1 = -x, x % -1 = 0.
+  Value byMinusOne = std::is_same_v<Divide, arith::RemSIOp>
+                         ? zero
+                         : Value(arith::SubIOp::create(b, loc, zero, x));
+  q = arith::SelectOp::create(b, loc, isMinusOne, byMinusOne, q);
+  return arith::SelectOp::create(b, loc, isZero, zero, q);
+}
+
+/// C's fmod for floats: x - trunc(x / y) * y.
+Value floatFmod(OpBuilder &b, Location loc, Value x, Value y) {
+  Value q = math::TruncOp::create(b, loc, arith::DivFOp::create(b, loc, x, y));
+  return arith::SubFOp::create(b, loc, x, arith::MulFOp::create(b, loc, q, y));
+}
+
+struct DivTruncBody {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    if (!isFloat(x))
+      return safeIntDivide<arith::DivSIOp>(b, loc, x, y);
+    return math::TruncOp::create(b, loc, arith::DivFOp::create(b, loc, x, y));
+  }
+};
+
+/// PyTorch's floor division of floats (div_floor_floating): from the exact
+/// remainder rather than floor(x / y), so that e.g. 1 // 0.1 is 9 as in
+/// Python; a zero divisor gives x / y (inf or NaN).
+struct DivFloorBody {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    if (!isFloat(x))
+      return safeIntDivide<arith::FloorDivSIOp>(b, loc, x, y);
+    Type t = x.getType();
+    Value zero = floatConstant(b, loc, t, 0.0), one = floatConstant(b, loc, t, 1.0);
+    Value mod = floatFmod(b, loc, x, y);
+    Value div = arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, x, mod), y);
+    Value modNonZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, mod, zero);
+    Value yNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, y, zero);
+    Value modNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, mod, zero);
+    Value signsDiffer = arith::XOrIOp::create(b, loc, yNeg, modNeg);
+    div = arith::SelectOp::create(b, loc, arith::AndIOp::create(b, loc, modNonZero, signsDiffer),
+                                  arith::SubFOp::create(b, loc, div, one), div);
+    Value floored = math::FloorOp::create(b, loc, div);
+    Value roundUp = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                          arith::SubFOp::create(b, loc, div, floored),
+                                          floatConstant(b, loc, t, 0.5));
+    floored = arith::SelectOp::create(b, loc, roundUp, arith::AddFOp::create(b, loc, floored, one),
+                                      floored);
+    Value quotient = arith::DivFOp::create(b, loc, x, y);
+    // div == 0: a zero with the sign of the true quotient.
+    Value divZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, div, zero);
+    floored = arith::SelectOp::create(b, loc, divZero,
+                                      math::CopySignOp::create(b, loc, zero, quotient), floored);
+    Value yZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y, zero);
+    return arith::SelectOp::create(b, loc, yZero, quotient, floored);
+  }
+};
+
+/// C's pow (which PyTorch calls) from exp and log: |x|^y = exp(y ln|x|),
+/// negated for a negative base with an odd integer exponent, NaN for a
+/// negative base with a non-integer one; pow(x, 0) = pow(1, y) = 1.
+/// float16/bfloat16 compute in float32.
+struct PowBody {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    Type et = x.getType(), t = accumulatorType(et);
+    x = convertScalar(b, loc, x, t);
+    y = convertScalar(b, loc, y, t);
+    auto c = [&](double v) { return floatConstant(b, loc, t, v); };
+    Value magnitude = math::ExpOp::create(
+        b, loc, arith::MulFOp::create(b, loc, y, math::LogOp::create(b, loc,
+                                                                     math::AbsFOp::create(b, loc, x))));
+    Value yInteger = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                           math::FloorOp::create(b, loc, y), y);
+    Value halfY = arith::MulFOp::create(b, loc, y, c(0.5));
+    Value yOdd = arith::AndIOp::create(
+        b, loc, yInteger,
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                              math::FloorOp::create(b, loc, halfY), halfY));
+    Value negativeBase = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, c(0.0));
+    Value signed_ = arith::SelectOp::create(b, loc, yOdd, arith::NegFOp::create(b, loc, magnitude),
+                                            magnitude);
+    Value nan = c(std::numeric_limits<double>::quiet_NaN());
+    Value ofNegative = arith::SelectOp::create(b, loc, yInteger, signed_, nan);
+    Value r = arith::SelectOp::create(b, loc, negativeBase, ofNegative, magnitude);
+    Value one = c(1.0);
+    Value trivial = arith::OrIOp::create(
+        b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, y, c(0.0)),
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, one));
+    r = arith::SelectOp::create(b, loc, trivial, one, r);
+    return convertScalar(b, loc, r, et);
+  }
+};
+
+struct FmodBody {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    if (!isFloat(x))
+      return safeIntDivide<arith::RemSIOp>(b, loc, x, y);
+    return floatFmod(b, loc, x, y);
+  }
+};
+
+/// Python's %: fmod, moved into the divisor's sign.
+struct RemainderBody {
+  static Value create(OpBuilder &b, Location loc, Value x, Value y) {
+    Type t = x.getType();
+    if (!isFloat(x)) {
+      Value zero = numberConstant(b, loc, t, 0);
+      Value r = safeIntDivide<arith::RemSIOp>(b, loc, x, y);
+      Value rNonZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+      Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+      Value yNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero);
+      Value fix = arith::AndIOp::create(b, loc, rNonZero, arith::XOrIOp::create(b, loc, rNeg, yNeg));
+      return arith::SelectOp::create(b, loc, fix, arith::AddIOp::create(b, loc, r, y), r);
+    }
+    Value zero = floatConstant(b, loc, t, 0.0);
+    Value r = floatFmod(b, loc, x, y);
+    Value rNonZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, r, zero);
+    Value rNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+    Value yNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, y, zero);
+    Value fix = arith::AndIOp::create(b, loc, rNonZero, arith::XOrIOp::create(b, loc, rNeg, yNeg));
+    return arith::SelectOp::create(b, loc, fix, arith::AddFOp::create(b, loc, r, y), r);
+  }
+};
+
+/// The linalg.generic of an elementwise op over broadcast operands.
+Value broadcastGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange operands,
+                       function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  ArrayRef<int64_t> shape = type.getShape();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value v : operands)
+    maps.push_back(broadcastMap(ctx, cast<ShapedType>(v.getType()).getShape(), shape));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), ctx));
+  return linalg::GenericOp::create(b, loc, TypeRange{type}, operands,
+                                   ValueRange{emptyTensor(b, loc, type)}, maps,
+                                   parallelIterators(shape.size()),
+                                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(
+                                         nb, l, body(nb, l, args.take_front(operands.size())));
+                                   })
+      .getResult(0);
+}
+
+template <typename KilnOp, typename Body>
 struct BinaryToGeneric : OpConversionPattern<KilnOp> {
   using OpConversionPattern<KilnOp>::OpConversionPattern;
   LogicalResult matchAndRewrite(KilnOp op, typename KilnOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    ArrayRef<int64_t> shape = type.getShape();
-    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
-    MLIRContext *ctx = op.getContext();
-    SmallVector<AffineMap> maps = {
-        broadcastMap(ctx, cast<ShapedType>(lhs.getType()).getShape(), shape),
-        broadcastMap(ctx, cast<ShapedType>(rhs.getType()).getShape(), shape),
-        AffineMap::getMultiDimIdentityMap(shape.size(), ctx)};
-    Location loc = op.getLoc();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{lhs, rhs},
-        ValueRange{emptyTensor(rewriter, loc, type)}, maps,
-        parallelIterators(shape.size()),
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          Value r = ArithOp::create(b, loc, args[0], args[1]);
-          linalg::YieldOp::create(b, loc, r);
-        });
-    rewriter.replaceOp(op, generic.getResults());
+    rewriter.replaceOp(op, broadcastGeneric(rewriter, op.getLoc(),
+                                            cast<RankedTensorType>(op.getType()),
+                                            {adaptor.getLhs(), adaptor.getRhs()},
+                                            [](OpBuilder &b, Location loc, ValueRange args) {
+                                              return Body::create(b, loc, args[0], args[1]);
+                                            }));
+    return success();
+  }
+};
+
+struct CompareToGeneric : OpConversionPattern<CompareOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(CompareOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    StringRef p = op.getPredicate();
+    Type et = cast<ShapedType>(adaptor.getLhs().getType()).getElementType();
+    bool isBool = et.isInteger(1);
+    auto body = [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+      if (isa<FloatType>(et)) {
+        // Ordered predicates are false with a NaN; `ne` is unordered (true).
+        auto pred = llvm::StringSwitch<arith::CmpFPredicate>(p)
+                        .Case("eq", arith::CmpFPredicate::OEQ)
+                        .Case("ne", arith::CmpFPredicate::UNE)
+                        .Case("lt", arith::CmpFPredicate::OLT)
+                        .Case("le", arith::CmpFPredicate::OLE)
+                        .Case("gt", arith::CmpFPredicate::OGT)
+                        .Default(arith::CmpFPredicate::OGE);
+        return arith::CmpFOp::create(b, loc, pred, args[0], args[1]);
+      }
+      // Booleans order false < true: unsigned.
+      auto pred = llvm::StringSwitch<arith::CmpIPredicate>(p)
+                      .Case("eq", arith::CmpIPredicate::eq)
+                      .Case("ne", arith::CmpIPredicate::ne)
+                      .Case("lt", isBool ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt)
+                      .Case("le", isBool ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle)
+                      .Case("gt", isBool ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
+                      .Default(isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge);
+      return arith::CmpIOp::create(b, loc, pred, args[0], args[1]);
+    };
+    rewriter.replaceOp(op, broadcastGeneric(rewriter, op.getLoc(),
+                                            cast<RankedTensorType>(op.getType()),
+                                            {adaptor.getLhs(), adaptor.getRhs()}, body));
+    return success();
+  }
+};
+
+struct SelectToGeneric : OpConversionPattern<SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, broadcastGeneric(rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+                             {adaptor.getCondition(), adaptor.getOnTrue(), adaptor.getOnFalse()},
+                             [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                               return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+                             }));
     return success();
   }
 };
@@ -65,6 +274,74 @@ struct UnaryToGeneric : OpConversionPattern<KilnOp> {
   }
 };
 
+/// |x| and -x on floats and integers.
+struct AbsToGeneric : UnaryToGeneric<AbsOp> {
+  using UnaryToGeneric<AbsOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, AbsOp, Value x) const override {
+    if (isFloat(x))
+      return math::AbsFOp::create(b, loc, x);
+    return math::AbsIOp::create(b, loc, x);
+  }
+};
+
+struct NegToGeneric : UnaryToGeneric<NegOp> {
+  using UnaryToGeneric<NegOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, NegOp, Value x) const override {
+    if (isFloat(x))
+      return arith::NegFOp::create(b, loc, x);
+    return arith::SubIOp::create(b, loc, numberConstant(b, loc, x.getType(), 0), x);
+  }
+};
+
+/// ~x: all bits flipped (on i1, logical not).
+struct BitwiseNotToGeneric : UnaryToGeneric<BitwiseNotOp> {
+  using UnaryToGeneric<BitwiseNotOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, BitwiseNotOp, Value x) const override {
+    return arith::XOrIOp::create(b, loc, x, numberConstant(b, loc, x.getType(), -1));
+  }
+};
+
+/// 1 / x
+struct ReciprocalToGeneric : UnaryToGeneric<ReciprocalOp> {
+  using UnaryToGeneric<ReciprocalOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, ReciprocalOp, Value x) const override {
+    return arith::DivFOp::create(b, loc, floatConstant(b, loc, x.getType(), 1.0), x);
+  }
+};
+
+/// log10(x) = ln(x) / ln(10)
+struct Log10ToGeneric : UnaryToGeneric<Log10Op> {
+  using UnaryToGeneric<Log10Op>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, Log10Op, Value x) const override {
+    Value ln = math::LogOp::create(b, loc, x);
+    return arith::MulFOp::create(b, loc, ln,
+                                 floatConstant(b, loc, x.getType(), 0.43429448190325176));
+  }
+};
+
+/// sign: 1 for x > 0, -1 for x < 0, x itself for 0, -0 and NaN.
+struct SignToGeneric : UnaryToGeneric<SignOp> {
+  using UnaryToGeneric<SignOp>::UnaryToGeneric;
+  Value buildBody(OpBuilder &b, Location loc, SignOp, Value x) const override {
+    Type t = x.getType();
+    if (!isFloat(x)) {
+      Value zero = numberConstant(b, loc, t, 0);
+      Value positive = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+      Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+      return arith::SelectOp::create(
+          b, loc, positive, numberConstant(b, loc, t, 1),
+          arith::SelectOp::create(b, loc, negative, numberConstant(b, loc, t, -1), zero));
+    }
+    Value zero = floatConstant(b, loc, t, 0.0);
+    Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    Value negative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    Value minusOne = floatConstant(b, loc, t, -1.0);
+    return arith::SelectOp::create(
+        b, loc, positive, floatConstant(b, loc, t, 1.0),
+        arith::SelectOp::create(b, loc, negative, minusOne, x));
+  }
+};
+
 /// relu, hardswish and sigmoid are the activations conv2d/linear can fuse:
 /// one scalar definition serves both (maximumf propagates NaN, as PyTorch).
 template <typename KilnOp>
@@ -78,6 +355,15 @@ struct ActivationToGeneric : UnaryToGeneric<KilnOp> {
 struct ClampToGeneric : UnaryToGeneric<ClampOp> {
   using UnaryToGeneric<ClampOp>::UnaryToGeneric;
   Value buildBody(OpBuilder &b, Location loc, ClampOp op, Value x) const override {
+    if (!isFloat(x)) {
+      if (auto lo = op.getMin())
+        x = arith::MaxSIOp::create(b, loc, x,
+                                   numberConstant(b, loc, x.getType(), lo->convertToDouble()));
+      if (auto hi = op.getMax())
+        x = arith::MinSIOp::create(b, loc, x,
+                                   numberConstant(b, loc, x.getType(), hi->convertToDouble()));
+      return x;
+    }
     if (auto lo = op.getMin())
       x = arith::MaximumFOp::create(b, loc, x,
                                     floatConstant(b, loc, x.getType(), lo->convertToDouble()));
@@ -175,11 +461,34 @@ struct GeluToGeneric : CompositeToGeneric<GeluOp> {
 } // namespace
 
 void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<BinaryToGeneric<AddOp, arith::AddFOp>, BinaryToGeneric<SubOp, arith::SubFOp>,
-               BinaryToGeneric<MulOp, arith::MulFOp>, BinaryToGeneric<DivOp, arith::DivFOp>,
+  patterns.add<BinaryToGeneric<AddOp, ByType<arith::AddFOp, arith::AddIOp>>,
+               BinaryToGeneric<SubOp, ByType<arith::SubFOp, arith::SubIOp>>,
+               BinaryToGeneric<MulOp, ByType<arith::MulFOp, arith::MulIOp>>,
+               BinaryToGeneric<DivOp, ByType<arith::DivFOp>>,
+               BinaryToGeneric<DivTruncOp, DivTruncBody>, BinaryToGeneric<DivFloorOp, DivFloorBody>,
+               BinaryToGeneric<MaximumOp, ByType<arith::MaximumFOp, arith::MaxSIOp>>,
+               BinaryToGeneric<MinimumOp, ByType<arith::MinimumFOp, arith::MinSIOp>>,
+               BinaryToGeneric<PowOp, PowBody>,
+               BinaryToGeneric<Atan2Op, ByType<math::Atan2Op>>, BinaryToGeneric<FmodOp, FmodBody>,
+               BinaryToGeneric<RemainderOp, RemainderBody>,
+               BinaryToGeneric<BitwiseAndOp, ByType<arith::AndIOp, arith::AndIOp>>,
+               BinaryToGeneric<BitwiseOrOp, ByType<arith::OrIOp, arith::OrIOp>>,
+               BinaryToGeneric<BitwiseXorOp, ByType<arith::XOrIOp, arith::XOrIOp>>,
+               CompareToGeneric, SelectToGeneric, AbsToGeneric, NegToGeneric,
+               BitwiseNotToGeneric,
+               MathToGeneric<AcosOp, math::AcosOp>, MathToGeneric<AcoshOp, math::AcoshOp>,
+               MathToGeneric<AsinOp, math::AsinOp>, MathToGeneric<AsinhOp, math::AsinhOp>,
+               MathToGeneric<AtanOp, math::AtanOp>, MathToGeneric<AtanhOp, math::AtanhOp>,
+               MathToGeneric<CosOp, math::CosOp>, MathToGeneric<CoshOp, math::CoshOp>,
+               MathToGeneric<SinOp, math::SinOp>, MathToGeneric<SinhOp, math::SinhOp>,
+               MathToGeneric<TanOp, math::TanOp>, MathToGeneric<ErfOp, math::ErfOp>,
+               MathToGeneric<Expm1Op, math::ExpM1Op>, MathToGeneric<Log1pOp, math::Log1pOp>,
+               MathToGeneric<Log2Op, math::Log2Op>, MathToGeneric<CeilOp, math::CeilOp>,
+               MathToGeneric<FloorOp, math::FloorOp>, MathToGeneric<RoundOp, math::RoundEvenOp>,
+               MathToGeneric<TruncOp, math::TruncOp>, ReciprocalToGeneric, Log10ToGeneric,
+               SignToGeneric,
                ActivationToGeneric<ReluOp>, ActivationToGeneric<HardSwishOp>,
                ActivationToGeneric<SigmoidOp>, ClampToGeneric, LeakyReluToGeneric,
-               MathToGeneric<AbsOp, math::AbsFOp>, MathToGeneric<NegOp, arith::NegFOp>,
                MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
                MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
                MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, SiluToGeneric,

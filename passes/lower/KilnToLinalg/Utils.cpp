@@ -20,8 +20,18 @@ Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
 }
 
+Value numberConstant(OpBuilder &b, Location loc, Type elementType, double value) {
+  if (isa<FloatType>(elementType))
+    return floatConstant(b, loc, elementType, value);
+  auto intType = cast<IntegerType>(elementType);
+  APInt bits = intType.getWidth() == 1
+                   ? APInt(1, value != 0)
+                   : APInt(intType.getWidth(), static_cast<int64_t>(value), /*isSigned=*/true);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(intType, bits));
+}
+
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double value) {
-  Value scalar = floatConstant(b, loc, type.getElementType(), value);
+  Value scalar = numberConstant(b, loc, type.getElementType(), value);
   return linalg::FillOp::create(b, loc, ValueRange{scalar},
                                 ValueRange{emptyTensor(b, loc, type)})
       .getResult(0);
@@ -123,9 +133,33 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = v.getType();
   if (from == to)
     return v;
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
+  unsigned fromBits = from.getIntOrFloatBitWidth(), toBits = to.getIntOrFloatBitWidth();
+  bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
+  if (fromFloat && toFloat) {
+    if (fromBits < toBits)
+      return arith::ExtFOp::create(b, loc, to, v);
+    if (fromBits > toBits)
+      return arith::TruncFOp::create(b, loc, to, v);
+    // float16 <-> bfloat16: exactly through float32, then one rounding.
+    return arith::TruncFOp::create(b, loc, to, arith::ExtFOp::create(b, loc, b.getF32Type(), v));
+  }
+  if (fromFloat) {
+    if (toBits == 1)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                   floatConstant(b, loc, from, 0.0));
+    return arith::FPToSIOp::create(b, loc, to, v);
+  }
+  if (toFloat)
+    return fromBits == 1 ? Value(arith::UIToFPOp::create(b, loc, to, v))
+                         : Value(arith::SIToFPOp::create(b, loc, to, v));
+  if (toBits == 1)
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
+                                 numberConstant(b, loc, from, 0));
+  if (fromBits == 1)
+    return arith::ExtUIOp::create(b, loc, to, v);
+  if (fromBits < toBits)
+    return arith::ExtSIOp::create(b, loc, to, v);
+  return arith::TruncIOp::create(b, loc, to, v);
 }
 
 Value convertElements(OpBuilder &b, Location loc, Value tensor, Type to) {

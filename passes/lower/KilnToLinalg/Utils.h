@@ -12,6 +12,10 @@ namespace kiln {
 mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType,
                           double value);
 
+/// A constant of any float or integer (i1: `value != 0`) element type.
+mlir::Value numberConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType,
+                           double value);
+
 /// tensor.empty of the given static type.
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type);
 
@@ -48,7 +52,9 @@ mlir::Value floatTensorConstant(mlir::OpBuilder &b, mlir::Location loc,
 /// CPU kernels do, rounding once at the end), the type itself otherwise.
 mlir::Type accumulatorType(mlir::Type elementType);
 
-/// A scalar converted to `to` (arith.extf / arith.truncf), or itself.
+/// A scalar converted to `to` as PyTorch converts dtypes (floats round to
+/// nearest even, float to integer truncates, to i1 is `!= 0`, i1 to a number
+/// is 0 or 1, integers sign-extend or wrap), or itself.
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
 
 /// A tensor with its elements converted to `to`, or itself when they already
