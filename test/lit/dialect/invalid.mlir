@@ -151,3 +151,110 @@ func.func @mean_repeated_dim(%x: tensor<2x3xf32>) -> tensor<2xf32> {
   %0 = kiln.mean %x {dims = array<i64: 1, 1>, keepdim = false} : (tensor<2x3xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @add_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
+  // Booleans have no arithmetic: the importer maps bool + to bitwise_or.
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of}}
+  %0 = kiln.add %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @div_integers(%a: tensor<4xi64>) -> tensor<4xi64> {
+  // True division is floating point; integers use div_trunc or div_floor.
+  // expected-error @+1 {{operand #0 must be statically shaped tensor of}}
+  %0 = kiln.div %a, %a : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+func.func @compare_predicate(%a: tensor<4xf32>) -> tensor<4xi1> {
+  // expected-error @+1 {{unknown predicate 'neq'}}
+  %0 = kiln.compare %a, %a {predicate = "neq"} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @compare_mixed(%a: tensor<4xf32>, %b: tensor<4xi64>) -> tensor<4xi1> {
+  // expected-error @+1 {{compares different element types 'f32' and 'i64'}}
+  %0 = kiln.compare %a, %b {predicate = "eq"} : (tensor<4xf32>, tensor<4xi64>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @select_shapes(%c: tensor<3xi1>, %a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{operand shapes do not broadcast: [3], [4] and [4]}}
+  %0 = kiln.select %c, %a, %a : (tensor<3xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @clamp_int_fraction(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{bounds of an integer clamp must be integers}}
+  %0 = kiln.clamp %a {min = 0.5 : f64} : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @reflect_too_wide(%a: tensor<1x3xf32>) -> tensor<1x9xf32> {
+  // PyTorch: "Padding size should be less than the corresponding input dimension".
+  // expected-error @+1 {{reflect padding of 3 and 3 must be smaller than dimension 1 of size 3}}
+  %0 = kiln.pad %a {low = array<i64: 0, 3>, high = array<i64: 0, 3>, value = 0.0 : f64, mode = "reflect"} : (tensor<1x3xf32>) -> tensor<1x9xf32>
+  return %0 : tensor<1x9xf32>
+}
+
+// -----
+
+func.func @pad_mode(%a: tensor<3xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{unknown mode 'mirror'}}
+  %0 = kiln.pad %a {low = array<i64: 1>, high = array<i64: 1>, value = 0.0 : f64, mode = "mirror"} : (tensor<3xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @flip_repeated(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{dims must be distinct dimensions in [0, 2)}}
+  %0 = kiln.flip %a {dims = array<i64: 1, 1>} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @gather_rank(%a: tensor<2x3xf32>, %i: tensor<4xi64>) -> tensor<4xf32> {
+  // expected-error @+1 {{index rank 1 differs from input rank 2}}
+  %0 = kiln.gather %a, %i {dim = 1 : i64} : (tensor<2x3xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @gather_wide(%a: tensor<2x3xf32>, %i: tensor<3x1xi64>) -> tensor<3x1xf32> {
+  // expected-error @+1 {{index dimension 0 of size 3 exceeds the input's 2}}
+  %0 = kiln.gather %a, %i {dim = 1 : i64} : (tensor<2x3xf32>, tensor<3x1xi64>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+
+func.func @resize_channels(%a: tensor<1x3x4x4xf32>) -> tensor<1x2x8x8xf32> {
+  // expected-error @+1 {{changes the batch or channel extent}}
+  %0 = kiln.resize %a {mode = "nearest", align_corners = false, scale_h = 0.5 : f64, scale_w = 0.5 : f64} : (tensor<1x3x4x4xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+func.func @argmax_shape(%a: tensor<2x3xf32>) -> tensor<3xi64> {
+  // expected-error @+1 {{result shape [3] does not match the computed shape [2]}}
+  %0 = kiln.argmax %a {dim = 1 : i64, keepdim = false} : (tensor<2x3xf32>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}

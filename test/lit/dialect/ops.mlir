@@ -88,3 +88,37 @@ func.func @pooling_and_mean(%x: tensor<1x2x8x8xf32>) -> tensor<1x2xf32> {
   %2 = kiln.mean %1 {dims = array<i64: 2, 3>, keepdim = false} : (tensor<1x2x4x4xf32>) -> tensor<1x2xf32>
   return %2 : tensor<1x2xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @integer_and_boolean
+// CHECK: kiln.div_floor %{{.*}}, %{{.*}} : (tensor<4xi64>, tensor<i64>) -> tensor<4xi64>
+// CHECK: kiln.compare %{{.*}}, %{{.*}} {predicate = "ge"} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1>
+// CHECK: kiln.bitwise_not %{{.*}} : tensor<4xi1>
+// CHECK: kiln.select %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4xi1>, tensor<4xi64>, tensor<i64>) -> tensor<4xi64>
+// CHECK: kiln.convert %{{.*}} : (tensor<4xi64>) -> tensor<4xf16>
+// CHECK: kiln.argmin %{{.*}} {dim = 0 : i64, keepdim = true} : (tensor<4xf16>) -> tensor<1xi64>
+func.func @integer_and_boolean(%a: tensor<4xi64>, %b: tensor<i64>) -> tensor<1xi64> {
+  %0 = kiln.div_floor %a, %b : (tensor<4xi64>, tensor<i64>) -> tensor<4xi64>
+  %1 = kiln.compare %0, %a {predicate = "ge"} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi1>
+  %2 = kiln.bitwise_not %1 : tensor<4xi1>
+  %3 = kiln.select %2, %a, %b : (tensor<4xi1>, tensor<4xi64>, tensor<i64>) -> tensor<4xi64>
+  %4 = kiln.convert %3 : (tensor<4xi64>) -> tensor<4xf16>
+  %5 = kiln.argmin %4 {dim = 0 : i64, keepdim = true} : (tensor<4xf16>) -> tensor<1xi64>
+  return %5 : tensor<1xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rearrangement
+// CHECK: kiln.pad %{{.*}} {high = array<i64: 0, 0, 1, 1>, low = array<i64: 0, 0, 1, 1>, mode = "replicate", value = 0.000000e+00 : f64}
+// CHECK: kiln.flip %{{.*}} {dims = array<i64: 2>} : tensor<1x2x5x5xf32>
+// CHECK: kiln.resize %{{.*}} {align_corners = true, mode = "bilinear", scale_h = 4.000000e-01 : f64, scale_w = 4.000000e-01 : f64}
+// CHECK: kiln.gather %{{.*}}, %{{.*}} {dim = 3 : i64} : (tensor<1x2x11x11xf32>, tensor<1x2x11x1xi32>) -> tensor<1x2x11x1xf32>
+func.func @rearrangement(%x: tensor<1x2x3x3xf32>, %i: tensor<1x2x11x1xi32>) -> tensor<1x2x11x1xf32> {
+  %0 = kiln.pad %x {low = array<i64: 0, 0, 1, 1>, high = array<i64: 0, 0, 1, 1>, value = 0.0 : f64, mode = "replicate"} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  %1 = kiln.flip %0 {dims = array<i64: 2>} : tensor<1x2x5x5xf32>
+  %2 = kiln.resize %1 {mode = "bilinear", align_corners = true, scale_h = 0.4 : f64, scale_w = 0.4 : f64} : (tensor<1x2x5x5xf32>) -> tensor<1x2x11x11xf32>
+  %3 = kiln.gather %2, %i {dim = 3 : i64} : (tensor<1x2x11x11xf32>, tensor<1x2x11x1xi32>) -> tensor<1x2x11x1xf32>
+  return %3 : tensor<1x2x11x1xf32>
+}

@@ -25,3 +25,32 @@ func.func @mean_first_dim(%x: tensor<4x7xf32>) -> tensor<7xf32> {
   %0 = kiln.mean %x {dims = array<i64: 0>, keepdim = false} : (tensor<4x7xf32>) -> tensor<7xf32>
   return %0 : tensor<7xf32>
 }
+
+// -----
+
+// argmax carries (value, index) through one reduction; ties go to the
+// smaller index and NaN wins, so the result does not depend on visiting order.
+// CHECK-LABEL: func.func @argmax
+// CHECK: linalg.fill ins(%{{.*}} : f32)
+// CHECK: linalg.fill ins(%{{.*}} : i64)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.cmpi slt
+// CHECK: arith.cmpf uno
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.yield %{{.*}}, %{{.*}} : f32, i64
+func.func @argmax(%a: tensor<2x5xf32>) -> tensor<2xi64> {
+  %0 = kiln.argmax %a {dim = 1 : i64, keepdim = false} : (tensor<2x5xf32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
+
+// -----
+
+// amax starts from -inf and propagates NaN (maximumf); prod from 1.
+// CHECK-LABEL: func.func @amax_prod
+// CHECK: arith.maximumf
+// CHECK: arith.mulf
+func.func @amax_prod(%a: tensor<2x5xf32>) -> (tensor<2x1xf32>, tensor<5xf32>) {
+  %0 = kiln.amax %a {dims = array<i64: 1>, keepdim = true} : (tensor<2x5xf32>) -> tensor<2x1xf32>
+  %1 = kiln.prod %a {dims = array<i64: 0>, keepdim = false} : (tensor<2x5xf32>) -> tensor<5xf32>
+  return %0, %1 : tensor<2x1xf32>, tensor<5xf32>
+}
