@@ -29,6 +29,7 @@ import torch
 import torch.fx
 
 import aten_eval
+import decomp29
 import schemas
 from graph_ir import InputSpec, Node, Program, Value
 from torch_enums import default_to_torch
@@ -198,13 +199,15 @@ class _ModuleStackRecorder:
 @contextlib.contextmanager
 def _dropout_as_in_2_9():
     """torch >= 2.x decomposes eval-mode aten.dropout into clone (torch/_decomp); 1.13's
-    C++ kernel returns its input, which leaves no node. Make F.dropout clone instead."""
+    C++ kernel returns its input, which leaves no node. Make F.dropout clone instead.
+    In-place dropout (aten.dropout_, nn.Dropout(inplace=True)) has no Python decomposition:
+    its C++ kernel returns the input in eval mode, in 2.9 as in 1.13, so it leaves no node."""
     import torch.nn.functional as F
 
     original = F.dropout
 
     def dropout(input, p=0.5, training=True, inplace=False):
-        if training and p != 0:
+        if (training and p != 0) or inplace:
             return original(input, p, training, inplace)
         return input.clone()
 
@@ -213,6 +216,28 @@ def _dropout_as_in_2_9():
         yield
     finally:
         F.dropout = original
+
+
+@contextlib.contextmanager
+def _rnn_weights_follow_attributes(model: torch.nn.Module):
+    """nn.RNNBase keeps its weights in a `_flat_weights` list, filled from its attributes
+    when the module is built or an attribute is assigned; functional_call swaps attributes
+    without assigning, so the list would still hold the module's own parameters (which the
+    tracer would then see as constants). Refill it from the attributes at every call, and
+    once more afterwards."""
+    def refill(mod, *_):
+        mod._flat_weights = [getattr(mod, n) if hasattr(mod, n) else None
+                             for n in mod._flat_weights_names]
+
+    modules = [m for m in model.modules() if isinstance(m, torch.nn.RNNBase)]
+    handles = [m.register_forward_pre_hook(refill) for m in modules]
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+        for m in modules:
+            refill(m)
 
 
 def capture_core(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Program:
@@ -229,7 +254,8 @@ def capture_core(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Pr
                                tuple(flat_args[n_state:]))
 
     recorder = _ModuleStackRecorder(model)
-    with recorder.active(), _dropout_as_in_2_9():
+    with recorder.active(), _dropout_as_in_2_9(), decomp29.composite_attention(), \
+            decomp29.rnn_decompositions(), _rnn_weights_follow_attributes(model):
         gm = make_fx(functionalize(f))(*flat)
 
     # Concrete value of every FX node (list lengths of Tensor[] results, constants).
@@ -315,6 +341,32 @@ def _scope_to_stack(scope: str, model: torch.nn.Module) -> List[Tuple[str, str]]
 _FOLDABLE = {"aten::size", "prim::NumToTensor", "aten::Int", "aten::Float", "aten::ScalarImplicit",
              "prim::shape", "aten::dim", "aten::numel"}
 
+# Factory functions: export records them as nodes (`torch.zeros(...)` in nn.GRU/nn.LSTM's
+# forward is `aten.zeros.default`), although no graph tensor flows into them.
+_FACTORIES = {"aten::zeros", "aten::ones", "aten::full", "aten::empty", "aten::arange",
+              "aten::eye", "aten::linspace"}
+
+# The tracer records enum arguments as c10's integers; the graph holds torch objects.
+_C10_SCALAR_TYPES = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+                     torch.float16, torch.float32, torch.float64, torch.complex32,
+                     torch.complex64, torch.complex128, torch.bool, torch.qint8, torch.quint8,
+                     torch.qint32, torch.bfloat16]
+_C10_ENUMS = {
+    "ScalarType": _C10_SCALAR_TYPES,
+    "MemoryFormat": [torch.contiguous_format, torch.preserve_format, torch.channels_last,
+                     torch.channels_last_3d],
+    "Layout": [torch.strided, torch.sparse_coo, torch.sparse_csr, torch._mkldnn,
+               torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc],
+}
+
+
+def _enum_argument(typ, value):
+    """A c10 enum integer given for a ScalarType/MemoryFormat/Layout argument, as torch's."""
+    table = _C10_ENUMS.get(typ.base)
+    if table is None or typ.is_list or type(value) is not int:
+        return value
+    return table[value]
+
 
 def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Program:
     prog, params, buffers, user_specs = _base_program("training", model, inputs)
@@ -323,7 +375,8 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
     tensors.update({fqn: b for fqn, b, _ in buffers})
 
     # Traced with grad enabled, as torch.export traces (no_grad selects fused fast paths).
-    traced = torch.jit.trace(model, tuple(inputs), check_trace=False)
+    with decomp29.composite_attention():
+        traced = torch.jit.trace(model, tuple(inputs), check_trace=False)
     graph = traced.inlined_graph
     graph_inputs = list(graph.inputs())
     if len(graph_inputs) != len(inputs) + 1:
@@ -429,6 +482,12 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
             k, v, c = lookup(ins[0])
             for i, o in enumerate(outs):
                 env[o.unique()] = (k, v[i] if k == "graph" else None, c[i])
+        elif kind == "aten::contiguous" and lookup(ins[0])[0] == "graph" and \
+                lookup(ins[0])[2].is_contiguous(memory_format=_enum_argument(
+                    schemas.parse_type("MemoryFormat"), lookup(ins[1])[2])):
+            # The tracer records x.contiguous() on a contiguous x too; the dispatcher (and so
+            # export) never sees that call (TensorBase::contiguous returns x itself).
+            env[outs[0].unique()] = lookup(ins[0])
         elif kind.startswith("aten::") or kind in _FOLDABLE:
             entries = [lookup(i) for i in ins]
             op_schema = schemas.parse_schema(jn.schema()) if jn.schema() != "(no schema)" else None
@@ -446,8 +505,8 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
             # constant tensors (attributes, literals) stay in the graph on lifted constants.
             # The tracer's own handling of literals (aten::to, aten::detach on a
             # torch.tensor(...) constant) folds into the literal too.
-            foldable = kind in _FOLDABLE or not any(
-                e[0] == "graph" or (e[0] == "const" and _has_tensor(e[2])) for e in entries)
+            foldable = kind in _FOLDABLE or (kind not in _FACTORIES and not any(
+                e[0] == "graph" or (e[0] == "const" and _has_tensor(e[2])) for e in entries))
             if foldable:
                 literal = kind not in _FOLDABLE and any(e[0] in ("literal", "wrapped")
                                                          for e in entries)
@@ -456,7 +515,8 @@ def capture_training(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -
                     env[o.unique()] = ("literal" if literal and isinstance(r, torch.Tensor)
                                        else "shape", None, r)
                 continue
-            args = {a.name: graph_arg(e) for a, e in zip(op_schema.arguments, entries)}
+            args = {a.name: _enum_argument(a.type, graph_arg(e))
+                    for a, e in zip(op_schema.arguments, entries)}
             node_outs = _make_outputs(op_schema, result)
             results = aten_eval._normalize_result(op_schema, result)
             conc = {a.name: c for a, c in zip(op_schema.arguments, conc_args)}

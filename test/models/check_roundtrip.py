@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Self-check of the fixture generator: export.py -> .pt2 -> reference.py == PyTorch.
 
-    /usr/bin/python3 test/models/check_roundtrip.py [--models mlp,small_cnn] [--irs training,core]
+    /usr/bin/python3 test/models/check_roundtrip.py [--models mlp,small_cnn|all] [--irs training,core]
         [--layouts 2.9,2.8,legacy,legacy-2.2] [--no-variants] [--fixtures DIR]
         [--keep DIR] [--verbose]
 
@@ -717,7 +717,11 @@ def main(argv=None) -> int:
     import zoo
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--models", default=",".join(zoo.MODELS))
+    default_models = [m for m in zoo.model_names() if m not in zoo.HEAVY]
+    p.add_argument("--models", default=",".join(default_models),
+                   help="comma-separated model names, torchvision:<name> allowed, or 'all' "
+                   "for every named model (default: all but the torchvision ones: %s)"
+                   % ", ".join(sorted(zoo.HEAVY)))
     p.add_argument("--irs", default="training,core")
     p.add_argument("--layouts", default=",".join(LAYOUTS))
     p.add_argument("--no-variants", action="store_true", help="skip --deflate/--zip64/--root/"
@@ -727,6 +731,11 @@ def main(argv=None) -> int:
     p.add_argument("--verbose", action="store_true", help="print zip listings of mlp-core")
     args = p.parse_args(argv)
 
+    if args.models == "all":
+        args.models = ",".join(zoo.model_names())
+    unknown = [m for m in args.models.split(",") if not zoo.is_model(m)]
+    if unknown:
+        p.error("unknown model(s): %s" % ", ".join(unknown))
     table = schemas.load()
     layouts = args.layouts.split(",")
     hades = os.path.join(args.fixtures, HADES)
@@ -749,14 +758,14 @@ def main(argv=None) -> int:
                 for layout, label, err, targets in results:
                     if label:
                         continue
-                    ops = []
+                    counts = {}
                     for t in targets:
                         short = t[len("torch.ops."):]
-                        if short not in ops:
-                            ops.append(short)
+                        counts[short] = counts.get(short, 0) + 1
+                    ops = [op if n == 1 else "%s x%d" % (op, n) for op, n in counts.items()]
                     line = "ok   %-14s %-8s %-10s max abs error %.3g" % (model, ir, layout, err)
                     if layout == layouts[0]:
-                        line += "  ops: " + " ".join(ops)
+                        line += "  ops: " + ", ".join(ops)
                     print(line)
                 var = [r for r in results if r[1]]
                 if var:

@@ -151,6 +151,103 @@ def _alias_of_self(ctx: Context, node: Node) -> List[Node]:
     return []
 
 
+def _split_to_sizes(ctx: Context, node: Node) -> List[Node]:
+    """Core decomposes split.Tensor (what chunk calls) into split_with_sizes, the last piece
+    taking the remainder (torch/_decomp split)."""
+    dim = node.args["dim"]
+    shape = node.meta["arg_shapes"]["self"]
+    length, size = shape[dim], node.args["split_size"]
+    if size == 0:
+        if length != 0:
+            raise RewriteError("split.Tensor: split_size 0 of a non-empty dimension")
+        sizes = [0]
+    else:
+        chunks = (length + size - 1) // size
+        sizes = [size] * chunks
+        sizes[-1] = size - (size * chunks - length)
+    return ctx.make("aten::split_with_sizes.default",
+                    {"self": node.args["self"], "split_sizes": sizes, "dim": dim},
+                    node.outputs, node)
+
+
+def _zeros_to_full(ctx: Context, node: Node) -> List[Node]:
+    """torch/_refs zeros: torch.full(size, 0 (False for bool), dtype (the default dtype if
+    none), layout (strided if none), device, pin_memory)."""
+    import torch
+
+    a = node.args
+    dtype = a["dtype"] if a["dtype"] is not None else torch.get_default_dtype()
+    return ctx.make("aten::full.default", {
+        "size": a["size"], "fill_value": False if dtype == torch.bool else 0, "dtype": dtype,
+        "layout": a["layout"] if a["layout"] is not None else torch.strided,
+        "device": a["device"], "pin_memory": a["pin_memory"] if a["pin_memory"] is not None
+        else False}, node.outputs, node)
+
+
+def _new_zeros_to_full(ctx: Context, node: Node) -> List[Node]:
+    """torch/_refs new_zeros: torch.full(size, 0 (False for bool), dtype/layout/device of
+    self unless given, pin_memory). make_fx records new_zeros with all of them given."""
+    import torch
+
+    a = node.args
+    dtype = a["dtype"]
+    if dtype is None:
+        raise RewriteError("new_zeros without a dtype (make_fx records the dtype of self)")
+    return ctx.make("aten::full.default", {
+        "size": a["size"], "fill_value": False if dtype == torch.bool else 0, "dtype": dtype,
+        "layout": a["layout"] if a["layout"] is not None else torch.strided,
+        "device": a["device"] if a["device"] is not None else torch.device("cpu"),
+        "pin_memory": a["pin_memory"] if a["pin_memory"] is not None else False},
+        node.outputs, node)
+
+
+class _Chain:
+    """Builds a sequence of nodes for one decomposition; `call` returns the new value."""
+
+    def __init__(self, ctx: Context, like: Node):
+        self.ctx, self.like, self.nodes = ctx, like, []
+
+    def call(self, key: str, args: Dict[str, Any], out: Optional[Value] = None) -> Value:
+        out = out if out is not None else Value(key.split("::")[1].split(".")[0])
+        self.nodes.extend(self.ctx.make(key, args, [out], self.like))
+        return out
+
+
+def _hardsigmoid_core(chain: _Chain, x) -> Value:
+    # torch.clamp(torch.clamp(self + 3, min=0), max=6) / 6
+    y = chain.call("aten::add.Tensor", {"self": x, "other": 3})
+    y = chain.call("aten::clamp.default", {"self": y, "min": 0})
+    y = chain.call("aten::clamp.default", {"self": y, "max": 6})
+    return y
+
+
+def _hardswish(ctx: Context, node: Node) -> List[Node]:
+    """torch/_decomp hardswish: self * clamp(clamp(self + 3, min=0), max=6) / 6."""
+    chain = _Chain(ctx, node)
+    x = node.args["self"]
+    y = _hardsigmoid_core(chain, x)
+    y = chain.call("aten::mul.Tensor", {"self": x, "other": y})
+    chain.call("aten::div.Tensor", {"self": y, "other": 6}, node.outputs[0])
+    return chain.nodes
+
+
+def _hardsigmoid(ctx: Context, node: Node) -> List[Node]:
+    """torch/_decomp hardsigmoid: clamp(clamp(self + 3, min=0), max=6) / 6."""
+    chain = _Chain(ctx, node)
+    y = _hardsigmoid_core(chain, node.args["self"])
+    chain.call("aten::div.Tensor", {"self": y, "other": 6}, node.outputs[0])
+    return chain.nodes
+
+
+def _silu(ctx: Context, node: Node) -> List[Node]:
+    """torch/_decomp silu: self * sigmoid(self)."""
+    chain = _Chain(ctx, node)
+    x = node.args["self"]
+    y = chain.call("aten::sigmoid.default", {"self": x})
+    chain.call("aten::mul.Tensor", {"self": x, "other": y}, node.outputs[0])
+    return chain.nodes
+
+
 CORE_RULES: Dict[str, Rule] = {
     "aten::t.default": _t_to_permute,
     "aten::transpose.int": _transpose_to_permute,
@@ -161,6 +258,13 @@ CORE_RULES: Dict[str, Rule] = {
         "aten::squeeze.dims", {"self": n.args["self"], "dim": [n.args["dim"]]}, n.outputs, n),
     "aten::detach.default": _alias_of_self,
     "aten::lift_fresh_copy.default": retarget("aten::clone.default"),
+    "aten::split.Tensor": _split_to_sizes,
+    "aten::zeros.default": _zeros_to_full,
+    "aten::new_zeros.default": _new_zeros_to_full,
+    # Not core: torch's core decomposition table decomposes them.
+    "aten::hardswish.default": _hardswish,
+    "aten::hardsigmoid.default": _hardsigmoid,
+    "aten::silu.default": _silu,
 }
 
 

@@ -17,10 +17,19 @@ import torch.nn as nn
 
 
 def _randomize(module: nn.Module, gen: torch.Generator) -> nn.Module:
-    """Give every parameter and batch-norm buffer seeded, non-trivial values."""
+    """Give every parameter and batch-norm buffer seeded, non-trivial values.
+
+    Convolutions, linear layers, batch and layer norms get the values below; every other
+    parameter (embeddings, RNN weights, attention projections, class tokens, layer scales,
+    ...) afterwards, in named_parameters() order: embeddings standard normal, tensors of two
+    or more dimensions normal with std 1/sqrt(fan_in) (fan_in = the size of one slice along
+    the first dimension), others normal with std 0.1. Models made only of the first kind
+    draw exactly what they drew before the second pass existed."""
+    done = set()
     with torch.no_grad():
         for name, mod in module.named_modules():
             if isinstance(mod, (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)):
+                done.update(id(p) for p in (mod.weight, mod.bias) if p is not None)
                 fan_in = mod.weight[0].numel()
                 mod.weight.copy_(torch.randn(mod.weight.shape, generator=gen) / fan_in ** 0.5)
                 if mod.bias is not None:
@@ -28,6 +37,7 @@ def _randomize(module: nn.Module, gen: torch.Generator) -> nn.Module:
             elif isinstance(mod, nn.modules.batchnorm._BatchNorm):
                 n = mod.num_features
                 if mod.affine:
+                    done.update((id(mod.weight), id(mod.bias)))
                     mod.weight.copy_(torch.rand(n, generator=gen) + 0.5)
                     mod.bias.copy_(torch.randn(n, generator=gen) * 0.2)
                 if mod.track_running_stats:
@@ -35,8 +45,20 @@ def _randomize(module: nn.Module, gen: torch.Generator) -> nn.Module:
                     mod.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
                     mod.num_batches_tracked.fill_(int(torch.randint(1, 1000, (1,), generator=gen)))
             elif isinstance(mod, nn.LayerNorm) and mod.elementwise_affine:
+                done.update((id(mod.weight), id(mod.bias)))
                 mod.weight.copy_(torch.rand(mod.weight.shape, generator=gen) + 0.5)
                 mod.bias.copy_(torch.randn(mod.bias.shape, generator=gen) * 0.2)
+        embeddings = {id(m.weight) for m in module.modules() if isinstance(m, nn.Embedding)}
+        for name, p in module.named_parameters():
+            if id(p) in done:
+                continue
+            done.add(id(p))
+            if id(p) in embeddings:
+                p.copy_(torch.randn(p.shape, generator=gen))
+            elif p.dim() >= 2:
+                p.copy_(torch.randn(p.shape, generator=gen) / p[0].numel() ** 0.5)
+            else:
+                p.copy_(torch.randn(p.shape, generator=gen) * 0.1)
     return module.eval()
 
 
@@ -208,6 +230,153 @@ def build_int_arith(seed: int = 0):
     return IntArith().eval(), (_ints(gen, (2, 3), -100, 100, torch.int64),)
 
 
+# ----------------------------------------------------------------------------------------
+# Issue 4: real-world models (torchvision classifiers, a transformer encoder, keyword
+# spotting, recurrent classifiers).
+
+
+class TransformerClassifier(nn.Module):
+    """Token embedding + learned positional embedding, two post-norm encoder layers (the
+    second with gelu), mean pooling over the sequence, a linear classifier."""
+
+    def __init__(self, vocab: int = 1000, d_model: int = 128, seq: int = 16, classes: int = 10):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d_model)
+        self.pos = nn.Parameter(torch.zeros(1, seq, d_model))
+        self.layers = nn.ModuleList([
+            nn.TransformerEncoderLayer(d_model, nhead=4, dim_feedforward=256, batch_first=True),
+            nn.TransformerEncoderLayer(d_model, nhead=4, dim_feedforward=256, batch_first=True,
+                                       activation="gelu"),
+        ])
+        self.fc = nn.Linear(d_model, classes)
+
+    def forward(self, tokens):
+        x = self.embed(tokens) + self.pos
+        for layer in self.layers:
+            x = layer(x)
+        return self.fc(x.mean(dim=1))
+
+
+class KwsCNN(nn.Module):
+    """Keyword spotting on 40 MFCC x 101 frames, 12 classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(40, 64, 3, padding=1)
+        self.bn1 = nn.BatchNorm1d(64)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv1d(64, 64, 3, stride=2)
+        self.bn2 = nn.BatchNorm1d(64)
+        self.relu2 = nn.ReLU()
+        self.pool = nn.AvgPool1d(2)
+        self.conv3 = nn.Conv1d(64, 32, 3)
+        self.relu3 = nn.ReLU()
+        self.gap = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(32, 12)
+
+    def forward(self, x):
+        x = self.relu1(self.bn1(self.conv1(x)))
+        x = self.pool(self.relu2(self.bn2(self.conv2(x))))
+        x = self.gap(self.relu3(self.conv3(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
+class RNNClassifier(nn.Module):
+    """A one-layer GRU or LSTM over [1, 20, 16] (batch first); the last time step's
+    output goes through a linear layer (5 classes)."""
+
+    def __init__(self, cell: str):
+        super().__init__()
+        self.rnn = (nn.GRU if cell == "gru" else nn.LSTM)(16, 32, batch_first=True)
+        self.fc = nn.Linear(32, 5)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out[:, -1])
+
+
+def build_transformer(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    module = _randomize(TransformerClassifier(), gen)
+    with torch.no_grad():
+        module.pos.copy_(torch.randn(module.pos.shape, generator=gen) * 0.5)
+    return module, (torch.randint(0, 1000, (1, 16), generator=gen),)
+
+
+def build_kws_cnn(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    return _randomize(KwsCNN(), gen), _inputs(gen, (1, 40, 101))
+
+
+def build_gru(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    return _randomize(RNNClassifier("gru"), gen), _inputs(gen, (1, 20, 16))
+
+
+def build_lstm(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    return _randomize(RNNClassifier("lstm"), gen), _inputs(gen, (1, 20, 16))
+
+
+# torchvision classifiers. Built with weights=None (offline), then every parameter and
+# batch-norm statistic is drawn from the seeded generator (_randomize). Input: one image at
+# the crop size of the model's DEFAULT weights (299 for inception_v3, 600 for
+# efficientnet_b7, ...), standard normal.
+TORCHVISION_NAMED = ("mobilenet_v2", "mobilenet_v3_small", "resnet18", "squeezenet1_1",
+                     "shufflenet_v2_x0_5", "efficientnet_b0")
+
+
+def torchvision_models():
+    """Every classification model of torchvision.models (80 in torchvision 0.14)."""
+    import torchvision.models as tvm
+
+    return list(tvm.list_models(module=tvm))
+
+
+def torchvision_input_size(name: str) -> int:
+    import torchvision.models as tvm
+
+    return int(tvm.get_model_weights(name).DEFAULT.transforms.keywords["crop_size"])
+
+
+def torchvision_model(name: str) -> nn.Module:
+    """torchvision.models.<name>(weights=None), configured so that eval returns one tensor
+    at the natural input size (no auxiliary heads, no weight init beyond _randomize)."""
+    import torchvision.models as tvm
+
+    if name not in torchvision_models():
+        raise KeyError("torchvision %s has no classification model %r"
+                       % (__import__("torchvision").__version__, name))
+    kwargs = {}
+    if name in ("inception_v3", "googlenet"):
+        kwargs.update(aux_logits=False, init_weights=False)
+    if name.startswith("vit_"):
+        kwargs["image_size"] = torchvision_input_size(name)
+    return tvm.get_model(name, weights=None, **kwargs)
+
+
+def torchvision_num_params(name: str) -> int:
+    """Parameter count of the model's DEFAULT weights (no model is built)."""
+    import torchvision.models as tvm
+
+    return int(tvm.get_model_weights(name).DEFAULT.meta["num_params"])
+
+
+def build_torchvision(name: str, seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    module = _randomize(torchvision_model(name), gen)
+    size = torchvision_input_size(name)
+    return module, _inputs(gen, (1, 3, size, size))
+
+
+def _torchvision_builder(name: str):
+    def build(seed: int = 0):
+        return build_torchvision(name, seed)
+
+    build.__name__ = "build_" + name
+    return build
+
+
 MODELS = {
     "mlp": build_mlp,
     "small_cnn": build_small_cnn,
@@ -217,3 +386,45 @@ MODELS = {
     "f16_elementwise": build_f16_elementwise,
     "int_arith": build_int_arith,
 }
+
+# Real-world models (issue 4), exported by name like MODELS but kept out of MODELS: the
+# end-to-end layout sweep (test/e2e/check_layouts.py) compiles every MODELS entry with
+# Kiln; a model moves there once Kiln runs it.
+REAL_MODELS = {
+    "transformer": build_transformer,
+    "kws_cnn": build_kws_cnn,
+    "gru": build_gru,
+    "lstm": build_lstm,
+}
+REAL_MODELS.update({name: _torchvision_builder(name) for name in TORCHVISION_NAMED})
+
+# Models check_roundtrip.py runs only when asked (--models): large weights, slow to write in
+# every layout.
+HEAVY = frozenset(TORCHVISION_NAMED)
+
+
+def model_names():
+    """Every model name export.py accepts besides `torchvision:<name>`."""
+    return list(MODELS) + list(REAL_MODELS)
+
+
+def get_builder(name: str):
+    """The builder of a model name: MODELS, REAL_MODELS, or `torchvision:<name>` for any
+    classification model of torchvision.models."""
+    if name in MODELS:
+        return MODELS[name]
+    if name in REAL_MODELS:
+        return REAL_MODELS[name]
+    if name.startswith("torchvision:"):
+        tv = name[len("torchvision:"):]
+        if tv in torchvision_models():
+            return _torchvision_builder(tv)
+    raise KeyError(name)
+
+
+def is_model(name: str) -> bool:
+    try:
+        get_builder(name)
+    except KeyError:
+        return False
+    return True
