@@ -1134,8 +1134,16 @@ LogicalResult importFill(NodeImport &n) {
     value = n.number("fill_value").value_or(0);
   else if (name == "scalar_tensor")
     value = n.number("s").value_or(0);
-  else if (name == "fill")
+  else if (name == "fill" || name == "fill_") {
+    // fill.Tensor: the value is a 0-d tensor, broadcast and converted.
+    if (Value v = n.call.indexOf("value") >= 0 ? n.tensor("value") : Value()) {
+      RankedTensorType type = n.resultType(0);
+      Value c = castTo(n, v, type.getElementType());
+      n.results = {typeOf(c) == type ? c : ExpandOp::create(n.b, n.loc, type, c).getResult()};
+      return success();
+    }
     value = n.number("value").value_or(0);
+  }
   n.results = {splatConstant(n, n.resultType(0), value)};
   return success();
 }
@@ -1332,12 +1340,17 @@ const ImportRule kRules[] = {
     {"aten::empty.memory_format", importFill, RuleDtypes::Any},
     {"aten::empty_strided", importFill, RuleDtypes::Any},
     {"aten::fill.Scalar", importFill, RuleDtypes::Any},
+    {"aten::fill.Tensor", importFill, RuleDtypes::Any},
+    {"aten::fill_.Scalar", importFill, RuleDtypes::Any},
+    {"aten::fill_.Tensor", importFill, RuleDtypes::Any},
     {"aten::full", importFill, RuleDtypes::Any},
     {"aten::full_like", importFill, RuleDtypes::Any},
     {"aten::ones", importFill, RuleDtypes::Any},
     {"aten::ones_like", importFill, RuleDtypes::Any},
     {"aten::scalar_tensor", importFill, RuleDtypes::Any},
     {"aten::zeros", importFill, RuleDtypes::Any},
+    {"aten::zero", importFill, RuleDtypes::Any},
+    {"aten::zero_", importFill, RuleDtypes::Any},
     {"aten::zeros_like", importFill, RuleDtypes::Any},
     {"aten::new_empty", importFill, RuleDtypes::Any},
     {"aten::new_full", importFill, RuleDtypes::Any},

@@ -623,6 +623,53 @@ LogicalResult importVariance(NodeImport &n) {
   return success();
 }
 
+/// Vector norms: (sum |x|^p)^(1/p) over `dim`; p = inf is max |x|, p = 0
+/// counts non-zeros, p = 2 is sqrt(sum x^2).
+LogicalResult importNorm(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  Type et = type.getElementType();
+  if (!isa<FloatType>(et))
+    return n.emitError() << "norm producing " << et << " is not supported yet";
+  Value x = castTo(n, n.tensor("self"), et);
+  RankedTensorType in = typeOf(x);
+  const char *pName = n.call.indexOf("ord") >= 0 ? "ord" : "p";
+  double p = n.isNone(pName) ? 2.0 : *n.number(pName);
+  auto dims = reductionDims(n, "dim", in.getRank());
+  if (failed(dims))
+    return failure();
+  bool keepdim = n.boolean("keepdim");
+  auto dimsAttr = n.b.getDenseI64ArrayAttr(*dims);
+  auto keepAttr = n.b.getBoolAttr(keepdim);
+  Value magnitude = AbsOp::create(n.b, n.loc, in, x);
+  if (std::isinf(p)) {
+    if (p > 0)
+      n.results = {AmaxOp::create(n.b, n.loc, type, magnitude, dimsAttr, keepAttr)};
+    else
+      n.results = {AminOp::create(n.b, n.loc, type, magnitude, dimsAttr, keepAttr)};
+    return success();
+  }
+  if (p == 0) {
+    RankedTensorType boolType = RankedTensorType::get(in.getShape(), n.b.getI1Type());
+    Value nonZero = CompareOp::create(n.b, n.loc, boolType, x, scalarConstant(n, et, 0),
+                                      n.b.getStringAttr("ne"));
+    n.results = {SumOp::create(n.b, n.loc, type, castTo(n, nonZero, et), dimsAttr, keepAttr)};
+    return success();
+  }
+  Value powered = p == 1   ? magnitude
+                  : p == 2 ? binary<MulOp>(n, in, x, x)
+                           : binary<PowOp>(n, in, magnitude, scalarConstant(n, et, p));
+  Value sum = SumOp::create(n.b, n.loc, type, powered, dimsAttr, keepAttr);
+  if (p == 1)
+    n.results = {sum};
+  else if (p == 2)
+    n.results = {SqrtOp::create(n.b, n.loc, type, sum)};
+  else
+    n.results = {binary<PowOp>(n, type, sum, scalarConstant(n, et, 1.0 / p))};
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Group norm
 //===----------------------------------------------------------------------===//
@@ -868,6 +915,8 @@ const ImportRule kTensorRules[] = {
     {"aten::mean", importReduceAll<MeanOp>, RuleDtypes::Numeric},
     {"aten::min", importReduceAll<AminOp>},
     {"aten::min.dim", importMaxDim<AminOp, ArgMinOp>, RuleDtypes::Numeric},
+    {"aten::linalg_vector_norm", importNorm, RuleDtypes::Numeric},
+    {"aten::norm.ScalarOpt_dim", importNorm, RuleDtypes::Numeric},
     {"aten::prod", importReduceAll<ProdOp>, RuleDtypes::Numeric},
     {"aten::prod.dim_int", importProdDim, RuleDtypes::Numeric},
     {"aten::std.correction", importVariance<true>},

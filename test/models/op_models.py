@@ -115,7 +115,7 @@ def build_op_int(seed: int = 0):
 
 class TensorOps(nn.Module):
     """Padding modes, flip, roll, repeat, pixel shuffle, resampling, indexing, argument
-    and full reductions, variance, group norm, arange."""
+    and full reductions, variance, norms, group norm, arange, fill."""
 
     def __init__(self):
         super().__init__()
@@ -143,6 +143,9 @@ class TensorOps(nn.Module):
             torch.prod(v, 1), torch.prod(v), torch.sum(v), torch.mean(v),
             torch.var(x, dim=(2, 3)), torch.var(v, dim=1, unbiased=False, keepdim=True),
             torch.std(v, dim=0), self.gn(x), v + torch.arange(4), torch.arange(1, 7, 2) * 1.5,
+            torch.norm(v, dim=1), torch.linalg.vector_norm(v, ord=3, dim=0),
+            torch.linalg.vector_norm(x, ord=float("inf"), dim=(2, 3)),
+            torch.zeros_like(v).fill_(1.5) + v,
         ]
         return tuple(outs)
 

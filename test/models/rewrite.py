@@ -296,9 +296,34 @@ def _convolution_mode(ctx: Context, node: Node) -> List[Node]:
     return ctx.make("aten::conv%dd.padding" % nd, {k: a[k] for k in names}, node.outputs, node)
 
 
+def _std_var_dim(key: str) -> Rule:
+    """std.dim / var.dim (unbiased: bool) -> std.correction / var.correction: torch >= 2.0
+    routes every std/var overload to the correction form before export sees it."""
+    def rule(ctx: Context, node: Node) -> List[Node]:
+        a = node.args
+        return ctx.make(key, {"self": a["self"], "dim": a["dim"],
+                              "correction": 1 if a.get("unbiased", True) else 0,
+                              "keepdim": a.get("keepdim", False)}, node.outputs, node)
+    return rule
+
+
 TRAINING_RULES: Dict[str, Rule] = {
     "aten::_convolution.default": _convolution,
     "aten::_convolution_mode.default": _convolution_mode,
+    # Python operators the tracer records by their dunder names; export's pre-dispatch
+    # tracing decomposes these CompositeImplicitAutograd aliases.
+    "aten::__and__.Tensor": retarget("aten::bitwise_and.Tensor"),
+    "aten::__or__.Tensor": retarget("aten::bitwise_or.Tensor"),
+    "aten::__xor__.Tensor": retarget("aten::bitwise_xor.Tensor"),
+    "aten::swapaxes.default": retarget("aten::transpose.int", rename={"dim0": "axis0",
+                                                                       "dim1": "axis1"}),
+    "aten::frobenius_norm.dim": lambda ctx, n: ctx.make(
+        "aten::linalg_vector_norm.default", {"self": n.args["self"], "ord": 2,
+                                             "dim": n.args["dim"],
+                                             "keepdim": n.args.get("keepdim", False)},
+        n.outputs, n),
+    "aten::std.dim": _std_var_dim("aten::std.correction"),
+    "aten::var.dim": _std_var_dim("aten::var.correction"),
 }
 
 RULES = {"core": CORE_RULES, "training": TRAINING_RULES}

@@ -15,6 +15,8 @@ here too (python3-torchvision), wrapped by `_randomize`.
 import torch
 import torch.nn as nn
 
+import op_models
+
 
 def _randomize(module: nn.Module, gen: torch.Generator) -> nn.Module:
     """Give every parameter and batch-norm buffer seeded, non-trivial values.
@@ -397,6 +399,9 @@ REAL_MODELS = {
     "lstm": build_lstm,
 }
 REAL_MODELS.update({name: _torchvision_builder(name) for name in TORCHVISION_NAMED})
+# One model per operator family (op_models.py): math functions, comparisons and logic,
+# integer arithmetic, tensor-level operators.
+REAL_MODELS.update(op_models.MODELS)
 
 # Models check_roundtrip.py runs only when asked (--models): large weights, slow to write in
 # every layout.
