@@ -447,6 +447,87 @@ LogicalResult importSelectScatter(NodeImport &n) {
   return buildSliceScatter(n, self, reshapeTo(n, src, unit), *dim, index, index + 1);
 }
 
+/// as_strided(self, size, stride, storage_offset): a view addressing
+/// `self`'s storage directly. Kiln's values have no storage, so the storage
+/// is rebuilt from the layout the file records for `self` (which must be
+/// dense: a permutation of a contiguous layout, e.g. channels-last): `self`
+/// is permuted into memory order and flattened, then read at
+/// offset + sum(i_k * stride_k) for every result index (a reshape when that
+/// is the storage in order, a gather otherwise).
+LogicalResult importAsStrided(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  Value x = n.tensor("self");
+  RankedTensorType in = typeOf(x);
+  const std::optional<NodeImport::Layout> &layout = n.layout("self");
+  if (!layout)
+    return n.emitError() << "as_strided needs the memory layout of its input, which the file "
+                            "does not state";
+  const std::vector<int64_t> &size = n.ints("size"), &stride = n.ints("stride");
+  if (size.size() != stride.size() || ArrayRef<int64_t>(size) != type.getShape())
+    return n.emitError() << "as_strided size/stride do not match the declared result " << type;
+  int64_t rank = in.getRank();
+  // The input's dimensions in memory order (outermost first).
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i);
+  llvm::stable_sort(perm, [&](int64_t a, int64_t b) {
+    return layout->strides[a] > layout->strides[b];
+  });
+  int64_t expected = 1;
+  for (int64_t k = rank - 1; k >= 0; --k) {
+    int64_t d = perm[k];
+    if (in.getDimSize(d) == 1)
+      continue;
+    if (layout->strides[d] != expected)
+      return n.emitError() << "as_strided of a non-dense view (strides "
+                           << llvm::make_range(layout->strides.begin(), layout->strides.end())
+                           << ") is not supported yet";
+    expected *= in.getDimSize(d);
+  }
+  int64_t numel = numElements(in.getShape());
+  SmallVector<int64_t> permuted;
+  for (int64_t d : perm)
+    permuted.push_back(in.getDimSize(d));
+  Value storage = x;
+  if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank)))
+    storage = PermuteOp::create(n.b, n.loc, withShape(in, permuted), x,
+                                n.b.getDenseI64ArrayAttr(perm));
+  storage = reshapeTo(n, storage, {numel});
+  int64_t base = n.isNone("storage_offset") ? 0 : n.integer("storage_offset") - layout->storageOffset;
+  int64_t count = numElements(type.getShape());
+  SmallVector<int64_t> positions;
+  SmallVector<int64_t> index(size.size(), 0);
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t p = base;
+    for (size_t k = 0; k < size.size(); ++k)
+      p += index[k] * stride[k];
+    if (p < 0 || p >= numel)
+      return n.emitError() << "as_strided reads element " << p << " of a storage of " << numel;
+    positions.push_back(p);
+    for (int64_t k = static_cast<int64_t>(size.size()) - 1; k >= 0; --k) {
+      if (++index[k] < size[k])
+        break;
+      index[k] = 0;
+    }
+  }
+  bool inOrder = count == numel;
+  for (int64_t e = 0; inOrder && e < count; ++e)
+    inOrder = positions[e] == e;
+  if (inOrder) {
+    n.results = {reshapeTo(n, storage, type.getShape())};
+    return success();
+  }
+  auto indexType = RankedTensorType::get({count}, n.b.getI64Type());
+  Value indices = arith::ConstantOp::create(
+      n.b, n.loc, DenseElementsAttr::get(indexType, ArrayRef<int64_t>(positions)));
+  Value gathered = GatherOp::create(n.b, n.loc, withShape(in, {count}), storage, indices,
+                                    n.b.getI64IntegerAttr(0));
+  n.results = {reshapeTo(n, gathered, type.getShape())};
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
@@ -900,6 +981,7 @@ const ImportRule kTensorRules[] = {
     {"aten::upsample_nearest2d", importUpsample<false>},
     {"aten::upsample_nearest2d.vec", importUpsample<false>},
     // Indexing
+    {"aten::as_strided", importAsStrided, RuleDtypes::Any},
     {"aten::gather", importGather, RuleDtypes::Any},
     {"aten::index.Tensor", importIndexTensor, RuleDtypes::Any},
     {"aten::index_select", importIndexSelect, RuleDtypes::Any},

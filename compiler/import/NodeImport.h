@@ -33,6 +33,22 @@ public:
       : b(builder), loc(loc), call(call), tensorArgs(std::move(tensorArgs)),
         tensorLists(std::move(tensorLists)), resultTypes(std::move(resultTypes)) {}
 
+  /// How PyTorch laid out a tensor argument in memory when the model was
+  /// exported (the file's strides and storage offset). Kiln's values have no
+  /// layout; only operators that address storage (as_strided) need this.
+  struct Layout {
+    std::vector<int64_t> strides;
+    int64_t storageOffset = 0;
+  };
+  /// `layouts[i]` for schema argument i; an argument without one (a number,
+  /// symbolic strides, a format that does not record layouts) is absent.
+  void setLayouts(std::vector<std::optional<Layout>> layouts) { argLayouts = std::move(layouts); }
+  const std::optional<Layout> &layout(llvm::StringRef name) const {
+    static const std::optional<Layout> none;
+    int i = call.indexOf(name);
+    return i >= 0 && static_cast<size_t>(i) < argLayouts.size() ? argLayouts[i] : none;
+  }
+
   mlir::OpBuilder &b;
   mlir::Location loc;
   const OpCall &call;
@@ -67,6 +83,7 @@ public:
   std::vector<mlir::Value> results;
 
 private:
+  std::vector<std::optional<Layout>> argLayouts;
   std::vector<mlir::Value> tensorArgs;
   std::vector<std::vector<mlir::Value>> tensorLists;
   std::vector<mlir::RankedTensorType> resultTypes;

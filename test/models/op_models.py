@@ -115,7 +115,7 @@ def build_op_int(seed: int = 0):
 
 class TensorOps(nn.Module):
     """Padding modes, flip, roll, repeat, pixel shuffle, resampling, indexing, argument
-    and full reductions, variance, norms, group norm, arange, fill."""
+    and full reductions, variance, norms, group norm, arange, fill, as_strided."""
 
     def __init__(self):
         super().__init__()
@@ -145,7 +145,7 @@ class TensorOps(nn.Module):
             torch.std(v, dim=0), self.gn(x), v + torch.arange(4), torch.arange(1, 7, 2) * 1.5,
             torch.norm(v, dim=1), torch.linalg.vector_norm(v, ord=3, dim=0),
             torch.linalg.vector_norm(x, ord=float("inf"), dim=(2, 3)),
-            torch.zeros_like(v).fill_(1.5) + v,
+            torch.zeros_like(v).fill_(1.5) + v, torch.as_strided(v, (2, 3), (1, 4), 1),
         ]
         return tuple(outs)
 

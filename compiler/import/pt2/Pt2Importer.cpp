@@ -525,7 +525,30 @@ LogicalResult GraphWalker::importNode(const Node &node) {
     }
   }
 
+  // The memory layout of each tensor argument, where the file states it
+  // with concrete numbers.
+  std::vector<std::optional<NodeImport::Layout>> layouts(schema->arguments.size());
+  for (size_t i = 0; i < schema->arguments.size(); ++i) {
+    const OpArgument &a = call->args[i];
+    if (a.kind != OpArgument::Kind::Tensor)
+      continue;
+    auto it = ep.graph.tensorValues.find(a.tensor);
+    if (it == ep.graph.tensorValues.end())
+      continue;
+    const TensorMeta &meta = it->second;
+    NodeImport::Layout layout;
+    bool concrete = !meta.storageOffset.isSymbolic;
+    for (const SymIntValue &stride : meta.strides) {
+      concrete &= !stride.isSymbolic;
+      layout.strides.push_back(stride.value);
+    }
+    layout.storageOffset = meta.storageOffset.value;
+    if (concrete && layout.strides.size() == meta.sizes.size())
+      layouts[i] = std::move(layout);
+  }
+
   NodeImport n(b, loc, *call, std::move(tensorArgs), std::move(tensorLists), resultTypes);
+  n.setLayouts(std::move(layouts));
   if (failed(rule->fn(n)))
     return failure();
   if (n.results.size() > outputNames.size())
