@@ -162,7 +162,32 @@ def build_op_tensor(seed: int = 0):
     return module, (x, v)
 
 
+class Attention(nn.Module):
+    """scaled_dot_product_attention (torch 2.x; 1.13's private form is rewritten to it in
+    the training IR and decomposed in the core IR) with a float mask, a boolean mask and
+    causal masking, batched over heads."""
+
+    def forward(self, q, k, v, bias):
+        sdpa = torch.ops.aten._scaled_dot_product_attention
+        plain = sdpa(q, k, v, None, 0.0, False, False)[0]
+        biased = sdpa(q, k, v, bias, 0.0, False, False)[0]
+        masked = sdpa(q, k, v, bias > -0.5, 0.0, False, False)[0]
+        causal = sdpa(q, k, v, None, 0.0, False, True)[0]
+        return plain, biased, masked, causal
+
+
+def build_op_attention(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    q = _randn(gen, 1, 2, 5, 8)
+    k = _randn(gen, 1, 2, 6, 8)
+    v = _randn(gen, 1, 2, 6, 4)
+    bias = _randn(gen, 5, 6)
+    bias[:, 0] = 1.0  # every row keeps at least one key under the boolean mask
+    return Attention().eval(), (q, k, v, bias)
+
+
 MODELS = {
+    "op_attention": build_op_attention,
     "op_math": build_op_math,
     "op_compare": build_op_compare,
     "op_int": build_op_int,

@@ -296,6 +296,19 @@ def _convolution_mode(ctx: Context, node: Node) -> List[Node]:
     return ctx.make("aten::conv%dd.padding" % nd, {k: a[k] for k in names}, node.outputs, node)
 
 
+def _sdpa(ctx: Context, node: Node) -> List[Node]:
+    """torch 1.13's private _scaled_dot_product_attention (output, attention weights) is
+    2.x's scaled_dot_product_attention (output) when the weights are not asked for."""
+    a = node.args
+    if a["need_attn_weights"]:
+        raise RewriteError("_scaled_dot_product_attention with need_attn_weights=True has no "
+                           "torch >= 2.0 equivalent")
+    return ctx.make("aten::scaled_dot_product_attention.default",
+                    {k: a[k] for k in ("query", "key", "value", "attn_mask", "dropout_p",
+                                       "is_causal")},
+                    node.outputs[:1], node)
+
+
 def _std_var_dim(key: str) -> Rule:
     """std.dim / var.dim (unbiased: bool) -> std.correction / var.correction: torch >= 2.0
     routes every std/var overload to the correction form before export sees it."""
@@ -322,6 +335,7 @@ TRAINING_RULES: Dict[str, Rule] = {
                                              "dim": n.args["dim"],
                                              "keepdim": n.args.get("keepdim", False)},
         n.outputs, n),
+    "aten::_scaled_dot_product_attention.default": _sdpa,
     "aten::std.dim": _std_var_dim("aten::std.correction"),
     "aten::var.dim": _std_var_dim("aten::var.correction"),
 }
