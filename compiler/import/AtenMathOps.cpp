@@ -402,6 +402,7 @@ const ImportRule kMathRules[] = {
     {"aten::add.Tensor", importAddOrSub<AddOp>, RuleDtypes::Numeric},
     {"aten::add_.Tensor", importAddOrSub<AddOp>, RuleDtypes::Numeric},
     {"aten::atan2", importArithmetic<Atan2Op>, RuleDtypes::Numeric},
+    {"aten::atan2.out", importArithmetic<Atan2Op>, RuleDtypes::Numeric},
     {"aten::clamp.Tensor", importClampTensor, RuleDtypes::Numeric},
     {"aten::clamp_max", importClampBound<false>, RuleDtypes::Numeric},
     {"aten::clamp_min", importClampBound<true>, RuleDtypes::Numeric},

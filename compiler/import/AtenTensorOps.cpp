@@ -751,6 +751,151 @@ LogicalResult importNorm(NodeImport &n) {
   return success();
 }
 
+/// any / all over dimensions: the elements as booleans (`!= 0`, NaN is
+/// true), reduced with amax (any) or amin (all) as 0/1 floats, back to bool.
+template <bool isAll>
+LogicalResult importAnyAll(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  Value x = n.tensor("self");
+  RankedTensorType in = typeOf(x);
+  SmallVector<int64_t> dims;
+  bool keepdim = n.call.indexOf("keepdim") >= 0 && n.boolean("keepdim");
+  if (n.call.indexOf("dim") < 0) {
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      dims.push_back(i);
+  } else if (n.arg("dim").kind == OpArgument::Kind::Int) {
+    auto d = normalizeDim(n, n.integer("dim"), in.getRank());
+    if (failed(d))
+      return failure();
+    if (in.getRank() > 0)
+      dims.push_back(*d);
+  } else {
+    auto all = reductionDims(n, "dim", in.getRank());
+    if (failed(all))
+      return failure();
+    dims = *all;
+  }
+  Type f32 = n.b.getF32Type();
+  Value flags = castTo(n, castTo(n, x, n.b.getI1Type()), f32);
+  auto reducedType = RankedTensorType::get(type.getShape(), f32);
+  Value reduced;
+  if (isAll)
+    reduced = AminOp::create(n.b, n.loc, reducedType, flags, n.b.getDenseI64ArrayAttr(dims),
+                             n.b.getBoolAttr(keepdim));
+  else
+    reduced = AmaxOp::create(n.b, n.loc, reducedType, flags, n.b.getDenseI64ArrayAttr(dims),
+                             n.b.getBoolAttr(keepdim));
+  n.results = {castTo(n, castTo(n, reduced, n.b.getI1Type()), type.getElementType())};
+  return success();
+}
+
+/// cumsum along `dim`: with the dimension moved last, a product with the
+/// upper-triangular matrix of ones (entry (i, j) = i <= j).
+LogicalResult importCumsum(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  Type et = type.getElementType();
+  if (!isa<FloatType>(et))
+    return n.emitError() << "cumsum producing " << et
+                         << " is not supported yet (floating point only)";
+  Value x = castTo(n, n.tensor("self"), et);
+  RankedTensorType in = typeOf(x);
+  if (in.getRank() == 0) {
+    n.results = {x};
+    return success();
+  }
+  auto dim = normalizeDim(n, n.integer("dim"), in.getRank());
+  if (failed(dim))
+    return failure();
+  int64_t rank = in.getRank(), len = in.getDimSize(*dim);
+  SmallVector<int64_t> perm, movedShape;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != *dim)
+      perm.push_back(i);
+  perm.push_back(*dim);
+  for (int64_t p : perm)
+    movedShape.push_back(in.getDimSize(p));
+  Value moved = x;
+  if (*dim != rank - 1)
+    moved = PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x,
+                              n.b.getDenseI64ArrayAttr(perm));
+  int64_t rows = len == 0 ? 0 : numElements(movedShape) / len;
+  Value flat = reshapeTo(n, moved, {rows, len});
+  SmallVector<APFloat> ones;
+  const llvm::fltSemantics &sem = cast<FloatType>(et).getFloatSemantics();
+  for (int64_t i = 0; i < len; ++i)
+    for (int64_t j = 0; j < len; ++j)
+      ones.push_back(i <= j ? APFloat::getOne(sem) : APFloat::getZero(sem));
+  auto triType = RankedTensorType::get({len, len}, et);
+  Value tri = arith::ConstantOp::create(n.b, n.loc, DenseElementsAttr::get(triType, ones));
+  Value sums = MatmulOp::create(n.b, n.loc, RankedTensorType::get({rows, len}, et), flat, tri);
+  Value back = reshapeTo(n, sums, movedShape);
+  if (*dim != rank - 1) {
+    SmallVector<int64_t> inverse(rank);
+    for (int64_t i = 0; i < rank; ++i)
+      inverse[perm[i]] = i;
+    back = PermuteOp::create(n.b, n.loc, type, back, n.b.getDenseI64ArrayAttr(inverse));
+  }
+  n.results = {back};
+  return success();
+}
+
+/// diagonal(offset, dim1, dim2): dim1 and dim2 moved last and merged; the
+/// diagonal is then a strided slice of step size2 + 1.
+LogicalResult importDiagonal(NodeImport &n) {
+  if (failed(requireResult(n, 0)))
+    return failure();
+  RankedTensorType type = n.resultType(0);
+  Value x = n.tensor("self");
+  RankedTensorType in = typeOf(x);
+  int64_t rank = in.getRank();
+  auto d1 = normalizeDim(n, n.integer("dim1"), rank);
+  auto d2 = normalizeDim(n, n.integer("dim2"), rank);
+  if (failed(d1) || failed(d2))
+    return failure();
+  if (*d1 == *d2)
+    return n.emitError() << "diagonal dimensions cannot be identical: " << *d1;
+  int64_t offset = n.integer("offset");
+  int64_t s1 = in.getDimSize(*d1), s2 = in.getDimSize(*d2);
+  int64_t len = offset >= 0 ? std::max<int64_t>(0, std::min(s1, s2 - offset))
+                            : std::max<int64_t>(0, std::min(s1 + offset, s2));
+  SmallVector<int64_t> perm, lead;
+  for (int64_t i = 0; i < rank; ++i)
+    if (i != *d1 && i != *d2) {
+      perm.push_back(i);
+      lead.push_back(in.getDimSize(i));
+    }
+  perm.append({*d1, *d2});
+  SmallVector<int64_t> movedShape(lead);
+  movedShape.append({s1, s2});
+  Value moved = x;
+  if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank)))
+    moved = PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x,
+                              n.b.getDenseI64ArrayAttr(perm));
+  SmallVector<int64_t> flatShape(lead);
+  flatShape.push_back(s1 * s2);
+  Value flat = reshapeTo(n, moved, flatShape);
+  int64_t start = offset >= 0 ? offset : -offset * s2;
+  SmallVector<int64_t> diagShape(lead);
+  diagShape.push_back(len);
+  int64_t last = flatShape.size() - 1;
+  Value diag;
+  if (len == 0) {
+    diag = splatConstant(n, withShape(in, diagShape), 0);
+  } else {
+    int64_t step = s2 + 1;
+    int64_t end = start + (len - 1) * step + 1;
+    diag = SliceOp::create(n.b, n.loc, withShape(in, diagShape), flat,
+                           n.b.getI64IntegerAttr(last), n.b.getI64IntegerAttr(start),
+                           n.b.getI64IntegerAttr(end), n.b.getI64IntegerAttr(step));
+  }
+  n.results = {reshapeTo(n, diag, type.getShape())};
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Group norm
 //===----------------------------------------------------------------------===//
@@ -964,6 +1109,7 @@ LogicalResult importCopy(NodeImport &n) {
 const ImportRule kTensorRules[] = {
     // Padding and rearrangement
     {"aten::constant_pad_nd", importConstantPad, RuleDtypes::Any},
+    {"aten::diagonal", importDiagonal, RuleDtypes::Any},
     {"aten::flip", importFlip, RuleDtypes::Any},
     {"aten::pad", importPadMode, RuleDtypes::Any},
     {"aten::pixel_shuffle", importPixelShuffle, RuleDtypes::Any},
@@ -988,9 +1134,15 @@ const ImportRule kTensorRules[] = {
     {"aten::select_scatter", importSelectScatter, RuleDtypes::Any},
     {"aten::slice_scatter", importSliceScatter, RuleDtypes::Any},
     // Reductions
+    {"aten::all", importAnyAll<true>, RuleDtypes::Numeric},
+    {"aten::all.dim", importAnyAll<true>, RuleDtypes::Numeric},
     {"aten::amax", importReduceDims<AmaxOp>},
     {"aten::amin", importReduceDims<AminOp>},
+    {"aten::any", importAnyAll<false>, RuleDtypes::Numeric},
+    {"aten::any.dim", importAnyAll<false>, RuleDtypes::Numeric},
+    {"aten::any.dims", importAnyAll<false>, RuleDtypes::Numeric},
     {"aten::argmax", importArgReduce<ArgMaxOp>, RuleDtypes::Numeric},
+    {"aten::cumsum", importCumsum, RuleDtypes::Numeric},
     {"aten::argmin", importArgReduce<ArgMinOp>, RuleDtypes::Numeric},
     {"aten::max", importReduceAll<AmaxOp>},
     {"aten::max.dim", importMaxDim<AmaxOp, ArgMaxOp>, RuleDtypes::Numeric},

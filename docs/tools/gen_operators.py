@@ -5,7 +5,7 @@
 
 The operator list and its support status come from `kilnc --list-operators`
 (the schema table compiler/import/schemas/aten.schemas and the import rules
-of compiler/import/AtenOps.cpp); the tests that cover an operator are the
+of compiler/import/Aten*Ops.cpp); the tests that cover an operator are the
 end-to-end models in DIR (build/models/<model>-<ir>/model.pt2) whose graphs
 use it. With --check, compares with the existing file and fails if it is
 stale, instead of writing it.
@@ -60,8 +60,8 @@ def main():
         "",
         "Generated from the code by `ninja -C build operators-doc` "
         "(`docs/tools/gen_operators.py`): the operators are those of "
-        "`compiler/import/schemas/aten.schemas`, *supported* means `compiler/import/AtenOps.cpp` "
-        "has an import rule, and *covered by* lists the end-to-end tests whose exported graphs "
+        "`compiler/import/schemas/aten.schemas`, *supported* means an import rule exists "
+        "(`compiler/import/Aten*Ops.cpp`), and *covered by* lists the end-to-end tests whose exported graphs "
         "use the operator (each compares Kiln's outputs with PyTorch's). Do not edit by hand; "
         "the `operators-doc` test fails when this file is stale.",
         "",

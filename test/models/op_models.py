@@ -58,7 +58,7 @@ def build_op_math(seed: int = 0):
 
 class CompareOps(nn.Module):
     """Comparisons (tensor, broadcast, scalar), logical and bitwise operators on booleans,
-    where, masked_fill, isnan/isinf, bool outputs."""
+    where, masked_fill, isnan/isinf, any/all, bool outputs."""
 
     def forward(self, x, y):
         gt = x > y
@@ -74,7 +74,8 @@ class CompareOps(nn.Module):
         z = x / (y - y)  # inf and nan where y - y is 0 (everywhere): x/0 = +-inf, 0/0 = nan
         return (gt, both, either, xor, none, w, m, torch.isnan(z), torch.isinf(z),
                 (x >= y) & (x < 1.0), (x > 0) | (y > 0), ~(x > 0), torch.lt(x, y).float(),
-                torch.ge(x, 0).to(torch.float32) * x)
+                torch.ge(x, 0).to(torch.float32) * x, (x > 0).any(), (x > 0.5).any(dim=1),
+                torch.all(x > -3), torch.all(x > -0.5, dim=0), torch.isnan(z).any(dim=0))
 
 
 def build_op_compare(seed: int = 0):
@@ -115,7 +116,8 @@ def build_op_int(seed: int = 0):
 
 class TensorOps(nn.Module):
     """Padding modes, flip, roll, repeat, pixel shuffle, resampling, indexing, argument
-    and full reductions, variance, norms, group norm, arange, fill, as_strided."""
+    and full reductions, cumsum, diagonal, variance, norms, group norm, arange, fill,
+    as_strided."""
 
     def __init__(self):
         super().__init__()
@@ -146,6 +148,8 @@ class TensorOps(nn.Module):
             torch.norm(v, dim=1), torch.linalg.vector_norm(v, ord=3, dim=0),
             torch.linalg.vector_norm(x, ord=float("inf"), dim=(2, 3)),
             torch.zeros_like(v).fill_(1.5) + v, torch.as_strided(v, (2, 3), (1, 4), 1),
+            torch.cumsum(v, 1), torch.cumsum(x, dim=2), torch.diagonal(v),
+            torch.diagonal(x, offset=1, dim1=2, dim2=3), torch.diagonal(v, -1),
         ]
         return tuple(outs)
 
