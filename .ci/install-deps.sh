@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian 12 packages Kiln needs to build and test, when missing.
 # Idempotent: installed packages are left alone, and `apt-get update` runs once,
-# only when something has to be installed.
+# only when something has to be installed. chromium: test/e2e/check_report_html.py
+# loads kilnc's HTML report headless to check that its script draws the arena.
 set -eu
 
 PACKAGES="
@@ -9,6 +10,7 @@ PACKAGES="
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22 libclang-rt-22-dev
   libzip-dev zlib1g-dev libzstd-dev catch2
   python3 python3-torch python3-torchvision python3-numpy
+  chromium
 "
 
 missing=""
