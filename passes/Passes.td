@@ -149,23 +149,37 @@ def ApproximateMathPass : Pass<"kiln-approximate-math"> {
 //===----------------------------------------------------------------------===//
 
 def PlanArenaPass : Pass<"kiln-plan-arena", "mlir::ModuleOp"> {
-  let summary = "Place every temporary buffer at a fixed offset in one arena";
+  let summary = "Give every temporary buffer a fixed offset in the arena (or memory banks)";
   let description = [{
-    Runs after bufferization and buffer-results-to-out-params. Each public
-    function gets a trailing argument `memref<Nxi8>` (the caller's arena,
-    attribute `kiln.arena`), every static `memref.alloc` becomes a
-    `memref.view` into it at a compile-time offset, and `memref.dealloc`s
-    are erased. The function records `kiln.arena_size` and `kiln.arena_align`.
-    A dynamically sized or unsupported allocation is an error: generated code
-    never allocates.
+    Runs after bufferization and buffer-results-to-out-params. The schedule is
+    the function's top-level ops that touch memory; a buffer (`memref.alloc`)
+    is live from the first to the last op using it or a view of it (views
+    alias their buffer). An elementwise `linalg.generic` whose output buffer
+    starts there and whose same-typed input buffer dies there writes in
+    place. Several placement algorithms run (passes/memory/ArenaPlanner.h);
+    the smallest plan is kept.
 
-    Offsets are assigned by a bump allocator in program order: every buffer
-    gets its own range. This is safe but not small; liveness-based placement
-    replaces it in the static memory planner.
+    Each memory bank becomes a trailing `memref<N x i8>` argument (attribute
+    `kiln.arena` = the bank's index), every allocation a `memref.view` into
+    it, and `memref.dealloc`s are erased. With `io-in-arena`, the inputs and
+    outputs are placed in the arena too and their arguments are no longer
+    used. The function records `kiln.arena_size` (all banks, each aligned),
+    `kiln.arena_align` and the plan (`kiln.memory_plan`: lower bound, banks,
+    every buffer's bank, offset, size and live ops, the op schedule).
+
+    A dynamically sized allocation, or a model the banks cannot hold (the
+    error says by how many bytes), is an error: generated code never
+    allocates.
   }];
   let options = [
     Option<"alignment", "alignment", "int64_t", /*default=*/"16",
-           "Byte alignment of the arena and of every buffer in it (a power of two)">
+           "Byte alignment of the arena and of every buffer in it (a power of two)">,
+    ListOption<"banks", "banks", "std::string",
+               "Memory banks NAME:SIZE[:ALIGN], fastest first (default: one unbounded arena)">,
+    Option<"inPlace", "in-place", "bool", /*default=*/"true",
+           "Let elementwise ops write over an input buffer that dies there">,
+    Option<"ioInArena", "io-in-arena", "bool", /*default=*/"false",
+           "Place the inputs and outputs in the arena too">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
 }

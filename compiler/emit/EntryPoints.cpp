@@ -46,8 +46,8 @@ llvm::Constant *tensorTable(llvm::Module &m, const AbiTypes &t, const std::strin
   for (size_t i = 0; i < tensors.size(); ++i) {
     const TensorInterface &tensor = tensors[i];
     std::string id = prefix + "_" + std::to_string(i);
-    llvm::Constant *name = privateConstant(
-        m, llvm::ConstantDataArray::getString(ctx, tensor.name), id + "_name");
+    llvm::Constant *name =
+        privateConstant(m, llvm::ConstantDataArray::getString(ctx, tensor.name), id + "_name");
     llvm::Constant *shape = llvm::ConstantPointerNull::get(t.ptr);
     if (!tensor.shape.empty()) {
       std::vector<uint64_t> dims(tensor.shape.begin(), tensor.shape.end());
@@ -64,20 +64,48 @@ llvm::Constant *tensorTable(llvm::Module &m, const AbiTypes &t, const std::strin
   return privateConstant(m, llvm::ConstantArray::get(arrayType, entries), prefix);
 }
 
-/// `kiln_status_t <name>_run(const void *const *inputs, void *const *outputs,
-/// void *arena)`: checks every pointer and the arena's alignment, then calls
-/// the entry function with the buffers unpacked.
+/// The entry points, all wrappers around the entry function
+/// `forward(inputs..., outputs..., bank_0, ..., bank_k)`:
+///   Arena:   `<name>_run(inputs, outputs, arena)`: the banks one after the
+///            other in one arena (the descriptor's `run`);
+///   Banked:  `<name>_run_banked(inputs, outputs, bank_0, ...)`;
+///   InArena: `<name>_run_in_arena(arena)`, inputs and outputs in the arena;
+///   InBanks: `<name>_run_in_banks(bank_0, ...)`, the same over banks.
+/// Each checks every pointer and alignment first and returns a status.
+/// Arena and Banked copy inputs in and outputs out when they live in the
+/// arena (--io-in-arena).
+enum class RunKind { Arena, Banked, InArena, InBanks };
+
 llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterface &model,
-                         llvm::Function *forward) {
+                         llvm::Function *forward, RunKind kind) {
   llvm::LLVMContext &ctx = m.getContext();
-  auto *type = llvm::FunctionType::get(t.i32, {t.ptr, t.ptr, t.ptr}, false);
-  auto *run = llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage,
-                                     model.name + "_run", m);
+  bool takesIo = kind == RunKind::Arena || kind == RunKind::Banked;
+  bool takesArena = kind == RunKind::Arena || kind == RunKind::InArena;
+  std::vector<llvm::Type *> params;
+  std::vector<std::string> paramNames;
+  if (takesIo) {
+    params.insert(params.end(), {t.ptr, t.ptr});
+    paramNames.insert(paramNames.end(), {"inputs", "outputs"});
+  }
+  if (takesArena) {
+    params.push_back(t.ptr);
+    paramNames.push_back("arena");
+  } else {
+    for (const BankInterface &bank : model.banks) {
+      params.push_back(t.ptr);
+      paramNames.push_back(bank.name);
+    }
+  }
+  const char *suffix = kind == RunKind::Arena     ? "_run"
+                       : kind == RunKind::Banked  ? "_run_banked"
+                       : kind == RunKind::InArena ? "_run_in_arena"
+                                                  : "_run_in_banks";
+  auto *type = llvm::FunctionType::get(t.i32, params, false);
+  auto *run =
+      llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, model.name + suffix, m);
   run->addFnAttr(llvm::Attribute::NoUnwind);
-  llvm::Argument *inputs = run->getArg(0), *outputs = run->getArg(1), *arena = run->getArg(2);
-  inputs->setName("inputs");
-  outputs->setName("outputs");
-  arena->setName("arena");
+  for (size_t i = 0; i < paramNames.size(); ++i)
+    run->getArg(i)->setName(paramNames[i]);
 
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", run));
   auto failWith = [&](int32_t status) {
@@ -89,13 +117,21 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
   llvm::BasicBlock *nullOutput = failWith(KILN_STATUS_NULL_OUTPUT);
   llvm::BasicBlock *nullArena = failWith(KILN_STATUS_NULL_ARENA);
   llvm::BasicBlock *misaligned = failWith(KILN_STATUS_MISALIGNED_ARENA);
+  llvm::Type *intPtr = m.getDataLayout().getIntPtrType(ctx);
 
   auto checkNotNull = [&](llvm::Value *p, llvm::BasicBlock *fail) {
     auto *next = llvm::BasicBlock::Create(ctx, "ok", run);
     b.CreateCondBr(b.CreateIsNull(p), fail, next);
     b.SetInsertPoint(next);
   };
-  std::vector<llvm::Value *> args;
+  auto checkAligned = [&](llvm::Value *p, uint64_t align) {
+    llvm::Value *low =
+        b.CreateAnd(b.CreatePtrToInt(p, intPtr), llvm::ConstantInt::get(intPtr, align - 1));
+    auto *aligned = llvm::BasicBlock::Create(ctx, "aligned", run);
+    b.CreateCondBr(b.CreateIsNotNull(low), misaligned, aligned);
+    b.SetInsertPoint(aligned);
+  };
+  std::vector<llvm::Value *> ioPointers;
   auto unpack = [&](llvm::Value *array, size_t count, llvm::BasicBlock *fail) {
     if (count == 0)
       return;
@@ -104,22 +140,57 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
       llvm::Value *slot = b.CreateConstInBoundsGEP1_64(t.ptr, array, i);
       llvm::Value *p = b.CreateLoad(t.ptr, slot);
       checkNotNull(p, fail);
-      args.push_back(p);
+      ioPointers.push_back(p);
     }
   };
-  unpack(inputs, model.inputs.size(), nullInput);
-  unpack(outputs, model.outputs.size(), nullOutput);
-  if (model.arenaSize > 0) {
-    checkNotNull(arena, nullArena);
-    llvm::Type *intPtr = m.getDataLayout().getIntPtrType(ctx);
-    llvm::Value *low = b.CreateAnd(b.CreatePtrToInt(arena, intPtr),
-                                   llvm::ConstantInt::get(intPtr, model.arenaAlign - 1));
-    auto *aligned = llvm::BasicBlock::Create(ctx, "aligned", run);
-    b.CreateCondBr(b.CreateIsNotNull(low), misaligned, aligned);
-    b.SetInsertPoint(aligned);
+  if (takesIo) {
+    unpack(run->getArg(0), model.inputs.size(), nullInput);
+    unpack(run->getArg(1), model.outputs.size(), nullOutput);
   }
-  args.push_back(arena);
+
+  std::vector<llvm::Value *> bankPointers;
+  if (takesArena) {
+    llvm::Value *arena = run->getArg(takesIo ? 2 : 0);
+    if (model.arenaSize > 0) {
+      checkNotNull(arena, nullArena);
+      checkAligned(arena, model.arenaAlign);
+    }
+    for (const BankInterface &bank : model.banks)
+      bankPointers.push_back(b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, bank.arenaOffset));
+  } else {
+    for (size_t k = 0; k < model.banks.size(); ++k) {
+      llvm::Value *p = run->getArg((takesIo ? 2 : 0) + k);
+      if (model.banks[k].size > 0) {
+        checkNotNull(p, nullArena);
+        checkAligned(p, model.banks[k].align);
+      }
+      bankPointers.push_back(p);
+    }
+  }
+
+  // Inputs and outputs placed in the arena.
+  auto inArena = [&](const TensorInterface &tensor) {
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), bankPointers[tensor.bank],
+                                        tensor.bankOffset);
+  };
+  if (takesIo)
+    for (size_t i = 0; i < model.inputs.size(); ++i)
+      if (model.inputs[i].inArena && model.inputs[i].sizeBytes > 0)
+        b.CreateMemCpy(inArena(model.inputs[i]), llvm::MaybeAlign(1), ioPointers[i],
+                       llvm::MaybeAlign(1), model.inputs[i].sizeBytes);
+
+  std::vector<llvm::Value *> args;
+  size_t numIo = model.inputs.size() + model.outputs.size();
+  for (size_t i = 0; i < numIo; ++i)
+    args.push_back(takesIo ? ioPointers[i] : llvm::ConstantPointerNull::get(t.ptr));
+  llvm::append_range(args, bankPointers);
   b.CreateCall(forward, args);
+
+  if (takesIo)
+    for (size_t i = 0; i < model.outputs.size(); ++i)
+      if (model.outputs[i].inArena && model.outputs[i].sizeBytes > 0)
+        b.CreateMemCpy(ioPointers[model.inputs.size() + i], llvm::MaybeAlign(1),
+                       inArena(model.outputs[i]), llvm::MaybeAlign(1), model.outputs[i].sizeBytes);
   b.CreateRet(llvm::ConstantInt::get(t.i32, KILN_STATUS_OK));
   return run;
 }
@@ -144,12 +215,11 @@ AbiStructTypes getAbiStructTypes(llvm::LLVMContext &ctx) {
   return t;
 }
 
-llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model,
-                            bool exportSharedSymbol) {
+llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model, bool exportSharedSymbol) {
   llvm::Function *forward = m.getFunction(kEntryFunctionName);
   if (!forward)
     return llvm::createStringError("the translated module has no entry function");
-  size_t expectedArgs = model.inputs.size() + model.outputs.size() + 1;
+  size_t expectedArgs = model.inputs.size() + model.outputs.size() + model.banks.size();
   if (forward->arg_size() != expectedArgs)
     return llvm::createStringError(
         "the entry function takes " + std::to_string(forward->arg_size()) +
@@ -158,7 +228,14 @@ llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model,
   forward->setLinkage(llvm::GlobalValue::InternalLinkage);
 
   AbiTypes t(m.getContext());
-  llvm::Function *run = buildRun(m, t, model, forward);
+  llvm::Function *run = buildRun(m, t, model, forward, RunKind::Arena);
+  if (model.banked)
+    buildRun(m, t, model, forward, RunKind::Banked);
+  if (model.ioInArena) {
+    buildRun(m, t, model, forward, RunKind::InArena);
+    if (model.banked)
+      buildRun(m, t, model, forward, RunKind::InBanks);
+  }
   llvm::Constant *inputs = tensorTable(m, t, model.name + "_inputs", model.inputs);
   llvm::Constant *outputs = tensorTable(m, t, model.name + "_outputs", model.outputs);
   llvm::Constant *name = privateConstant(
@@ -169,9 +246,9 @@ llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model,
                 llvm::ConstantInt::get(t.i32, model.outputs.size()),
                 llvm::ConstantInt::get(t.i32, model.arenaAlign),
                 llvm::ConstantInt::get(t.i64, model.arenaSize), name, inputs, outputs, run});
-  auto *global = new llvm::GlobalVariable(m, t.model, /*isConstant=*/true,
-                                          llvm::GlobalValue::ExternalLinkage, descriptor,
-                                          model.name + "_model");
+  auto *global =
+      new llvm::GlobalVariable(m, t.model, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+                               descriptor, model.name + "_model");
   if (exportSharedSymbol)
     new llvm::GlobalVariable(m, t.ptr, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
                              global, KILN_SHARED_MODEL_SYMBOL);

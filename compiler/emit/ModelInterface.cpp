@@ -1,5 +1,6 @@
 //===- ModelInterface.cpp - a compiled model as its caller sees it --------===//
 #include "compiler/emit/ModelInterface.h"
+#include "passes/memory/MemoryPlan.h"
 
 #include "kiln/runtime.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -49,9 +50,8 @@ static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAt
   t.name = nameAttr ? nameAttr.getValue().str() : fallbackName.str();
   t.dtype = dtypeOf(tensor.getElementType());
   if (!t.dtype)
-    return where->emitError("element type ")
-           << tensor.getElementType() << " of '" << t.name
-           << "' cannot cross the model's C interface";
+    return where->emitError("element type ") << tensor.getElementType() << " of '" << t.name
+                                             << "' cannot cross the model's C interface";
   t.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
   t.sizeBytes = kiln_dtype_size(t.dtype);
   for (int64_t d : t.shape)
@@ -62,8 +62,7 @@ static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAt
 FailureOr<ModelInterface> readModelInterface(ModuleOp module, llvm::StringRef name) {
   auto func = module.lookupSymbol<func::FuncOp>(kEntryFunctionName);
   if (!func || func.isExternal())
-    return module.emitError("the module has no entry function '@")
-           << kEntryFunctionName << "'";
+    return module.emitError("the module has no entry function '@") << kEntryFunctionName << "'";
   ModelInterface model;
   model.name = name.str();
   FunctionType type = func.getFunctionType();
@@ -75,8 +74,7 @@ FailureOr<ModelInterface> readModelInterface(ModuleOp module, llvm::StringRef na
     model.inputs.push_back(*t);
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
-    auto t = describe(func, type.getResult(i),
-                      func.getResultAttrOfType<StringAttr>(i, kNameAttr),
+    auto t = describe(func, type.getResult(i), func.getResultAttrOfType<StringAttr>(i, kNameAttr),
                       "output_" + std::to_string(i));
     if (failed(t))
       return failure();
@@ -95,6 +93,34 @@ LogicalResult readArenaPlan(ModuleOp module, ModelInterface &model) {
     return func.emitError("the memory planner did not run on the entry function");
   model.arenaSize = size.getInt();
   model.arenaAlign = align.getInt();
+  model.banks.clear();
+  std::optional<MemoryPlan> plan = readMemoryPlan(func);
+  if (!plan || plan->banks.empty()) {
+    model.banks.push_back({"arena", model.arenaSize, model.arenaAlign, 0});
+    return success();
+  }
+  uint64_t offset = 0;
+  for (const PlannedBank &bank : plan->banks) {
+    offset = llvm::alignTo(offset, bank.align);
+    model.banks.push_back(
+        {bank.name, static_cast<uint64_t>(bank.size), static_cast<uint64_t>(bank.align), offset});
+    offset += bank.size;
+  }
+  model.banked = plan->banks.size() > 1 || plan->banks.front().capacity >= 0;
+  for (const PlannedBuffer &buffer : plan->buffers) {
+    if (buffer.io == PlannedBuffer::Temporary)
+      continue;
+    auto &tensors = buffer.io == PlannedBuffer::Input ? model.inputs : model.outputs;
+    if (buffer.ioIndex < 0 || buffer.ioIndex >= static_cast<int64_t>(tensors.size()) ||
+        buffer.bank < 0 || buffer.bank >= static_cast<int>(model.banks.size()))
+      return func.emitError("the memory plan places an unknown input or output");
+    TensorInterface &t = tensors[buffer.ioIndex];
+    t.inArena = true;
+    t.bank = buffer.bank;
+    t.bankOffset = buffer.offset;
+    t.arenaOffset = model.banks[buffer.bank].arenaOffset + buffer.offset;
+    model.ioInArena = true;
+  }
   return success();
 }
 

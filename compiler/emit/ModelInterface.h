@@ -24,6 +24,22 @@ struct TensorInterface {
   uint32_t dtype = 0; // KILN_DTYPE_*
   std::vector<int64_t> shape;
   uint64_t sizeBytes = 0;
+  /// With --io-in-arena: where the tensor lives in the arena (its bank, the
+  /// offset in that bank, and the offset in the single-arena layout).
+  bool inArena = false;
+  int bank = 0;
+  uint64_t bankOffset = 0;
+  uint64_t arenaOffset = 0;
+};
+
+/// A memory bank of the plan. In the single-arena layout (`<name>_run`'s
+/// one buffer) the banks follow each other, each at an offset aligned to its
+/// alignment.
+struct BankInterface {
+  std::string name;
+  uint64_t size = 0;
+  uint64_t align = 16;
+  uint64_t arenaOffset = 0;
 };
 
 struct ModelInterface {
@@ -33,6 +49,12 @@ struct ModelInterface {
   std::vector<TensorInterface> outputs;
   uint64_t arenaSize = 0;
   uint64_t arenaAlign = 16;
+  /// The memory banks, fastest first; one (the arena) by default.
+  std::vector<BankInterface> banks;
+  /// The user named the banks (--mem-bank): `<name>_run_banked` exists.
+  bool banked = false;
+  /// Inputs and outputs live in the arena (--io-in-arena).
+  bool ioInArena = false;
 };
 
 /// The KILN_DTYPE_* of an MLIR element type, or 0 if the ABI has none.
@@ -43,10 +65,10 @@ llvm::StringRef dtypeName(uint32_t dtype);
 /// Reads inputs and outputs from the tensor signature of the module's entry
 /// function. Emits an error on the function and fails if there is none or a
 /// type crosses the ABI that it cannot describe.
-mlir::FailureOr<ModelInterface> readModelInterface(mlir::ModuleOp module,
-                                                   llvm::StringRef name);
+mlir::FailureOr<ModelInterface> readModelInterface(mlir::ModuleOp module, llvm::StringRef name);
 
-/// Reads `kiln.arena_size` / `kiln.arena_align` set by the memory planner.
+/// Reads `kiln.arena_size` / `kiln.arena_align` and the banks and arena
+/// placement of inputs and outputs from the plan the memory planner recorded.
 mlir::LogicalResult readArenaPlan(mlir::ModuleOp module, ModelInterface &model);
 
 /// Whether `name` is a valid C identifier.

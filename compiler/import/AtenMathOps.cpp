@@ -40,8 +40,7 @@ bool isBool(Type t) { return t.isInteger(1); }
 
 /// self (+|-) alpha * other, every overload (Tensor, Scalar, in-place, rsub).
 /// On booleans add is logical or (PyTorch's True + True == True).
-template <typename OpTy, bool reversed = false>
-LogicalResult importAddOrSub(NodeImport &n) {
+template <typename OpTy, bool reversed = false> LogicalResult importAddOrSub(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -80,8 +79,7 @@ LogicalResult importMul(NodeImport &n) {
 }
 
 /// Binary ops computing in the result type with no boolean meaning.
-template <typename OpTy>
-LogicalResult importArithmetic(NodeImport &n) {
+template <typename OpTy> LogicalResult importArithmetic(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -199,16 +197,15 @@ LogicalResult importClampTensor(NodeImport &n) {
 }
 
 /// clamp_min / clamp_max with a Scalar bound.
-template <bool isMin>
-LogicalResult importClampBound(NodeImport &n) {
+template <bool isMin> LogicalResult importClampBound(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
   Value x = castTo(n, n.tensor("self"), type.getElementType());
   std::optional<double> bound = n.number(isMin ? "min" : "max");
   FloatAttr attr = bound ? n.b.getF64FloatAttr(*bound) : FloatAttr();
-  n.results = {ClampOp::create(n.b, n.loc, type, x, isMin ? attr : FloatAttr(),
-                               isMin ? FloatAttr() : attr)};
+  n.results = {
+      ClampOp::create(n.b, n.loc, type, x, isMin ? attr : FloatAttr(), isMin ? FloatAttr() : attr)};
   return success();
 }
 
@@ -218,8 +215,7 @@ LogicalResult importClampBound(NodeImport &n) {
 
 /// One-operand functions; integer inputs are converted to the declared
 /// (floating-point) result type first, as PyTorch does for torch.sin(int).
-template <typename OpTy>
-LogicalResult importMath(NodeImport &n) {
+template <typename OpTy> LogicalResult importMath(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -232,8 +228,7 @@ LogicalResult importMath(NodeImport &n) {
 }
 
 /// Integer-valued functions are the identity on integers (torch.floor(int)).
-template <typename OpTy>
-LogicalResult importRounding(NodeImport &n) {
+template <typename OpTy> LogicalResult importRounding(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   Value x = n.tensor("self");
@@ -254,12 +249,12 @@ LogicalResult importElu(NodeImport &n) {
   double alpha = n.number("alpha").value_or(1), scale = n.number("scale").value_or(1);
   double inputScale = n.number("input_scale").value_or(1);
   auto c = [&](double v) { return scalarConstant(n, et, v); };
-  Value positive = CompareOp::create(n.b, n.loc, RankedTensorType::get(type.getShape(),
-                                                                       n.b.getI1Type()),
-                                     x, c(0), n.b.getStringAttr("gt"));
+  Value positive =
+      CompareOp::create(n.b, n.loc, RankedTensorType::get(type.getShape(), n.b.getI1Type()), x,
+                        c(0), n.b.getStringAttr("gt"));
   Value scaledIn = inputScale == 1 ? x : binary<MulOp>(n, type, x, c(inputScale));
-  Value negative = binary<MulOp>(n, type, Expm1Op::create(n.b, n.loc, type, scaledIn),
-                                 c(alpha * scale));
+  Value negative =
+      binary<MulOp>(n, type, Expm1Op::create(n.b, n.loc, type, scaledIn), c(alpha * scale));
   Value pos = scale == 1 ? x : binary<MulOp>(n, type, x, c(scale));
   n.results = {SelectOp::create(n.b, n.loc, type, positive, pos, negative)};
   return success();
@@ -284,8 +279,7 @@ LogicalResult importCompare(NodeImport &n) {
                          << " (not bool) is not supported";
   Value self = n.tensor("self");
   Type ct = resultElementType({self, n.tensor("other")}, numberTypes(n, "other"));
-  n.results = {CompareOp::create(n.b, n.loc, type, castTo(n, self, ct),
-                                 operandAs(n, "other", ct),
+  n.results = {CompareOp::create(n.b, n.loc, type, castTo(n, self, ct), operandAs(n, "other", ct),
                                  n.b.getStringAttr(n.schema().name.substr(0, 2)))};
   return success();
 }
@@ -299,8 +293,7 @@ Value asBool(NodeImport &n, Value v) {
 
 /// logical_and/or/xor/not: operands as booleans; the result may be
 /// declared another dtype (the out= forms), so it is converted last.
-template <typename OpTy>
-LogicalResult importLogical(NodeImport &n) {
+template <typename OpTy> LogicalResult importLogical(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -316,8 +309,7 @@ LogicalResult importLogical(NodeImport &n) {
 }
 
 /// bitwise_and/or/xor (Tensor, Scalar) and bitwise_not on integers and bools.
-template <typename OpTy>
-LogicalResult importBitwise(NodeImport &n) {
+template <typename OpTy> LogicalResult importBitwise(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -348,8 +340,7 @@ LogicalResult importWhere(NodeImport &n) {
 }
 
 /// isnan: x != x. isinf: |x| == inf. Integers are neither.
-template <bool isNan>
-LogicalResult importIsNanOrInf(NodeImport &n) {
+template <bool isNan> LogicalResult importIsNanOrInf(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);

@@ -95,8 +95,8 @@ LogicalResult buildPad(NodeImport &n, Value x, ArrayRef<int64_t> pad, StringRef 
     int64_t size = type.getDimSize(d);
     if (mode == "reflect" && (low[d] < 0 || high[d] < 0 || low[d] >= size || high[d] >= size))
       return n.emitError() << "reflection padding of " << low[d] << " and " << high[d]
-                           << " must be in [0, " << size << ") for dimension " << d
-                           << " of size " << size;
+                           << " must be in [0, " << size << ") for dimension " << d << " of size "
+                           << size;
     if (mode == "replicate" && (low[d] < 0 || high[d] < 0))
       return n.emitError() << "replication padding must not be negative";
     if (type.getDimSize(d) + low[d] + high[d] < 0)
@@ -122,8 +122,7 @@ LogicalResult importPadMode(NodeImport &n) {
 }
 
 /// reflection_pad{1,2,3}d / replication_pad{1,2,3}d(self, padding)
-template <bool reflect>
-LogicalResult importModePad(NodeImport &n) {
+template <bool reflect> LogicalResult importModePad(NodeImport &n) {
   return buildPad(n, n.tensor("self"), n.ints("padding"), reflect ? "reflect" : "replicate", 0);
 }
 
@@ -196,8 +195,8 @@ LogicalResult importRepeat(NodeImport &n) {
   const std::vector<int64_t> &repeats = n.ints("repeats");
   int64_t rank = typeOf(x).getRank();
   if (static_cast<int64_t>(repeats.size()) < rank)
-    return n.emitError() << "repeat has " << repeats.size()
-                         << " repeats for a tensor of rank " << rank;
+    return n.emitError() << "repeat has " << repeats.size() << " repeats for a tensor of rank "
+                         << rank;
   SmallVector<int64_t> shape(repeats.size() - rank, 1);
   llvm::append_range(shape, typeOf(x).getShape());
   SmallVector<int64_t> interleaved, expanded, merged;
@@ -258,8 +257,7 @@ double resizeRatio(int64_t in, int64_t out, std::optional<double> scale, bool al
 }
 
 /// upsample_{nearest,bilinear}2d and their .vec forms.
-template <bool bilinear>
-LogicalResult importUpsample(NodeImport &n) {
+template <bool bilinear> LogicalResult importUpsample(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -283,10 +281,9 @@ LogicalResult importUpsample(NodeImport &n) {
   bool alignCorners = bilinear && n.boolean("align_corners");
   double ratioH = resizeRatio(in.getDimSize(2), type.getDimSize(2), scales[0], alignCorners);
   double ratioW = resizeRatio(in.getDimSize(3), type.getDimSize(3), scales[1], alignCorners);
-  n.results = {ResizeOp::create(n.b, n.loc, type, x,
-                                n.b.getStringAttr(bilinear ? "bilinear" : "nearest"),
-                                n.b.getBoolAttr(alignCorners), n.b.getF64FloatAttr(ratioH),
-                                n.b.getF64FloatAttr(ratioW))};
+  n.results = {ResizeOp::create(
+      n.b, n.loc, type, x, n.b.getStringAttr(bilinear ? "bilinear" : "nearest"),
+      n.b.getBoolAttr(alignCorners), n.b.getF64FloatAttr(ratioH), n.b.getF64FloatAttr(ratioW))};
   return success();
 }
 
@@ -316,8 +313,8 @@ LogicalResult importGather(NodeImport &n) {
   if (typeOf(x).getRank() != typeOf(index).getRank())
     return n.emitError() << "gather index rank " << typeOf(index).getRank()
                          << " differs from the input's " << typeOf(x).getRank();
-  n.results = {GatherOp::create(n.b, n.loc, n.resultType(0), x, index,
-                                n.b.getI64IntegerAttr(*dim))};
+  n.results = {
+      GatherOp::create(n.b, n.loc, n.resultType(0), x, index, n.b.getI64IntegerAttr(*dim))};
   return success();
 }
 
@@ -392,8 +389,8 @@ LogicalResult buildSliceScatter(NodeImport &n, Value self, Value src, int64_t di
   SmallVector<int64_t> expected(typeOf(self).getShape());
   expected[dim] = end - start;
   if (typeOf(src).getShape() != ArrayRef<int64_t>(expected))
-    return n.emitError() << "scatter source " << typeOf(src) << " does not fit the slice ["
-                         << start << ", " << end << ") of " << typeOf(self);
+    return n.emitError() << "scatter source " << typeOf(src) << " does not fit the slice [" << start
+                         << ", " << end << ") of " << typeOf(self);
   src = castTo(n, src, typeOf(self).getElementType());
   SmallVector<Value> parts;
   if (start > 0)
@@ -472,9 +469,8 @@ LogicalResult importAsStrided(NodeImport &n) {
   SmallVector<int64_t> perm;
   for (int64_t i = 0; i < rank; ++i)
     perm.push_back(i);
-  llvm::stable_sort(perm, [&](int64_t a, int64_t b) {
-    return layout->strides[a] > layout->strides[b];
-  });
+  llvm::stable_sort(perm,
+                    [&](int64_t a, int64_t b) { return layout->strides[a] > layout->strides[b]; });
   int64_t expected = 1;
   for (int64_t k = rank - 1; k >= 0; --k) {
     int64_t d = perm[k];
@@ -492,10 +488,11 @@ LogicalResult importAsStrided(NodeImport &n) {
     permuted.push_back(in.getDimSize(d));
   Value storage = x;
   if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank)))
-    storage = PermuteOp::create(n.b, n.loc, withShape(in, permuted), x,
-                                n.b.getDenseI64ArrayAttr(perm));
+    storage =
+        PermuteOp::create(n.b, n.loc, withShape(in, permuted), x, n.b.getDenseI64ArrayAttr(perm));
   storage = reshapeTo(n, storage, {numel});
-  int64_t base = n.isNone("storage_offset") ? 0 : n.integer("storage_offset") - layout->storageOffset;
+  int64_t base =
+      n.isNone("storage_offset") ? 0 : n.integer("storage_offset") - layout->storageOffset;
   int64_t count = numElements(type.getShape());
   SmallVector<int64_t> positions;
   SmallVector<int64_t> index(size.size(), 0);
@@ -534,16 +531,14 @@ LogicalResult importAsStrided(NodeImport &n) {
 
 /// argmax / argmin(self, dim?, keepdim): without dim, over the flattened
 /// tensor.
-template <typename OpTy>
-LogicalResult importArgReduce(NodeImport &n) {
+template <typename OpTy> LogicalResult importArgReduce(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   Value x = n.tensor("self");
   RankedTensorType type = n.resultType(0);
   if (!type.getElementType().isInteger(64))
     return n.emitError() << "argmax/argmin produce int64, the file declares " << type;
-  if (!isa<FloatType>(typeOf(x).getElementType()) &&
-      typeOf(x).getElementType().isInteger(1))
+  if (!isa<FloatType>(typeOf(x).getElementType()) && typeOf(x).getElementType().isInteger(1))
     return n.emitError() << "argmax/argmin of bool tensors is not supported yet";
   int64_t dim = 0;
   bool keepdim = n.boolean("keepdim");
@@ -573,8 +568,7 @@ LogicalResult importArgReduce(NodeImport &n) {
 }
 
 /// max.dim / min.dim: (values, indices).
-template <typename ValueOp, typename IndexOp>
-LogicalResult importMaxDim(NodeImport &n) {
+template <typename ValueOp, typename IndexOp> LogicalResult importMaxDim(NodeImport &n) {
   Value x = n.tensor("self");
   if (!isa<FloatType>(typeOf(x).getElementType()))
     return n.emitError() << "max/min over a dimension of " << typeOf(x)
@@ -620,8 +614,7 @@ LogicalResult buildReduce(NodeImport &n, Value x, ArrayRef<int64_t> dims, bool k
 }
 
 /// Reductions over listed dimensions (amax, amin): `dim` may be empty.
-template <typename OpTy>
-LogicalResult importReduceDims(NodeImport &n) {
+template <typename OpTy> LogicalResult importReduceDims(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   auto x = reductionInput(n);
@@ -635,8 +628,7 @@ LogicalResult importReduceDims(NodeImport &n) {
 
 /// Reductions of the whole tensor to a 0-d result (max, min, sum, prod,
 /// mean without dims).
-template <typename OpTy>
-LogicalResult importReduceAll(NodeImport &n) {
+template <typename OpTy> LogicalResult importReduceAll(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   auto x = reductionInput(n);
@@ -666,8 +658,7 @@ LogicalResult importProdDim(NodeImport &n) {
 }
 
 /// var / std: mean((x - mean(x))^2) * N / (N - correction), over `dim`.
-template <bool isStd>
-LogicalResult importVariance(NodeImport &n) {
+template <bool isStd> LogicalResult importVariance(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -689,8 +680,8 @@ LogicalResult importVariance(NodeImport &n) {
     kept[d] = 1;
   }
   Type et = in.getElementType();
-  Value mean = MeanOp::create(n.b, n.loc, withShape(in, kept), x,
-                              n.b.getDenseI64ArrayAttr(*dims), n.b.getBoolAttr(true));
+  Value mean = MeanOp::create(n.b, n.loc, withShape(in, kept), x, n.b.getDenseI64ArrayAttr(*dims),
+                              n.b.getBoolAttr(true));
   Value centered = binary<SubOp>(n, in, x, mean);
   Value squares = binary<MulOp>(n, in, centered, centered);
   Value sum = SumOp::create(n.b, n.loc, type, squares, n.b.getDenseI64ArrayAttr(*dims),
@@ -753,8 +744,7 @@ LogicalResult importNorm(NodeImport &n) {
 
 /// any / all over dimensions: the elements as booleans (`!= 0`, NaN is
 /// true), reduced with amax (any) or amin (all) as 0/1 floats, back to bool.
-template <bool isAll>
-LogicalResult importAnyAll(NodeImport &n) {
+template <bool isAll> LogicalResult importAnyAll(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   RankedTensorType type = n.resultType(0);
@@ -820,8 +810,8 @@ LogicalResult importCumsum(NodeImport &n) {
     movedShape.push_back(in.getDimSize(p));
   Value moved = x;
   if (*dim != rank - 1)
-    moved = PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x,
-                              n.b.getDenseI64ArrayAttr(perm));
+    moved =
+        PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x, n.b.getDenseI64ArrayAttr(perm));
   int64_t rows = len == 0 ? 0 : numElements(movedShape) / len;
   Value flat = reshapeTo(n, moved, {rows, len});
   SmallVector<APFloat> ones;
@@ -873,8 +863,8 @@ LogicalResult importDiagonal(NodeImport &n) {
   movedShape.append({s1, s2});
   Value moved = x;
   if (!llvm::equal(perm, llvm::seq<int64_t>(0, rank)))
-    moved = PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x,
-                              n.b.getDenseI64ArrayAttr(perm));
+    moved =
+        PermuteOp::create(n.b, n.loc, withShape(in, movedShape), x, n.b.getDenseI64ArrayAttr(perm));
   SmallVector<int64_t> flatShape(lead);
   flatShape.push_back(s1 * s2);
   Value flat = reshapeTo(n, moved, flatShape);
@@ -888,9 +878,9 @@ LogicalResult importDiagonal(NodeImport &n) {
   } else {
     int64_t step = s2 + 1;
     int64_t end = start + (len - 1) * step + 1;
-    diag = SliceOp::create(n.b, n.loc, withShape(in, diagShape), flat,
-                           n.b.getI64IntegerAttr(last), n.b.getI64IntegerAttr(start),
-                           n.b.getI64IntegerAttr(end), n.b.getI64IntegerAttr(step));
+    diag = SliceOp::create(n.b, n.loc, withShape(in, diagShape), flat, n.b.getI64IntegerAttr(last),
+                           n.b.getI64IntegerAttr(start), n.b.getI64IntegerAttr(end),
+                           n.b.getI64IntegerAttr(step));
   }
   n.results = {reshapeTo(n, diag, type.getShape())};
   return success();
@@ -999,8 +989,8 @@ LogicalResult importScaledDotProductAttention(NodeImport &n) {
     return n.emitError() << "attention batch dimensions do not broadcast";
   Type et = qt.getElementType();
   int64_t embed = qt.getShape().back();
-  double scale = n.isNone("scale") ? 1.0 / std::sqrt(static_cast<double>(embed))
-                                   : *n.number("scale");
+  double scale =
+      n.isNone("scale") ? 1.0 / std::sqrt(static_cast<double>(embed)) : *n.number("scale");
   Value scores = batchedMatmul(n, q, transposeLast(n, k));
   RankedTensorType st = typeOf(scores);
   scores = binary<MulOp>(n, st, scores, scalarConstant(n, et, scale));
@@ -1024,8 +1014,8 @@ LogicalResult importScaledDotProductAttention(NodeImport &n) {
     else
       scores = binary<AddOp>(n, st, scores, castTo(n, mask, et));
   }
-  Value weights = SoftmaxOp::create(n.b, n.loc, st, scores,
-                                    n.b.getI64IntegerAttr(st.getRank() - 1));
+  Value weights =
+      SoftmaxOp::create(n.b, n.loc, st, scores, n.b.getI64IntegerAttr(st.getRank() - 1));
   Value out = batchedMatmul(n, weights, v);
   n.results = {reshapeTo(n, out, n.resultType(0).getShape())};
   return success();
@@ -1086,8 +1076,7 @@ LogicalResult importExpandAs(NodeImport &n) {
   if (failed(requireResult(n, 0)))
     return failure();
   Value x = n.tensor("self");
-  n.results = {typeOf(x) == n.resultType(0) ? x
-                                            : ExpandOp::create(n.b, n.loc, n.resultType(0), x)};
+  n.results = {typeOf(x) == n.resultType(0) ? x : ExpandOp::create(n.b, n.loc, n.resultType(0), x)};
   return success();
 }
 

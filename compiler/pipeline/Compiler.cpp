@@ -1,10 +1,13 @@
 //===- Compiler.cpp - the compile(options) library API --------------------===//
 #include "compiler/pipeline/Compiler.h"
 #include "compiler/emit/Emit.h"
+#include "compiler/emit/Report.h"
 #include "compiler/import/Importer.h"
 #include "compiler/pipeline/Registration.h"
+#include "passes/memory/MemoryPlan.h"
 #include "targets/Target.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -123,13 +126,53 @@ LogicalResult linkShared(Location loc, llvm::StringRef linker, llvm::StringRef o
     return emitError(loc) << "cannot find the linker '" << linker
                           << "' for --emit=shared (set --linker or KILN_LLD)";
   std::string message;
-  llvm::SmallVector<llvm::StringRef> args = {*program, "-shared",  "--build-id=none",
-                                             "-z",     "noexecstack", "-o", output, object};
+  llvm::SmallVector<llvm::StringRef> args = {
+      *program, "-shared", "--build-id=none", "-z", "noexecstack", "-o", output, object};
   int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0)
     return emitError(loc) << "linking the shared library failed (" << *program << " exited with "
                           << rc << (message.empty() ? "" : ": " + message) << ")";
   return success();
+}
+
+/// Bytes of the constants (weights) the module holds as memref.globals.
+int64_t weightBytes(ModuleOp module) {
+  int64_t total = 0;
+  module.walk([&](memref::GlobalOp global) {
+    MemRefType type = global.getType();
+    if (!global.getConstant() || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+      return;
+    total +=
+        type.getNumElements() * llvm::divideCeil(type.getElementType().getIntOrFloatBitWidth(), 8);
+  });
+  return total;
+}
+
+/// The compile report of a planned module.
+CompileReport makeReport(ModuleOp module, const MemoryPlan &plan, const ModelInterface &model,
+                         llvm::StringRef target) {
+  CompileReport report;
+  report.model = model.name;
+  report.target = target.str();
+  report.arenaBytes = model.arenaSize;
+  report.lowerBoundBytes = plan.lowerBound;
+  report.totalTemporaryBytes = plan.totalTemporaries;
+  report.weightsBytes = weightBytes(module);
+  report.algorithm = plan.algorithm;
+  for (const PlannedBank &bank : plan.banks)
+    report.banks.push_back({bank.name, bank.size, bank.capacity, bank.align});
+  for (const PlannedBuffer &buffer : plan.buffers) {
+    std::string name = buffer.name;
+    if (buffer.io != PlannedBuffer::Temporary)
+      name += buffer.io == PlannedBuffer::Input ? " (input)" : " (output)";
+    std::string bank = buffer.bank >= 0 && buffer.bank < static_cast<int>(plan.banks.size())
+                           ? plan.banks[buffer.bank].name
+                           : "";
+    report.buffers.push_back({name, bank, buffer.offset, buffer.size, buffer.first, buffer.last});
+  }
+  for (size_t i = 0; i < plan.ops.size(); ++i)
+    report.ops.push_back({static_cast<int64_t>(i), plan.ops[i].name, plan.ops[i].op});
+  return report;
 }
 
 } // namespace
@@ -150,8 +193,8 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
                               << "' is freestanding";
   std::string name = options.name;
   if (name.empty()) {
-    llvm::StringRef stem = llvm::sys::path::stem(
-        result.outputPath == "-" ? options.inputPath : result.outputPath);
+    llvm::StringRef stem =
+        llvm::sys::path::stem(result.outputPath == "-" ? options.inputPath : result.outputPath);
     name = toCIdentifier(stem);
   }
   if (!isCIdentifier(name))
@@ -163,6 +206,25 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (pipeline.arenaAlign <= 0 || (pipeline.arenaAlign & (pipeline.arenaAlign - 1)))
     return emitError(fileLoc) << "the arena alignment must be a power of two, got "
                               << pipeline.arenaAlign;
+  pipeline.fuse = options.fuse;
+  pipeline.inPlace = options.inPlace;
+  pipeline.ioInArena = options.ioInArena;
+  if (!options.memoryBanks.empty()) {
+    auto banks = parseBankSpecs(options.memoryBanks, pipeline.arenaAlign);
+    if (!banks)
+      return emitError(fileLoc) << "--mem-bank: " << llvm::toString(banks.takeError());
+    for (const MemoryBank &bank : *banks)
+      pipeline.memoryBanks.push_back(bank.name + ":" + std::to_string(*bank.capacity) + ":" +
+                                     std::to_string(bank.align));
+  }
+  llvm::StringRef reportExtension = llvm::sys::path::extension(options.reportPath);
+  if (!options.reportPath.empty() && reportExtension != ".json" && reportExtension != ".html")
+    return emitError(fileLoc) << "--report='" << options.reportPath
+                              << "': the file must end in .json or .html";
+  if (!options.reportPath.empty() && last < Stage::Memory)
+    return emitError(fileLoc) << "--report needs the memory plan: it cannot be combined with "
+                                 "--stop-after="
+                              << stageName(last);
 
   OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, options.import);
   if (!module)
@@ -191,6 +253,17 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
   result.arenaSize = interface->arenaSize;
+  if (!options.reportPath.empty()) {
+    auto entry = module->lookupSymbol<func::FuncOp>(kEntryFunctionName);
+    std::optional<MemoryPlan> plan = entry ? readMemoryPlan(entry) : std::nullopt;
+    if (!plan)
+      return emitError(fileLoc) << "the memory planner recorded no plan to report";
+    CompileReport report = makeReport(*module, *plan, *interface, target->name);
+    auto os = outputs.open(fileLoc, options.reportPath, /*binary=*/false);
+    if (failed(os))
+      return failure();
+    **os << (reportExtension == ".json" ? renderReportJson(report) : renderReportHtml(report));
+  }
   if (failed(runStages(*module, memoryOrLast, last, pipeline)))
     return failure();
   if (emit == EmitKind::MLIR)
@@ -209,8 +282,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
           func.removeResultAttr(i, attr.getName());
   });
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, name);
+  std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext, name);
   if (!llvmModule)
     return emitError(fileLoc) << "translation to LLVM IR failed";
   ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);

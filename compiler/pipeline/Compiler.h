@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -42,6 +43,15 @@ struct CompileOptions {
   std::optional<Stage> stopAfter;
   /// Arena alignment in bytes; 0 means the target's default.
   int64_t arenaAlign = 0;
+  /// Memory banks, `NAME:SIZE[:ALIGN]` (K/M/G suffixes), fastest first.
+  std::vector<std::string> memoryBanks;
+  /// Place inputs and outputs in the arena.
+  bool ioInArena = false;
+  /// Write the compile report here (.json or .html); empty: none.
+  std::string reportPath;
+  /// Fusion and in-place reuse (off only to measure what they save).
+  bool fuse = true;
+  bool inPlace = true;
   /// Write the C header beside an object or shared library.
   bool writeHeader = true;
   /// Print locations in MLIR output.
@@ -64,8 +74,7 @@ void prepareContext(mlir::MLIRContext &context);
 
 /// Compiles one model. Errors are emitted as diagnostics on `context`; on
 /// failure no output file is left behind.
-mlir::FailureOr<CompileResult> compile(const CompileOptions &options,
-                                       mlir::MLIRContext &context);
+mlir::FailureOr<CompileResult> compile(const CompileOptions &options, mlir::MLIRContext &context);
 
 /// The output path `compile` uses when none is given.
 std::string defaultOutputPath(const CompileOptions &options);

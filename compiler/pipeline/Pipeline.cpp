@@ -11,7 +11,7 @@ using namespace mlir;
 namespace kiln {
 
 static constexpr std::pair<Stage, llvm::StringLiteral> kStageNames[] = {
-    {Stage::Import, "import"}, {Stage::Graph, "graph"},   {Stage::Lower, "lower"},
+    {Stage::Import, "import"},       {Stage::Graph, "graph"},   {Stage::Lower, "lower"},
     {Stage::Bufferize, "bufferize"}, {Stage::Memory, "memory"}, {Stage::LLVM, "llvm"}};
 
 llvm::StringRef stageName(Stage stage) {
@@ -42,17 +42,32 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Import:
     return "";
   case Stage::Graph:
-    return "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
-           "kiln-fold-constants, kiln-fuse-activations, canonicalize, cse, kiln-dce)";
+    return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
+                         "kiln-fold-constants, {0}canonicalize, cse, kiln-dce)",
+                         o.fuse ? "kiln-fuse-activations, " : "")
+        .str();
   case Stage::Lower:
-    return "convert-kiln-to-linalg, func.func(canonicalize, cse, kiln-distinct-results)";
+    return llvm::formatv("convert-kiln-to-linalg, func.func(canonicalize, cse, "
+                         "{0}kiln-distinct-results)",
+                         o.fuse ? "linalg-fuse-elementwise-ops, canonicalize, cse, " : "")
+        .str();
   case Stage::Bufferize:
-    return "one-shot-bufferize{bufferize-function-boundaries=1 "
-           "function-boundary-type-conversion=identity-layout-map}, "
-           "buffer-results-to-out-params{hoist-static-allocs=1 modify-public-functions=1}, "
-           "func.func(canonicalize, kiln-lower-strided-copies)";
-  case Stage::Memory:
-    return llvm::formatv("kiln-plan-arena{{alignment={0}}", o.arenaAlign).str();
+    return llvm::formatv(
+               "one-shot-bufferize{{bufferize-function-boundaries=1 "
+               "function-boundary-type-conversion=identity-layout-map{0}}, "
+               "buffer-results-to-out-params{{hoist-static-allocs=1 modify-public-functions=1}, "
+               "func.func(canonicalize, kiln-lower-strided-copies)",
+               o.inPlace ? "" : " copy-before-write=1")
+        .str();
+  case Stage::Memory: {
+    std::string banks;
+    for (const std::string &bank : o.memoryBanks)
+      banks += (banks.empty() ? "" : ",") + bank;
+    return llvm::formatv("kiln-plan-arena{{alignment={0} in-place={1} io-in-arena={2}{3}}",
+                         o.arenaAlign, o.inPlace ? "true" : "false", o.ioInArena ? "true" : "false",
+                         banks.empty() ? "" : " banks=" + banks)
+        .str();
+  }
   case Stage::LLVM:
     return llvm::formatv(
                "func.func(convert-linalg-to-loops, kiln-approximate-math, canonicalize), "
@@ -70,8 +85,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   return "";
 }
 
-LogicalResult buildStagePipeline(OpPassManager &pm, Stage stage,
-                                 const PipelineOptions &options) {
+LogicalResult buildStagePipeline(OpPassManager &pm, Stage stage, const PipelineOptions &options) {
   std::string passes = stagePassList(stage, options);
   if (passes.empty())
     return success();
@@ -88,16 +102,29 @@ LogicalResult buildPipeline(OpPassManager &pm, Stage from, Stage to,
 
 namespace {
 struct StageOptions : public PassPipelineOptions<StageOptions> {
-  Option<unsigned> indexBitwidth{*this, "index-bitwidth",
-                                 llvm::cl::desc("Bits of the index type"),
+  Option<unsigned> indexBitwidth{*this, "index-bitwidth", llvm::cl::desc("Bits of the index type"),
                                  llvm::cl::init(64)};
   Option<int64_t> arenaAlign{*this, "arena-align",
                              llvm::cl::desc("Arena and buffer alignment in bytes"),
                              llvm::cl::init(16)};
+  Option<bool> fuse{*this, "fuse", llvm::cl::desc("Fuse activations and elementwise chains"),
+                    llvm::cl::init(true)};
+  Option<bool> inPlace{*this, "in-place",
+                       llvm::cl::desc("Write results over operands that die there"),
+                       llvm::cl::init(true)};
+  ListOption<std::string> memoryBanks{*this, "mem-banks",
+                                      llvm::cl::desc("Memory banks NAME:BYTES:ALIGN")};
+  Option<bool> ioInArena{*this, "io-in-arena",
+                         llvm::cl::desc("Place inputs and outputs in the arena"),
+                         llvm::cl::init(false)};
   PipelineOptions toOptions() const {
     PipelineOptions o;
     o.indexBitwidth = indexBitwidth;
     o.arenaAlign = arenaAlign;
+    o.fuse = fuse;
+    o.inPlace = inPlace;
+    o.memoryBanks.assign(memoryBanks.begin(), memoryBanks.end());
+    o.ioInArena = ioInArena;
     return o;
   }
 };
@@ -108,11 +135,11 @@ void registerKilnPipelines() {
     if (stage == Stage::Import)
       continue;
     Stage s = stage;
-    PassPipelineRegistration<StageOptions>(
-        ("kiln-stage-" + name).str(), ("Kiln's '" + name + "' stage").str(),
-        [s](OpPassManager &pm, const StageOptions &o) {
-          (void)buildStagePipeline(pm, s, o.toOptions());
-        });
+    PassPipelineRegistration<StageOptions>(("kiln-stage-" + name).str(),
+                                           ("Kiln's '" + name + "' stage").str(),
+                                           [s](OpPassManager &pm, const StageOptions &o) {
+                                             (void)buildStagePipeline(pm, s, o.toOptions());
+                                           });
   }
   PassPipelineRegistration<StageOptions>(
       "kiln-pipeline", "Every Kiln stage from kiln IR to the LLVM dialect",

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -31,6 +32,16 @@ struct PipelineOptions {
   unsigned indexBitwidth = 64;
   /// Alignment of the arena and of every buffer in it, in bytes.
   int64_t arenaAlign = 16;
+  /// Fuse activations into convolutions and linear layers, and chains of
+  /// elementwise ops into one loop nest (fewer temporaries, less traffic).
+  bool fuse = true;
+  /// Let an op write its result over an operand that dies there (in
+  /// bufferization and in the memory planner).
+  bool inPlace = true;
+  /// Memory banks as `NAME:BYTES:ALIGN`, fastest first; empty: one arena.
+  std::vector<std::string> memoryBanks;
+  /// Place inputs and outputs in the arena.
+  bool ioInArena = false;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

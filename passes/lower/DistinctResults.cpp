@@ -28,8 +28,8 @@ struct DistinctResultsPass : impl::DistinctResultsPassBase<DistinctResultsPass> 
         auto type = dyn_cast<RankedTensorType>(v.getType());
         if (!type || !type.hasStaticShape())
           continue;
-        Value init = tensor::EmptyOp::create(b, ret.getLoc(), type.getShape(),
-                                             type.getElementType());
+        Value init =
+            tensor::EmptyOp::create(b, ret.getLoc(), type.getShape(), type.getElementType());
         operand.set(linalg::CopyOp::create(b, ret.getLoc(), v, init).getResult(0));
       }
     });

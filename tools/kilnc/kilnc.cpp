@@ -41,10 +41,10 @@ std::string emitHelp() {
 /// libLLVM registers codegen options of its own (`--stop-after`, ...) in the
 /// same global registry; kilnc's interface takes precedence.
 void unregisterConflictingOptions() {
-  static const char *const names[] = {"o",     "name",     "target",     "cpu",
-                                      "features", "emit",  "stop-after", "arena-align",
-                                      "no-header", "print-locations", "linker",
-                                      "print-targets", "shape", "list-operators"};
+  static const char *const names[] = {
+      "o",      "name",          "target",      "cpu",           "features",
+      "emit",   "stop-after",    "arena-align", "no-header",     "print-locations",
+      "linker", "print-targets", "shape",       "list-operators"};
   auto &registered = cl::getRegisteredOptions();
   for (const char *n : names)
     if (cl::Option *option = registered.lookup(n))
@@ -57,14 +57,14 @@ int main(int argc, char **argv) {
   unregisterConflictingOptions();
 
   cl::OptionCategory category("kilnc options");
-  cl::SubCommand inspect("inspect",
-                         "Show a model's inputs, outputs, parameters and operators, and "
-                         "whether Kiln supports each operator");
+  cl::SubCommand inspect("inspect", "Show a model's inputs, outputs, parameters and operators, and "
+                                    "whether Kiln supports each operator");
 
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.pt2 | kiln.mlir>"),
-                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> output("o", cl::desc("Output file (default: <model>.o or <model>.so; "
-                                            "stdout for text)"),
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.pt2 | kiln.mlir>"), cl::cat(category),
+                             cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> output("o",
+                              cl::desc("Output file (default: <model>.o or <model>.so; "
+                                       "stdout for text)"),
                               cl::value_desc("file"), cl::cat(category),
                               cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> name(
@@ -80,8 +80,7 @@ int main(int argc, char **argv) {
                                     "CPU, --cpu=x86-64-v2 for a portable baseline)"),
                            cl::value_desc("name"), cl::cat(category),
                            cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> features("features",
-                                cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
+  cl::opt<std::string> features("features", cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
                                 cl::value_desc("list"), cl::cat(category),
                                 cl::sub(cl::SubCommand::getTopLevel()));
   // cl::desc keeps a StringRef: the texts must outlive the options.
@@ -90,15 +89,42 @@ int main(int argc, char **argv) {
       "Stop after a stage and print MLIR: " + kiln::stageNames();
   cl::opt<std::string> emit("emit", cl::desc(emitDescription), cl::value_desc("kind"),
                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> stopAfter(
-      "stop-after",
-      cl::desc(stopAfterDescription),
-      cl::value_desc("stage"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> stopAfter("stop-after", cl::desc(stopAfterDescription),
+                                 cl::value_desc("stage"), cl::cat(category),
+                                 cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<int64_t> arenaAlign("arena-align",
                               cl::desc("Alignment of the arena and its buffers in bytes "
                                        "(default: the target's)"),
                               cl::init(0), cl::value_desc("bytes"), cl::cat(category),
                               cl::sub(cl::SubCommand::getTopLevel()));
+  cl::list<std::string> memBanks(
+      "mem-bank",
+      cl::desc("A memory bank NAME:SIZE[:ALIGN] (SIZE/ALIGN in bytes, K/M/G suffixes), "
+               "repeat fastest first, e.g. --mem-bank=dtcm:64K --mem-bank=sram:512K; "
+               "buffers go to the fastest bank they fit in and <name>_run_banked takes one "
+               "pointer per bank; compilation fails, saying by how much, when they do not fit"),
+      cl::value_desc("name:size[:align]"), cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> ioInArena(
+      "io-in-arena",
+      cl::desc("Place inputs and outputs in the arena too (the header gives their offsets; "
+               "<name>_run_in_arena(arena) needs no other buffer)"),
+      cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> report(
+      "report",
+      cl::desc("Write the compile report: FILE.json (the memory plan: arena, lower bound, "
+               "every buffer's offset, size and live ops) or FILE.html (the arena drawn, "
+               "with the op table)"),
+      cl::value_desc("file.json|file.html"), cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> noFusion("no-fusion",
+                         cl::desc("Do not fuse activations into conv/linear or elementwise "
+                                  "chains into one loop (to measure what fusion saves)"),
+                         cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> noInPlace("no-in-place",
+                          cl::desc("Never write a result over an operand that dies there "
+                                   "(to measure what in-place reuse saves)"),
+                          cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> noHeader("no-header", cl::desc("Do not write the C header beside the object"),
                          cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> debugInfo("print-locations",
@@ -145,8 +171,7 @@ int main(int argc, char **argv) {
   }
 
   if (inspect) {
-    return kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()) ? kExitOk
-                                                                        : kExitFailed;
+    return kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()) ? kExitOk : kExitFailed;
   }
   if (listOperators) {
     for (const kiln::OpSchema &schema : kiln::OpSchemaTable::get().all())
@@ -172,6 +197,11 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.features = features;
   options.arenaAlign = arenaAlign;
+  options.memoryBanks.assign(memBanks.begin(), memBanks.end());
+  options.ioInArena = ioInArena;
+  options.reportPath = report;
+  options.fuse = !noFusion;
+  options.inPlace = !noInPlace;
   options.writeHeader = !noHeader;
   options.printDebugInfo = debugInfo;
   options.linker = linker;
@@ -200,8 +230,8 @@ int main(int argc, char **argv) {
       return kExitUsage;
     }
     if (!emit.empty() && options.emit != kiln::EmitKind::MLIR) {
-      llvm::errs() << "kilnc: --stop-after prints MLIR; it cannot be combined with --emit="
-                   << emit << "\n";
+      llvm::errs() << "kilnc: --stop-after prints MLIR; it cannot be combined with --emit=" << emit
+                   << "\n";
       return kExitUsage;
     }
     options.stopAfter = stage;

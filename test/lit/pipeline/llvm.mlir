@@ -4,7 +4,7 @@
 // The whole pipeline ends in the LLVM dialect with bare pointers: one per
 // input, one per output, one for the arena; no call to malloc or to MLIR's
 // runtime library.
-// CHECK-LABEL: llvm.func @forward(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr {kiln.arena})
+// CHECK-LABEL: llvm.func @forward(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr {kiln.arena = 0 : i64})
 // CHECK-NOT: llvm.call @malloc
 // CHECK-NOT: llvm.call @memrefCopy
 // I32-LABEL: llvm.func @forward
