@@ -342,15 +342,16 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
                               memoryBanks[k].capacity.value_or(-1), memoryBanks[k].align});
     for (size_t i = 0; i < buffers.size(); ++i) {
       const Buffer &buffer = buffers[i];
-      const BufferRequest &r = requests[requestOfBuffer[i]];
       const Placement &p = plan.placements[requestOfBuffer[i]];
       PlannedBuffer pb;
       pb.name = buffer.name;
       pb.bank = p.bank;
       pb.offset = p.offset;
       pb.size = buffer.size;
-      pb.first = r.first;
-      pb.last = r.last;
+      // The buffer's own live range: buffers merged in place share a range
+      // and hand over at one op.
+      pb.first = buffer.first;
+      pb.last = buffer.last;
       if (buffer.argument) {
         bool isInput = static_cast<int>(buffer.argument.getArgNumber()) < numInputs;
         pb.io = isInput ? PlannedBuffer::Input : PlannedBuffer::Output;

@@ -43,6 +43,9 @@ const char kUsage[] =
     "  --output-dir DIR     where to write output_K.npy (default: the current directory);\n"
     "                       bfloat16 outputs are written as float32 (exactly)\n"
     "  --no-output          do not write the outputs\n"
+    "  --arena-bytes N      allocate an arena of exactly N bytes instead of the model's\n"
+    "                       arena size (a smaller one lets memory checkers prove that\n"
+    "                       the model uses all of it)\n"
     "  --check FILE.npy     expected value of an output, in output order (repeat);\n"
     "                       prints the max absolute and relative error per output and\n"
     "                       fails unless |out - expected| <= atol + rtol * |expected|\n"
@@ -67,6 +70,7 @@ struct Options {
   double scaledTol = -1; // --scaled-tol: max|out - ref| <= T * max(1, max|ref|)
   long bench = 0;
   bool quiet = false;
+  long long arenaBytes = -1; // --arena-bytes: instead of the model's arena size
 };
 
 int usageError(const std::string &message) {
@@ -195,7 +199,8 @@ int main(int argc, char **argv) {
       std::fputs(kUsage, stdout);
       return kExitOk;
     } else if (arg == "--input" || arg == "--check" || arg == "--output-dir" ||
-               arg == "--atol" || arg == "--rtol" || arg == "--scaled-tol" || arg == "--bench") {
+               arg == "--atol" || arg == "--rtol" || arg == "--scaled-tol" || arg == "--bench" ||
+               arg == "--arena-bytes") {
       const char *v = value(arg.c_str());
       if (!v)
         return usageError(arg + " needs a value");
@@ -210,6 +215,11 @@ int main(int argc, char **argv) {
         if (!parseDouble(v, d) || d < 0)
           return usageError(arg + " needs a non-negative number, got '" + v + "'");
         (arg == "--atol" ? o.atol : arg == "--rtol" ? o.rtol : o.scaledTol) = d;
+      } else if (arg == "--arena-bytes") {
+        char *end = nullptr;
+        o.arenaBytes = std::strtoll(v, &end, 10);
+        if (!end || *end || o.arenaBytes < 0)
+          return usageError("--arena-bytes needs a byte count, got '" + std::string(v) + "'");
       } else {
         char *end = nullptr;
         o.bench = std::strtol(v, &end, 10);
@@ -298,14 +308,19 @@ int main(int argc, char **argv) {
   for (uint32_t i = 0; i < model.num_outputs; ++i) {
     outputs[i].dtype = model.outputs[i].dtype;
     outputs[i].shape = shapeOf(model.outputs[i]);
-    // One spare byte so that a zero-sized output still has a valid pointer.
-    outputs[i].data.assign(model.outputs[i].size_bytes + 1, 0);
+    // Exactly the output's size (a byte for an empty output, which still
+    // needs a valid pointer), so that memory checkers see overruns.
+    outputs[i].data.assign(std::max<uint64_t>(model.outputs[i].size_bytes, 1), 0);
     outputPtrs.push_back(outputs[i].data.data());
   }
   size_t align = std::max<size_t>(model.arena_align, sizeof(void *));
-  size_t arenaBytes = (model.arena_size + align - 1) / align * align;
-  std::unique_ptr<void, void (*)(void *)> arena(
-      arenaBytes ? std::aligned_alloc(align, arenaBytes) : nullptr, std::free);
+  // Exactly arena_size bytes (no rounding), so that memory checkers see any
+  // access past the end of the arena the header promises.
+  size_t arenaBytes = o.arenaBytes >= 0 ? static_cast<size_t>(o.arenaBytes) : model.arena_size;
+  void *arenaMemory = nullptr;
+  if (arenaBytes && posix_memalign(&arenaMemory, align, arenaBytes) != 0)
+    arenaMemory = nullptr;
+  std::unique_ptr<void, void (*)(void *)> arena(arenaMemory, std::free);
   if (arenaBytes && !arena) {
     std::fprintf(stderr, "kiln-run: cannot allocate an arena of %zu bytes\n", arenaBytes);
     return kExitFailed;
