@@ -76,10 +76,12 @@ std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName) 
       for (size_t i = 0; i < tensors.size(); ++i) {
         os << "#define " << upper << "_" << kind << "_" << i << "_OFFSET " << tensors[i].arenaOffset
            << "u\n";
-        if (model.banked)
+        if (model.banked) {
+          os << "#define " << upper << "_" << kind << "_" << i << "_BANK " << tensors[i].bank
+             << "u /* " << model.banks[tensors[i].bank].name << " */\n";
           os << "#define " << upper << "_" << kind << "_" << i << "_BANK_OFFSET "
-             << tensors[i].bankOffset << "u /* in bank " << model.banks[tensors[i].bank].name
-             << " */\n";
+             << tensors[i].bankOffset << "u\n";
+        }
       }
     };
     offsets("INPUT", model.inputs);

@@ -53,10 +53,10 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
-               "one-shot-bufferize{{bufferize-function-boundaries=1 "
+               "eliminate-empty-tensors, one-shot-bufferize{{bufferize-function-boundaries=1 "
                "function-boundary-type-conversion=identity-layout-map{0}}, "
                "buffer-results-to-out-params{{hoist-static-allocs=1 modify-public-functions=1}, "
-               "func.func(canonicalize, kiln-lower-strided-copies)",
+               "func.func(cse, canonicalize, kiln-lower-strided-copies)",
                o.inPlace ? "" : " copy-before-write=1")
         .str();
   case Stage::Memory: {

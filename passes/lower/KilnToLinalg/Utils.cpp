@@ -99,14 +99,17 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
     hi[dim] = high[i];
     shape[dim] += low[i] + high[i];
   }
+  // Not tensor.pad: a filled tensor with the input inserted. Then
+  // eliminate-empty-tensors can let the input's producer write straight into
+  // the padded buffer's interior, so the unpadded tensor never exists.
   auto paddedType = RankedTensorType::get(shape, type.getElementType());
-  Value padValue = floatConstant(b, loc, type.getElementType(), value);
-  SmallVector<OpFoldResult> loFold, hiFold;
+  Value filled = filledTensor(b, loc, paddedType, value);
+  SmallVector<OpFoldResult> offsets, sizes, strides(type.getRank(), b.getIndexAttr(1));
   for (int64_t i = 0; i < type.getRank(); ++i) {
-    loFold.push_back(b.getIndexAttr(lo[i]));
-    hiFold.push_back(b.getIndexAttr(hi[i]));
+    offsets.push_back(b.getIndexAttr(lo[i]));
+    sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
   }
-  return tensor::PadOp::create(b, loc, paddedType, input, loFold, hiFold, padValue);
+  return tensor::InsertSliceOp::create(b, loc, input, filled, offsets, sizes, strides);
 }
 
 Value floatTensorConstant(OpBuilder &b, Location loc, RankedTensorType type,
@@ -212,9 +215,11 @@ Value applyActivation(OpBuilder &b, Location loc, Value tensor,
   unsigned rank = type.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
   std::string activation = name->str();
-  return linalg::GenericOp::create(b, loc, TypeRange{type}, ValueRange{tensor},
-                                   ValueRange{emptyTensor(b, loc, type)},
-                                   SmallVector<AffineMap>{id, id}, parallelIterators(rank),
+  // In place on the producer's result (its only operand is the init): the
+  // conv/linear, its bias and the activation then share one buffer, which
+  // empty-tensor elimination can even place inside a consumer's padding.
+  return linalg::GenericOp::create(b, loc, TypeRange{type}, ValueRange{}, ValueRange{tensor},
+                                   SmallVector<AffineMap>{id}, parallelIterators(rank),
                                    [&](OpBuilder &nb, Location l, ValueRange args) {
                                      linalg::YieldOp::create(
                                          nb, l, activationScalar(nb, l, activation, args[0]));
