@@ -104,6 +104,19 @@ def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def FuseElementwisePass : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse chains of elementwise linalg.generic ops into one loop nest";
+  let description = [{
+    Upstream linalg elementwise fusion (a producer `linalg.generic` with all
+    parallel loops inlined into its consumer), with Kiln's control: the
+    producer must have one use, so no computation is duplicated, and its
+    payload must not read its init operand (linalg's fusion miscompiles such
+    producers; Kiln's in-place activations are written that way). Operands
+    and results that fusion leaves unused are erased.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def DistinctResultsPass : Pass<"kiln-distinct-results", "mlir::func::FuncOp"> {
   let summary = "Give every function result its own tensor";
   let description = [{

@@ -47,13 +47,15 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:
-    return llvm::formatv("convert-kiln-to-linalg, func.func(canonicalize, cse, "
-                         "{0}kiln-distinct-results)",
-                         o.fuse ? "linalg-fuse-elementwise-ops, canonicalize, cse, " : "")
+    return llvm::formatv("convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
+                         o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "")
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
-               "eliminate-empty-tensors, one-shot-bufferize{{bufferize-function-boundaries=1 "
+               // kiln-distinct-results after eliminate-empty-tensors, which would
+               // turn its copies into empty ones.
+               "eliminate-empty-tensors, func.func(kiln-distinct-results), "
+               "one-shot-bufferize{{bufferize-function-boundaries=1 "
                "function-boundary-type-conversion=identity-layout-map{0}}, "
                "buffer-results-to-out-params{{hoist-static-allocs=1 modify-public-functions=1}, "
                "func.func(cse, canonicalize, kiln-lower-strided-copies)",
