@@ -35,6 +35,7 @@ std::string renderReportJson(const CompileReport &report) {
       j.attribute("target", utf8(report.target));
       j.attribute("arena_bytes", report.arenaBytes);
       j.attribute("lower_bound_bytes", report.lowerBoundBytes);
+      j.attribute("unaligned_lower_bound_bytes", report.unalignedLowerBoundBytes);
       j.attribute("total_temporary_bytes", report.totalTemporaryBytes);
       j.attribute("weights_bytes", report.weightsBytes);
       j.attribute("algorithm", utf8(report.algorithm));
@@ -427,7 +428,10 @@ std::string renderReportHtml(const CompileReport &report) {
   };
   row("Arena", bytesCell(report.arenaBytes), "the sum of the banks' sizes");
   row("Lower bound", bytesCell(report.lowerBoundBytes),
-      "the most bytes live at once over the schedule");
+      "the most bytes live at once over the schedule, each buffer rounded up to the "
+      "alignment: no plan can be smaller");
+  row("Live bytes peak", bytesCell(report.unalignedLowerBoundBytes),
+      "the same with the buffers' exact sizes");
   std::string ratio = "n/a";
   if (report.lowerBoundBytes > 0) {
     ratio.clear();

@@ -51,8 +51,11 @@ struct CompileReport {
   std::string target;
   /// The arena: the sum of the banks' sizes.
   int64_t arenaBytes = 0;
-  /// The most bytes live at once over the schedule.
+  /// The most bytes live at once over the schedule, each buffer counted at
+  /// its footprint (its size rounded up to the alignment every offset has):
+  /// what no plan can beat. And the same with raw sizes.
   int64_t lowerBoundBytes = 0;
+  int64_t unalignedLowerBoundBytes = 0;
   /// The sum of all temporaries' sizes (an arena without reuse).
   int64_t totalTemporaryBytes = 0;
   /// Bytes of weights (parameters, buffers, constants) in the object.
@@ -64,7 +67,8 @@ struct CompileReport {
   std::vector<ReportOp> ops;
 };
 
-/// The report as JSON: {"arena_bytes", "lower_bound_bytes", "weights_bytes",
+/// The report as JSON: {"arena_bytes", "lower_bound_bytes",
+/// "unaligned_lower_bound_bytes", "weights_bytes",
 /// "total_temporary_bytes", "algorithm", "model", "target", "banks": [...],
 /// "buffers": [{"name", "bank", "offset", "size", "first_op", "last_op"}],
 /// "ops": [{"index", "name", "op"}]}.

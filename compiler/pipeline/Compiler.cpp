@@ -156,6 +156,7 @@ CompileReport makeReport(ModuleOp module, const MemoryPlan &plan, const ModelInt
   report.target = target.str();
   report.arenaBytes = model.arenaSize;
   report.lowerBoundBytes = plan.lowerBound;
+  report.unalignedLowerBoundBytes = plan.unalignedLowerBound;
   report.totalTemporaryBytes = plan.totalTemporaries;
   report.weightsBytes = weightBytes(module);
   report.algorithm = plan.algorithm;

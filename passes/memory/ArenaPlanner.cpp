@@ -604,6 +604,13 @@ int64_t lowerBound(const std::vector<BufferRequest> &buffers) {
   return LiveProfile(buffers).peak();
 }
 
+int64_t alignedLowerBound(const std::vector<BufferRequest> &buffers, int64_t align) {
+  std::vector<BufferRequest> rounded = buffers;
+  for (BufferRequest &b : rounded)
+    b.size = (b.size + align - 1) / align * align;
+  return lowerBound(rounded);
+}
+
 int64_t totalBytes(const std::vector<BufferRequest> &buffers) {
   int64_t total = 0;
   for (const BufferRequest &b : buffers)

@@ -69,6 +69,14 @@ struct ArenaPlan {
 /// smaller (alignment padding aside).
 int64_t lowerBound(const std::vector<BufferRequest> &buffers);
 
+/// The lower bound for plans whose offsets are all multiples of `align` and
+/// whose bank sizes are rounded up to it: as lowerBound(), with each size
+/// rounded up to `align`. (Below the top buffer at any op, every live buffer
+/// reaches at least to the next multiple of `align`; the bank is then rounded
+/// up.) With `align` the smallest alignment in use this is what no plan can
+/// beat; it exceeds lowerBound() by at most align - 1 bytes per live buffer.
+int64_t alignedLowerBound(const std::vector<BufferRequest> &buffers, int64_t align);
+
 /// Sum of all buffer sizes: the arena without any reuse.
 int64_t totalBytes(const std::vector<BufferRequest> &buffers);
 

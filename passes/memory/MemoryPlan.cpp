@@ -29,6 +29,8 @@ void writeMemoryPlan(func::FuncOp func, const MemoryPlan &plan) {
     ops.push_back(b.getArrayAttr({str(o.name), str(o.op)}));
   func->setAttr(kMemoryPlanAttr,
                 b.getDictionaryAttr({b.getNamedAttr("lower_bound", i64(plan.lowerBound)),
+                                     b.getNamedAttr("unaligned_lower_bound",
+                                                    i64(plan.unalignedLowerBound)),
                                      b.getNamedAttr("total", i64(plan.totalTemporaries)),
                                      b.getNamedAttr("algorithm", str(plan.algorithm)),
                                      b.getNamedAttr("banks", b.getArrayAttr(banks)),
@@ -50,6 +52,7 @@ std::optional<MemoryPlan> readMemoryPlan(func::FuncOp func) {
   };
   MemoryPlan plan;
   plan.lowerBound = i64(dict, "lower_bound");
+  plan.unalignedLowerBound = i64(dict, "unaligned_lower_bound");
   plan.totalTemporaries = i64(dict, "total");
   plan.algorithm = str(dict, "algorithm");
   if (auto banks = dict.getAs<ArrayAttr>("banks"))

@@ -52,7 +52,10 @@ struct PlannedOp {
 };
 
 struct MemoryPlan {
+  /// The lower bound with every buffer counted at its aligned footprint
+  /// (alignedLowerBound), and the plain most-bytes-live-at-once.
   int64_t lowerBound = 0;
+  int64_t unalignedLowerBound = 0;
   int64_t totalTemporaries = 0;
   std::string algorithm;
   std::vector<PlannedBank> banks;

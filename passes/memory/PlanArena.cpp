@@ -334,7 +334,13 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
 
     // The plan, for the header and the report.
     MemoryPlan record;
-    record.lowerBound = lowerBound(requests);
+    int64_t minAlign = alignment;
+    for (const BufferRequest &r : requests)
+      minAlign = std::min(minAlign, r.align);
+    for (const MemoryBank &bank : memoryBanks)
+      minAlign = std::min(minAlign, bank.align);
+    record.lowerBound = alignedLowerBound(requests, minAlign);
+    record.unalignedLowerBound = lowerBound(requests);
     record.totalTemporaries = totalBytes(requests);
     record.algorithm = plan.algorithm;
     for (size_t k = 0; k < memoryBanks.size(); ++k)

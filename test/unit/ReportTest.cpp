@@ -16,6 +16,7 @@ static CompileReport smallReport() {
   r.target = "x86_64-linux";
   r.arenaBytes = 3072 + 512;
   r.lowerBoundBytes = 3072;
+  r.unalignedLowerBoundBytes = 3050;
   r.totalTemporaryBytes = 1024 + 2048 + 1024 + 512;
   r.weightsBytes = 123456;
   r.algorithm = "greedy_by_size";
@@ -50,11 +51,12 @@ TEST_CASE("report: the JSON parses back with every field", "[report]") {
   REQUIRE_EXPECTED(parsed);
   const llvm::json::Object *top = parsed->getAsObject();
   REQUIRE(top);
-  CHECK(top->size() == 10);
+  CHECK(top->size() == 11);
   CHECK(stringAt(*top, "model") == r.model);
   CHECK(stringAt(*top, "target") == r.target);
   CHECK(intAt(*top, "arena_bytes") == r.arenaBytes);
   CHECK(intAt(*top, "lower_bound_bytes") == r.lowerBoundBytes);
+  CHECK(intAt(*top, "unaligned_lower_bound_bytes") == r.unalignedLowerBoundBytes);
   CHECK(intAt(*top, "total_temporary_bytes") == r.totalTemporaryBytes);
   CHECK(intAt(*top, "weights_bytes") == r.weightsBytes);
   CHECK(stringAt(*top, "algorithm") == r.algorithm);

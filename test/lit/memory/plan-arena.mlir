@@ -8,7 +8,7 @@
 // CHECK-SAME: kiln.arena_align = 64 : i64, kiln.arena_size = 64 : i64
 // CHECK-SAME: kiln.memory_plan = {algorithm = "{{.*}}", banks = [{align = 64 : i64, capacity = -1 : i64, name = "arena", size = 64 : i64}]
 // CHECK-SAME: buffers = [{bank = 0 : i64, first = 0 : i64, io = 0 : i64, io_index = -1 : i64, last = 0 : i64, name = "", offset = 0 : i64, size = 40 : i64}, {bank = 0 : i64, first = 1 : i64, io = 0 : i64, io_index = -1 : i64, last = 1 : i64, name = "", offset = 0 : i64, size = 24 : i64}]
-// CHECK-SAME: lower_bound = 40 : i64, ops = {{\[}}["", "test.a"], ["", "test.b"]], total = 64 : i64}
+// CHECK-SAME: lower_bound = 64 : i64, ops = {{\[}}["", "test.a"], ["", "test.b"]], total = 64 : i64, unaligned_lower_bound = 40 : i64}
 // CHECK: memref.view %[[ARENA]][%{{.*}}][] : memref<64xi8> to memref<10xf32>
 // CHECK: memref.view %[[ARENA]][%{{.*}}][] : memref<64xi8> to memref<6xf32>
 // CHECK-NOT: memref.alloc
