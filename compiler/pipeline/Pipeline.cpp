@@ -72,7 +72,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   }
   case Stage::LLVM:
     return llvm::formatv(
-               "func.func(convert-linalg-to-loops, kiln-approximate-math, canonicalize), "
+               "func.func(convert-linalg-to-loops, kiln-approximate-math, canonicalize, "
+               "arith-expand{{include-bf16=true}), "
                "expand-strided-metadata, "
                "lower-affine, convert-scf-to-cf, convert-math-to-llvm, "
                "finalize-memref-to-llvm{{index-bitwidth={0}}, "
