@@ -152,7 +152,17 @@ def ApproximateMathPass : Pass<"kiln-approximate-math"> {
     f32), which need only arithmetic. Ops that become instructions (`sqrt`,
     `absf`, `fma`, rounding) stay. A transcendental op left without an
     approximation is an error at its location, since the object would need libm.
+
+    With `expand-rounding`, for targets without rounding instructions (LLVM
+    would call `floorf`, `ceilf`, `truncf` there), `math.floor`, `math.ceil`
+    and `math.trunc` on f32, f16 and bf16 become a conversion to i32 and back,
+    kept only where |x| < 2^(significand bits), since larger values, infinities
+    and NaN are already integral; the sign of zero is kept.
   }];
+  let options = [
+    Option<"expandRounding", "expand-rounding", "bool", "false",
+           "Expand floor/ceil/trunc into integer conversions (targets without rounding instructions)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
 }

@@ -14,10 +14,34 @@
 
 namespace kiln {
 
+// Defaults chosen to run on the QEMU machines of DESIGN.md §4 and on real
+// parts of each family; --cpu/--features override them.
 static const TargetDesc kTargets[] = {
     {"x86_64", "x86-64 Linux; the host CPU unless --cpu names another (e.g. x86-64-v2)",
      "x86_64-unknown-linux-gnu", "host", "", 64, /*pic=*/true, /*hardFloat=*/true,
-     /*vectorBits=*/512, /*arenaAlign=*/64, /*hosted=*/true},
+     /*vectorBits=*/512, /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
+    {"aarch64", "64-bit Arm Linux (Cortex-A55 and later; NEON)", "aarch64-unknown-linux-gnu",
+     "cortex-a55", "", 64, /*pic=*/true, /*hardFloat=*/true, /*vectorBits=*/128,
+     /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/true},
+    {"armv7", "32-bit Arm Linux, hard float (Cortex-A15; NEON, VFPv4)",
+     "armv7-unknown-linux-gnueabihf", "cortex-a15", "", 32, /*pic=*/true, /*hardFloat=*/true,
+     /*vectorBits=*/128, /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
+    {"cortex-m4", "Cortex-M4 with FPU, bare metal (thumbv7em, single-precision FPv4)",
+     "thumbv7em-none-eabihf", "cortex-m4", "", 32, /*pic=*/false, /*hardFloat=*/true,
+     /*vectorBits=*/32, /*arenaAlign=*/16, /*hosted=*/false, /*nativeRounding=*/false},
+    {"cortex-m7", "Cortex-M7 with FPU, bare metal (thumbv7em, double-precision FPv5)",
+     "thumbv7em-none-eabihf", "cortex-m7", "", 32, /*pic=*/false, /*hardFloat=*/true,
+     /*vectorBits=*/32, /*arenaAlign=*/32, /*hosted=*/false, /*nativeRounding=*/true},
+    {"riscv64", "64-bit RISC-V Linux (RV64GC)", "riscv64-unknown-linux-gnu", "generic-rv64",
+     "+m,+a,+f,+d,+c", 64, /*pic=*/true, /*hardFloat=*/true, /*vectorBits=*/64,
+     /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
+    {"riscv64-rvv", "64-bit RISC-V Linux with the vector extension (RV64GCV, VLEN >= 128)",
+     "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+v", 64, /*pic=*/true,
+     /*hardFloat=*/true, /*vectorBits=*/128, /*arenaAlign=*/64, /*hosted=*/true,
+     /*nativeRounding=*/false},
+    {"hexagon", "Qualcomm Hexagon DSP v67, freestanding (scalar; static ELF)",
+     "hexagon-unknown-linux-musl", "hexagonv67", "", 32, /*pic=*/false, /*hardFloat=*/true,
+     /*vectorBits=*/64, /*arenaAlign=*/64, /*hosted=*/false, /*nativeRounding=*/false},
 };
 
 llvm::ArrayRef<TargetDesc> allTargets() { return kTargets; }
@@ -69,12 +93,11 @@ createTargetMachine(const ResolvedTarget &target) {
   if (!llvmTarget)
     return llvm::createStringError("no LLVM backend for " + target.triple + ": " + error);
   llvm::TargetOptions options;
-  options.FloatABIType =
-      target.desc->hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Default;
-  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, target.cpu, target.features, options,
-      target.desc->pic ? llvm::Reloc::PIC_ : llvm::Reloc::Static, std::nullopt,
-      llvm::CodeGenOptLevel::Aggressive));
+  options.FloatABIType = target.desc->hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Default;
+  std::unique_ptr<llvm::TargetMachine> machine(
+      llvmTarget->createTargetMachine(triple, target.cpu, target.features, options,
+                                      target.desc->pic ? llvm::Reloc::PIC_ : llvm::Reloc::Static,
+                                      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for " + target.triple +
                                    " (cpu '" + target.cpu + "')");
@@ -97,8 +120,7 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm =
-      builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  llvm::ModulePassManager mpm = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   mpm.run(module, mam);
 }
 

@@ -44,6 +44,9 @@ struct TargetDesc {
   unsigned arenaAlign;
   /// A Linux userland with a C library: `--emit=shared` is possible.
   bool hosted;
+  /// floor/ceil/trunc are instructions for every CPU of the target; otherwise
+  /// the compiler expands them (LLVM would call libm's floorf, ...).
+  bool nativeRounding;
 };
 
 /// Every target Kiln knows, in `--print-targets` order.

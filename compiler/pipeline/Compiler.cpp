@@ -203,6 +203,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
 
   PipelineOptions pipeline;
   pipeline.indexBitwidth = target->indexBitwidth;
+  pipeline.expandRounding = !target->nativeRounding;
   pipeline.arenaAlign = options.arenaAlign ? options.arenaAlign : target->arenaAlign;
   if (pipeline.arenaAlign <= 0 || (pipeline.arenaAlign & (pipeline.arenaAlign - 1)))
     return emitError(fileLoc) << "the arena alignment must be a power of two, got "

@@ -72,7 +72,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   }
   case Stage::LLVM:
     return llvm::formatv(
-               "func.func(convert-linalg-to-loops, kiln-approximate-math, canonicalize, "
+               "func.func(convert-linalg-to-loops, kiln-approximate-math{{expand-rounding={1}}, "
+               "canonicalize, "
                "arith-expand{{include-bf16=true}), "
                "expand-strided-metadata, "
                "lower-affine, convert-scf-to-cf, convert-math-to-llvm, "
@@ -82,7 +83,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                "convert-cf-to-llvm{{index-bitwidth={0}}, "
                "convert-index-to-llvm{{index-bitwidth={0}}, reconcile-unrealized-casts, "
                "canonicalize",
-               o.indexBitwidth)
+               o.indexBitwidth, o.expandRounding ? "true" : "false")
         .str();
   }
   return "";
@@ -120,6 +121,9 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<bool> ioInArena{*this, "io-in-arena",
                          llvm::cl::desc("Place inputs and outputs in the arena"),
                          llvm::cl::init(false)};
+  Option<bool> expandRounding{*this, "expand-rounding",
+                              llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
+                              llvm::cl::init(true)};
   PipelineOptions toOptions() const {
     PipelineOptions o;
     o.indexBitwidth = indexBitwidth;
@@ -128,6 +132,7 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.inPlace = inPlace;
     o.memoryBanks.assign(memoryBanks.begin(), memoryBanks.end());
     o.ioInArena = ioInArena;
+    o.expandRounding = expandRounding;
     return o;
   }
 };

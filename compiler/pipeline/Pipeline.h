@@ -42,6 +42,9 @@ struct PipelineOptions {
   std::vector<std::string> memoryBanks;
   /// Place inputs and outputs in the arena.
   bool ioInArena = false;
+  /// Expand floor/ceil/trunc into integer conversions (the target has no
+  /// rounding instructions and generated code calls no libm).
+  bool expandRounding = true;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

@@ -1,10 +1,14 @@
 //===- ApproximateMath.cpp - the kiln-approximate-math pass ---------------===//
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <type_traits>
 
 using namespace mlir;
 
@@ -20,9 +24,56 @@ namespace {
 bool lowersToInstructions(Operation *op) {
   return isa<math::SqrtOp, math::RsqrtOp, math::AbsFOp, math::FmaOp, math::CopySignOp,
              math::FloorOp, math::CeilOp, math::TruncOp, math::RoundEvenOp, math::RoundOp,
-             math::AbsIOp, math::CountLeadingZerosOp, math::CountTrailingZerosOp,
-             math::CtPopOp, math::FPowIOp, math::IPowIOp>(op);
+             math::AbsIOp, math::CountLeadingZerosOp, math::CountTrailingZerosOp, math::CtPopOp,
+             math::FPowIOp, math::IPowIOp>(op);
 }
+
+/// Expands math.floor / math.ceil / math.trunc on floats of at most 32 bits:
+///   t = |x| < 2^p ? copysign(sitofp(fptosi x : i32), x) : x     (p: significand bits)
+///   floor = t > x ? t - 1 : t,   ceil = t < x ? t + 1 : t
+/// Values with |x| >= 2^p (and infinities, NaN) are integral already; the
+/// conversion of those is never selected.
+template <typename OpTy> struct ExpandRounding : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    auto elementType = dyn_cast<FloatType>(getElementTypeOrSelf(type));
+    if (!elementType || elementType.getWidth() > 32)
+      return failure();
+    Location loc = op.getLoc();
+    Type intType = rewriter.getI32Type();
+    if (auto vector = dyn_cast<VectorType>(type))
+      intType = vector.clone(intType);
+    auto constant = [&](double value) -> Value {
+      TypedAttr attr = rewriter.getFloatAttr(elementType, value);
+      if (auto shaped = dyn_cast<ShapedType>(type))
+        attr = DenseElementsAttr::get(shaped, attr);
+      return arith::ConstantOp::create(rewriter, loc, type, attr);
+    };
+    Value x = op.getOperand();
+    unsigned significandBits = elementType.getFPMantissaWidth() - 1;
+    Value limit = constant(std::ldexp(1.0, significandBits));
+    Value magnitude = math::AbsFOp::create(rewriter, loc, x);
+    Value small = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT, magnitude, limit);
+    Value asInt = arith::FPToSIOp::create(rewriter, loc, intType, x);
+    Value back = arith::SIToFPOp::create(rewriter, loc, type, asInt);
+    Value signed_ = math::CopySignOp::create(rewriter, loc, back, x);
+    Value truncated = arith::SelectOp::create(rewriter, loc, small, signed_, x);
+    Value result = truncated;
+    if (std::is_same_v<OpTy, math::FloorOp> || std::is_same_v<OpTy, math::CeilOp>) {
+      bool floor = std::is_same_v<OpTy, math::FloorOp>;
+      Value overshoots = arith::CmpFOp::create(
+          rewriter, loc, floor ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, truncated,
+          x);
+      Value one = constant(1.0);
+      Value stepped = floor ? Value(arith::SubFOp::create(rewriter, loc, truncated, one))
+                            : Value(arith::AddFOp::create(rewriter, loc, truncated, one));
+      result = arith::SelectOp::create(rewriter, loc, overshoots, stepped, truncated);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 struct ApproximateMathPass : impl::ApproximateMathPassBase<ApproximateMathPass> {
   using Base::Base;
@@ -34,6 +85,9 @@ struct ApproximateMathPass : impl::ApproximateMathPassBase<ApproximateMathPass> 
     // Hyperbolic and other composite functions in terms of exp/log first.
     math::populateExpansionPatterns(patterns, {"sinh", "cosh", "tan", "asinh", "acosh", "atanh",
                                                "exp2", "powf", "ctlz", "round", "roundeven"});
+    if (expandRounding)
+      patterns.add<ExpandRounding<math::FloorOp>, ExpandRounding<math::CeilOp>,
+                   ExpandRounding<math::TruncOp>>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult leftover = getOperation()->walk([](Operation *op) {
