@@ -3,6 +3,7 @@
 #   make test   install what is missing, build, run every test
 # Other targets: make build | configure | deps | clean
 #                make fuzz [FUZZ_SECONDS=600]   run the reader fuzz targets
+#                make sizes   section sizes of the runtime stub and the models, per target
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
@@ -20,7 +21,7 @@ CMAKE_FLAGS = -G Ninja \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 
-.PHONY: all deps configure build test demo fuzz clean
+.PHONY: all deps configure build test demo fuzz sizes clean
 
 all: build
 
@@ -45,6 +46,9 @@ demo: build
 fuzz: build
 	ninja -C $(BUILD_DIR) kiln-fuzz-pt2 kiln-fuzz-pickle hostile-corpus
 	./test/fuzz/run_fuzzers.sh $(BUILD_DIR) $(FUZZ_SECONDS)
+
+sizes: build
+	./tools/sizes/sizes.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

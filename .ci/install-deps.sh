@@ -3,6 +3,9 @@
 # Idempotent: installed packages are left alone, and `apt-get update` runs once,
 # only when something has to be installed. chromium: test/e2e/check_report_html.py
 # loads kilnc's HTML report headless to check that its script draws the arena.
+# qemu-*, the cross compilers and their C libraries: the QEMU suite (test/qemu)
+# links each model for aarch64, armv7 and riscv64 Linux and runs it under
+# qemu-user (qemu-hexagon too), and the Cortex-M boards under qemu-system-arm.
 set -eu
 
 PACKAGES="
@@ -11,6 +14,9 @@ PACKAGES="
   libzip-dev zlib1g-dev libzstd-dev catch2
   python3 python3-torch python3-torchvision python3-numpy valgrind
   chromium
+  qemu-user qemu-system-arm
+  gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
+  libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
 "
 
 missing=""

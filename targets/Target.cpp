@@ -5,6 +5,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
@@ -122,6 +123,32 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
   builder.crossRegisterProxies(lam, fam, cgam, mam);
   llvm::ModulePassManager mpm = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
   mpm.run(module, mam);
+}
+
+llvm::Expected<ObjectSectionSizes> measureObjectSections(llvm::StringRef objectBytes) {
+  auto object =
+      llvm::object::ObjectFile::createObjectFile(llvm::MemoryBufferRef(objectBytes, "object"));
+  if (!object)
+    return object.takeError();
+  auto *elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object->get());
+  if (!elf)
+    return llvm::createStringError("not an ELF object");
+  ObjectSectionSizes sizes;
+  for (llvm::object::ELFSectionRef section : elf->sections()) {
+    uint64_t flags = section.getFlags();
+    if (!(flags & llvm::ELF::SHF_ALLOC))
+      continue;
+    uint64_t size = section.getSize();
+    if (flags & llvm::ELF::SHF_EXECINSTR)
+      sizes.text += size;
+    else if (section.getType() == llvm::ELF::SHT_NOBITS)
+      sizes.bss += size;
+    else if (flags & llvm::ELF::SHF_WRITE)
+      sizes.data += size;
+    else
+      sizes.rodata += size;
+  }
+  return sizes;
 }
 
 llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,

@@ -77,6 +77,20 @@ void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
 
 enum class CodeFileKind { Object, Assembly };
 
+/// Bytes of an object file's allocated sections by kind: code, read-only data
+/// (weights, constants), initialized writable data, zero-initialized data.
+struct ObjectSectionSizes {
+  uint64_t text = 0;
+  uint64_t rodata = 0;
+  uint64_t data = 0;
+  uint64_t bss = 0;
+};
+
+/// Sums the allocated sections of an ELF object by their flags: executable
+/// (.text), writable without contents (.bss), writable (.data, .data.rel.ro),
+/// the rest (.rodata).
+llvm::Expected<ObjectSectionSizes> measureObjectSections(llvm::StringRef objectBytes);
+
 /// Writes the module as an object file or assembly.
 llvm::Error emitCode(llvm::Module &module, llvm::TargetMachine &machine,
                      llvm::raw_pwrite_stream &os, CodeFileKind kind);

@@ -39,6 +39,13 @@ std::string renderReportJson(const CompileReport &report) {
       j.attribute("total_temporary_bytes", report.totalTemporaryBytes);
       j.attribute("weights_bytes", report.weightsBytes);
       j.attribute("algorithm", utf8(report.algorithm));
+      if (report.hasSections)
+        j.attributeObject("sections", [&] {
+          j.attribute("text", report.textBytes);
+          j.attribute("rodata", report.rodataBytes);
+          j.attribute("data", report.dataBytes);
+          j.attribute("bss", report.bssBytes);
+        });
       j.attributeArray("banks", [&] {
         for (const ReportBank &b : report.banks)
           j.object([&] {
@@ -125,8 +132,7 @@ static std::string jsonForScript(const CompileReport &report) {
 
 /// 1234567 -> "1,234,567".
 static std::string withCommas(int64_t n) {
-  std::string digits =
-      std::to_string(n < 0 ? -(n + 1) + uint64_t(1) : uint64_t(n));
+  std::string digits = std::to_string(n < 0 ? -(n + 1) + uint64_t(1) : uint64_t(n));
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i && (digits.size() - i) % 3 == 0)
@@ -407,8 +413,7 @@ static const char *const pageScript = R"js(
 std::string renderReportHtml(const CompileReport &report) {
   std::string html;
   llvm::raw_string_ostream os(html);
-  std::string model = escapeHtml(report.model),
-              target = escapeHtml(report.target);
+  std::string model = escapeHtml(report.model), target = escapeHtml(report.target);
 
   os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
         "charset=\"utf-8\">\n"
@@ -416,15 +421,14 @@ std::string renderReportHtml(const CompileReport &report) {
         "initial-scale=1\">\n"
      << "<title>Kiln report: " << model << " for " << target << "</title>\n"
      << "<style>" << pageStyle << "</style>\n</head>\n<body>\n"
-     << "<h1>Kiln compile report: <code>" << model << "</code> for <code>"
-     << target << "</code></h1>\n";
+     << "<h1>Kiln compile report: <code>" << model << "</code> for <code>" << target
+     << "</code></h1>\n";
 
   // Summary.
   os << "<h2>Summary</h2>\n<table class=\"summary\">\n";
-  auto row = [&](llvm::StringRef what, const std::string &value,
-                 llvm::StringRef note) {
-    os << "<tr><th>" << what << "</th><td class=\"num\">" << value
-       << "</td><td>" << note << "</td></tr>\n";
+  auto row = [&](llvm::StringRef what, const std::string &value, llvm::StringRef note) {
+    os << "<tr><th>" << what << "</th><td class=\"num\">" << value << "</td><td>" << note
+       << "</td></tr>\n";
   };
   row("Arena", bytesCell(report.arenaBytes), "the sum of the banks' sizes");
   row("Lower bound", bytesCell(report.lowerBoundBytes),
@@ -435,18 +439,21 @@ std::string renderReportHtml(const CompileReport &report) {
   std::string ratio = "n/a";
   if (report.lowerBoundBytes > 0) {
     ratio.clear();
-    llvm::raw_string_ostream(ratio) << llvm::format(
-        "%.3f", double(report.arenaBytes) / double(report.lowerBoundBytes));
+    llvm::raw_string_ostream(ratio)
+        << llvm::format("%.3f", double(report.arenaBytes) / double(report.lowerBoundBytes));
   }
   row("Arena / lower bound", ratio, "1.000 is optimal");
   row("Total temporaries", bytesCell(report.totalTemporaryBytes),
       "the arena without reuse: the sum of all buffers' sizes");
-  row("Weights", bytesCell(report.weightsBytes),
-      "parameters, buffers and constants");
+  row("Weights", bytesCell(report.weightsBytes), "parameters, buffers and constants");
   row("Algorithm", "<code>" + escapeHtml(report.algorithm) + "</code>",
       "the placement whose plan was kept");
-  row("Buffers", withCommas(int64_t(report.buffers.size())),
-      "temporaries in the plan");
+  if (report.hasSections)
+    row("Object sections",
+        ".text " + bytesCell(report.textBytes) + ", .rodata " + bytesCell(report.rodataBytes) +
+            ", .data " + bytesCell(report.dataBytes) + ", .bss " + bytesCell(report.bssBytes),
+        "allocated bytes of the generated object by section kind");
+  row("Buffers", withCommas(int64_t(report.buffers.size())), "temporaries in the plan");
   row("Ops", withCommas(int64_t(report.ops.size())), "in schedule order");
   os << "</table>\n";
 
@@ -459,15 +466,13 @@ std::string renderReportHtml(const CompileReport &report) {
           "class=\"banks\">\n<tr><th>Bank</th><th>Size</th><th>Capacity</th>"
           "<th>Alignment</th><th>Buffers</th></tr>\n";
     for (const ReportBank &b : report.banks) {
-      int64_t count = std::count_if(
-          report.buffers.begin(), report.buffers.end(),
-          [&](const ReportBuffer &x) { return x.bank == b.name; });
-      os << "<tr><td><code>" << escapeHtml(b.name)
-         << "</code></td><td class=\"num\">" << bytesCell(b.size)
-         << "</td><td class=\"num\">"
+      int64_t count = std::count_if(report.buffers.begin(), report.buffers.end(),
+                                    [&](const ReportBuffer &x) { return x.bank == b.name; });
+      os << "<tr><td><code>" << escapeHtml(b.name) << "</code></td><td class=\"num\">"
+         << bytesCell(b.size) << "</td><td class=\"num\">"
          << (b.capacity < 0 ? std::string("unbounded") : bytesCell(b.capacity))
-         << "</td><td class=\"num\">" << b.align << "</td><td class=\"num\">"
-         << withCommas(count) << "</td></tr>\n";
+         << "</td><td class=\"num\">" << b.align << "</td><td class=\"num\">" << withCommas(count)
+         << "</td></tr>\n";
     }
     os << "</table>\n";
   }
@@ -531,20 +536,19 @@ std::string renderReportHtml(const CompileReport &report) {
           "live</th></tr></thead>\n<tbody>\n";
     for (size_t i = 0; i < n; ++i) {
       const ReportOp &o = report.ops[i];
-      os << (peak > 0 && live[i] == peak ? "<tr class=\"peak\">" : "<tr>")
-         << "<td class=\"num\">" << o.index << "</td><td>";
+      os << (peak > 0 && live[i] == peak ? "<tr class=\"peak\">" : "<tr>") << "<td class=\"num\">"
+         << o.index << "</td><td>";
       if (o.name.empty())
         os << "<span class=\"none\">(added by the compiler)</span>";
       else
         os << "<code>" << escapeHtml(o.name) << "</code>";
-      os << "</td><td><code>" << escapeHtml(o.op)
-         << "</code></td><td class=\"num\">" << withCommas(live[i])
-         << "</td><td class=\"live\">";
+      os << "</td><td><code>" << escapeHtml(o.op) << "</code></td><td class=\"num\">"
+         << withCommas(live[i]) << "</td><td class=\"live\">";
       for (size_t k = 0; k < startsAt[i].size(); ++k) {
         const ReportBuffer &b = report.buffers[startsAt[i][k]];
-        os << (k ? ", " : "") << "<code title=\"" << escapeHtml(b.bank) << " +"
-           << b.offset << ", " << b.size << " bytes, live to op " << b.lastOp
-           << "\">" << escapeHtml(b.name) << "</code>";
+        os << (k ? ", " : "") << "<code title=\"" << escapeHtml(b.bank) << " +" << b.offset << ", "
+           << b.size << " bytes, live to op " << b.lastOp << "\">" << escapeHtml(b.name)
+           << "</code>";
       }
       os << "</td></tr>\n";
     }
@@ -555,8 +559,8 @@ std::string renderReportHtml(const CompileReport &report) {
           "list: ";
     for (size_t k = 0; k < outside.size(); ++k) {
       const ReportBuffer &b = report.buffers[outside[k]];
-      os << (k ? ", " : "") << "<code>" << escapeHtml(b.name) << "</code> (ops "
-         << b.firstOp << " to " << b.lastOp << ")";
+      os << (k ? ", " : "") << "<code>" << escapeHtml(b.name) << "</code> (ops " << b.firstOp
+         << " to " << b.lastOp << ")";
     }
     os << "</p>\n";
   }

@@ -65,11 +65,19 @@ struct CompileReport {
   std::vector<ReportBank> banks;
   std::vector<ReportBuffer> buffers;
   std::vector<ReportOp> ops;
+  /// The object's allocated bytes by section kind (.text, .rodata, .data,
+  /// .bss), when an object was generated.
+  bool hasSections = false;
+  int64_t textBytes = 0;
+  int64_t rodataBytes = 0;
+  int64_t dataBytes = 0;
+  int64_t bssBytes = 0;
 };
 
 /// The report as JSON: {"arena_bytes", "lower_bound_bytes",
 /// "unaligned_lower_bound_bytes", "weights_bytes",
 /// "total_temporary_bytes", "algorithm", "model", "target", "banks": [...],
+/// "sections": {"text", "rodata", "data", "bss"} (when an object was made),
 /// "buffers": [{"name", "bank", "offset", "size", "first_op", "last_op"}],
 /// "ops": [{"index", "name", "op"}]}.
 std::string renderReportJson(const CompileReport &report);

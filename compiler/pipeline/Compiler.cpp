@@ -21,6 +21,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 #include <mutex>
 
@@ -255,21 +256,30 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
   result.arenaSize = interface->arenaSize;
+  // The report is written once the object exists (it gives the object's
+  // section sizes), or now when no object will be generated.
+  std::optional<CompileReport> report;
+  auto writeReport = [&]() -> LogicalResult {
+    auto os = outputs.open(fileLoc, options.reportPath, /*binary=*/false);
+    if (failed(os))
+      return failure();
+    **os << (reportExtension == ".json" ? renderReportJson(*report) : renderReportHtml(*report));
+    return success();
+  };
   if (!options.reportPath.empty()) {
     auto entry = module->lookupSymbol<func::FuncOp>(kEntryFunctionName);
     std::optional<MemoryPlan> plan = entry ? readMemoryPlan(entry) : std::nullopt;
     if (!plan)
       return emitError(fileLoc) << "the memory planner recorded no plan to report";
-    CompileReport report = makeReport(*module, *plan, *interface, target->name);
-    auto os = outputs.open(fileLoc, options.reportPath, /*binary=*/false);
-    if (failed(os))
-      return failure();
-    **os << (reportExtension == ".json" ? renderReportJson(report) : renderReportHtml(report));
+    report = makeReport(*module, *plan, *interface, target->name);
   }
   if (failed(runStages(*module, memoryOrLast, last, pipeline)))
     return failure();
-  if (emit == EmitKind::MLIR)
+  if (emit == EmitKind::MLIR) {
+    if (report && failed(writeReport()))
+      return failure();
     return printModule();
+  }
 
   // LLVM IR, entry points, optimization. Kiln's own attributes have done
   // their work; LLVM IR has no place for them.
@@ -298,6 +308,32 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return emitError(fileLoc) << llvm::toString(std::move(e));
   optimizeModule(*llvmModule, **machine);
 
+  // The object, in memory: written as the output, linked into the shared
+  // library, or only measured for the report.
+  llvm::SmallVector<char, 0> objectBytes;
+  if (emit == EmitKind::Object || emit == EmitKind::Shared || report) {
+    std::unique_ptr<llvm::Module> measured;
+    if (emit != EmitKind::Object && emit != EmitKind::Shared)
+      measured = llvm::CloneModule(*llvmModule); // keep the module for LLVM IR/assembly
+    llvm::raw_svector_ostream os(objectBytes);
+    if (llvm::Error e =
+            emitCode(measured ? *measured : *llvmModule, **machine, os, CodeFileKind::Object))
+      return emitError(fileLoc) << llvm::toString(std::move(e));
+  }
+  if (report) {
+    auto sizes = measureObjectSections(llvm::StringRef(objectBytes.data(), objectBytes.size()));
+    if (!sizes)
+      return emitError(fileLoc) << "cannot measure the object: "
+                                << llvm::toString(sizes.takeError());
+    report->hasSections = true;
+    report->textBytes = static_cast<int64_t>(sizes->text);
+    report->rodataBytes = static_cast<int64_t>(sizes->rodata);
+    report->dataBytes = static_cast<int64_t>(sizes->data);
+    report->bssBytes = static_cast<int64_t>(sizes->bss);
+    if (failed(writeReport()))
+      return failure();
+  }
+
   if (emit == EmitKind::LLVM || emit == EmitKind::Assembly) {
     auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/false);
     if (failed(os))
@@ -325,8 +361,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/true);
     if (failed(os))
       return failure();
-    if (llvm::Error e = emitCode(*llvmModule, **machine, **os, CodeFileKind::Object))
-      return emitError(fileLoc) << llvm::toString(std::move(e));
+    (*os)->write(objectBytes.data(), objectBytes.size());
     if (failed(outputs.commit(fileLoc)))
       return failure();
     return result;
@@ -341,8 +376,9 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   llvm::FileRemover removeObject(objectPath);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    if (llvm::Error e = emitCode(*llvmModule, **machine, os, CodeFileKind::Object))
-      return emitError(fileLoc) << llvm::toString(std::move(e));
+    os.write(objectBytes.data(), objectBytes.size());
+    if (os.has_error())
+      return emitError(fileLoc) << "cannot write '" << objectPath << "': " << os.error().message();
   }
   linkedPath = result.outputPath;
   linkedPath += ".kiln-tmp";

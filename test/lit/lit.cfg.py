@@ -26,7 +26,7 @@ tools = [
     lit.llvm.subst.ToolSubst("kiln-run", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, [config.kiln_tools_dir])
-llvm_config.add_tool_substitutions(["FileCheck", "not", "count", "llvm-nm"],
+llvm_config.add_tool_substitutions(["FileCheck", "not", "count", "llvm-nm", "llvm-size"],
                                    [config.llvm_tools_dir])
 
 # A Python that imports torch, and the fixture generator.

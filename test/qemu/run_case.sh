@@ -21,7 +21,7 @@ sources="$here/runner.c $work/case.c"
 case $target in
   x86_64|aarch64|armv7|riscv64|riscv64-rvv)
     case $target in
-      x86_64) cc=cc; run="" ;;
+      x86_64) cc=${CC:-cc}; run="" ;;
       aarch64) cc=aarch64-linux-gnu-gcc; run="qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
       armv7) cc=arm-linux-gnueabihf-gcc; run="qemu-arm -L /usr/arm-linux-gnueabihf" ;;
       riscv64) cc=riscv64-linux-gnu-gcc; run="qemu-riscv64 -L /usr/riscv64-linux-gnu" ;;
@@ -34,10 +34,9 @@ case $target in
     $run "$work/runner" > "$work/output.txt" 2>&1 || true
     ;;
   cortex-m4|cortex-m7)
-    cpu=$target
-    fpu=fpv4-sp-d16 board=mps2-an386
-    [ "$target" = cortex-m7 ] && fpu=fpv5-d16 board=mps2-an500
-    flags="--target=thumbv7em-none-eabihf -mcpu=$cpu -mfpu=$fpu -mfloat-abi=hard -ffreestanding -nostdlib"
+    board=mps2-an386
+    [ "$target" = cortex-m7 ] && board=mps2-an500
+    flags="$("$stub/target-cflags.sh" "$target") -ffreestanding -nostdlib"
     # shellcheck disable=SC2086
     (cd "$work" && clang-22 $flags $common -c $sources "$here/platform_semihosting.c" \
       "$here/startup_cortexm.c" "$stub/kiln_runtime.c")
@@ -48,7 +47,7 @@ case $target in
       > "$work/output.txt" 2>&1 || true
     ;;
   hexagon)
-    flags="--target=hexagon-unknown-linux-musl -mcpu=hexagonv67 -ffreestanding -nostdlib"
+    flags="$("$stub/target-cflags.sh" "$target") -ffreestanding -nostdlib"
     # shellcheck disable=SC2086
     (cd "$work" && clang-22 $flags $common -c $sources "$here/platform_hexagon.c" \
       "$stub/kiln_runtime.c")

@@ -181,7 +181,10 @@ int main(int argc, char **argv) {
   }
   if (printTargets) {
     for (const kiln::TargetDesc &t : kiln::allTargets())
-      llvm::outs() << llvm::formatv("  {0,-12} {1,-28} {2}\n", t.name, t.triple, t.description);
+      llvm::outs() << llvm::formatv(
+          "  {0,-12} {1,-30} cpu {2,-12} {3,-17} {4}-bit index  {5}\n", t.name, t.triple, t.cpu,
+          t.features.empty() ? llvm::StringRef("-") : llvm::StringRef(t.features), t.indexBitwidth,
+          t.description);
     return kExitOk;
   }
   if (input.empty()) {
