@@ -7,6 +7,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
@@ -93,6 +94,16 @@ createTargetMachine(const ResolvedTarget &target) {
   const llvm::Target *llvmTarget = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
     return llvm::createStringError("no LLVM backend for " + target.triple + ": " + error);
+  if (triple.getArch() == llvm::Triple::hexagon) {
+    // Hexagon puts small constants (8-byte literal pools included) in GP-relative
+    // small data, whose relocations ld.lld cannot resolve (R_HEX_GPREL16_3) and
+    // which a freestanding program has no GP set up for. The backend only takes
+    // this as a command-line option, so set it before the first compilation.
+    auto &registered = llvm::cl::getRegisteredOptions();
+    auto it = registered.find("hexagon-small-data-threshold");
+    if (it != registered.end() && it->second->getNumOccurrences() == 0)
+      it->second->addOccurrence(0, "hexagon-small-data-threshold", "0");
+  }
   llvm::TargetOptions options;
   options.FloatABIType = target.desc->hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Default;
   std::unique_ptr<llvm::TargetMachine> machine(

@@ -23,6 +23,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 
+#include <chrono>
 #include <mutex>
 
 #ifndef KILN_DEFAULT_LINKER
@@ -104,13 +105,36 @@ private:
   std::vector<std::unique_ptr<llvm::ToolOutputFile>> files;
 };
 
-LogicalResult runStages(ModuleOp module, Stage from, Stage to, const PipelineOptions &options) {
-  if (to <= from)
-    return success();
-  PassManager pm(module.getContext());
-  if (failed(buildPipeline(pm, from, to, options)))
-    return module.emitError("cannot build the pass pipeline");
-  return pm.run(module);
+/// Wall time of consecutive steps, for `--timing`.
+class StepClock {
+public:
+  explicit StepClock(CompileResult &result) : result(result), last(Clock::now()) {}
+  /// Ends the current step, named `step`.
+  void lap(llvm::StringRef step) {
+    Clock::time_point now = Clock::now();
+    result.stepSeconds.emplace_back(step.str(), std::chrono::duration<double>(now - last).count());
+    last = now;
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  CompileResult &result;
+  Clock::time_point last;
+};
+
+/// Runs the stages after `from` up to `to`, one pass manager each, timing each.
+LogicalResult runStages(ModuleOp module, Stage from, Stage to, const PipelineOptions &options,
+                        StepClock &clock) {
+  for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s) {
+    Stage stage = static_cast<Stage>(s);
+    PassManager pm(module.getContext());
+    if (failed(buildStagePipeline(pm, stage, options)))
+      return module.emitError("cannot build the pass pipeline");
+    if (failed(pm.run(module)))
+      return failure();
+    clock.lap(stageName(stage));
+  }
+  return success();
 }
 
 std::string headerPathFor(llvm::StringRef output) {
@@ -229,9 +253,11 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
                                  "--stop-after="
                               << stageName(last);
 
+  StepClock clock(result);
   OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, options.import);
   if (!module)
     return failure();
+  clock.lap("import");
   auto interface = readModelInterface(*module, name);
   if (failed(interface))
     return failure();
@@ -247,11 +273,12 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     module->print(**os, flags);
     if (failed(outputs.commit(fileLoc)))
       return failure();
+    clock.lap("write");
     return result;
   };
 
   Stage memoryOrLast = std::min(last, Stage::Memory);
-  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline)))
+  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline, clock)))
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
@@ -273,7 +300,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
       return emitError(fileLoc) << "the memory planner recorded no plan to report";
     report = makeReport(*module, *plan, *interface, target->name);
   }
-  if (failed(runStages(*module, memoryOrLast, last, pipeline)))
+  if (failed(runStages(*module, memoryOrLast, last, pipeline, clock)))
     return failure();
   if (emit == EmitKind::MLIR) {
     if (report && failed(writeReport()))
@@ -306,7 +333,9 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   llvmModule->setSourceFileName(llvm::sys::path::filename(options.inputPath));
   if (llvm::Error e = emitEntryPoints(*llvmModule, *interface, emit == EmitKind::Shared))
     return emitError(fileLoc) << llvm::toString(std::move(e));
+  clock.lap("llvm-translate");
   optimizeModule(*llvmModule, **machine);
+  clock.lap("llvm-optimize");
 
   // The object, in memory: written as the output, linked into the shared
   // library, or only measured for the report.
@@ -320,6 +349,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
             emitCode(measured ? *measured : *llvmModule, **machine, os, CodeFileKind::Object))
       return emitError(fileLoc) << llvm::toString(std::move(e));
   }
+  clock.lap("codegen");
   if (report) {
     auto sizes = measureObjectSections(llvm::StringRef(objectBytes.data(), objectBytes.size()));
     if (!sizes)
@@ -345,6 +375,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     }
     if (failed(outputs.commit(fileLoc)))
       return failure();
+    clock.lap(emit == EmitKind::LLVM ? "write" : "codegen-asm+write");
     return result;
   }
 
@@ -364,6 +395,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     (*os)->write(objectBytes.data(), objectBytes.size());
     if (failed(outputs.commit(fileLoc)))
       return failure();
+    clock.lap("write");
     return result;
   }
 
@@ -395,6 +427,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
       llvm::sys::fs::remove(result.headerPath);
     return emitError(fileLoc) << "cannot write '" << result.outputPath << "': " << ec.message();
   }
+  clock.lap("link+write");
   return result;
 }
 

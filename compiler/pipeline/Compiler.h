@@ -67,6 +67,10 @@ struct CompileResult {
   std::string outputPath;
   std::string headerPath;
   uint64_t arenaSize = 0;
+  /// Wall seconds of each step, in order (`kilnc --timing` prints them):
+  /// import, the pipeline's stages, LLVM translation, LLVM optimization,
+  /// code generation, writing (and linking) the outputs.
+  std::vector<std::pair<std::string, double>> stepSeconds;
 };
 
 /// Registers the dialects and interfaces `compile` needs in `context`.

@@ -125,6 +125,10 @@ int main(int argc, char **argv) {
                           cl::desc("Never write a result over an operand that dies there "
                                    "(to measure what in-place reuse saves)"),
                           cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> timing("timing",
+                       cl::desc("Print the wall time of each compilation step (import, each "
+                                "pipeline stage, LLVM, code generation) to stderr"),
+                       cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> noHeader("no-header", cl::desc("Do not write the C header beside the object"),
                          cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> debugInfo("print-locations",
@@ -254,5 +258,15 @@ int main(int argc, char **argv) {
   kiln::prepareContext(context);
   kiln::DiagnosticPrinter printer(context, llvm::errs());
   auto result = kiln::compile(options, context);
+  if (mlir::succeeded(result) && timing) {
+    double total = 0;
+    for (const auto &step : result->stepSeconds)
+      total += step.second;
+    llvm::errs() << "kilnc: wall time per step\n";
+    for (const auto &step : result->stepSeconds)
+      llvm::errs() << llvm::formatv("  {0,-18} {1,8:f3} s  {2,5:f1}%\n", step.first, step.second,
+                                    total > 0 ? 100 * step.second / total : 0.0);
+    llvm::errs() << llvm::formatv("  {0,-18} {1,8:f3} s\n", "total", total);
+  }
   return mlir::succeeded(result) ? kExitOk : kExitFailed;
 }
