@@ -51,6 +51,12 @@
 
 typedef uint32_t __attribute__((may_alias)) kiln_word_t;
 
+/* A float's bits. */
+typedef union {
+  float f;
+  uint32_t u;
+} kiln_f32_bits_t;
+
 /* Word by word when both pointers and the size are word-aligned (what generated code
  * mostly copies), otherwise byte by byte. */
 KILN_WEAK KILN_NO_IDIOM void *KILN_NAME(memcpy)(void *dst, const void *src, size_t n) {
@@ -80,11 +86,6 @@ KILN_WEAK KILN_NO_IDIOM void *KILN_NAME(memset)(void *dst, int value, size_t n) 
  * x86-64 before F16C). LLVM passes and returns the half's 16 bits in the low bits of a
  * float register (of r0 on Hexagon), which is how a float parameter travels: these take
  * and return `float` and look at its bits. */
-typedef union {
-  float f;
-  uint32_t u;
-} kiln_f32_bits_t;
-
 KILN_WEAK float KILN_NAME(__extendhfsf2)(float half) {
   kiln_f32_bits_t v = {half};
   uint32_t h = v.u & 0xffff;
@@ -222,10 +223,7 @@ KILN_DIVMOD_ENTRY(__aeabi_ldivmod, kiln_aeabi_ldivmod)
 /* float -> 64-bit integer, truncating. Out-of-range values are undefined in the IR; these
  * give the value's low 64 bits of the truncated magnitude. */
 KILN_AEABI uint64_t KILN_NAME(__aeabi_f2ulz)(float x) {
-  union {
-    float f;
-    uint32_t u;
-  } v = {x};
+  kiln_f32_bits_t v = {x};
   int exponent = (int)((v.u >> 23) & 0xff) - 127;
   if (exponent < 0 || (v.u >> 31))
     return 0;
@@ -235,10 +233,7 @@ KILN_AEABI uint64_t KILN_NAME(__aeabi_f2ulz)(float x) {
 }
 
 KILN_AEABI int64_t KILN_NAME(__aeabi_f2lz)(float x) {
-  union {
-    float f;
-    uint32_t u;
-  } v = {x};
+  kiln_f32_bits_t v = {x};
   uint32_t sign = v.u >> 31;
   v.u &= 0x7fffffff;
   uint64_t magnitude = KILN_NAME(__aeabi_f2ulz)(v.f);
@@ -247,10 +242,7 @@ KILN_AEABI int64_t KILN_NAME(__aeabi_f2lz)(float x) {
 
 /* 64-bit integer -> float, rounding to nearest, ties to even. */
 KILN_AEABI float KILN_NAME(__aeabi_ul2f)(uint64_t n) {
-  union {
-    float f;
-    uint32_t u;
-  } v;
+  kiln_f32_bits_t v;
   if (n == 0) {
     v.u = 0;
     return v.f;
@@ -276,10 +268,7 @@ KILN_AEABI float KILN_NAME(__aeabi_ul2f)(uint64_t n) {
 }
 
 KILN_AEABI float KILN_NAME(__aeabi_l2f)(int64_t n) {
-  union {
-    float f;
-    uint32_t u;
-  } v;
+  kiln_f32_bits_t v;
   v.f = KILN_NAME(__aeabi_ul2f)(n < 0 ? 0 - (uint64_t)n : (uint64_t)n);
   if (n < 0)
     v.u |= 0x80000000u;
@@ -328,10 +317,7 @@ void *__hexagon_memcpy_likely_aligned_min32bytes_mult8bytes(void *, const void *
 /* Correctly rounded single-precision square root, by integer square root of the
  * significand (Hexagon has only reciprocal-square-root estimates). */
 KILN_WEAK float KILN_NAME(__hexagon_sqrtf)(float x) {
-  union {
-    float f;
-    uint32_t u;
-  } v = {x};
+  kiln_f32_bits_t v = {x};
   if ((v.u & 0x7fffffff) == 0 || v.u == 0x7f800000 || (v.u & 0x7fffffff) > 0x7f800000)
     return x; /* +-0, +inf, NaN */
   if (v.u >> 31) {
