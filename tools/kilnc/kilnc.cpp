@@ -113,7 +113,8 @@ int main(int argc, char **argv) {
   cl::opt<std::string> report(
       "report",
       cl::desc("Write the compile report: FILE.json (the memory plan: arena, lower bound, "
-               "every buffer's offset, size and live ops) or FILE.html (the arena drawn, "
+               "every buffer's offset, size and live ops; the object's section sizes) or "
+               "FILE.html (the arena drawn, "
                "with the op table)"),
       cl::value_desc("file.json|file.html"), cl::cat(category),
       cl::sub(cl::SubCommand::getTopLevel()));
