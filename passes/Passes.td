@@ -104,6 +104,48 @@ def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::FuncOp"> {
+  let summary = "Route float32 conv2d and linear ops with constant weights to micro-kernels";
+  let description = [{
+    Runs before `convert-kiln-to-linalg`. A float32 `kiln.conv2d` with
+    constant weight and bias (groups = 1, or depthwise: one input and one
+    output channel per group) and a float32 `kiln.linear` with constant
+    weight and bias become `kiln.micro_kernel` ops. The weights are packed
+    here, at compile time, into the layout the target's kernel reads
+    (targets/kernels/kiln_kernels.c): conv2d `[ceil(F/mr)][C*KH*KW][mr]`,
+    linear `[ceil(N/nr)][K][nr]`; biases are padded (zeros where there is
+    none). relu, relu6 and hardswish run in the kernel's epilogue; another
+    fused activation (sigmoid) becomes a kiln op after it. Everything else
+    (other element types, computed weights, grouped convolutions) is left to
+    the linalg lowering. `mr` = 0 turns the pass off.
+  }];
+  let options = [
+    Option<"mr", "mr", "int64_t", /*default=*/"0",
+           "Rows of the kernels' register tile (0: select no kernels)">,
+    Option<"nr", "nr", "int64_t", /*default=*/"0",
+           "Columns of the kernels' register tile">,
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect"];
+}
+
+def LowerMicroKernelsPass : Pass<"kiln-lower-micro-kernels", "mlir::ModuleOp"> {
+  let summary = "Turn kiln.micro_kernel ops on memrefs into calls of the kernels";
+  let description = [{
+    After bufferization and memory planning, each `kiln.micro_kernel` becomes
+    a `func.call` of `kiln_uk_<kernel>` with one pointer per operand (the
+    buffer's aligned pointer plus its offset) and one i32 per param; the
+    callee is declared privately in the module. kilnc links the kernel
+    bodies in from the target's kernel library when it translates the module
+    to LLVM IR.
+  }];
+  let options = [
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"64",
+           "Bits of the index type (and of pointers)">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+}
+
 def FuseElementwisePass : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuse chains of elementwise linalg.generic ops into one loop nest";
   let description = [{

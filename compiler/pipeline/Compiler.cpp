@@ -5,6 +5,7 @@
 #include "compiler/import/Importer.h"
 #include "compiler/pipeline/Registration.h"
 #include "passes/memory/MemoryPlan.h"
+#include "targets/Kernels.h"
 #include "targets/Target.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -234,6 +235,13 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return emitError(fileLoc) << "the arena alignment must be a power of two, got "
                               << pipeline.arenaAlign;
   pipeline.fuse = options.fuse;
+  if (options.microKernels) {
+    auto geometry = kernelGeometry(target->name);
+    if (!geometry)
+      return emitError(fileLoc) << llvm::toString(geometry.takeError());
+    pipeline.microKernelMR = geometry->mr;
+    pipeline.microKernelNR = geometry->nr;
+  }
   pipeline.inPlace = options.inPlace;
   pipeline.ioInArena = options.ioInArena;
   if (!options.memoryBanks.empty()) {
@@ -332,6 +340,8 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setSourceFileName(llvm::sys::path::filename(options.inputPath));
   if (llvm::Error e = emitEntryPoints(*llvmModule, *interface, emit == EmitKind::Shared))
+    return emitError(fileLoc) << llvm::toString(std::move(e));
+  if (llvm::Error e = linkMicroKernels(*llvmModule, target->name))
     return emitError(fileLoc) << llvm::toString(std::move(e));
   clock.lap("llvm-translate");
   optimizeModule(*llvmModule, **machine);

@@ -52,6 +52,9 @@ struct CompileOptions {
   /// Fusion and in-place reuse (off only to measure what they save).
   bool fuse = true;
   bool inPlace = true;
+  /// Compute conv2d and linear with the target's micro-kernels (off: linalg
+  /// loops, to measure what the kernels gain).
+  bool microKernels = true;
   /// Write the C header beside an object or shared library.
   bool writeHeader = true;
   /// Print locations in MLIR output.

@@ -47,8 +47,10 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:
-    return llvm::formatv("convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
-                         o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "")
+    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2}}), "
+                         "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
+                         o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "",
+                         o.microKernelMR, o.microKernelNR)
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
@@ -72,6 +74,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   }
   case Stage::LLVM:
     return llvm::formatv(
+               "kiln-lower-micro-kernels{{index-bitwidth={0}}, "
                "func.func(convert-linalg-to-loops, kiln-approximate-math{{expand-rounding={1}}, "
                "canonicalize, "
                "arith-expand{{include-bf16=true}), "
@@ -121,6 +124,11 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<bool> ioInArena{*this, "io-in-arena",
                          llvm::cl::desc("Place inputs and outputs in the arena"),
                          llvm::cl::init(false)};
+  Option<int64_t> microKernelMR{*this, "micro-kernel-mr",
+                                llvm::cl::desc("Micro-kernel tile rows (0: no micro-kernels)"),
+                                llvm::cl::init(0)};
+  Option<int64_t> microKernelNR{*this, "micro-kernel-nr",
+                                llvm::cl::desc("Micro-kernel tile columns"), llvm::cl::init(0)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
                               llvm::cl::init(true)};
@@ -133,6 +141,8 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.memoryBanks.assign(memoryBanks.begin(), memoryBanks.end());
     o.ioInArena = ioInArena;
     o.expandRounding = expandRounding;
+    o.microKernelMR = microKernelMR;
+    o.microKernelNR = microKernelNR;
     return o;
   }
 };

@@ -45,6 +45,10 @@ struct PipelineOptions {
   /// Expand floor/ceil/trunc into integer conversions (the target has no
   /// rounding instructions and generated code calls no libm).
   bool expandRounding = true;
+  /// The register tile of the target's micro-kernels (targets/Kernels.h);
+  /// mr = 0: no micro-kernels, conv2d and linear become linalg loops.
+  int64_t microKernelMR = 0;
+  int64_t microKernelNR = 0;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

@@ -1,6 +1,7 @@
 //===- Registration.cpp - everything a Kiln tool registers ----------------===//
 #include "compiler/pipeline/Registration.h"
 #include "compiler/pipeline/Pipeline.h"
+#include "dialects/kiln/KilnBufferization.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "passes/Passes.h"
 
@@ -13,6 +14,7 @@ namespace kiln {
 
 void registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<KilnDialect>();
+  registerKilnBufferizationInterfaces(registry);
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);

@@ -566,5 +566,47 @@ LogicalResult EmbeddingOp::verify() {
   return verifyResultShape(*this, expected);
 }
 
+//===----------------------------------------------------------------------===//
+// MicroKernelOp
+//===----------------------------------------------------------------------===//
+
+std::optional<std::pair<unsigned, unsigned>> MicroKernelOp::signature(StringRef kernel) {
+  if (kernel == "conv2d")
+    return std::make_pair(3u, 16u);
+  if (kernel == "dwconv2d")
+    return std::make_pair(3u, 15u);
+  if (kernel == "linear")
+    return std::make_pair(3u, 4u);
+  return std::nullopt;
+}
+
+LogicalResult MicroKernelOp::verify() {
+  auto sig = signature(getKernel());
+  if (!sig)
+    return emitOpError("names no micro-kernel: '") << getKernel() << "'";
+  if (getInputs().size() != sig->first || getOutputs().size() != 1)
+    return emitOpError("kernel '") << getKernel() << "' takes " << sig->first
+                                   << " inputs and 1 output";
+  if (getParams().size() != sig->second)
+    return emitOpError("kernel '") << getKernel() << "' takes " << sig->second << " params";
+  for (Value v : getOperands())
+    if (!cast<ShapedType>(v.getType()).getElementType().isF32())
+      return emitOpError("expects float32 operands");
+  return success();
+}
+
+void MicroKernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                         SideEffects::DefaultResource::get());
+    if (isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
 #define GET_OP_CLASSES
 #include "dialects/kiln/KilnOps.cpp.inc"

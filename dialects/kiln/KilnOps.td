@@ -6,6 +6,7 @@
 include "dialects/kiln/KilnBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 
 //===----------------------------------------------------------------------===//
 // Linear algebra
@@ -600,6 +601,54 @@ def Kiln_SumOp : Kiln_Op<"sum", [Pure]> {
                        BoolAttr:$keepdim);
   let results = (outs Kiln_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Micro-kernel calls
+//===----------------------------------------------------------------------===//
+
+def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
+    AttrSizedOperandSegments, DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "a call of one of Kiln's micro-kernels (targets/kernels)";
+  let description = [{
+    Computes `outputs` from `inputs` with the micro-kernel `kernel`, whose
+    integer arguments are `params`. Built by `kiln-select-micro-kernels` from
+    conv2d and linear ops whose weights it has packed at compile time; works
+    on tensors (destination style: each result is written into its output
+    operand) and, after bufferization, on contiguous memrefs;
+    `kiln-lower-micro-kernels` turns it into a call of the kernel, which
+    kilnc links into the object from the target's kernel library.
+
+    | kernel     | inputs                      | params |
+    |------------|-----------------------------|--------|
+    | `conv2d`   | input, packed weight, bias  | n c h w f kh kw sh sw pt pl dh dw oh ow act |
+    | `dwconv2d` | input, weight, bias         | n c h w kh kw sh sw pt pl dh dw oh ow act |
+    | `linear`   | input, packed weight, bias  | m k n act |
+
+    Every operand is float32; `act` is 0 (none), 1 (relu), 2 (relu6) or 3
+    (hardswish).
+
+    ```mlir
+    %y = kiln.micro_kernel "linear" [1, 64, 10, 0]
+           ins(%x, %w, %b : tensor<1x64xf32>, tensor<1024xf32>, tensor<16xf32>)
+           outs(%e : tensor<1x10xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyShaped>:$inputs, Variadic<AnyShaped>:$outputs,
+                       StrAttr:$kernel, DenseI64ArrayAttr:$params);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = [{
+    $kernel $params (`ins` `(` $inputs^ `:` type($inputs) `)`)?
+    `outs` `(` $outputs `:` type($outputs) `)` attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getOutputsMutable(); }
+    /// The number of inputs and params `kernel` takes, or std::nullopt for a
+    /// kernel Kiln does not have.
+    static std::optional<std::pair<unsigned, unsigned>> signature(::llvm::StringRef kernel);
+  }];
   let hasVerifier = 1;
 }
 

@@ -122,6 +122,11 @@ int main(int argc, char **argv) {
                          cl::desc("Do not fuse activations into conv/linear or elementwise "
                                   "chains into one loop (to measure what fusion saves)"),
                          cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> noMicroKernels(
+      "no-micro-kernels",
+      cl::desc("Compute conv2d and linear layers with generic loops instead of the target's "
+               "micro-kernels (to measure what the kernels gain)"),
+      cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> noInPlace("no-in-place",
                           cl::desc("Never write a result over an operand that dies there "
                                    "(to measure what in-place reuse saves)"),
@@ -210,6 +215,7 @@ int main(int argc, char **argv) {
   options.reportPath = report;
   options.fuse = !noFusion;
   options.inPlace = !noInPlace;
+  options.microKernels = !noMicroKernels;
   options.writeHeader = !noHeader;
   options.printDebugInfo = debugInfo;
   options.linker = linker;

@@ -1,5 +1,5 @@
 //===- KilnToLinalg.cpp - the convert-kiln-to-linalg pass -----------------===//
-#include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
 
 #include "mlir/Transforms/DialectConversion.h"
@@ -28,6 +28,7 @@ struct ConvertKilnToLinalgPass
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalDialect<KilnDialect>();
+    target.addLegalOp<MicroKernelOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateKilnToLinalgPatterns(patterns);

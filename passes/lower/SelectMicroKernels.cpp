@@ -1,0 +1,204 @@
+//===- SelectMicroKernels.cpp - the kiln-select-micro-kernels pass --------===//
+//
+// float32 conv2d (groups = 1 or depthwise) and linear ops with constant
+// weights become kiln.micro_kernel ops; their weights are packed here into
+// the layout of targets/kernels/kiln_kernels.c. See Passes.td.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/graph/ConstantData.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace kiln {
+
+#define GEN_PASS_DEF_SELECTMICROKERNELSPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// The kernels' epilogue codes (kiln_kernels.c's ACT_*); std::nullopt for an
+/// activation the epilogue does not compute.
+std::optional<int64_t> activationCode(std::optional<StringRef> activation) {
+  if (!activation)
+    return 0;
+  if (*activation == "relu")
+    return 1;
+  if (*activation == "relu6")
+    return 2;
+  if (*activation == "hardswish")
+    return 3;
+  return std::nullopt;
+}
+
+/// float32 elements of a constant (or zeros when `v` is null), padded with
+/// zeros to `size` elements.
+std::optional<std::vector<float>> readFloats(Value v, int64_t expected, int64_t size) {
+  std::vector<float> out(size, 0.0f);
+  if (!v)
+    return out;
+  std::optional<ConstantData> data = readConstant(v);
+  if (!data || !data->type.getElementType().isF32() || data->numElements() != expected)
+    return std::nullopt;
+  std::memcpy(out.data(), data->bytes.data(), expected * sizeof(float));
+  return out;
+}
+
+Value floatConstant(OpBuilder &b, Location loc, ArrayRef<float> values, StringRef hint) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getF32Type());
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
+                       values.size() * sizeof(float));
+  return makeRawConstant(b, loc, type, bytes, hint);
+}
+
+bool allF32(Operation *op) {
+  for (Type t : op->getOperandTypes())
+    if (!cast<ShapedType>(t).getElementType().isF32())
+      return false;
+  return cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32();
+}
+
+int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+/// The kernels take their sizes as C ints.
+bool fitInt32(ArrayRef<int64_t> params) {
+  return llvm::all_of(params, [](int64_t p) { return p >= 0 && p <= INT32_MAX; });
+}
+
+/// Replaces `op` by the micro-kernel and, for an activation the kernel does
+/// not compute, the activation as a kiln op after it.
+void replaceWithKernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
+                       ValueRange inputs, ArrayRef<int64_t> params,
+                       std::optional<StringRef> activation, bool inEpilogue) {
+  Location loc = op->getLoc();
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
+  Value result = MicroKernelOp::create(rewriter, loc, TypeRange{type}, inputs, ValueRange{init},
+                                       rewriter.getStringAttr(kernel),
+                                       rewriter.getDenseI64ArrayAttr(params))
+                     .getResult(0);
+  if (activation && !inEpilogue) {
+    if (*activation == "sigmoid")
+      result = SigmoidOp::create(rewriter, loc, type, result);
+    else
+      llvm_unreachable("FuseActivations fuses no other activation");
+  }
+  rewriter.replaceOp(op, result);
+}
+
+struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (mr <= 0)
+      return;
+    if (nr <= 0) {
+      getOperation().emitError("kiln-select-micro-kernels: nr must be positive");
+      return signalPassFailure();
+    }
+    IRRewriter rewriter(&getContext());
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<Conv2dOp, LinearOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      rewriter.setInsertionPoint(op);
+      if (auto conv = dyn_cast<Conv2dOp>(op))
+        selectConv(rewriter, conv);
+      else
+        selectLinear(rewriter, cast<LinearOp>(op));
+    }
+  }
+
+  void selectConv(RewriterBase &rewriter, Conv2dOp op) {
+    if (!allF32(op))
+      return;
+    std::optional<StringRef> activation = op.getActivation();
+    std::optional<int64_t> act = activationCode(activation);
+    bool inEpilogue = act.has_value();
+    if (activation && !inEpilogue && *activation != "sigmoid")
+      return;
+    ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+    ArrayRef<int64_t> w = op.getWeight().getType().getShape();
+    ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
+    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding(), dil = op.getDilation();
+    int64_t f = w[0], c = in[1], kh = w[2], kw = w[3], k = w[1] * kh * kw;
+    Location loc = op.getLoc();
+    int64_t groups = static_cast<int64_t>(op.getGroups());
+    bool depthwise = groups == c && f == c && w[1] == 1 && groups > 1;
+    if (groups != 1 && !depthwise)
+      return;
+    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), f * k, f * k);
+    if (!weight)
+      return;
+    int64_t fp = depthwise ? f : roundUp(f, mr);
+    std::optional<std::vector<float>> bias = readFloats(op.getBias(), f, fp);
+    if (!bias)
+      return;
+    SmallVector<int64_t> params{in[0], c, in[2], in[3]};
+    if (!depthwise)
+      params.push_back(f);
+    params.append({kh, kw, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], out[2], out[3],
+                   act.value_or(0)});
+    if (!fitInt32(params) || !fitInt32({f * k, in[0] * c * in[2] * in[3]}) ||
+        llvm::is_contained(out, 0))
+      return;
+    Value packedWeight;
+    if (depthwise) {
+      packedWeight = floatConstant(rewriter, loc, *weight, "dwconv_weight");
+    } else {
+      // [ceil(F/mr)][K][mr]: the mr filters of a block interleaved per k.
+      std::vector<float> packed(fp * k, 0.0f);
+      for (int64_t i = 0; i < f; ++i)
+        for (int64_t j = 0; j < k; ++j)
+          packed[(i / mr) * k * mr + j * mr + i % mr] = (*weight)[i * k + j];
+      packedWeight = floatConstant(rewriter, loc, packed, "conv_weight_packed");
+    }
+    Value biasValue = floatConstant(rewriter, loc, *bias, "conv_bias");
+    replaceWithKernel(rewriter, op, depthwise ? "dwconv2d" : "conv2d",
+                      {op.getInput(), packedWeight, biasValue}, params, activation, inEpilogue);
+  }
+
+  void selectLinear(RewriterBase &rewriter, LinearOp op) {
+    if (!allF32(op))
+      return;
+    std::optional<StringRef> activation = op.getActivation();
+    std::optional<int64_t> act = activationCode(activation);
+    bool inEpilogue = act.has_value();
+    if (activation && !inEpilogue && *activation != "sigmoid")
+      return;
+    ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+    ArrayRef<int64_t> w = op.getWeight().getType().getShape();
+    int64_t n = w[0], k = w[1], m = 1;
+    for (int64_t d : in.drop_back())
+      m *= d;
+    if (m == 0 || n == 0 || k == 0 || !fitInt32({m, n, k, m * k, n * k, m * n}))
+      return;
+    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), n * k, n * k);
+    if (!weight)
+      return;
+    int64_t np = roundUp(n, nr);
+    std::optional<std::vector<float>> bias = readFloats(op.getBias(), n, np);
+    if (!bias)
+      return;
+    // [ceil(N/nr)][K][nr]: weightᵀ in column panels of nr outputs.
+    std::vector<float> packed(np * k, 0.0f);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        packed[(i / nr) * k * nr + j * nr + i % nr] = (*weight)[i * k + j];
+    Location loc = op.getLoc();
+    Value packedWeight = floatConstant(rewriter, loc, packed, "linear_weight_packed");
+    Value biasValue = floatConstant(rewriter, loc, *bias, "linear_bias");
+    replaceWithKernel(rewriter, op, "linear", {op.getInput(), packedWeight, biasValue},
+                      {m, k, n, act.value_or(0)}, activation, inEpilogue);
+  }
+};
+
+} // namespace
+} // namespace kiln

@@ -1,0 +1,38 @@
+//===- Kernels.h - the micro-kernel library of each target ------*- C++ -*-===//
+//
+// targets/kernels/kiln_kernels.c is compiled to LLVM bitcode for every target
+// when kilnc is built and embedded in kilnc. The compiler reads each
+// library's register-tile geometry (to pack weights for it) and links the
+// kernels a model calls into the model's LLVM module.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TARGETS_KERNELS_H
+#define KILN_TARGETS_KERNELS_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+namespace llvm {
+class Module;
+} // namespace llvm
+
+namespace kiln {
+
+/// The register tile of a target's kernels: MR rows by NR columns, and the
+/// depth KC of a packed panel.
+struct KernelGeometry {
+  int64_t mr = 0, nr = 0, kc = 0;
+};
+
+/// The geometry of `target`'s kernel library (a `--target` name).
+llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target);
+
+/// Links the definitions of the `kiln_uk_*` functions `module` declares from
+/// `target`'s library, with internal linkage and without the library's CPU
+/// attributes (the module's target machine decides). Nothing happens when
+/// the module calls no kernel.
+llvm::Error linkMicroKernels(llvm::Module &module, llvm::StringRef target);
+
+} // namespace kiln
+
+#endif // KILN_TARGETS_KERNELS_H

@@ -1,0 +1,247 @@
+//===- kiln_kernels.c - Kiln's micro-kernels -------------------------------===//
+//
+// Freestanding C, compiled once per target to LLVM bitcode when kilnc is
+// built (targets/kernels/CMakeLists.txt) and linked by kilnc into a model's
+// LLVM module: only the kernels the model calls, internalized, with the
+// model's CPU and features, then optimized with the model's code. No headers,
+// no libc, no allocation; the only scratch is a KC x NR panel on the stack.
+//
+// Weights are constants, so kilnc packs them at compile time into the layout
+// these kernels read (passes/lower/SelectKernels.cpp):
+//   conv2d  [ceil(F/MR)][C*KH*KW][MR], bias padded to a multiple of MR
+//   linear  [ceil(N/NR)][K][NR],       bias padded to a multiple of NR
+// The register tile is MR x NR accumulators of NR-lane vectors; LLVM splits
+// or widens the vectors to the target's registers.
+//
+//===----------------------------------------------------------------------===//
+
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_vector)
+#define MR 6
+#define NR 16
+#define KC 256
+#elif defined(__ARM_NEON)
+#define MR 4
+#define NR 8
+#define KC 128
+#else // a scalar FPU: Cortex-M, RV64GC, Hexagon
+#define MR 4
+#define NR 4
+#define KC 64
+#endif
+
+/// Read by kilnc (targets/Kernels.cpp) to pack weights for these kernels.
+const int kiln_uk_geometry[3] = {MR, NR, KC};
+
+typedef __SIZE_TYPE__ usize;
+typedef __PTRDIFF_TYPE__ isize;
+typedef float vf __attribute__((ext_vector_type(NR)));
+// The same vector at float alignment, for loads and stores anywhere.
+typedef float vfu __attribute__((ext_vector_type(NR), aligned(4)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+/// Activation codes, as passes/lower/SelectKernels.cpp writes them.
+enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_HARDSWISH = 3 };
+
+INLINE isize min_i(isize a, isize b) { return a < b ? a : b; }
+
+// NaN passes through relu and relu6 as in PyTorch: comparisons with NaN are false.
+INLINE vf activate(vf v, int act) {
+  const vf zero = 0.0f, three = 3.0f, six = 6.0f;
+  switch (act) {
+  case ACT_RELU:
+    return v < zero ? zero : v;
+  case ACT_RELU6:
+    v = v < zero ? zero : v;
+    return v > six ? six : v;
+  case ACT_HARDSWISH: {
+    vf t = v + three;
+    t = t < zero ? zero : t;
+    t = t > six ? six : t;
+    return v * t / six;
+  }
+  default:
+    return v;
+  }
+}
+
+INLINE vf load_part(const float *p, isize n) {
+  if (n == NR)
+    return *(const vfu *)p;
+  float t[NR];
+  for (int j = 0; j < NR; ++j)
+    t[j] = j < n ? p[j] : 0.0f;
+  return *(const vfu *)t;
+}
+
+INLINE void store_part(float *p, vf v, isize n) {
+  if (n == NR) {
+    *(vfu *)p = v;
+    return;
+  }
+  float t[NR];
+  *(vfu *)t = v;
+  for (int j = 0; j < n; ++j)
+    p[j] = t[j];
+}
+
+/// The register tile: C[rows x cols] (= or +=) A[MR x kc] * B[kc x NR], then
+/// the activation when `last`. A(i, k) is a[i * a_rs + k * a_ks]; B is packed,
+/// row k at b + k * NR. On the first K block C starts from the bias: per row
+/// (`row_bias`, conv) or per column (linear), both padded so no tail checks.
+INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *b, float *c,
+                 isize ldc, isize rows, isize cols, int first, int last, const float *bias,
+                 int row_bias, int act) {
+  vf acc[MR];
+  if (first) {
+    vf col_bias = row_bias ? (vf)0.0f : *(const vfu *)bias;
+    for (int i = 0; i < MR; ++i)
+      acc[i] = row_bias ? (vf)bias[i] : col_bias;
+  } else {
+    for (int i = 0; i < MR; ++i)
+      acc[i] = i < rows ? load_part(c + i * ldc, cols) : (vf)0.0f;
+  }
+  for (isize k = 0; k < kc; ++k) {
+    vf bv = *(const vfu *)(b + k * NR);
+    for (int i = 0; i < MR; ++i)
+      acc[i] = acc[i] + a[i * a_rs + k * a_ks] * bv;
+  }
+  if (last)
+    for (int i = 0; i < MR; ++i)
+      acc[i] = activate(acc[i], act);
+  for (int i = 0; i < MR; ++i)
+    if (i < rows)
+      store_part(c + i * ldc, acc[i], cols);
+}
+
+/// Copies rows k0 .. k0+kc of the im2col matrix of one image (row k =
+/// (channel, ki, kj), column p = output pixel) for the pixels p0 .. p0+cols
+/// into the panel bp[kc][NR], zeros for padding and for columns past `cols`.
+INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0, isize cols,
+                        isize h, isize w, isize kh, isize kw, isize sh, isize sw, isize pt,
+                        isize pl, isize dh, isize dw, isize ow) {
+  isize oh0 = p0 / ow, ow0 = p0 % ow;
+  isize ksz = kh * kw;
+  isize ci = k0 / ksz, ki = (k0 % ksz) / kw, kj = k0 % kw;
+  int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
+  for (isize kk = 0; kk < kc; ++kk) {
+    const float *plane = x + ci * h * w;
+    float *dst = bp + kk * NR;
+    if (simple) {
+      // 1x1, stride 1, no padding: the pixels are contiguous in the input.
+      for (int j = 0; j < NR; ++j)
+        dst[j] = j < cols ? plane[p0 + j] : 0.0f;
+    } else {
+      isize oy = oh0, ox = ow0;
+      for (int j = 0; j < NR; ++j) {
+        float v = 0.0f;
+        if (j < cols) {
+          isize iy = oy * sh - pt + ki * dh, ix = ox * sw - pl + kj * dw;
+          if ((usize)iy < (usize)h && (usize)ix < (usize)w)
+            v = plane[iy * w + ix];
+          if (++ox == ow) {
+            ox = 0;
+            ++oy;
+          }
+        }
+        dst[j] = v;
+      }
+    }
+    if (++kj == kw) {
+      kj = 0;
+      if (++ki == kh) {
+        ki = 0;
+        ++ci;
+      }
+    }
+  }
+}
+
+/// 2-D convolution, NCHW, groups = 1: out = act(conv(in, W) + bias) with W
+/// packed as [ceil(F/MR)][C*KH*KW][MR] and bias padded to a multiple of MR.
+__attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
+                                              const float *bias, float *out, int n, int c,
+                                              int h, int w, int f, int kh, int kw, int sh,
+                                              int sw, int pt, int pl, int dh, int dw, int oh,
+                                              int ow, int act) {
+  float bp[KC * NR] __attribute__((aligned(64)));
+  isize K = (isize)c * kh * kw, P = (isize)oh * ow;
+  for (isize img = 0; img < n; ++img) {
+    const float *x = in + img * c * h * w;
+    float *y = out + img * f * P;
+    for (isize p0 = 0; p0 < P; p0 += NR) {
+      isize cols = min_i(NR, P - p0);
+      for (isize k0 = 0; k0 < K; k0 += KC) {
+        isize kc = min_i(KC, K - k0);
+        pack_im2col(bp, x, k0, kc, p0, cols, h, w, kh, kw, sh, sw, pt, pl, dh, dw, ow);
+        for (isize f0 = 0; f0 < f; f0 += MR)
+          tile(kc, wp + f0 * K + k0 * MR, 1, MR, bp, y + f0 * P + p0, P, min_i(MR, f - f0),
+               cols, k0 == 0, k0 + kc >= K, bias + f0, 1, act);
+      }
+    }
+  }
+}
+
+/// Fully connected: y[m][n] = act(x[m][k] . W[n][k] + bias[n]) with W packed
+/// as [ceil(N/NR)][K][NR] and bias padded to a multiple of NR.
+__attribute__((noinline)) void kiln_uk_linear(const float *x, const float *wp, const float *bias,
+                                              float *y, int m, int k, int n, int act) {
+  for (isize n0 = 0; n0 < n; n0 += NR) {
+    isize cols = min_i(NR, n - n0);
+    isize m0 = 0;
+    for (; m0 + MR <= m; m0 += MR)
+      tile(k, x + m0 * k, k, 1, wp + n0 * k, y + m0 * n + n0, n, MR, cols, 1, 1, bias + n0, 0,
+           act);
+    // The last rows one at a time (a row stride of 0 repeats the row).
+    for (; m0 < m; ++m0)
+      tile(k, x + m0 * k, 0, 1, wp + n0 * k, y + m0 * n + n0, n, 1, cols, 1, 1, bias + n0, 0,
+           act);
+  }
+}
+
+/// Depthwise 2-D convolution, NCHW (groups = C, one filter per channel):
+/// W is [C][KH][KW] as PyTorch has it.
+__attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt,
+                                                const float *bias, float *out, int n, int c,
+                                                int h, int w, int kh, int kw, int sh, int sw,
+                                                int pt, int pl, int dh, int dw, int oh, int ow,
+                                                int act) {
+  for (isize plane = 0; plane < (isize)n * c; ++plane) {
+    isize ch = plane % c;
+    const float *x = in + plane * h * w;
+    float *y = out + plane * oh * ow;
+    const float *wk = wt + ch * kh * kw;
+    for (isize oy = 0; oy < oh; ++oy) {
+      float *yr = y + oy * ow;
+      for (isize ox = 0; ox < ow; ++ox)
+        yr[ox] = bias[ch];
+      for (isize ki = 0; ki < kh; ++ki) {
+        isize iy = oy * sh - pt + ki * dh;
+        if ((usize)iy >= (usize)h)
+          continue;
+        const float *xr = x + iy * w;
+        for (isize kj = 0; kj < kw; ++kj) {
+          float wv = wk[ki * kw + kj];
+          isize off = kj * dw - pl;
+          // Output columns whose input column ox * sw + off is inside the row.
+          isize lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+          isize hi = w - 1 - off >= 0 ? (w - 1 - off) / sw + 1 : 0;
+          hi = min_i(hi, ow);
+          if (sw == 1)
+            for (isize ox = lo; ox < hi; ++ox)
+              yr[ox] += wv * xr[ox + off];
+          else
+            for (isize ox = lo; ox < hi; ++ox)
+              yr[ox] += wv * xr[ox * sw + off];
+        }
+      }
+      if (act != ACT_NONE) {
+        isize ox = 0;
+        for (; ox + NR <= ow; ox += NR)
+          *(vfu *)(yr + ox) = activate(*(const vfu *)(yr + ox), act);
+        if (ox < ow)
+          store_part(yr + ox, activate(load_part(yr + ox, ow - ox), act), ow - ox);
+      }
+    }
+  }
+}
