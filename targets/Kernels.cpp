@@ -6,6 +6,8 @@
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Linker/Linker.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 // The bitcode files, one per target, embedded by the assembler. KernelBlobs.inc
@@ -53,6 +55,12 @@ llvm::Expected<std::unique_ptr<llvm::Module>> loadLibrary(llvm::StringRef target
 }
 
 } // namespace
+
+std::string kernelLibrary(llvm::StringRef target, const llvm::TargetMachine &machine) {
+  if (target == "x86_64" && machine.getMCSubtargetInfo()->checkFeatures("+avx512f"))
+    return "x86_64-avx512";
+  return target.str();
+}
 
 llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target) {
   llvm::LLVMContext context;

@@ -12,8 +12,11 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <string>
+
 namespace llvm {
 class Module;
+class TargetMachine;
 } // namespace llvm
 
 namespace kiln {
@@ -24,14 +27,19 @@ struct KernelGeometry {
   int64_t mr = 0, nr = 0, kc = 0;
 };
 
-/// The geometry of `target`'s kernel library (a `--target` name).
-llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target);
+/// The kernel library for code from `machine` for the `--target` named
+/// `target`: the target's own, or a variant for the CPU's features
+/// ("x86_64-avx512" when the CPU has AVX-512).
+std::string kernelLibrary(llvm::StringRef target, const llvm::TargetMachine &machine);
+
+/// The geometry of a kernel library (kernelLibrary's result).
+llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef library);
 
 /// Links the definitions of the `kiln_uk_*` functions `module` declares from
-/// `target`'s library, with internal linkage and without the library's CPU
+/// `library`, with internal linkage and without the library's CPU
 /// attributes (the module's target machine decides). Nothing happens when
 /// the module calls no kernel.
-llvm::Error linkMicroKernels(llvm::Module &module, llvm::StringRef target);
+llvm::Error linkMicroKernels(llvm::Module &module, llvm::StringRef library);
 
 } // namespace kiln
 

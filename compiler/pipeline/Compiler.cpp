@@ -235,8 +235,15 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return emitError(fileLoc) << "the arena alignment must be a power of two, got "
                               << pipeline.arenaAlign;
   pipeline.fuse = options.fuse;
+  // The target machine: the CPU decides which micro-kernel library (and so
+  // which packed weight layout) the model gets.
+  ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);
+  auto machine = createTargetMachine(resolved);
+  if (!machine)
+    return emitError(fileLoc) << llvm::toString(machine.takeError());
+  std::string kernels = kernelLibrary(target->name, **machine);
   if (options.microKernels) {
-    auto geometry = kernelGeometry(target->name);
+    auto geometry = kernelGeometry(kernels);
     if (!geometry)
       return emitError(fileLoc) << llvm::toString(geometry.takeError());
     pipeline.microKernelMR = geometry->mr;
@@ -332,16 +339,12 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext, name);
   if (!llvmModule)
     return emitError(fileLoc) << "translation to LLVM IR failed";
-  ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);
-  auto machine = createTargetMachine(resolved);
-  if (!machine)
-    return emitError(fileLoc) << llvm::toString(machine.takeError());
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setSourceFileName(llvm::sys::path::filename(options.inputPath));
   if (llvm::Error e = emitEntryPoints(*llvmModule, *interface, emit == EmitKind::Shared))
     return emitError(fileLoc) << llvm::toString(std::move(e));
-  if (llvm::Error e = linkMicroKernels(*llvmModule, target->name))
+  if (llvm::Error e = linkMicroKernels(*llvmModule, kernels))
     return emitError(fileLoc) << llvm::toString(std::move(e));
   clock.lap("llvm-translate");
   optimizeModule(*llvmModule, **machine);

@@ -15,7 +15,19 @@
 //
 //===----------------------------------------------------------------------===//
 
-#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_vector)
+#if defined(KILN_MR) // an experiment: -DKILN_MR=.. -DKILN_NR=.. -DKILN_KC=..
+#define MR KILN_MR
+#define NR KILN_NR
+#define KC KILN_KC
+#elif defined(__x86_64__) && defined(KILN_WIDE_REGISTERS)
+// AVX-512: 32 vector registers hold 12 accumulators of 16 lanes, enough
+// independent FMAs to cover their latency on both FMA pipes.
+#define MR 12
+#define NR 16
+#define KC 256
+#elif defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_vector)
+// AVX2 (16 lanes = 2 registers: 12 accumulators in 16 registers), NEON on
+// AArch64 (4 registers each: 24 of 32), RVV (LMUL 4 at VLEN 128).
 #define MR 6
 #define NR 16
 #define KC 256
@@ -117,35 +129,62 @@ INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *
 /// Copies rows k0 .. k0+kc of the im2col matrix of one image (row k =
 /// (channel, ki, kj), column p = output pixel) for the pixels p0 .. p0+cols
 /// into the panel bp[kc][NR], zeros for padding and for columns past `cols`.
+/// The pixels are cut into runs within one output row; a run reads one input
+/// row at a fixed stride, with zeros where it leaves the row.
 INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0, isize cols,
                         isize h, isize w, isize kh, isize kw, isize sh, isize sw, isize pt,
                         isize pl, isize dh, isize dw, isize ow) {
-  isize oh0 = p0 / ow, ow0 = p0 % ow;
+  isize run_oy[NR], run_ox[NR], run_j[NR], run_n[NR];
+  int runs = 0;
+  for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++runs, ox = 0, ++oy) {
+    isize len = min_i(ow - ox, cols - j);
+    run_oy[runs] = oy;
+    run_ox[runs] = ox;
+    run_j[runs] = j;
+    run_n[runs] = len;
+    j += len;
+  }
   isize ksz = kh * kw;
   isize ci = k0 / ksz, ki = (k0 % ksz) / kw, kj = k0 % kw;
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
   for (isize kk = 0; kk < kc; ++kk) {
     const float *plane = x + ci * h * w;
     float *dst = bp + kk * NR;
-    if (simple) {
+    if (simple && cols == NR) {
       // 1x1, stride 1, no padding: the pixels are contiguous in the input.
-      for (int j = 0; j < NR; ++j)
-        dst[j] = j < cols ? plane[p0 + j] : 0.0f;
+      *(vf *)dst = *(const vfu *)(plane + p0);
     } else {
-      isize oy = oh0, ox = ow0;
-      for (int j = 0; j < NR; ++j) {
-        float v = 0.0f;
-        if (j < cols) {
-          isize iy = oy * sh - pt + ki * dh, ix = ox * sw - pl + kj * dw;
-          if ((usize)iy < (usize)h && (usize)ix < (usize)w)
-            v = plane[iy * w + ix];
-          if (++ox == ow) {
-            ox = 0;
-            ++oy;
-          }
+      for (int r = 0; r < runs; ++r) {
+        float *d = dst + run_j[r];
+        isize n = run_n[r], iy = run_oy[r] * sh - pt + ki * dh;
+        if ((usize)iy >= (usize)h) {
+          for (isize t = 0; t < n; ++t)
+            d[t] = 0.0f;
+          continue;
         }
-        dst[j] = v;
+        const float *row = plane + iy * w;
+        isize ix0 = run_ox[r] * sw - pl + kj * dw;
+        // Run elements t with 0 <= ix0 + t * sw < w.
+        isize lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+        isize hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+        lo = min_i(lo, n);
+        hi = min_i(hi, n);
+        if (hi < lo)
+          hi = lo;
+        isize t = 0;
+        for (; t < lo; ++t)
+          d[t] = 0.0f;
+        if (sw == 1)
+          for (; t < hi; ++t)
+            d[t] = row[ix0 + t];
+        else
+          for (; t < hi; ++t)
+            d[t] = row[ix0 + t * sw];
+        for (; t < n; ++t)
+          d[t] = 0.0f;
       }
+      for (isize j = cols; j < NR; ++j)
+        dst[j] = 0.0f;
     }
     if (++kj == kw) {
       kj = 0;
@@ -199,13 +238,49 @@ __attribute__((noinline)) void kiln_uk_linear(const float *x, const float *wp, c
   }
 }
 
+#if NR == 16
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#elif NR == 8
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
+#else
+#define EVEN_LANES 0, 2, 4, 6
+#endif
+
+/// NR elements of a padded row from p with stride sw (any stride; 1 and 2
+/// are vector loads).
+INLINE vf load_strided(const float *p, isize sw) {
+  if (sw == 1)
+    return *(const vfu *)p;
+  if (sw == 2)
+    return __builtin_shufflevector(*(const vfu *)p, *(const vfu *)(p + NR), EVEN_LANES);
+  float t[NR];
+  for (int j = 0; j < NR; ++j)
+    t[j] = p[j * sw];
+  return *(const vfu *)t;
+}
+
+/// The longest padded input row the depthwise kernel stages on the stack.
+#define DW_ROW (KC * NR / 4)
+
 /// Depthwise 2-D convolution, NCHW (groups = C, one filter per channel):
-/// W is [C][KH][KW] as PyTorch has it.
+/// W is [C][KH][KW] as PyTorch has it. Each input row is staged once per
+/// output row with its zero padding, so every load is a whole vector.
 __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt,
                                                 const float *bias, float *out, int n, int c,
                                                 int h, int w, int kh, int kw, int sh, int sw,
                                                 int pt, int pl, int dh, int dw, int oh, int ow,
                                                 int act) {
+  float row[DW_ROW] __attribute__((aligned(64)));
+  float acc_row[DW_ROW] __attribute__((aligned(64)));
+  // Columns a vector load may touch: whole vectors of outputs, the kernel's
+  // reach, and one more vector for the stride-2 pair load.
+  isize chunks = (ow + NR - 1) / NR;
+  isize span = chunks * NR * sw + (kw - 1) * dw + NR;
+  int staged = span <= DW_ROW;
+  // The staged row: zeros, then input columns 0 .. w-1 at [pl, pl + w), zeros.
+  isize copy_end = min_i(pl + w, span);
+  for (isize j = 0; staged && j < span; ++j)
+    row[j] = 0.0f;
   for (isize plane = 0; plane < (isize)n * c; ++plane) {
     isize ch = plane % c;
     const float *x = in + plane * h * w;
@@ -213,35 +288,57 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
     const float *wk = wt + ch * kh * kw;
     for (isize oy = 0; oy < oh; ++oy) {
       float *yr = y + oy * ow;
-      for (isize ox = 0; ox < ow; ++ox)
-        yr[ox] = bias[ch];
+      int first = 1;
+      if (staged)
+        for (isize q = 0; q < chunks; ++q)
+          *(vf *)(acc_row + q * NR) = (vf)bias[ch];
       for (isize ki = 0; ki < kh; ++ki) {
         isize iy = oy * sh - pt + ki * dh;
         if ((usize)iy >= (usize)h)
           continue;
         const float *xr = x + iy * w;
-        for (isize kj = 0; kj < kw; ++kj) {
-          float wv = wk[ki * kw + kj];
-          isize off = kj * dw - pl;
-          // Output columns whose input column ox * sw + off is inside the row.
-          isize lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
-          isize hi = w - 1 - off >= 0 ? (w - 1 - off) / sw + 1 : 0;
-          hi = min_i(hi, ow);
-          if (sw == 1)
-            for (isize ox = lo; ox < hi; ++ox)
-              yr[ox] += wv * xr[ox + off];
-          else
+        if (staged) {
+          for (isize j = pl; j < copy_end; ++j)
+            row[j] = xr[j - pl];
+          for (isize q = 0; q < chunks; ++q) {
+            vf acc = *(vf *)(acc_row + q * NR);
+            const float *r = row + q * NR * sw;
+            for (isize kj = 0; kj < kw; ++kj)
+              acc = acc + wk[ki * kw + kj] * load_strided(r + kj * dw, sw);
+            *(vf *)(acc_row + q * NR) = acc;
+          }
+        } else {
+          if (first)
+            for (isize ox = 0; ox < ow; ++ox)
+              yr[ox] = bias[ch];
+          for (isize kj = 0; kj < kw; ++kj) {
+            float wv = wk[ki * kw + kj];
+            isize off = kj * dw - pl;
+            // Output columns whose input column ox * sw + off is inside the row.
+            isize lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+            isize hi = w - 1 - off >= 0 ? (w - 1 - off) / sw + 1 : 0;
+            hi = min_i(hi, ow);
             for (isize ox = lo; ox < hi; ++ox)
               yr[ox] += wv * xr[ox * sw + off];
+          }
         }
+        first = 0;
       }
-      if (act != ACT_NONE) {
-        isize ox = 0;
-        for (; ox + NR <= ow; ox += NR)
-          *(vfu *)(yr + ox) = activate(*(const vfu *)(yr + ox), act);
-        if (ox < ow)
-          store_part(yr + ox, activate(load_part(yr + ox, ow - ox), act), ow - ox);
+      if (staged) {
+        for (isize q = 0; q < chunks; ++q)
+          *(vf *)(acc_row + q * NR) = activate(*(vf *)(acc_row + q * NR), act);
+        for (isize ox = 0; ox < ow; ++ox)
+          yr[ox] = acc_row[ox];
+        continue;
       }
+      if (first) // no input row under this output row: padding only
+        for (isize ox = 0; ox < ow; ++ox)
+          yr[ox] = bias[ch];
+      if (act != ACT_NONE)
+        for (isize ox = 0; ox < ow; ox += NR) {
+          isize cols = min_i(NR, ow - ox);
+          store_part(yr + ox, activate(load_part(yr + ox, cols), act), cols);
+        }
     }
   }
 }
