@@ -4,7 +4,9 @@
 // built (targets/kernels/CMakeLists.txt) and linked by kilnc into a model's
 // LLVM module: only the kernels the model calls, internalized, with the
 // model's CPU and features, then optimized with the model's code. No headers,
-// no libc, no allocation; the only scratch is a KC x NR panel on the stack.
+// no libc, no allocation; the only scratch is on the stack: KC x NR x NCB
+// floats of packed input (64 KiB on x86-64 and AArch64, 1 KiB on the scalar
+// targets) and two staged rows in the depthwise kernel.
 //
 // Weights are constants, so kilnc packs them at compile time into the layout
 // these kernels read (passes/lower/SelectKernels.cpp):
@@ -19,26 +21,32 @@
 #define MR KILN_MR
 #define NR KILN_NR
 #define KC KILN_KC
+#define NCB KILN_NCB
 #elif defined(__x86_64__) && defined(KILN_WIDE_REGISTERS)
-// AVX-512: 32 vector registers hold 12 accumulators of 16 lanes, enough
-// independent FMAs to cover their latency on both FMA pipes.
-#define MR 12
-#define NR 16
+// AVX-512: 32 vector registers hold 8 x 2 accumulators of 16 lanes, enough
+// independent FMAs to cover their latency on both FMA pipes (measured on
+// Zen 5 against 12x16, 16x16, 6x32, 12x32: docs/architecture.md).
+#define MR 8
+#define NR 32
 #define KC 256
+#define NCB 2
 #elif defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_vector)
 // AVX2 (16 lanes = 2 registers: 12 accumulators in 16 registers), NEON on
 // AArch64 (4 registers each: 24 of 32), RVV (LMUL 4 at VLEN 128).
 #define MR 6
 #define NR 16
 #define KC 256
+#define NCB 4
 #elif defined(__ARM_NEON)
 #define MR 4
 #define NR 8
 #define KC 128
+#define NCB 2
 #else // a scalar FPU: Cortex-M, RV64GC, Hexagon
 #define MR 4
 #define NR 4
 #define KC 64
+#define NCB 1
 #endif
 
 /// Read by kilnc (targets/Kernels.cpp) to pack weights for these kernels.
@@ -126,6 +134,31 @@ INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *
       store_part(c + i * ldc, acc[i], cols);
 }
 
+#if NR == 32
+#define EVEN_LANES                                                                                 \
+  0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 42, 44, 46, 48,   \
+      50, 52, 54, 56, 58, 60, 62
+#elif NR == 16
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#elif NR == 8
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
+#else
+#define EVEN_LANES 0, 2, 4, 6
+#endif
+
+/// NR elements of a padded row from p with stride sw (any stride; 1 and 2
+/// are vector loads).
+INLINE vf load_strided(const float *p, isize sw) {
+  if (sw == 1)
+    return *(const vfu *)p;
+  if (sw == 2)
+    return __builtin_shufflevector(*(const vfu *)p, *(const vfu *)(p + NR), EVEN_LANES);
+  float t[NR];
+  for (int j = 0; j < NR; ++j)
+    t[j] = p[j * sw];
+  return *(const vfu *)t;
+}
+
 /// Copies rows k0 .. k0+kc of the im2col matrix of one image (row k =
 /// (channel, ki, kj), column p = output pixel) for the pixels p0 .. p0+cols
 /// into the panel bp[kc][NR], zeros for padding and for columns past `cols`.
@@ -164,9 +197,22 @@ INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0,
         }
         const float *row = plane + iy * w;
         isize ix0 = run_ox[r] * sw - pl + kj * dw;
-        // Run elements t with 0 <= ix0 + t * sw < w.
-        isize lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
-        isize hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+        if (n == NR && ix0 >= 0 && (sw == 1 || sw == 2) && ix0 + sw * NR <= w) {
+          *(vfu *)d = load_strided(row + ix0, sw); // a whole run inside the row
+          continue;
+        }
+        // Run elements t with 0 <= ix0 + t * sw < w (no division at stride 1).
+        isize lo, hi;
+        if (sw == 1) {
+          lo = ix0 >= 0 ? 0 : -ix0;
+          hi = w - ix0;
+        } else if (sw == 2) {
+          lo = ix0 >= 0 ? 0 : (-ix0 + 1) >> 1;
+          hi = w - 1 - ix0 >= 0 ? ((w - 1 - ix0) >> 1) + 1 : 0;
+        } else {
+          lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+          hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+        }
         lo = min_i(lo, n);
         hi = min_i(hi, n);
         if (hi < lo)
@@ -203,19 +249,28 @@ __attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
                                               int h, int w, int f, int kh, int kw, int sh,
                                               int sw, int pt, int pl, int dh, int dw, int oh,
                                               int ow, int act) {
-  float bp[KC * NR] __attribute__((aligned(64)));
+  // NCB panels of NR pixels: each MR x kc slice of the weights is read once
+  // per NCB * NR pixels (deep layers with few pixels read their weights once).
+  float bp[KC * NR * NCB] __attribute__((aligned(64)));
   isize K = (isize)c * kh * kw, P = (isize)oh * ow;
   for (isize img = 0; img < n; ++img) {
     const float *x = in + img * c * h * w;
     float *y = out + img * f * P;
-    for (isize p0 = 0; p0 < P; p0 += NR) {
-      isize cols = min_i(NR, P - p0);
+    for (isize pg = 0; pg < P; pg += NR * NCB) {
+      isize panels = min_i(NCB, (P - pg + NR - 1) / NR);
       for (isize k0 = 0; k0 < K; k0 += KC) {
         isize kc = min_i(KC, K - k0);
-        pack_im2col(bp, x, k0, kc, p0, cols, h, w, kh, kw, sh, sw, pt, pl, dh, dw, ow);
+        for (isize q = 0; q < panels; ++q) {
+          isize p0 = pg + q * NR;
+          pack_im2col(bp + q * kc * NR, x, k0, kc, p0, min_i(NR, P - p0), h, w, kh, kw, sh, sw,
+                      pt, pl, dh, dw, ow);
+        }
         for (isize f0 = 0; f0 < f; f0 += MR)
-          tile(kc, wp + f0 * K + k0 * MR, 1, MR, bp, y + f0 * P + p0, P, min_i(MR, f - f0),
-               cols, k0 == 0, k0 + kc >= K, bias + f0, 1, act);
+          for (isize q = 0; q < panels; ++q) {
+            isize p0 = pg + q * NR;
+            tile(kc, wp + f0 * K + k0 * MR, 1, MR, bp + q * kc * NR, y + f0 * P + p0, P,
+                 min_i(MR, f - f0), min_i(NR, P - p0), k0 == 0, k0 + kc >= K, bias + f0, 1, act);
+          }
       }
     }
   }
@@ -236,27 +291,6 @@ __attribute__((noinline)) void kiln_uk_linear(const float *x, const float *wp, c
       tile(k, x + m0 * k, 0, 1, wp + n0 * k, y + m0 * n + n0, n, 1, cols, 1, 1, bias + n0, 0,
            act);
   }
-}
-
-#if NR == 16
-#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
-#elif NR == 8
-#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
-#else
-#define EVEN_LANES 0, 2, 4, 6
-#endif
-
-/// NR elements of a padded row from p with stride sw (any stride; 1 and 2
-/// are vector loads).
-INLINE vf load_strided(const float *p, isize sw) {
-  if (sw == 1)
-    return *(const vfu *)p;
-  if (sw == 2)
-    return __builtin_shufflevector(*(const vfu *)p, *(const vfu *)(p + NR), EVEN_LANES);
-  float t[NR];
-  for (int j = 0; j < NR; ++j)
-    t[j] = p[j * sw];
-  return *(const vfu *)t;
 }
 
 /// The longest padded input row the depthwise kernel stages on the stack.
