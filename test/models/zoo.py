@@ -128,6 +128,23 @@ def build_mlp(seed: int = 0):
     return _randomize(MLP(), gen), _inputs(gen, (2, 64))
 
 
+class Gemm(nn.Module):
+    """One fp32 matrix product, x[512, 512] @ W[512, 512]ᵀ (a bias-free linear layer): the
+    GEMM of kiln-bench --gemm."""
+
+    def __init__(self, n: int = 512):
+        super().__init__()
+        self.fc = nn.Linear(n, n, bias=False)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def build_gemm512(seed: int = 0):
+    gen = torch.Generator().manual_seed(seed)
+    return _randomize(Gemm(512), gen), _inputs(gen, (512, 512))
+
+
 def build_small_cnn(seed: int = 0):
     gen = torch.Generator().manual_seed(seed)
     return _randomize(SmallCNN(), gen), _inputs(gen, (1, 3, 32, 32))
@@ -397,6 +414,7 @@ REAL_MODELS = {
     "kws_cnn": build_kws_cnn,
     "gru": build_gru,
     "lstm": build_lstm,
+    "gemm512": build_gemm512,
 }
 REAL_MODELS.update({name: _torchvision_builder(name) for name in TORCHVISION_NAMED})
 # One model per operator family (op_models.py): math functions, comparisons and logic,

@@ -258,3 +258,29 @@ func.func @argmax_shape(%a: tensor<2x3xf32>) -> tensor<3xi64> {
   %0 = kiln.argmax %a {dim = 1 : i64, keepdim = false} : (tensor<2x3xf32>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
 }
+
+// -----
+
+func.func @micro_kernel_unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{names no micro-kernel: 'gemm'}}
+  %y = kiln.micro_kernel "gemm" [4] ins(%x : tensor<4xf32>) outs(%x : tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @micro_kernel_params(%x: tensor<1x4xf32>, %w: tensor<16xf32>, %b: tensor<4xf32>) -> tensor<1x4xf32> {
+  %e = tensor.empty() : tensor<1x4xf32>
+  // expected-error @+1 {{kernel 'linear' takes 4 params}}
+  %y = kiln.micro_kernel "linear" [1, 4, 4] ins(%x, %w, %b : tensor<1x4xf32>, tensor<16xf32>, tensor<4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @micro_kernel_f16(%x: tensor<1x4xf16>, %w: tensor<16xf32>, %b: tensor<4xf32>) -> tensor<1x4xf32> {
+  %e = tensor.empty() : tensor<1x4xf32>
+  // expected-error @+1 {{expects float32 operands}}
+  %y = kiln.micro_kernel "linear" [1, 4, 4, 0] ins(%x, %w, %b : tensor<1x4xf16>, tensor<16xf32>, tensor<4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
