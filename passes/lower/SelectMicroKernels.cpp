@@ -132,14 +132,11 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     Location loc = op.getLoc();
     int64_t groups = static_cast<int64_t>(op.getGroups());
     bool depthwise = groups == c && f == c && w[1] == 1 && groups > 1;
+    // A 1x1 convolution of a 1x1 image (squeeze-and-excitation) is a linear
+    // layer: [N, C, 1, 1] and [N, F, 1, 1] are [N, C] and [N, F] in memory.
+    bool pointwise = groups == 1 && kh == 1 && kw == 1 && in[2] == 1 && in[3] == 1 &&
+                     out[2] == 1 && out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
     if (groups != 1 && !depthwise)
-      return;
-    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), f * k, f * k);
-    if (!weight)
-      return;
-    int64_t fp = depthwise ? f : roundUp(f, mr);
-    std::optional<std::vector<float>> bias = readFloats(op.getBias(), f, fp);
-    if (!bias)
       return;
     SmallVector<int64_t> params{in[0], c, in[2], in[3]};
     if (!depthwise)
@@ -148,6 +145,17 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                    act.value_or(0)});
     if (!fitInt32(params) || !fitInt32({f * k, in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
+      return;
+    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), f * k, f * k);
+    if (!weight)
+      return;
+    if (pointwise) {
+      replaceWithLinear(rewriter, op, *weight, op.getBias(), in[0], c, f, activation);
+      return;
+    }
+    int64_t fp = depthwise ? f : roundUp(f, mr);
+    std::optional<std::vector<float>> bias = readFloats(op.getBias(), f, fp);
+    if (!bias)
       return;
     Value packedWeight;
     if (depthwise) {
@@ -183,20 +191,28 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     std::optional<std::vector<float>> weight = readFloats(op.getWeight(), n * k, n * k);
     if (!weight)
       return;
+    replaceWithLinear(rewriter, op, *weight, op.getBias(), m, k, n, activation);
+  }
+
+  /// `op` as the linear kernel: y[m][n] = x[m][k] . weight[n][k] + bias[n].
+  void replaceWithLinear(RewriterBase &rewriter, Operation *op, ArrayRef<float> weight,
+                         Value biasInput, int64_t m, int64_t k, int64_t n,
+                         std::optional<StringRef> activation) {
+    std::optional<int64_t> act = activationCode(activation);
     int64_t np = roundUp(n, nr);
-    std::optional<std::vector<float>> bias = readFloats(op.getBias(), n, np);
+    std::optional<std::vector<float>> bias = readFloats(biasInput, n, np);
     if (!bias)
       return;
     // [ceil(N/nr)][K][nr]: weightᵀ in column panels of nr outputs.
     std::vector<float> packed(np * k, 0.0f);
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < k; ++j)
-        packed[(i / nr) * k * nr + j * nr + i % nr] = (*weight)[i * k + j];
-    Location loc = op.getLoc();
+        packed[(i / nr) * k * nr + j * nr + i % nr] = weight[i * k + j];
+    Location loc = op->getLoc();
     Value packedWeight = floatConstant(rewriter, loc, packed, "linear_weight_packed");
     Value biasValue = floatConstant(rewriter, loc, *bias, "linear_bias");
-    replaceWithKernel(rewriter, op, "linear", {op.getInput(), packedWeight, biasValue},
-                      {m, k, n, act.value_or(0)}, activation, inEpilogue);
+    replaceWithKernel(rewriter, op, "linear", {op->getOperand(0), packedWeight, biasValue},
+                      {m, k, n, act.value_or(0)}, activation, act.has_value());
   }
 };
 
