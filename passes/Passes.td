@@ -71,7 +71,10 @@ def FuseActivationsPass : Pass<"kiln-fuse-activations"> {
     An activation whose operand is a conv2d or linear with no other user
     becomes the producer's `activation` attribute, so code generation applies
     it in the producer's epilogue instead of in a second pass over memory.
-    `clamp(min = 0, max = 6)` is relu6; other clamps stay.
+    `clamp(min = 0, max = 6)` is relu6; other clamps stay. Core ATen's
+    decompositions `x * clamp(x + 3, 0, 6) / 6` and `clamp(x + 3, 0, 6) / 6`
+    (the clamp possibly as two, min then max) become hardswish and
+    hardsigmoid first, so they fuse like the training IR's.
   }];
 }
 
