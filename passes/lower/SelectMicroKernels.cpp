@@ -65,6 +65,12 @@ bool allF32(Operation *op) {
 
 int64_t roundUp(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
+/// float32 throughout, and a fused activation the epilogue computes or that
+/// can follow the kernel as a kiln op.
+bool selectable(Operation *op, std::optional<StringRef> activation) {
+  return allF32(op) && (activationCode(activation) || *activation == "sigmoid");
+}
+
 /// The kernels take their sizes as C ints.
 bool fitInt32(ArrayRef<int64_t> params) {
   return llvm::all_of(params, [](int64_t p) { return p >= 0 && p <= INT32_MAX; });
@@ -117,13 +123,11 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   }
 
   void selectConv(RewriterBase &rewriter, Conv2dOp op) {
-    if (!allF32(op))
-      return;
     std::optional<StringRef> activation = op.getActivation();
+    if (!selectable(op, activation))
+      return;
     std::optional<int64_t> act = activationCode(activation);
     bool inEpilogue = act.has_value();
-    if (activation && !inEpilogue && *activation != "sigmoid")
-      return;
     ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
     ArrayRef<int64_t> w = op.getWeight().getType().getShape();
     ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
@@ -174,12 +178,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   }
 
   void selectLinear(RewriterBase &rewriter, LinearOp op) {
-    if (!allF32(op))
-      return;
     std::optional<StringRef> activation = op.getActivation();
-    std::optional<int64_t> act = activationCode(activation);
-    bool inEpilogue = act.has_value();
-    if (activation && !inEpilogue && *activation != "sigmoid")
+    if (!selectable(op, activation))
       return;
     ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
     ArrayRef<int64_t> w = op.getWeight().getType().getShape();
