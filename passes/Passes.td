@@ -115,7 +115,8 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     output channel per group) and a float32 `kiln.linear` with constant
     weight and bias become `kiln.micro_kernel` ops. The weights are packed
     here, at compile time, into the layout the target's kernel reads
-    (targets/kernels/kiln_kernels.c): conv2d `[ceil(F/mr)][C*KH*KW][mr]`,
+    (targets/kernels/kiln_kernels.c): conv2d `[ceil(K/kc)][ceil(F/mr)][kc][mr]`
+    with K = C*KH*KW (the last K block shorter),
     linear `[ceil(N/nr)][K][nr]`; biases are padded (zeros where there is
     none). relu, relu6 and hardswish run in the kernel's epilogue; another
     fused activation (sigmoid) becomes a kiln op after it. Everything else
@@ -127,6 +128,8 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
            "Rows of the kernels' register tile (0: select no kernels)">,
     Option<"nr", "nr", "int64_t", /*default=*/"0",
            "Columns of the kernels' register tile">,
+    Option<"kc", "kc", "int64_t", /*default=*/"256",
+           "Depth of the kernels' K blocks (conv2d weights are packed by K block)">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect"];
 }

@@ -248,6 +248,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
       return emitError(fileLoc) << llvm::toString(geometry.takeError());
     pipeline.microKernelMR = geometry->mr;
     pipeline.microKernelNR = geometry->nr;
+    pipeline.microKernelKC = geometry->kc;
   }
   pipeline.inPlace = options.inPlace;
   pipeline.ioInArena = options.ioInArena;

@@ -47,10 +47,10 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:
-    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2}}), "
+    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3}}), "
                          "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
                          o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "",
-                         o.microKernelMR, o.microKernelNR)
+                         o.microKernelMR, o.microKernelNR, o.microKernelKC)
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
@@ -129,6 +129,8 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
                                 llvm::cl::init(0)};
   Option<int64_t> microKernelNR{*this, "micro-kernel-nr",
                                 llvm::cl::desc("Micro-kernel tile columns"), llvm::cl::init(0)};
+  Option<int64_t> microKernelKC{*this, "micro-kernel-kc",
+                                llvm::cl::desc("Micro-kernel K block depth"), llvm::cl::init(256)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
                               llvm::cl::init(true)};
@@ -143,6 +145,7 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.expandRounding = expandRounding;
     o.microKernelMR = microKernelMR;
     o.microKernelNR = microKernelNR;
+    o.microKernelKC = microKernelKC;
     return o;
   }
 };

@@ -49,6 +49,7 @@ struct PipelineOptions {
   /// mr = 0: no micro-kernels, conv2d and linear become linalg loops.
   int64_t microKernelMR = 0;
   int64_t microKernelNR = 0;
+  int64_t microKernelKC = 256;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

@@ -103,8 +103,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   void runOnOperation() override {
     if (mr <= 0)
       return;
-    if (nr <= 0) {
-      getOperation().emitError("kiln-select-micro-kernels: nr must be positive");
+    if (nr <= 0 || kc <= 0) {
+      getOperation().emitError("kiln-select-micro-kernels: nr and kc must be positive");
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
@@ -165,11 +165,15 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (depthwise) {
       packedWeight = floatConstant(rewriter, loc, *weight, "dwconv_weight");
     } else {
-      // [ceil(F/mr)][K][mr]: the mr filters of a block interleaved per k.
+      // [ceil(K/kc)][ceil(F/mr)][kc'][mr] (kc' = kc but in the last K
+      // block): the mr filters of a block interleaved per k, one K block of
+      // every filter after another.
       std::vector<float> packed(fp * k, 0.0f);
-      for (int64_t i = 0; i < f; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          packed[(i / mr) * k * mr + j * mr + i % mr] = (*weight)[i * k + j];
+      for (int64_t j = 0; j < k; ++j) {
+        int64_t depthMax = kc, k0 = j / depthMax * depthMax, depth = std::min(depthMax, k - k0);
+        for (int64_t i = 0; i < f; ++i)
+          packed[k0 * fp + (i / mr) * mr * depth + (j - k0) * mr + i % mr] = (*weight)[i * k + j];
+      }
       packedWeight = floatConstant(rewriter, loc, packed, "conv_weight_packed");
     }
     Value biasValue = floatConstant(rewriter, loc, *bias, "conv_bias");

@@ -10,7 +10,8 @@
 //
 // Weights are constants, so kilnc packs them at compile time into the layout
 // these kernels read (passes/lower/SelectKernels.cpp):
-//   conv2d  [ceil(F/MR)][C*KH*KW][MR], bias padded to a multiple of MR
+//   conv2d  [ceil(K/KC)][ceil(F/MR)][kc][MR] with K = C*KH*KW (kc = KC but in
+//           the last block), bias padded to a multiple of MR
 //   linear  [ceil(N/NR)][K][NR],       bias padded to a multiple of NR
 // The register tile is MR x NR accumulators of NR-lane vectors; LLVM splits
 // or widens the vectors to the target's registers.
@@ -242,7 +243,8 @@ INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0,
 }
 
 /// 2-D convolution, NCHW, groups = 1: out = act(conv(in, W) + bias) with W
-/// packed as [ceil(F/MR)][C*KH*KW][MR] and bias padded to a multiple of MR.
+/// packed as [ceil(K/KC)][ceil(F/MR)][kc][MR] (K = C*KH*KW: the weights of one
+/// K block are one sequential stream) and bias padded to a multiple of MR.
 __attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
                                               const float *bias, float *out, int n, int c,
                                               int h, int w, int f, int kh, int kw, int sh,
@@ -251,7 +253,7 @@ __attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
   // NCB panels of NR pixels: each MR x kc slice of the weights is read once
   // per NCB * NR pixels (deep layers with few pixels read their weights once).
   float bp[KC * NR * NCB] __attribute__((aligned(64)));
-  isize K = (isize)c * kh * kw, P = (isize)oh * ow;
+  isize K = (isize)c * kh * kw, P = (isize)oh * ow, fp = (f + MR - 1) / MR * MR;
   for (isize img = 0; img < n; ++img) {
     const float *x = in + img * c * h * w;
     float *y = out + img * f * P;
@@ -267,7 +269,7 @@ __attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
         for (isize f0 = 0; f0 < f; f0 += MR)
           for (isize q = 0; q < panels; ++q) {
             isize p0 = pg + q * NR;
-            tile(kc, wp + f0 * K + k0 * MR, 1, MR, bp + q * kc * NR, y + f0 * P + p0, P,
+            tile(kc, wp + k0 * fp + f0 * kc, 1, MR, bp + q * kc * NR, y + f0 * P + p0, P,
                  min_i(MR, f - f0), min_i(NR, P - p0), k0 == 0, k0 + kc >= K, bias + f0, 1, act);
           }
       }

@@ -4,9 +4,13 @@
 // RUN: kiln-opt %s --split-input-file \
 // RUN:   --pass-pipeline='builtin.module(func.func(kiln-select-micro-kernels))' \
 // RUN:   | FileCheck %s --check-prefix=OFF
+// RUN: kiln-opt %s --split-input-file \
+// RUN:   --pass-pipeline='builtin.module(func.func(kiln-select-micro-kernels{mr=2 nr=4 kc=1}))' \
+// RUN:   | FileCheck %s --check-prefix=KC1
 
-// groups = 1: the weight is packed [ceil(F/mr)][C*KH*KW][mr] (filters 0 and 1
-// interleaved per k, then filter 2 and a zero filter) and the bias padded to
+// groups = 1: the weight is packed [ceil(K/kc)][ceil(F/mr)][kc][mr] with
+// K = C*KH*KW (one K block here: filters 0 and 1 interleaved per k, then
+// filter 2 and a zero filter) and the bias padded to
 // a multiple of mr; relu6 runs in the epilogue (act = 2).
 // CHECK-LABEL: func.func @conv
 // CHECK: %[[W:.*]] = arith.constant dense_resource<conv_weight_packed> : tensor<8xf32>
@@ -27,6 +31,9 @@ func.func @conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x3x4x4xf32> {
   return %y : tensor<1x3x4x4xf32>
 }
 // CHECK: conv_weight_packed: "0x080000000000803F0000404000000040000080400000A040000000000000C04000000000"
+// With K blocks of 1, block k holds column k of every filter (padded to mr):
+// [1 3 | 5 0] then [2 4 | 6 0].
+// KC1: conv_weight_packed: "0x080000000000803F000040400000A0400000000000000040000080400000C04000000000"
 // CHECK: conv_bias: "0x080000000000003F0000803E0000003E00000000"
 
 // -----
