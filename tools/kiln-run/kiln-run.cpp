@@ -331,8 +331,6 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "kiln-run: %s_run returned status %d\n", model.name, status);
     return kExitFailed;
   }
-  for (auto &out : outputs)
-    out.data.pop_back();
 
   if (!o.quiet) {
     std::printf("model %s: %u input(s), %u output(s), arena %" PRIu64 " bytes (align %u)\n",
