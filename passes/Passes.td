@@ -119,7 +119,10 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     with K = C*KH*KW (the last K block shorter),
     linear `[ceil(N/nr)][K][nr]`; biases are padded (zeros where there is
     none). relu, relu6 and hardswish run in the kernel's epilogue; another
-    fused activation (sigmoid) becomes a kiln op after it. Everything else
+    fused activation (sigmoid) becomes a kiln op after it. The end of a
+    residual block, `add(conv2d(x), r)` with the conv's only use, optionally
+    under a relu, becomes one `conv2d_residual` kernel (the add and relu in
+    its epilogue). Everything else
     (other element types, computed weights, grouped convolutions) is left to
     the linalg lowering. `mr` = 0 turns the pass off.
   }];

@@ -573,6 +573,8 @@ LogicalResult EmbeddingOp::verify() {
 std::optional<std::pair<unsigned, unsigned>> MicroKernelOp::signature(StringRef kernel) {
   if (kernel == "conv2d")
     return std::make_pair(3u, 16u);
+  if (kernel == "conv2d_residual")
+    return std::make_pair(4u, 16u);
   if (kernel == "dwconv2d")
     return std::make_pair(3u, 15u);
   if (kernel == "linear")

@@ -624,11 +624,13 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
     | kernel     | inputs                      | params |
     |------------|-----------------------------|--------|
     | `conv2d`   | input, packed weight, bias  | n c h w f kh kw sh sw pt pl dh dw oh ow act |
+    | `conv2d_residual` | input, packed weight, bias, residual | as conv2d |
     | `dwconv2d` | input, weight, bias         | n c h w kh kw sh sw pt pl dh dw oh ow act |
     | `linear`   | input, packed weight, bias  | m k n act |
 
     Every operand is float32; `act` is 0 (none), 1 (relu), 2 (relu6) or 3
-    (hardswish).
+    (hardswish). A residual (shaped as the output) is added before the
+    activation.
 
     ```mlir
     %y = kiln.micro_kernel "linear" [1, 64, 10, 0]

@@ -177,8 +177,42 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       packedWeight = floatConstant(rewriter, loc, packed, "conv_weight_packed");
     }
     Value biasValue = floatConstant(rewriter, loc, *bias, "conv_bias");
+    // relu(conv(x) + r) or conv(x) + r, the end of a residual block: the add
+    // (and the relu) run in the epilogue, the sum never goes to memory twice.
+    if (!depthwise && !activation) {
+      if (auto residual = residualOf(op)) {
+        auto [add, other, relu] = *residual;
+        params.back() = relu ? 1 : 0;
+        Operation *root = relu ? relu : add;
+        rewriter.setInsertionPoint(root);
+        replaceWithKernel(rewriter, root, "conv2d_residual",
+                          {op.getInput(), packedWeight, biasValue, other}, params, std::nullopt,
+                          true);
+        if (relu)
+          rewriter.eraseOp(add);
+        rewriter.eraseOp(op);
+        return;
+      }
+    }
     replaceWithKernel(rewriter, op, depthwise ? "dwconv2d" : "conv2d",
                       {op.getInput(), packedWeight, biasValue}, params, activation, inEpilogue);
+  }
+
+  /// The add that takes `conv`'s only use, its other operand (same type), and
+  /// the relu that takes the add's only use, if any.
+  static std::optional<std::tuple<Operation *, Value, Operation *>> residualOf(Conv2dOp conv) {
+    if (!conv->hasOneUse())
+      return std::nullopt;
+    auto add = dyn_cast<AddOp>(*conv->user_begin());
+    if (!add || add.getType() != conv.getType())
+      return std::nullopt;
+    Value other = add.getLhs() == conv.getResult() ? add.getRhs() : add.getLhs();
+    if (other == conv.getResult() || other.getType() != conv.getType())
+      return std::nullopt;
+    Operation *relu = nullptr;
+    if (add->hasOneUse() && isa<ReluOp>(*add->user_begin()))
+      relu = *add->user_begin();
+    return std::make_tuple(add.getOperation(), other, relu);
   }
 
   void selectLinear(RewriterBase &rewriter, LinearOp op) {

@@ -112,9 +112,10 @@ INLINE void store_part(float *p, vf v, isize n) {
 /// the activation when `last`. A(i, k) is a[i * a_rs + k * a_ks]; B is packed,
 /// row k at b + k * NR. On the first K block C starts from the bias: per row
 /// (`row_bias`, conv) or per column (linear), both padded so no tail checks.
+/// A residual `res` (laid out as C, or null) is added before the activation.
 INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *b, float *c,
                  isize ldc, isize rows, isize cols, int first, int last, const float *bias,
-                 int row_bias, int act) {
+                 int row_bias, int act, const float *res) {
   vf acc[MR];
   if (first) {
     vf col_bias = row_bias ? (vf)0.0f : *(const vfu *)bias;
@@ -129,6 +130,10 @@ INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *
     for (int i = 0; i < MR; ++i)
       acc[i] = acc[i] + a[i * a_rs + k * a_ks] * bv;
   }
+  if (last && res)
+    for (int i = 0; i < MR; ++i)
+      if (i < rows)
+        acc[i] = acc[i] + load_part(res + i * ldc, cols);
   if (last)
     for (int i = 0; i < MR; ++i)
       acc[i] = activate(acc[i], act);
@@ -245,11 +250,9 @@ INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0,
 /// 2-D convolution, NCHW, groups = 1: out = act(conv(in, W) + bias) with W
 /// packed as [ceil(K/KC)][ceil(F/MR)][kc][MR] (K = C*KH*KW: the weights of one
 /// K block are one sequential stream) and bias padded to a multiple of MR.
-__attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
-                                              const float *bias, float *out, int n, int c,
-                                              int h, int w, int f, int kh, int kw, int sh,
-                                              int sw, int pt, int pl, int dh, int dw, int oh,
-                                              int ow, int act) {
+INLINE void conv2d(const float *in, const float *wp, const float *bias, const float *res,
+                   float *out, int n, int c, int h, int w, int f, int kh, int kw, int sh, int sw,
+                   int pt, int pl, int dh, int dw, int oh, int ow, int act) {
   // NCB panels of NR pixels: each MR x kc slice of the weights is read once
   // per NCB * NR pixels (deep layers with few pixels read their weights once).
   float bp[KC * NR * NCB] __attribute__((aligned(64)));
@@ -270,11 +273,30 @@ __attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
           for (isize q = 0; q < panels; ++q) {
             isize p0 = pg + q * NR;
             tile(kc, wp + k0 * fp + f0 * kc, 1, MR, bp + q * kc * NR, y + f0 * P + p0, P,
-                 min_i(MR, f - f0), min_i(NR, P - p0), k0 == 0, k0 + kc >= K, bias + f0, 1, act);
+                 min_i(MR, f - f0), min_i(NR, P - p0), k0 == 0, k0 + kc >= K, bias + f0, 1, act,
+                 res ? res + img * f * P + f0 * P + p0 : 0);
           }
       }
     }
   }
+}
+
+__attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
+                                              const float *bias, float *out, int n, int c,
+                                              int h, int w, int f, int kh, int kw, int sh,
+                                              int sw, int pt, int pl, int dh, int dw, int oh,
+                                              int ow, int act) {
+  conv2d(in, wp, bias, 0, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, act);
+}
+
+/// conv2d with a residual: out = act(conv(in, W) + bias + res), res shaped as out.
+__attribute__((noinline)) void kiln_uk_conv2d_residual(const float *in, const float *wp,
+                                                       const float *bias, const float *res,
+                                                       float *out, int n, int c, int h, int w,
+                                                       int f, int kh, int kw, int sh, int sw,
+                                                       int pt, int pl, int dh, int dw, int oh,
+                                                       int ow, int act) {
+  conv2d(in, wp, bias, res, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, act);
 }
 
 /// Fully connected: y[m][n] = act(x[m][k] . W[n][k] + bias[n]) with W packed
@@ -286,7 +308,7 @@ __attribute__((noinline)) void kiln_uk_linear(const float *x, const float *wp, c
     isize m0 = 0;
     for (; m0 + MR <= m; m0 += MR)
       tile(k, x + m0 * k, k, 1, wp + n0 * k, y + m0 * n + n0, n, MR, cols, 1, 1, bias + n0, 0,
-           act);
+           act, 0);
     // The last rows one at a time: one row against the panel, with four
     // accumulators over k so the FMAs do not wait on each other.
     for (; m0 < m; ++m0) {

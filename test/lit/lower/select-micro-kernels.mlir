@@ -76,6 +76,33 @@ func.func @linear(%x: tensor<2x3x2xf32>) -> tensor<2x3x3xf32> {
 
 // -----
 
+// The end of a residual block, relu(conv(x) + r), is one kernel: the residual
+// is a fourth input, relu its epilogue (act = 1). Without a relu act is 0; the
+// residual may be either operand of the add. A conv whose result has another
+// user keeps its add.
+// CHECK-LABEL: func.func @residual
+// CHECK: %[[A:.*]] = kiln.micro_kernel "conv2d_residual" [1, 2, 4, 4, 2, 1, 1, 1, 1, 0, 0, 1, 1, 4, 4, 1]
+// CHECK-SAME: ins(%arg0, %{{.*}}, %{{.*}}, %arg1 :
+// CHECK: %[[B:.*]] = kiln.micro_kernel "conv2d_residual" [1, 2, 4, 4, 2, 1, 1, 1, 1, 0, 0, 1, 1, 4, 4, 0]
+// CHECK-SAME: ins(%[[A]], %{{.*}}, %{{.*}}, %arg1 :
+// CHECK: %[[C:.*]] = kiln.micro_kernel "conv2d" {{.*}} ins(%[[B]],
+// CHECK: %[[S:.*]] = kiln.add %[[C]], %arg1
+// CHECK-NOT: kiln.relu
+// CHECK: return %[[S]], %[[C]]
+func.func @residual(%x: tensor<1x2x4x4xf32>, %r: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = arith.constant dense<0.5> : tensor<2x2x1x1xf32>
+  %c = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %a = kiln.add %c, %r : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %y = kiln.relu %a : tensor<1x2x4x4xf32>
+  %c2 = kiln.conv2d %y, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %z = kiln.add %r, %c2 : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %c3 = kiln.conv2d %z, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s = kiln.add %c3, %r : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %s, %c3 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
 // Left to the linalg lowering: weights computed at run time, float16, and
 // grouped convolutions that are not depthwise.
 // CHECK-LABEL: func.func @left_alone
