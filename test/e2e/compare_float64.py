@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""How far Kiln's and PyTorch's float32 outputs are from the model computed in float64.
+
+    compare_float64.py --model NAME --dir D [--kiln OUT.npy ...]
+
+D is an export.py folder (input_0.npy, expected_0.npy: PyTorch's float32 output). The
+model NAME (any name export.py takes, e.g. torchvision:efficientnet_v2_l) is rebuilt with
+the same seed, converted to float64 and run on input_0.npy; the script prints the max
+|out - float64| for PyTorch's float32 output and for each Kiln output given (files that
+kiln-run wrote, e.g. D/output_0.npy). For deep networks whose float32 results differ
+from PyTorch's by more than a per-element tolerance, this says whether the difference is
+accumulation order (both about as far from float64) or an error (Kiln much farther).
+"""
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "models"))
+
+import torch_python  # noqa: E402
+
+torch_python.ensure()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import zoo  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", required=True)
+    p.add_argument("--dir", required=True)
+    p.add_argument("--kiln", action="append", default=[], help="a Kiln output .npy")
+    a = p.parse_args()
+    module, _ = zoo.get_builder(a.model)(0)
+    module.eval()
+    x = torch.from_numpy(np.load(os.path.join(a.dir, "input_0.npy")))
+    with torch.no_grad():
+        ref = module.double()(x.double()).numpy()
+    torch32 = np.load(os.path.join(a.dir, "expected_0.npy")).astype(np.float64)
+    print("max |float64 output|: %.4g" % abs(ref).max())
+    print("pytorch float32: max |out - float64| = %.4g" % abs(torch32 - ref).max())
+    for f in a.kiln:
+        out = np.load(f).astype(np.float64)
+        print("%s: max |out - float64| = %.4g" % (f, abs(out - ref).max()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
