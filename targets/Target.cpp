@@ -86,8 +86,17 @@ void initializeLLVMTargets() {
   });
 }
 
+std::optional<llvm::CodeModel::Model> codeModelFor(const ResolvedTarget &target,
+                                                   uint64_t constantBytes) {
+  if (llvm::Triple(target.triple).getArch() == llvm::Triple::x86_64 &&
+      constantBytes > (uint64_t(1) << 30))
+    return llvm::CodeModel::Medium;
+  return std::nullopt;
+}
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const ResolvedTarget &target) {
+createTargetMachine(const ResolvedTarget &target,
+                    std::optional<llvm::CodeModel::Model> codeModel) {
   initializeLLVMTargets();
   llvm::Triple triple(target.triple);
   std::string error;
@@ -109,7 +118,7 @@ createTargetMachine(const ResolvedTarget &target) {
   std::unique_ptr<llvm::TargetMachine> machine(
       llvmTarget->createTargetMachine(triple, target.cpu, target.features, options,
                                       target.desc->pic ? llvm::Reloc::PIC_ : llvm::Reloc::Static,
-                                      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+                                      codeModel, llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for " + target.triple +
                                    " (cpu '" + target.cpu + "')");

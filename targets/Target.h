@@ -68,9 +68,18 @@ ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride
 /// Initializes LLVM's targets once; safe to call repeatedly.
 void initializeLLVMTargets();
 
-/// An LLVM TargetMachine for `target`, optimizing at -O3.
+/// An LLVM TargetMachine for `target`, optimizing at -O3, with LLVM's default
+/// code model for the target unless `codeModel` is given.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const ResolvedTarget &target);
+createTargetMachine(const ResolvedTarget &target,
+                    std::optional<llvm::CodeModel::Model> codeModel = std::nullopt);
+
+/// The code model an object with `constantBytes` bytes of constants needs:
+/// x86-64's small model addresses 2 GiB with 32-bit offsets, so beyond 1 GiB of
+/// constants the medium model places the large ones in .lrodata with 64-bit
+/// addresses. std::nullopt: the target's default.
+std::optional<llvm::CodeModel::Model> codeModelFor(const ResolvedTarget &target,
+                                                   uint64_t constantBytes);
 
 /// Sets the module's triple and data layout and runs LLVM's -O3 pipeline.
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);

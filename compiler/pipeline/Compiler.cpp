@@ -347,6 +347,17 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return emitError(fileLoc) << llvm::toString(std::move(e));
   if (llvm::Error e = linkMicroKernels(*llvmModule, kernels))
     return emitError(fileLoc) << llvm::toString(std::move(e));
+  // Weights beyond what the target's default code model addresses.
+  uint64_t constantBytes = 0;
+  for (const llvm::GlobalVariable &global : llvmModule->globals())
+    if (global.isConstant() && global.hasInitializer())
+      constantBytes += llvmModule->getDataLayout().getTypeAllocSize(global.getValueType());
+  if (auto codeModel = codeModelFor(resolved, constantBytes)) {
+    machine = createTargetMachine(resolved, codeModel);
+    if (!machine)
+      return emitError(fileLoc) << llvm::toString(machine.takeError());
+    llvmModule->setCodeModel(*codeModel);
+  }
   clock.lap("llvm-translate");
   optimizeModule(*llvmModule, **machine);
   clock.lap("llvm-optimize");

@@ -58,3 +58,22 @@ TEST_CASE("abi: dtype sizes", "[abi]") {
   CHECK(kiln_dtype_size(0) == 0);
   CHECK(kiln_dtype_size(99) == 0);
 }
+
+TEST_CASE("targets: x86-64 objects with over 1 GiB of constants use the medium code model",
+          "[targets]") {
+  const kiln::TargetDesc *x86 = kiln::findTarget("x86_64");
+  const kiln::TargetDesc *arm = kiln::findTarget("aarch64");
+  REQUIRE(x86);
+  REQUIRE(arm);
+  kiln::ResolvedTarget x86r = kiln::resolveTarget(*x86, "x86-64", "");
+  CHECK_FALSE(kiln::codeModelFor(x86r, 1000).has_value());
+  CHECK_FALSE(kiln::codeModelFor(x86r, uint64_t(1) << 30).has_value());
+  auto big = kiln::codeModelFor(x86r, (uint64_t(1) << 30) + 1);
+  REQUIRE(big.has_value());
+  CHECK(*big == llvm::CodeModel::Medium);
+  // AArch64's small model already reaches 4 GiB with adrp; other targets keep theirs.
+  CHECK_FALSE(kiln::codeModelFor(kiln::resolveTarget(*arm, "", ""), uint64_t(3) << 30));
+  auto machine = kiln::createTargetMachine(x86r, llvm::CodeModel::Medium);
+  REQUIRE_EXPECTED(machine);
+  CHECK((*machine)->getCodeModel() == llvm::CodeModel::Medium);
+}
