@@ -76,11 +76,11 @@ bool fitInt32(ArrayRef<int64_t> params) {
   return llvm::all_of(params, [](int64_t p) { return p >= 0 && p <= INT32_MAX; });
 }
 
-/// Replaces `op` by the micro-kernel and, for an activation the kernel does
-/// not compute, the activation as a kiln op after it.
+/// Replaces `op` by the micro-kernel and, for an activation the kernel's
+/// epilogue does not compute, the activation as a kiln op after it.
 void replaceWithKernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
                        ValueRange inputs, ArrayRef<int64_t> params,
-                       std::optional<StringRef> activation, bool inEpilogue) {
+                       std::optional<StringRef> activation) {
   Location loc = op->getLoc();
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
@@ -88,7 +88,7 @@ void replaceWithKernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
                                        rewriter.getStringAttr(kernel),
                                        rewriter.getDenseI64ArrayAttr(params))
                      .getResult(0);
-  if (activation && !inEpilogue) {
+  if (!activationCode(activation)) {
     if (*activation == "sigmoid")
       result = SigmoidOp::create(rewriter, loc, type, result);
     else
@@ -127,7 +127,6 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (!selectable(op, activation))
       return;
     std::optional<int64_t> act = activationCode(activation);
-    bool inEpilogue = act.has_value();
     ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
     ArrayRef<int64_t> w = op.getWeight().getType().getShape();
     ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
@@ -186,8 +185,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
         Operation *root = relu ? relu : add;
         rewriter.setInsertionPoint(root);
         replaceWithKernel(rewriter, root, "conv2d_residual",
-                          {op.getInput(), packedWeight, biasValue, other}, params, std::nullopt,
-                          true);
+                          {op.getInput(), packedWeight, biasValue, other}, params, std::nullopt);
         if (relu)
           rewriter.eraseOp(add);
         rewriter.eraseOp(op);
@@ -195,7 +193,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       }
     }
     replaceWithKernel(rewriter, op, depthwise ? "dwconv2d" : "conv2d",
-                      {op.getInput(), packedWeight, biasValue}, params, activation, inEpilogue);
+                      {op.getInput(), packedWeight, biasValue}, params, activation);
   }
 
   /// The add that takes `conv`'s only use, its other operand (same type), and
@@ -250,7 +248,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     Value packedWeight = floatConstant(rewriter, loc, packed, "linear_weight_packed");
     Value biasValue = floatConstant(rewriter, loc, *bias, "linear_bias");
     replaceWithKernel(rewriter, op, "linear", {op->getOperand(0), packedWeight, biasValue},
-                      {m, k, n, act.value_or(0)}, activation, act.has_value());
+                      {m, k, n, act.value_or(0)}, activation);
   }
 };
 
