@@ -200,10 +200,15 @@ def run_program(prog, inputs, grad: bool = False, on_node=None):
     what tracing with autograd enabled (as torch.export does) records.
     `on_node(node, results)` is called after each node.
     """
-    from graph_ir import Value
+    from graph_ir import Value, is_mutating
 
     env: Dict[int, Any] = {}
     user_inputs = iter(inputs)
+    # Lifted state keeps its layout (non-contiguous buffers, storage offsets, shared
+    # storages), as the placeholders of torch.export describe the tensors themselves. It is
+    # used in place (detached) unless a node may write to it: a copy of every weight would
+    # double the memory that exporting a 2.5 GB model takes.
+    copy_state = any(is_mutating(n.schema) for n in prog.nodes)
     for spec in prog.input_specs:
         if spec.kind == "user_input":
             t = next(user_inputs)
@@ -211,9 +216,10 @@ def run_program(prog, inputs, grad: bool = False, on_node=None):
             t = prog.state_dict[spec.target]
         else:
             t = prog.constants[spec.target]
-        # Lifted state keeps its layout (non-contiguous buffers, storage offsets, shared
-        # storages), as the placeholders of torch.export describe the tensors themselves.
-        t = t.detach().clone() if spec.kind == "user_input" else clone_with_layout(t)
+        if spec.kind == "user_input":
+            t = t.detach().clone()
+        else:
+            t = clone_with_layout(t) if copy_state else t.detach()
         if grad and spec.kind == "parameter" and t.is_floating_point():
             t.requires_grad_(True)
         env[id(spec.value)] = t

@@ -75,7 +75,9 @@ class StreamZipWriter:
         # force_zip64 = every record laid out as miniz lays out a record over 4 GiB.
         self.deflate = deflate
         self.force_zip64 = force_zip64
-        self.buf = io.BytesIO()
+        # With a path the archive streams into `<path>.tmp`, renamed on close: the weights
+        # are never held in memory twice (a 2.5 GB model is written with 2.5 GB to spare).
+        self.buf = open(path + ".tmp", "wb") if path is not None else io.BytesIO()
         # (full name, offset, crc, compressed size, size, method)
         self.entries: List[Tuple[bytes, int, int, int, int, int]] = []
         self.names: set = set()
@@ -143,7 +145,8 @@ class StreamZipWriter:
             sid = "%020d%020d" % (name_hash, self.combined_crc)
             self.write_record(".data/serialization_id", sid.encode())
 
-    def close(self) -> bytes:
+    def close(self) -> Optional[bytes]:
+        """Finish the archive: its bytes when written in memory, else None (file written)."""
         self._write_end_records()
         self.closed = True
         cd_offset = self.buf.tell()
@@ -170,11 +173,11 @@ class StreamZipWriter:
         self.buf.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(n, 0xFFFF),
                                    min(n, 0xFFFF), min(cd_size, 0xFFFFFFFF),
                                    min(cd_offset, 0xFFFFFFFF), 0))
-        data = self.buf.getvalue()
-        if self.path is not None:
-            with open(self.path, "wb") as f:
-                f.write(data)
-        return data
+        if self.path is None:
+            return self.buf.getvalue()
+        self.buf.close()
+        os.replace(self.path + ".tmp", self.path)
+        return None
 
 
 # ----------------------------------------------------------------------------------------
@@ -185,14 +188,15 @@ def _storage_key(t: torch.Tensor):
     return (t.storage().data_ptr(), t.dtype)
 
 
-def storage_bytes(t: torch.Tensor) -> bytes:
-    """Raw little-endian bytes of the whole storage behind `t` (native byte order)."""
+def storage_bytes(t: torch.Tensor) -> memoryview:
+    """Raw little-endian bytes of the whole storage behind `t` (native byte order), as a
+    view of the storage itself, not a copy."""
     st = t.detach().storage()
     n = st.size()
     if n == 0:
-        return b""
+        return memoryview(b"")
     flat = torch.empty(0, dtype=t.dtype).set_(st, 0, (n,), (1,))
-    return flat.view(torch.uint8).numpy().tobytes() if t.dtype != torch.uint8 else flat.numpy().tobytes()
+    return memoryview(flat.view(torch.uint8).numpy() if t.dtype != torch.uint8 else flat.numpy())
 
 
 def _save_raw_tensors(writer: StreamZipWriter, items: Dict[str, torch.Tensor], directory: str,
@@ -400,4 +404,9 @@ def write_pt2(path: str, prog: Program, layout: str = "2.9", opts: WriteOptions 
     if opts.root is not None and layout not in ROOTED_LAYOUTS:
         raise ValueError("layout %s is a flat zip; --root applies to %s only"
                          % (layout, " and ".join(ROOTED_LAYOUTS)))
-    writer(path, prog, opts)
+    try:
+        writer(path, prog, opts)
+    except BaseException:
+        if os.path.exists(path + ".tmp"):  # a StreamZipWriter stopped half-way
+            os.remove(path + ".tmp")
+        raise
