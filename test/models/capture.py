@@ -136,6 +136,16 @@ def _arg_shapes(schema: schemas.Schema, concrete_args: Dict[str, Any]) -> Dict[s
     return {name: tuple(v.shape) for name, v in concrete_args.items() if isinstance(v, torch.Tensor)}
 
 
+def _shape_only(r):
+    """`r` with every tensor replaced by a meta tensor of its dtype, sizes and strides."""
+    if isinstance(r, torch.Tensor):
+        return torch.empty_strided(r.shape, r.stride(), dtype=r.dtype, device="meta")
+    if isinstance(r, (list, tuple)):
+        items = [_shape_only(x) for x in r]
+        return items if isinstance(r, list) else tuple(items)
+    return r
+
+
 def _make_outputs(schema: schemas.Schema, result) -> List[Any]:
     results = aten_eval._normalize_result(schema, result)
     outs = []
@@ -258,13 +268,15 @@ def capture_core(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Pr
             decomp29.rnn_decompositions(), _rnn_weights_follow_attributes(model):
         gm = make_fx(functionalize(f))(*flat)
 
-    # Concrete value of every FX node (list lengths of Tensor[] results, constants).
+    # Concrete value of every FX node (list lengths of Tensor[] results, constants), its
+    # tensors as shape-only stand-ins: the Interpreter frees each real result after its
+    # last use (every activation of a large model at once would not fit in memory).
     concrete: Dict[torch.fx.Node, Any] = {}
 
     class _Record(torch.fx.Interpreter):
         def run_node(self, n):
             r = super().run_node(n)
-            concrete[n] = r
+            concrete[n] = _shape_only(r)
             return r
 
     _Record(gm).run(*flat)
