@@ -7,7 +7,8 @@ D is an export.py folder (input_0.npy, expected_0.npy: PyTorch's float32 output)
 model NAME (any name export.py takes, e.g. torchvision:efficientnet_v2_l) is rebuilt with
 the same seed, converted to float64 and run on input_0.npy; the script prints the max
 |out - float64| for PyTorch's float32 output and for each Kiln output given (files that
-kiln-run wrote, e.g. D/output_0.npy). For deep networks whose float32 results differ
+kiln-run wrote, e.g. D/output_0.npy), and how many elements of each miss the per-element
+check |out - float64| <= atol + rtol * |float64| (default 1e-4 and 1e-4, as the sweep). For deep networks whose float32 results differ
 from PyTorch's by more than a per-element tolerance, this says whether the difference is
 accumulation order (both about as far from float64) or an error (Kiln much farther).
 """
@@ -33,6 +34,8 @@ def main():
     p.add_argument("--model", required=True)
     p.add_argument("--dir", required=True)
     p.add_argument("--kiln", action="append", default=[], help="a Kiln output .npy")
+    p.add_argument("--rtol", type=float, default=1e-4)
+    p.add_argument("--atol", type=float, default=1e-4)
     a = p.parse_args()
     module, _ = zoo.get_builder(a.model)(0)
     module.eval()
@@ -41,10 +44,17 @@ def main():
         ref = module.double()(x.double()).numpy()
     torch32 = np.load(os.path.join(a.dir, "expected_0.npy")).astype(np.float64)
     print("max |float64 output|: %.4g" % abs(ref).max())
-    print("pytorch float32: max |out - float64| = %.4g" % abs(torch32 - ref).max())
+    tol = a.atol + a.rtol * abs(ref)
+
+    def report(label, out):
+        err = abs(out - ref)
+        print("%s: max |out - float64| = %.4g; %d of %d elements outside atol %g + rtol %g "
+              "* |float64|" % (label, err.max(), int((err > tol).sum()), err.size, a.atol,
+                               a.rtol))
+
+    report("pytorch float32", torch32)
     for f in a.kiln:
-        out = np.load(f).astype(np.float64)
-        print("%s: max |out - float64| = %.4g" % (f, abs(out - ref).max()))
+        report(f, np.load(f).astype(np.float64))
     return 0
 
 
