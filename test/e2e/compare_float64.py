@@ -8,7 +8,10 @@ model NAME (any name export.py takes, e.g. torchvision:efficientnet_v2_l) is reb
 the same seed, converted to float64 and run on input_0.npy; the script prints the max
 |out - float64| for PyTorch's float32 output and for each Kiln output given (files that
 kiln-run wrote, e.g. D/output_0.npy), and how many elements of each miss the per-element
-check |out - float64| <= atol + rtol * |float64| (default 1e-4 and 1e-4, as the sweep). For deep networks whose float32 results differ
+check |out - float64| <= atol + rtol * |float64| (default 1e-4 and 1e-4, as the sweep).
+It also runs the float32 model with oneDNN off (PyTorch's other CPU convolution) and
+checks that output against expected_0.npy as the sweep checks Kiln's: how far two float32
+results that PyTorch itself may produce are apart. For deep networks whose float32 results differ
 from PyTorch's by more than a per-element tolerance, this says whether the difference is
 accumulation order (both about as far from float64) or an error (Kiln much farther).
 """
@@ -40,21 +43,26 @@ def main():
     module, _ = zoo.get_builder(a.model)(0)
     module.eval()
     x = torch.from_numpy(np.load(os.path.join(a.dir, "input_0.npy")))
+    with torch.no_grad(), torch.backends.mkldnn.flags(enabled=False):
+        # PyTorch's other CPU convolution (im2col + GEMM instead of oneDNN): a float32
+        # result as valid as expected_0.npy, with another accumulation order.
+        torch32_native = module(x).numpy().astype(np.float64)
     with torch.no_grad():
         ref = module.double()(x.double()).numpy()
     torch32 = np.load(os.path.join(a.dir, "expected_0.npy")).astype(np.float64)
     print("max |float64 output|: %.4g" % abs(ref).max())
-    tol = a.atol + a.rtol * abs(ref)
 
-    def report(label, out):
-        err = abs(out - ref)
-        print("%s: max |out - float64| = %.4g; %d of %d elements outside atol %g + rtol %g "
-              "* |float64|" % (label, err.max(), int((err > tol).sum()), err.size, a.atol,
-                               a.rtol))
+    def report(label, out, want, want_name):
+        err = abs(out - want)
+        bad = int((err > a.atol + a.rtol * abs(want)).sum())
+        print("%s: max |out - %s| = %.4g; %d of %d elements outside atol %g + rtol %g * |%s|"
+              % (label, want_name, err.max(), bad, err.size, a.atol, a.rtol, want_name))
 
-    report("pytorch float32", torch32)
+    report("pytorch float32 (expected_0.npy)", torch32, ref, "float64")
+    report("pytorch float32 without oneDNN", torch32_native, ref, "float64")
     for f in a.kiln:
-        report(f, np.load(f).astype(np.float64))
+        report(f, np.load(f).astype(np.float64), ref, "float64")
+    report("pytorch float32 without oneDNN", torch32_native, torch32, "expected")
     return 0
 
 
