@@ -17,6 +17,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "models")
+SKIPPED = 77  # SKIP_RETURN_CODE of the CTest test e2e.fixtures
 
 
 def run(cmd):
@@ -31,6 +32,13 @@ def main():
     p.add_argument("--fixtures", required=True)
     p.add_argument("--work", required=True)
     a = p.parse_args()
+    if not os.path.isdir(a.fixtures):
+        # Only where the repository has no ../shared beside it (a copy made elsewhere);
+        # CTest reports the test as skipped (SKIP_RETURN_CODE), as lit reports its
+        # shared-fixtures tests unsupported. A folder without files is a failure.
+        print("%s does not exist: no real files to check here (configure with "
+              "-DKILN_SHARED_FIXTURES=<dir>); skipped" % a.fixtures)
+        return SKIPPED
     files = sorted(glob.glob(os.path.join(a.fixtures, "*.pt2")))
     if not files:
         print("no .pt2 fixtures in %s: the real files must be there" % a.fixtures)
