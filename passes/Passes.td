@@ -194,6 +194,24 @@ def LowerStridedCopiesPass : Pass<"kiln-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FlattenConstantGlobalsPass : Pass<"kiln-flatten-constant-globals", "::mlir::ModuleOp"> {
+  let summary = "Give multi-dimensional constant memref.globals a one-dimensional type";
+  let description = [{
+    finalize-memref-to-llvm gives a memref.global of rank r an LLVM type of r
+    nested arrays, and the translation to LLVM IR then makes one constant
+    array object per innermost row: for a grouped 3x3 convolution weight,
+    an LLVM object (and a uniquing-table entry) per three floats. That made a
+    2.6 GB model (regnet_y_128gf) take 71 s and 12 GB in the translation.
+    This pass retypes each constant global of static shape, identity layout
+    and rank >= 2 whose value is dense or dense_resource to memref<N x T>,
+    reusing the same data (a dense_resource keeps its blob), and reads it
+    through memref.get_global + memref.expand_shape, which the LLVM lowering
+    folds into the descriptor. Mutable globals, rank 0 and 1, dynamic or
+    strided types and other initial values are left alone.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def ApproximateMathPass : Pass<"kiln-approximate-math"> {
   let summary = "Replace transcendental math ops with polynomial approximations";
   let description = [{

@@ -4,6 +4,7 @@
 #include "compiler/emit/Report.h"
 #include "compiler/import/Importer.h"
 #include "compiler/pipeline/Registration.h"
+#include "compiler/pipeline/Resources.h"
 #include "passes/memory/MemoryPlan.h"
 #include "targets/Kernels.h"
 #include "targets/Target.h"
@@ -125,7 +126,7 @@ private:
 
 /// Runs the stages after `from` up to `to`, one pass manager each, timing each.
 LogicalResult runStages(ModuleOp module, Stage from, Stage to, const PipelineOptions &options,
-                        StepClock &clock) {
+                        StepClock &clock, const llvm::StringSet<> &preserveBlobs) {
   for (int s = static_cast<int>(from) + 1; s <= static_cast<int>(to); ++s) {
     Stage stage = static_cast<Stage>(s);
     PassManager pm(module.getContext());
@@ -133,6 +134,7 @@ LogicalResult runStages(ModuleOp module, Stage from, Stage to, const PipelineOpt
       return module.emitError("cannot build the pass pipeline");
     if (failed(pm.run(module)))
       return failure();
+    releaseUnreferencedBlobs(*module.getContext(), module, preserveBlobs);
     clock.lap(stageName(stage));
   }
   return success();
@@ -270,6 +272,9 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
                               << stageName(last);
 
   StepClock clock(result);
+  // Weights this compilation makes are freed once nothing uses them; blobs the
+  // context had before belong to its other users.
+  const llvm::StringSet<> preexistingBlobs = blobNames(context);
   OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, options.import);
   if (!module)
     return failure();
@@ -294,7 +299,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   };
 
   Stage memoryOrLast = std::min(last, Stage::Memory);
-  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline, clock)))
+  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline, clock, preexistingBlobs)))
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
@@ -316,7 +321,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
       return emitError(fileLoc) << "the memory planner recorded no plan to report";
     report = makeReport(*module, *plan, *interface, target->name);
   }
-  if (failed(runStages(*module, memoryOrLast, last, pipeline, clock)))
+  if (failed(runStages(*module, memoryOrLast, last, pipeline, clock, preexistingBlobs)))
     return failure();
   if (emit == EmitKind::MLIR) {
     if (report && failed(writeReport()))
@@ -340,6 +345,9 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(*module, llvmContext, name);
   if (!llvmModule)
     return emitError(fileLoc) << "translation to LLVM IR failed";
+  // The LLVM module holds its own copy of every weight; the MLIR one is done.
+  module = nullptr;
+  releaseUnreferencedBlobs(context, nullptr, preexistingBlobs);
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   llvmModule->setDataLayout((*machine)->createDataLayout());
   llvmModule->setSourceFileName(llvm::sys::path::filename(options.inputPath));
@@ -364,19 +372,23 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
 
   // The object, in memory: written as the output, linked into the shared
   // library, or only measured for the report.
-  llvm::SmallVector<char, 0> objectBytes;
+  // (On the heap so that it can be freed before lld runs; a SmallVector keeps
+  // its capacity when cleared.)
+  auto objectBuffer = std::make_unique<llvm::SmallVector<char, 0>>();
   if (emit == EmitKind::Object || emit == EmitKind::Shared || report) {
     std::unique_ptr<llvm::Module> measured;
     if (emit != EmitKind::Object && emit != EmitKind::Shared)
       measured = llvm::CloneModule(*llvmModule); // keep the module for LLVM IR/assembly
-    llvm::raw_svector_ostream os(objectBytes);
+    llvm::raw_svector_ostream os(*objectBuffer);
     if (llvm::Error e =
             emitCode(measured ? *measured : *llvmModule, **machine, os, CodeFileKind::Object))
       return emitError(fileLoc) << llvm::toString(std::move(e));
+    if (!measured)
+      llvmModule.reset(); // the object is all that is written from here on
   }
   clock.lap("codegen");
   if (report) {
-    auto sizes = measureObjectSections(llvm::StringRef(objectBytes.data(), objectBytes.size()));
+    auto sizes = measureObjectSections(llvm::StringRef(objectBuffer->data(), objectBuffer->size()));
     if (!sizes)
       return emitError(fileLoc) << "cannot measure the object: "
                                 << llvm::toString(sizes.takeError());
@@ -417,7 +429,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/true);
     if (failed(os))
       return failure();
-    (*os)->write(objectBytes.data(), objectBytes.size());
+    (*os)->write(objectBuffer->data(), objectBuffer->size());
     if (failed(outputs.commit(fileLoc)))
       return failure();
     clock.lap("write");
@@ -433,10 +445,12 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   llvm::FileRemover removeObject(objectPath);
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os.write(objectBytes.data(), objectBytes.size());
+    os.write(objectBuffer->data(), objectBuffer->size());
     if (os.has_error())
       return emitError(fileLoc) << "cannot write '" << objectPath << "': " << os.error().message();
   }
+  objectBuffer.reset(); // lld reads the file
+
   linkedPath = result.outputPath;
   linkedPath += ".kiln-tmp";
   llvm::FileRemover removeLinked(linkedPath);

@@ -74,7 +74,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   }
   case Stage::LLVM:
     return llvm::formatv(
-               "kiln-lower-micro-kernels{{index-bitwidth={0}}, "
+               "kiln-lower-micro-kernels{{index-bitwidth={0}}, kiln-flatten-constant-globals, "
                "func.func(convert-linalg-to-loops, kiln-approximate-math{{expand-rounding={1}}, "
                "canonicalize, "
                "arith-expand{{include-bf16=true}), "
