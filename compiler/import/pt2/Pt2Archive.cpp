@@ -28,14 +28,20 @@ llvm::Expected<std::unique_ptr<Pt2Archive>> Pt2Archive::open(llvm::StringRef pat
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return llvm::createStringError(path + ": cannot read: " + buffer.getError().message());
-  return openFromMemory((*buffer)->getBuffer(), path);
+  // The mapped file itself, not a copy: weights are read from it once, into
+  // their blobs.
+  return fromZip(ZipArchive::open(std::move(*buffer)), path);
 }
 
 llvm::Expected<std::unique_ptr<Pt2Archive>>
 Pt2Archive::openFromMemory(llvm::StringRef data, llvm::StringRef displayName) {
+  return fromZip(ZipArchive::openFromMemory(data), displayName);
+}
+
+llvm::Expected<std::unique_ptr<Pt2Archive>>
+Pt2Archive::fromZip(llvm::Expected<std::unique_ptr<ZipArchive>> zip, llvm::StringRef displayName) {
   std::unique_ptr<Pt2Archive> archive(new Pt2Archive());
   archive->name = displayName.str();
-  auto zip = ZipArchive::openFromMemory(data);
   if (!zip)
     return llvm::createStringError(displayName + ": " + llvm::toString(zip.takeError()));
   archive->zip = std::move(*zip);
@@ -55,8 +61,7 @@ llvm::Error Pt2Archive::load() {
   for (const ZipArchive::Entry &e : entries) {
     llvm::StringRef name = e.name;
     if (name == "serialized_exported_program.json" ||
-        (name.ends_with("/serialized_exported_program.json") &&
-         name.count('/') == 1)) {
+        (name.ends_with("/serialized_exported_program.json") && name.count('/') == 1)) {
       fileLayout = Layout::Legacy;
       root = name.drop_back(llvm::StringRef("serialized_exported_program.json").size()).str();
       jsonMember = name.str();
@@ -90,9 +95,9 @@ llvm::Error Pt2Archive::load() {
     return program.takeError();
   exported = std::move(*program);
   if (exported.schemaMajor > 9)
-    return llvm::createStringError(llvm::formatv(
-        "{0}: schema version {1}.{2} is newer than Kiln reads (up to 9.x)", jsonName,
-        exported.schemaMajor, exported.schemaMinor));
+    return llvm::createStringError(
+        llvm::formatv("{0}: schema version {1}.{2} is newer than Kiln reads (up to 9.x)", jsonName,
+                      exported.schemaMajor, exported.schemaMinor));
 
   switch (fileLayout) {
   case Layout::Archive:
@@ -105,9 +110,8 @@ llvm::Error Pt2Archive::load() {
     return loadPickledTensors("data/constants/model.pt");
   case Layout::Legacy:
     // torch 2.1/2.2 named the torch.save archives .json; 2.3-2.7 .pt.
-    for (llvm::StringRef member :
-         {"serialized_state_dict.pt", "serialized_state_dict.json", "serialized_constants.pt",
-          "serialized_constants.json"})
+    for (llvm::StringRef member : {"serialized_state_dict.pt", "serialized_state_dict.json",
+                                   "serialized_constants.pt", "serialized_constants.json"})
       if (llvm::Error e = loadPickledTensors(member))
         return e;
     return llvm::Error::success();
@@ -139,8 +143,8 @@ llvm::Error Pt2Archive::loadPayloadConfig(llvm::StringRef member, bool constants
     return text.takeError();
   auto parsed = llvm::json::parse(*text);
   if (!parsed)
-    return llvm::createStringError(member + ": not valid JSON: " +
-                                   llvm::toString(parsed.takeError()));
+    return llvm::createStringError(member +
+                                   ": not valid JSON: " + llvm::toString(parsed.takeError()));
   const llvm::json::Object *top = parsed->getAsObject();
   const llvm::json::Object *config = top ? top->getObject("config") : nullptr;
   if (!config)
@@ -198,9 +202,9 @@ llvm::Expected<TensorData> materializeStrided(llvm::StringRef storage, const Ten
     return t;
   }
   if (storage.size() % elementSize != 0)
-    return llvm::createStringError(llvm::formatv(
-        "storage of {0} bytes is not a whole number of {1}-byte elements", storage.size(),
-        elementSize));
+    return llvm::createStringError(
+        llvm::formatv("storage of {0} bytes is not a whole number of {1}-byte elements",
+                      storage.size(), elementSize));
   uint64_t storageElements = storage.size() / elementSize;
 
   llvm::SmallVector<int64_t> strides;
@@ -210,8 +214,8 @@ llvm::Expected<TensorData> materializeStrided(llvm::StringRef storage, const Ten
       strides[i - 1] = strides[i] * t.shape[i];
   } else {
     if (meta.strides.size() != rank)
-      return llvm::createStringError(llvm::formatv("{0} strides for a rank-{1} tensor",
-                                                   meta.strides.size(), rank));
+      return llvm::createStringError(
+          llvm::formatv("{0} strides for a rank-{1} tensor", meta.strides.size(), rank));
     for (const SymIntValue &s : meta.strides) {
       if (s.isSymbolic || s.value < 0)
         return llvm::createStringError("strides must be concrete and non-negative");
@@ -231,9 +235,9 @@ llvm::Expected<TensorData> materializeStrided(llvm::StringRef storage, const Ten
       return llvm::createStringError("strides overflow");
   }
   if (last >= storageElements)
-    return llvm::createStringError(llvm::formatv(
-        "the tensor reads element {0} but its storage holds {1} elements ({2} bytes)", last,
-        storageElements, storage.size()));
+    return llvm::createStringError(
+        llvm::formatv("the tensor reads element {0} but its storage holds {1} elements ({2} bytes)",
+                      last, storageElements, storage.size()));
 
   t.bytes.resize(numel * elementSize);
   bool contiguous = true;

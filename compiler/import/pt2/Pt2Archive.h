@@ -55,12 +55,12 @@ public:
 
   /// The value of a parameter, buffer or tensor constant by its FQN.
   llvm::Expected<TensorData> tensor(llvm::StringRef fqn) const;
-  bool hasTensor(llvm::StringRef fqn) const {
-    return payloads.count(fqn) || pickled.count(fqn);
-  }
+  bool hasTensor(llvm::StringRef fqn) const { return payloads.count(fqn) || pickled.count(fqn); }
 
 private:
   Pt2Archive() = default;
+  static llvm::Expected<std::unique_ptr<Pt2Archive>>
+  fromZip(llvm::Expected<std::unique_ptr<ZipArchive>> zip, llvm::StringRef displayName);
   llvm::Error load();
   llvm::Error loadPayloadConfig(llvm::StringRef member, bool constants);
   /// Reads a torch.save container member holding a dict of tensors, if present.
@@ -71,8 +71,8 @@ private:
   Layout fileLayout = Layout::Archive;
   std::string root; // "model/" (with the slash) or ""
   ExportedProgram exported;
-  llvm::StringMap<PayloadMeta> payloads;  // raw layout: where each tensor lives
-  llvm::StringMap<TensorData> pickled;    // pickled layouts: read when opening
+  llvm::StringMap<PayloadMeta> payloads; // raw layout: where each tensor lives
+  llvm::StringMap<TensorData> pickled;   // pickled layouts: read when opening
 };
 
 /// Rebuilds a tensor from the raw bytes of its storage, as

@@ -13,13 +13,18 @@ static std::string zipErrorText(zip_error_t *error) {
 
 llvm::Expected<std::unique_ptr<ZipArchive>> ZipArchive::openFromMemory(llvm::StringRef data,
                                                                        uint64_t maxEntryBytes) {
+  return open(llvm::MemoryBuffer::getMemBufferCopy(data), maxEntryBytes);
+}
+
+llvm::Expected<std::unique_ptr<ZipArchive>>
+ZipArchive::open(std::unique_ptr<llvm::MemoryBuffer> buffer, uint64_t maxEntryBytes) {
   std::unique_ptr<ZipArchive> za(new ZipArchive());
-  za->bytes = data.str();
+  za->bytes = std::move(buffer);
   za->maxEntryBytes = maxEntryBytes;
   zip_error_t error;
   zip_error_init(&error);
-  zip_source_t *source =
-      zip_source_buffer_create(za->bytes.data(), za->bytes.size(), /*freep=*/0, &error);
+  zip_source_t *source = zip_source_buffer_create(za->bytes->getBufferStart(),
+                                                  za->bytes->getBufferSize(), /*freep=*/0, &error);
   if (!source)
     return llvm::createStringError("not a zip archive: " + zipErrorText(&error));
   za->archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
@@ -70,7 +75,7 @@ llvm::Expected<std::string> ZipArchive::read(const Entry &entry) const {
                                    std::to_string(entry.size) + " bytes, over the limit of " +
                                    std::to_string(maxEntryBytes));
   // A stored entry cannot be larger than the archive that holds it.
-  if (entry.method == ZIP_CM_STORE && entry.size > bytes.size())
+  if (entry.method == ZIP_CM_STORE && entry.size > bytes->getBufferSize())
     return llvm::createStringError("zip entry '" + entry.name + "' claims " +
                                    std::to_string(entry.size) +
                                    " bytes, more than the whole archive");
@@ -104,9 +109,9 @@ llvm::Expected<std::string> ZipArchive::read(const Entry &entry) const {
   }
   zip_fclose(file);
   if (done != entry.size)
-    return llvm::createStringError("zip entry '" + entry.name + "' is truncated: " +
-                                   std::to_string(done) + " of " + std::to_string(entry.size) +
-                                   " bytes");
+    return llvm::createStringError("zip entry '" + entry.name +
+                                   "' is truncated: " + std::to_string(done) + " of " +
+                                   std::to_string(entry.size) + " bytes");
   return data;
 }
 

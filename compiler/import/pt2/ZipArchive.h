@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <cstdint>
 #include <memory>
@@ -24,9 +25,9 @@ class ZipArchive {
 public:
   struct Entry {
     std::string name;
-    uint64_t size = 0;           // uncompressed bytes
+    uint64_t size = 0; // uncompressed bytes
     uint64_t compressedSize = 0;
-    uint16_t method = 0;         // 0 stored, 8 deflate
+    uint16_t method = 0; // 0 stored, 8 deflate
     uint64_t index = 0;
   };
 
@@ -34,6 +35,10 @@ public:
   /// caps what one entry may expand to.
   static llvm::Expected<std::unique_ptr<ZipArchive>>
   openFromMemory(llvm::StringRef data, uint64_t maxEntryBytes = kDefaultMaxEntryBytes);
+  /// Opens the archive in `buffer` (a mapped file, say), which it keeps: no
+  /// copy of a multi-gigabyte file.
+  static llvm::Expected<std::unique_ptr<ZipArchive>>
+  open(std::unique_ptr<llvm::MemoryBuffer> buffer, uint64_t maxEntryBytes = kDefaultMaxEntryBytes);
 
   ~ZipArchive();
   ZipArchive(const ZipArchive &) = delete;
@@ -51,7 +56,7 @@ public:
 
 private:
   ZipArchive() = default;
-  std::string bytes; // keeps the buffer libzip reads alive
+  std::unique_ptr<llvm::MemoryBuffer> bytes; // keeps the buffer libzip reads alive
   zip *archive = nullptr;
   uint64_t maxEntryBytes = kDefaultMaxEntryBytes;
   std::vector<Entry> entryList;
