@@ -48,7 +48,7 @@ void populateRemoveNoOpsPatterns(RewritePatternSet &patterns) {
   });
   patterns.add<ForwardInput<SliceOp>>(ctx, [](SliceOp op) {
     return op.getStart() == 0 && op.getStep() == 1 &&
-           op.getEnd() == op.getInput().getType().getDimSize(op.getDim());
+           static_cast<int64_t>(op.getEnd()) == op.getInput().getType().getDimSize(op.getDim());
   });
 }
 
