@@ -80,7 +80,9 @@ struct CompileResult {
 void prepareContext(mlir::MLIRContext &context);
 
 /// Compiles one model. Errors are emitted as diagnostics on `context`; on
-/// failure no output file is left behind.
+/// failure no output file is left behind. The weight blobs the compilation
+/// adds to `context` are emptied as soon as nothing needs them (the names stay
+/// registered); blobs the context held before are left alone.
 mlir::FailureOr<CompileResult> compile(const CompileOptions &options, mlir::MLIRContext &context);
 
 /// The output path `compile` uses when none is given.
