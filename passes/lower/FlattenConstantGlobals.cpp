@@ -31,7 +31,8 @@ struct FlattenConstantGlobalsPass
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    llvm::DenseMap<StringAttr, MemRefType> flattened; // global -> its original type
+    // Each flattened global -> (its one-dimensional type, its original type).
+    llvm::DenseMap<StringAttr, std::pair<MemRefType, MemRefType>> flattened;
     for (auto global : module.getOps<memref::GlobalOp>()) {
       MemRefType type = global.getType();
       auto value = global.getInitialValue();
@@ -42,11 +43,11 @@ struct FlattenConstantGlobalsPass
       ElementsAttr flat = flatten(*value, flatTensor);
       if (!flat)
         continue;
-      global.setTypeAttr(
-          TypeAttr::get(MemRefType::get(flatTensor.getShape(), type.getElementType(),
-                                        MemRefLayoutAttrInterface(), type.getMemorySpace())));
+      auto flatType = MemRefType::get(flatTensor.getShape(), type.getElementType(),
+                                      MemRefLayoutAttrInterface(), type.getMemorySpace());
+      global.setTypeAttr(TypeAttr::get(flatType));
       global.setInitialValueAttr(flat);
-      flattened[global.getSymNameAttr()] = type;
+      flattened[global.getSymNameAttr()] = {flatType, type};
     }
     if (flattened.empty())
       return;
@@ -54,14 +55,10 @@ struct FlattenConstantGlobalsPass
       auto it = flattened.find(get.getNameAttr().getAttr());
       if (it == flattened.end())
         return;
-      MemRefType type = it->second;
+      auto [flatType, type] = it->second;
       OpBuilder b(get);
-      auto flatType = MemRefType::get({type.getNumElements()}, type.getElementType(),
-                                      MemRefLayoutAttrInterface(), type.getMemorySpace());
       Value flat = memref::GetGlobalOp::create(b, get.getLoc(), flatType, get.getNameAttr());
-      ReassociationIndices all;
-      for (int64_t d = 0; d < type.getRank(); ++d)
-        all.push_back(d);
+      ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
       Value shaped = memref::ExpandShapeOp::create(b, get.getLoc(), type, flat, {all});
       get.replaceAllUsesWith(shaped);
       get.erase();
