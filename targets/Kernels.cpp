@@ -1,5 +1,6 @@
 //===- Kernels.cpp - the micro-kernel library of each target --------------===//
 #include "targets/Kernels.h"
+#include "targets/Target.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/IR/Constants.h"
@@ -7,13 +8,13 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Linker/Linker.h"
 #include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Target/TargetMachine.h"
 
 // The bitcode files, one per target, embedded by the assembler. KernelBlobs.inc
 // is written by targets/CMakeLists.txt: KILN_KERNEL_BLOB(identifier, "target",
 // "path of the .bc file").
-#define KILN_KERNEL_BLOB(id, target, path)                                                        \
+#define KILN_KERNEL_BLOB(id, target, path)                                                         \
   asm(".section .rodata.kiln_kernels,\"a\"\n"                                                      \
       ".balign 16\n"                                                                               \
       ".globl kiln_kernels_" #id "\n"                                                              \
@@ -57,8 +58,10 @@ llvm::Expected<std::unique_ptr<llvm::Module>> loadLibrary(llvm::StringRef target
 } // namespace
 
 std::string kernelLibrary(llvm::StringRef target, const llvm::TargetMachine &machine) {
-  if (target == "x86_64" && machine.getMCSubtargetInfo()->checkFeatures("+avx512f"))
-    return "x86_64-avx512";
+  const TargetDesc *desc = findTarget(target);
+  if (desc && !desc->kernelVariant.empty() &&
+      machine.getMCSubtargetInfo()->checkFeatures(desc->kernelVariantFeature))
+    return desc->kernelVariant.str();
   return target.str();
 }
 
@@ -89,6 +92,21 @@ llvm::Error linkMicroKernels(llvm::Module &module, llvm::StringRef target) {
   if (!library)
     return library.takeError();
   llvm::Module &kernels = **library;
+  // The calls follow kiln_kernels.h as the compiler reads it; the library is
+  // that header as the C compiler read it. Both must agree.
+  for (llvm::Function &f : module) {
+    if (!isKernel(f))
+      continue;
+    llvm::Function *definition = kernels.getFunction(f.getName());
+    if (definition && definition->getFunctionType() != f.getFunctionType()) {
+      std::string called, defined;
+      llvm::raw_string_ostream(called) << *f.getFunctionType();
+      llvm::raw_string_ostream(defined) << *definition->getFunctionType();
+      return llvm::createStringError("the model calls " + f.getName().str() + " as " + called +
+                                     " but the micro-kernel library of '" + target +
+                                     "' defines it as " + defined);
+    }
+  }
   kernels.setTargetTriple(module.getTargetTriple());
   kernels.setDataLayout(module.getDataLayout());
   // The library was compiled for the target's baseline; the model's CPU and
@@ -108,8 +126,8 @@ llvm::Error linkMicroKernels(llvm::Module &module, llvm::StringRef target) {
   for (llvm::Function &f : module)
     if (isKernel(f)) {
       if (f.isDeclaration())
-        return llvm::createStringError("the micro-kernel library of '" + target +
-                                       "' has no " + f.getName().str());
+        return llvm::createStringError("the micro-kernel library of '" + target + "' has no " +
+                                       f.getName().str());
       f.setLinkage(llvm::GlobalValue::InternalLinkage);
     }
   return llvm::Error::success();

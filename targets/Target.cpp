@@ -16,34 +16,26 @@
 
 namespace kiln {
 
-// Defaults chosen to run on the QEMU machines of DESIGN.md §4 and on real
-// parts of each family; --cpu/--features override them.
+// One entry per section of targets/targets.ini (TargetTable.inc is generated
+// from it by targets/CMakeLists.txt).
 static const TargetDesc kTargets[] = {
-    {"x86_64", "x86-64 Linux; the host CPU unless --cpu names another (e.g. x86-64-v2)",
-     "x86_64-unknown-linux-gnu", "host", "", 64, /*pic=*/true, /*hardFloat=*/true,
-     /*vectorBits=*/512, /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
-    {"aarch64", "64-bit Arm Linux (Cortex-A55 and later; NEON)", "aarch64-unknown-linux-gnu",
-     "cortex-a55", "", 64, /*pic=*/true, /*hardFloat=*/true, /*vectorBits=*/128,
-     /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/true},
-    {"armv7", "32-bit Arm Linux, hard float (Cortex-A15; NEON, VFPv4)",
-     "armv7-unknown-linux-gnueabihf", "cortex-a15", "", 32, /*pic=*/true, /*hardFloat=*/true,
-     /*vectorBits=*/128, /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
-    {"cortex-m4", "Cortex-M4 with FPU, bare metal (thumbv7em, single-precision FPv4)",
-     "thumbv7em-none-eabihf", "cortex-m4", "", 32, /*pic=*/false, /*hardFloat=*/true,
-     /*vectorBits=*/32, /*arenaAlign=*/16, /*hosted=*/false, /*nativeRounding=*/false},
-    {"cortex-m7", "Cortex-M7 with FPU, bare metal (thumbv7em, double-precision FPv5)",
-     "thumbv7em-none-eabihf", "cortex-m7", "", 32, /*pic=*/false, /*hardFloat=*/true,
-     /*vectorBits=*/32, /*arenaAlign=*/32, /*hosted=*/false, /*nativeRounding=*/true},
-    {"riscv64", "64-bit RISC-V Linux (RV64GC)", "riscv64-unknown-linux-gnu", "generic-rv64",
-     "+m,+a,+f,+d,+c", 64, /*pic=*/true, /*hardFloat=*/true, /*vectorBits=*/64,
-     /*arenaAlign=*/64, /*hosted=*/true, /*nativeRounding=*/false},
-    {"riscv64-rvv", "64-bit RISC-V Linux with the vector extension (RV64GCV, VLEN >= 128)",
-     "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c,+v", 64, /*pic=*/true,
-     /*hardFloat=*/true, /*vectorBits=*/128, /*arenaAlign=*/64, /*hosted=*/true,
-     /*nativeRounding=*/false},
-    {"hexagon", "Qualcomm Hexagon DSP v67, freestanding (scalar; static ELF)",
-     "hexagon-unknown-linux-musl", "hexagonv67", "", 32, /*pic=*/false, /*hardFloat=*/true,
-     /*vectorBits=*/64, /*arenaAlign=*/64, /*hosted=*/false, /*nativeRounding=*/false},
+#define KILN_TARGET(name, summary, triple, cpu, features, indexBits, pic, hardFloat, arenaAlign,   \
+                    hosted, nativeRounding, kernelVariant, kernelVariantFeature)                   \
+  {name,                                                                                           \
+   summary,                                                                                        \
+   triple,                                                                                         \
+   cpu,                                                                                            \
+   features,                                                                                       \
+   indexBits,                                                                                      \
+   pic,                                                                                            \
+   hardFloat,                                                                                      \
+   arenaAlign,                                                                                     \
+   hosted,                                                                                         \
+   nativeRounding,                                                                                 \
+   kernelVariant,                                                                                  \
+   kernelVariantFeature},
+#include "TargetTable.inc"
+#undef KILN_TARGET
 };
 
 llvm::ArrayRef<TargetDesc> allTargets() { return kTargets; }
@@ -95,8 +87,7 @@ std::optional<llvm::CodeModel::Model> codeModelFor(const ResolvedTarget &target,
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const ResolvedTarget &target,
-                    std::optional<llvm::CodeModel::Model> codeModel) {
+createTargetMachine(const ResolvedTarget &target, std::optional<llvm::CodeModel::Model> codeModel) {
   initializeLLVMTargets();
   llvm::Triple triple(target.triple);
   std::string error;

@@ -1,8 +1,10 @@
 //===- Target.h - what Kiln knows about each target -------------*- C++ -*-===//
 //
 // One descriptor per `--target`: triple, default CPU and features, index
-// width, relocation model, float ABI, preferred vector width and arena
-// alignment. Code generation reads these and nothing else about the target.
+// width, relocation model, float ABI, arena alignment and the micro-kernel
+// libraries. Code generation reads these and nothing else about the target.
+// The descriptors are generated from targets/targets.ini, which documents
+// each field.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_TARGETS_TARGET_H
@@ -38,8 +40,6 @@ struct TargetDesc {
   bool pic;
   /// Hard-float calling convention for floating-point arguments.
   bool hardFloat;
-  /// Widest vector register in bits, for tiling and vectorization.
-  unsigned vectorBits;
   /// Default alignment of the arena and of buffers in it, in bytes.
   unsigned arenaAlign;
   /// A Linux userland with a C library: `--emit=shared` is possible.
@@ -47,6 +47,10 @@ struct TargetDesc {
   /// floor/ceil/trunc are instructions for every CPU of the target; otherwise
   /// the compiler expands them (LLVM would call libm's floorf, ...).
   bool nativeRounding;
+  /// A second micro-kernel library ("x86_64-avx512") for CPUs of the target
+  /// with `kernelVariantFeature` ("+avx512f"), or "".
+  llvm::StringLiteral kernelVariant;
+  llvm::StringLiteral kernelVariantFeature;
 };
 
 /// Every target Kiln knows, in `--print-targets` order.

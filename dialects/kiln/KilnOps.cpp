@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
 #include "dialects/kiln/KilnShapes.h"
+#include "targets/kernels/kiln_kernels.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -29,13 +30,9 @@ void KilnDialect::initialize() {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<ShapedType>(v.getType()).getShape();
-}
+static ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
 
-static Type elementTypeOf(Value v) {
-  return cast<ShapedType>(v.getType()).getElementType();
-}
+static Type elementTypeOf(Value v) { return cast<ShapedType>(v.getType()).getElementType(); }
 
 static std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s = "[";
@@ -62,21 +59,19 @@ static LogicalResult verifyResultShape(Operation *op, ArrayRef<int64_t> expected
   ArrayRef<int64_t> actual = shapeOf(op->getResult(0));
   if (actual != expected)
     return op->emitOpError("result shape ")
-           << shapeStr(actual) << " does not match the computed shape "
-           << shapeStr(expected);
+           << shapeStr(actual) << " does not match the computed shape " << shapeStr(expected);
   return success();
 }
 
-static LogicalResult verifyArraySize(Operation *op, StringRef name,
-                                     ArrayRef<int64_t> values, size_t size,
-                                     int64_t minValue) {
+static LogicalResult verifyArraySize(Operation *op, StringRef name, ArrayRef<int64_t> values,
+                                     size_t size, int64_t minValue) {
   if (values.size() != size)
-    return op->emitOpError() << "expects '" << name << "' to have " << size
-                             << " elements, got " << values.size();
+    return op->emitOpError() << "expects '" << name << "' to have " << size << " elements, got "
+                             << values.size();
   for (int64_t v : values)
     if (v < minValue)
-      return op->emitOpError() << "expects every '" << name << "' element to be >= "
-                               << minValue << ", got " << shapeStr(values);
+      return op->emitOpError() << "expects every '" << name << "' element to be >= " << minValue
+                               << ", got " << shapeStr(values);
   return success();
 }
 
@@ -103,8 +98,8 @@ LogicalResult LinearOp::verify() {
     return emitOpError("input features ")
            << in.back() << " do not match weight shape " << shapeStr(w);
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-    return emitOpError("expects a bias of shape [") << w[0] << "], got "
-                                                   << shapeStr(shapeOf(getBias()));
+    return emitOpError("expects a bias of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(getBias()));
   SmallVector<int64_t> expected(in.begin(), in.end());
   expected.back() = w[0];
   return verifyResultShape(*this, expected);
@@ -118,8 +113,7 @@ LogicalResult MatmulOp::verify() {
     return emitOpError("expects operands of rank >= 2, got ")
            << shapeStr(a) << " and " << shapeStr(b);
   if (a.back() != b[b.size() - 2])
-    return emitOpError("contraction dimensions differ: ")
-           << shapeStr(a) << " and " << shapeStr(b);
+    return emitOpError("contraction dimensions differ: ") << shapeStr(a) << " and " << shapeStr(b);
   auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
   if (!batch)
     return emitOpError("batch dimensions do not broadcast: ")
@@ -147,22 +141,19 @@ LogicalResult Conv2dOp::verify() {
     return failure();
   int64_t groups = getGroups();
   if (groups < 1 || in[1] % groups != 0 || w[0] % groups != 0)
-    return emitOpError("groups ")
-           << groups << " must divide input channels " << in[1]
-           << " and output channels " << w[0];
+    return emitOpError("groups ") << groups << " must divide input channels " << in[1]
+                                  << " and output channels " << w[0];
   if (w[1] * groups != in[1])
     return emitOpError("weight shape ")
-           << shapeStr(w) << " expects " << w[1] * groups
-           << " input channels, input has " << in[1];
+           << shapeStr(w) << " expects " << w[1] * groups << " input channels, input has " << in[1];
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-    return emitOpError("expects a bias of shape [") << w[0] << "], got "
-                                                   << shapeStr(shapeOf(getBias()));
+    return emitOpError("expects a bias of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(getBias()));
   ArrayRef<int64_t> s = getStride(), d = getDilation(), p = getPadding();
   int64_t oh = slidingWindowOutputSize(in[2], w[2], p[0], p[2], s[0], d[0], false);
   int64_t ow = slidingWindowOutputSize(in[3], w[3], p[1], p[3], s[1], d[1], false);
   if (oh < 1 || ow < 1)
-    return emitOpError("kernel ") << shapeStr(w.drop_front(2))
-                                  << " does not fit the padded input "
+    return emitOpError("kernel ") << shapeStr(w.drop_front(2)) << " does not fit the padded input "
                                   << shapeStr(in.drop_front(2));
   return verifyResultShape(*this, {in[0], w[0], oh, ow});
 }
@@ -231,8 +222,8 @@ LogicalResult SelectOp::verify() {
     shape = broadcastShapes(*shape, shapeOf(getOnFalse()));
   if (!shape)
     return emitOpError("operand shapes do not broadcast: ")
-           << shapeStr(shapeOf(getCondition())) << ", " << shapeStr(shapeOf(getOnTrue()))
-           << " and " << shapeStr(shapeOf(getOnFalse()));
+           << shapeStr(shapeOf(getCondition())) << ", " << shapeStr(shapeOf(getOnTrue())) << " and "
+           << shapeStr(shapeOf(getOnFalse()));
   return verifyResultShape(*this, *shape);
 }
 LogicalResult MaximumOp::verify() { return verifyBroadcastBinary(*this); }
@@ -250,8 +241,7 @@ LogicalResult ClampOp::verify() {
     for (std::optional<APFloat> bound : {getMin(), getMax()})
       if (bound && !bound->isInteger())
         return emitOpError("bounds of an integer clamp must be integers");
-  if (getMin() && getMax() &&
-      getMin()->convertToDouble() > getMax()->convertToDouble())
+  if (getMin() && getMax() && getMin()->convertToDouble() > getMax()->convertToDouble())
     return emitOpError("min ") << getMin()->convertToDouble() << " exceeds max "
                                << getMax()->convertToDouble();
   return success();
@@ -267,8 +257,8 @@ LogicalResult ReshapeOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   if (numElements(in) != numElements(out))
     return emitOpError("cannot reshape ")
-           << shapeStr(in) << " (" << numElements(in) << " elements) to "
-           << shapeStr(out) << " (" << numElements(out) << " elements)";
+           << shapeStr(in) << " (" << numElements(in) << " elements) to " << shapeStr(out) << " ("
+           << numElements(out) << " elements)";
   return success();
 }
 
@@ -294,8 +284,8 @@ LogicalResult PermuteOp::verify() {
   SmallVector<int64_t> expected;
   for (int64_t d : dims) {
     if (d < 0 || d >= static_cast<int64_t>(in.size()) || !seen.insert(d).second)
-      return emitOpError("dims ") << shapeStr(dims) << " are not a permutation of [0, "
-                                  << in.size() << ")";
+      return emitOpError("dims ") << shapeStr(dims) << " are not a permutation of [0, " << in.size()
+                                  << ")";
     expected.push_back(in[d]);
   }
   return verifyResultShape(*this, expected);
@@ -305,9 +295,9 @@ LogicalResult PermuteOp::verify() {
 // Pooling and reductions
 //===----------------------------------------------------------------------===//
 
-static LogicalResult verifyPool2d(Operation *op, ArrayRef<int64_t> kernel,
-                                  ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
-                                  ArrayRef<int64_t> dilation, bool ceilMode) {
+static LogicalResult verifyPool2d(Operation *op, ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+                                  ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation,
+                                  bool ceilMode) {
   if (failed(verifySameElementTypes(op)))
     return failure();
   ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
@@ -323,28 +313,25 @@ static LogicalResult verifyPool2d(Operation *op, ArrayRef<int64_t> kernel,
     if (padding[i] * 2 > (kernel[i] - 1) * dilation[i] + 1)
       return op->emitOpError("padding ")
              << shapeStr(padding) << " exceeds half of the kernel " << shapeStr(kernel);
-  int64_t oh = slidingWindowOutputSize(in[2], kernel[0], padding[0], padding[0],
-                                       stride[0], dilation[0], ceilMode);
-  int64_t ow = slidingWindowOutputSize(in[3], kernel[1], padding[1], padding[1],
-                                       stride[1], dilation[1], ceilMode);
+  int64_t oh = slidingWindowOutputSize(in[2], kernel[0], padding[0], padding[0], stride[0],
+                                       dilation[0], ceilMode);
+  int64_t ow = slidingWindowOutputSize(in[3], kernel[1], padding[1], padding[1], stride[1],
+                                       dilation[1], ceilMode);
   if (oh < 1 || ow < 1)
-    return op->emitOpError("kernel ") << shapeStr(kernel)
-                                      << " does not fit the padded input "
-                                      << shapeStr(in.drop_front(2));
+    return op->emitOpError("kernel ")
+           << shapeStr(kernel) << " does not fit the padded input " << shapeStr(in.drop_front(2));
   return verifyResultShape(op, {in[0], in[1], oh, ow});
 }
 
 LogicalResult MaxPool2dOp::verify() {
-  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), getDilation(),
-                      getCeilMode());
+  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), getDilation(), getCeilMode());
 }
 
 LogicalResult AvgPool2dOp::verify() {
   if (getDivisorOverride() && *getDivisorOverride() == 0)
     return emitOpError("divisor_override must not be 0");
   int64_t ones[2] = {1, 1};
-  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), ones,
-                      getCeilMode());
+  return verifyPool2d(*this, getKernel(), getStride(), getPadding(), ones, getCeilMode());
 }
 
 static LogicalResult verifySoftmaxDim(Operation *op, int64_t dim) {
@@ -364,8 +351,8 @@ static LogicalResult verifyReduction(Operation *op, ArrayRef<int64_t> dims, bool
   llvm::SmallSet<int64_t, 8> reduced;
   for (int64_t d : dims)
     if (d < 0 || d >= static_cast<int64_t>(in.size()) || !reduced.insert(d).second)
-      return op->emitOpError("dims ") << shapeStr(dims) << " must be distinct dimensions of "
-                                      << shapeStr(in);
+      return op->emitOpError("dims ")
+             << shapeStr(dims) << " must be distinct dimensions of " << shapeStr(in);
   SmallVector<int64_t> expected;
   for (int64_t i = 0, e = in.size(); i < e; ++i) {
     if (!reduced.count(i))
@@ -398,8 +385,8 @@ LogicalResult PadOp::verify() {
       return emitOpError("") << mode << " padding expects non-negative amounts";
     if (mode == "reflect" && (lo >= in[i] || hi >= in[i]))
       return emitOpError("reflect padding of ")
-             << lo << " and " << hi << " must be smaller than dimension " << i
-             << " of size " << in[i];
+             << lo << " and " << hi << " must be smaller than dimension " << i << " of size "
+             << in[i];
     if (mode == "replicate" && in[i] == 0 && (lo > 0 || hi > 0))
       return emitOpError("cannot replicate an empty dimension ") << i;
     int64_t d = in[i] + lo + hi;
@@ -427,16 +414,15 @@ LogicalResult GatherOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), index = shapeOf(getIndex());
   int64_t dim = getDim();
   if (in.size() != index.size())
-    return emitOpError("index rank ") << index.size() << " differs from input rank "
-                                      << in.size();
+    return emitOpError("index rank ") << index.size() << " differs from input rank " << in.size();
   if (dim < 0 || dim >= static_cast<int64_t>(std::max<size_t>(in.size(), 1)))
     return emitOpError("dim ") << dim << " is out of range";
   if (!in.empty() && in[dim] == 0 && numElements(index) != 0)
     return emitOpError("gathers from an empty dimension");
   for (size_t i = 0; i < in.size(); ++i)
     if (static_cast<int64_t>(i) != dim && index[i] > in[i])
-      return emitOpError("index dimension ") << i << " of size " << index[i]
-                                             << " exceeds the input's " << in[i];
+      return emitOpError("index dimension ")
+             << i << " of size " << index[i] << " exceeds the input's " << in[i];
   return verifyResultShape(*this, index);
 }
 
@@ -458,9 +444,7 @@ LogicalResult ResizeOp::verify() {
   return success();
 }
 
-LogicalResult ConvertOp::verify() {
-  return verifyResultShape(*this, shapeOf(getInput()));
-}
+LogicalResult ConvertOp::verify() { return verifyResultShape(*this, shapeOf(getInput())); }
 
 static LogicalResult verifyArgReduction(Operation *op, int64_t dim, bool keepdim) {
   ArrayRef<int64_t> in = shapeOf(op->getOperand(0));
@@ -538,8 +522,7 @@ LogicalResult SliceOp::verify() {
     return emitOpError("dim ") << dim << " is out of range for rank " << in.size();
   if (step < 1 || start < 0 || start > end || end > in[dim])
     return emitOpError("bounds ") << start << ":" << end << ":" << step
-                                  << " are not within dimension " << dim << " of size "
-                                  << in[dim];
+                                  << " are not within dimension " << dim << " of size " << in[dim];
   SmallVector<int64_t> expected(in.begin(), in.end());
   expected[dim] = (end - start + step - 1) / step;
   return verifyResultShape(*this, expected);
@@ -571,14 +554,11 @@ LogicalResult EmbeddingOp::verify() {
 //===----------------------------------------------------------------------===//
 
 std::optional<std::pair<unsigned, unsigned>> MicroKernelOp::signature(StringRef kernel) {
-  if (kernel == "conv2d")
-    return std::make_pair(3u, 16u);
-  if (kernel == "conv2d_residual")
-    return std::make_pair(4u, 16u);
-  if (kernel == "dwconv2d")
-    return std::make_pair(3u, 15u);
-  if (kernel == "linear")
-    return std::make_pair(3u, 4u);
+#define KILN_UK_SIGNATURE(name, inputs, params)                                                    \
+  if (kernel == #name)                                                                             \
+    return std::make_pair(unsigned(inputs), unsigned(params));
+  KILN_UK_KERNELS(KILN_UK_SIGNATURE)
+#undef KILN_UK_SIGNATURE
   return std::nullopt;
 }
 
@@ -587,8 +567,8 @@ LogicalResult MicroKernelOp::verify() {
   if (!sig)
     return emitOpError("names no micro-kernel: '") << getKernel() << "'";
   if (getInputs().size() != sig->first || getOutputs().size() != 1)
-    return emitOpError("kernel '") << getKernel() << "' takes " << sig->first
-                                   << " inputs and 1 output";
+    return emitOpError("kernel '")
+           << getKernel() << "' takes " << sig->first << " inputs and 1 output";
   if (getParams().size() != sig->second)
     return emitOpError("kernel '") << getKernel() << "' takes " << sig->second << " params";
   for (Value v : getOperands())
@@ -602,8 +582,7 @@ void MicroKernelOp::getEffects(
   for (OpOperand &operand : getOperation()->getOpOperands()) {
     if (!isa<MemRefType>(operand.get().getType()))
       continue;
-    effects.emplace_back(MemoryEffects::Read::get(), &operand,
-                         SideEffects::DefaultResource::get());
+    effects.emplace_back(MemoryEffects::Read::get(), &operand, SideEffects::DefaultResource::get());
     if (isDpsInit(&operand))
       effects.emplace_back(MemoryEffects::Write::get(), &operand,
                            SideEffects::DefaultResource::get());

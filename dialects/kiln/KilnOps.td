@@ -621,16 +621,11 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
     `kiln-lower-micro-kernels` turns it into a call of the kernel, which
     kilnc links into the object from the target's kernel library.
 
-    | kernel     | inputs                      | params |
-    |------------|-----------------------------|--------|
-    | `conv2d`   | input, packed weight, bias  | n c h w f kh kw sh sw pt pl dh dw oh ow act |
-    | `conv2d_residual` | input, packed weight, bias, residual | as conv2d |
-    | `dwconv2d` | input, weight, bias         | n c h w kh kw sh sw pt pl dh dw oh ow act |
-    | `linear`   | input, packed weight, bias  | m k n act |
-
-    Every operand is float32; `act` is 0 (none), 1 (relu), 2 (relu6) or 3
-    (hardswish). A residual (shaped as the output) is added before the
-    activation.
+    The kernels, their operands (inputs, then the one output) and their
+    integer params, in order, are declared in `targets/kernels/kiln_kernels.h`
+    (the micro-kernel ABI; `KILN_UK_KERNELS` gives each kernel's number of
+    inputs and params, which the verifier checks). Every operand is float32;
+    the last param is the epilogue's activation (`enum kiln_uk_activation`).
 
     ```mlir
     %y = kiln.micro_kernel "linear" [1, 64, 10, 0]

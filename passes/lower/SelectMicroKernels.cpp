@@ -2,12 +2,13 @@
 //
 // float32 conv2d (groups = 1 or depthwise) and linear ops with constant
 // weights become kiln.micro_kernel ops; their weights are packed here into
-// the layout of targets/kernels/kiln_kernels.c. See Passes.td.
+// the layouts of targets/kernels/kiln_kernels.h. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
 #include "passes/graph/ConstantData.h"
+#include "targets/kernels/kiln_kernels.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -22,17 +23,17 @@ namespace kiln {
 
 namespace {
 
-/// The kernels' epilogue codes (kiln_kernels.c's ACT_*); std::nullopt for an
+/// The kernels' epilogue codes (kiln_kernels.h); std::nullopt for an
 /// activation the epilogue does not compute.
 std::optional<int64_t> activationCode(std::optional<StringRef> activation) {
   if (!activation)
-    return 0;
+    return KILN_UK_ACT_NONE;
   if (*activation == "relu")
-    return 1;
+    return KILN_UK_ACT_RELU;
   if (*activation == "relu6")
-    return 2;
+    return KILN_UK_ACT_RELU6;
   if (*activation == "hardswish")
-    return 3;
+    return KILN_UK_ACT_HARDSWISH;
   return std::nullopt;
 }
 
@@ -78,16 +79,15 @@ bool fitInt32(ArrayRef<int64_t> params) {
 
 /// Replaces `op` by the micro-kernel and, for an activation the kernel's
 /// epilogue does not compute, the activation as a kiln op after it.
-void replaceWithKernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
-                       ValueRange inputs, ArrayRef<int64_t> params,
-                       std::optional<StringRef> activation) {
+void replaceWithKernel(RewriterBase &rewriter, Operation *op, StringRef kernel, ValueRange inputs,
+                       ArrayRef<int64_t> params, std::optional<StringRef> activation) {
   Location loc = op->getLoc();
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType());
-  Value result = MicroKernelOp::create(rewriter, loc, TypeRange{type}, inputs, ValueRange{init},
-                                       rewriter.getStringAttr(kernel),
-                                       rewriter.getDenseI64ArrayAttr(params))
-                     .getResult(0);
+  Value result =
+      MicroKernelOp::create(rewriter, loc, TypeRange{type}, inputs, ValueRange{init},
+                            rewriter.getStringAttr(kernel), rewriter.getDenseI64ArrayAttr(params))
+          .getResult(0);
   if (!activationCode(activation)) {
     if (*activation == "sigmoid")
       result = SigmoidOp::create(rewriter, loc, type, result);
@@ -137,15 +137,15 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     bool depthwise = groups == c && f == c && w[1] == 1 && groups > 1;
     // A 1x1 convolution of a 1x1 image (squeeze-and-excitation) is a linear
     // layer: [N, C, 1, 1] and [N, F, 1, 1] are [N, C] and [N, F] in memory.
-    bool pointwise = groups == 1 && kh == 1 && kw == 1 && in[2] == 1 && in[3] == 1 &&
-                     out[2] == 1 && out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
+    bool pointwise = groups == 1 && kh == 1 && kw == 1 && in[2] == 1 && in[3] == 1 && out[2] == 1 &&
+                     out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
     if (groups != 1 && !depthwise)
       return;
     SmallVector<int64_t> params{in[0], c, in[2], in[3]};
     if (!depthwise)
       params.push_back(f);
     params.append({kh, kw, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], out[2], out[3],
-                   act.value_or(0)});
+                   act.value_or(KILN_UK_ACT_NONE)});
     if (!fitInt32(params) || !fitInt32({f * k, in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
       return;
@@ -181,7 +181,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (!depthwise && !activation) {
       if (auto residual = residualOf(op)) {
         auto [add, other, relu] = *residual;
-        params.back() = relu ? 1 : 0;
+        params.back() = relu ? KILN_UK_ACT_RELU : KILN_UK_ACT_NONE;
         Operation *root = relu ? relu : add;
         rewriter.setInsertionPoint(root);
         replaceWithKernel(rewriter, root, "conv2d_residual",
@@ -248,7 +248,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     Value packedWeight = floatConstant(rewriter, loc, packed, "linear_weight_packed");
     Value biasValue = floatConstant(rewriter, loc, *bias, "linear_bias");
     replaceWithKernel(rewriter, op, "linear", {op->getOperand(0), packedWeight, biasValue},
-                      {m, k, n, act.value_or(0)}, activation);
+                      {m, k, n, act.value_or(KILN_UK_ACT_NONE)}, activation);
   }
 };
 

@@ -1,54 +1,34 @@
 //===- kiln_kernels.c - Kiln's micro-kernels -------------------------------===//
 //
-// Freestanding C, compiled once per target to LLVM bitcode when kilnc is
-// built (targets/kernels/CMakeLists.txt) and linked by kilnc into a model's
-// LLVM module: only the kernels the model calls, internalized, with the
-// model's CPU and features, then optimized with the model's code. No headers,
-// no libc, no allocation; the only scratch is on the stack: KC x NR x NCB
-// floats of packed input (64 KiB on x86-64 and AArch64, 1 KiB on the scalar
-// targets) and two staged rows in the depthwise kernel.
+// Freestanding C, compiled once per kernel library to LLVM bitcode when kilnc
+// is built (targets/CMakeLists.txt) and linked by kilnc into a model's LLVM
+// module: only the kernels the model calls, internalized, with the model's
+// CPU and features, then optimized with the model's code. No libc, no
+// allocation; the only scratch is on the stack: KC x NR x NCB floats of
+// packed input (64 KiB on x86-64 and AArch64, 1 KiB on the scalar targets)
+// and two staged rows in the depthwise kernel.
 //
-// Weights are constants, so kilnc packs them at compile time into the layout
-// these kernels read (passes/lower/SelectKernels.cpp):
-//   conv2d  [ceil(K/KC)][ceil(F/MR)][kc][MR] with K = C*KH*KW (kc = KC but in
-//           the last block), bias padded to a multiple of MR
-//   linear  [ceil(N/NR)][K][NR],       bias padded to a multiple of NR
+// The kernels' signatures, parameters and activation codes are in
+// kiln_kernels.h (the micro-kernel ABI). Weights are constants, so kilnc packs
+// them at compile time into the layouts that header gives
+// (passes/lower/SelectMicroKernels.cpp).
+//
 // The register tile is MR x NR accumulators of NR-lane vectors; LLVM splits
-// or widens the vectors to the target's registers.
+// or widens the vectors to the target's registers. Each library's tile comes
+// from the target table (targets/targets.ini, kernel-tile) as -DKILN_MR=..
+// -DKILN_NR=.. -DKILN_KC=.. -DKILN_NCB=..
 //
 //===----------------------------------------------------------------------===//
+#include "kiln_kernels.h"
 
-#if defined(KILN_MR) // an experiment: -DKILN_MR=.. -DKILN_NR=.. -DKILN_KC=..
+#if !defined(KILN_MR) || !defined(KILN_NR) || !defined(KILN_KC) || !defined(KILN_NCB)
+#error                                                                                             \
+    "the register tile comes from targets/targets.ini: -DKILN_MR=.. -DKILN_NR=.. -DKILN_KC=.. -DKILN_NCB=.."
+#endif
 #define MR KILN_MR
 #define NR KILN_NR
 #define KC KILN_KC
 #define NCB KILN_NCB
-#elif defined(__x86_64__) && defined(KILN_WIDE_REGISTERS)
-// AVX-512: 32 vector registers hold 8 x 2 accumulators of 16 lanes, enough
-// independent FMAs to cover their latency on both FMA pipes (measured on
-// Zen 5 against 12x16, 16x16, 6x32, 12x32: docs/architecture.md).
-#define MR 8
-#define NR 32
-#define KC 256
-#define NCB 2
-#elif defined(__x86_64__) || defined(__aarch64__) || defined(__riscv_vector)
-// AVX2 (16 lanes = 2 registers: 12 accumulators in 16 registers), NEON on
-// AArch64 (4 registers each: 24 of 32), RVV (LMUL 4 at VLEN 128).
-#define MR 6
-#define NR 16
-#define KC 256
-#define NCB 4
-#elif defined(__ARM_NEON)
-#define MR 4
-#define NR 8
-#define KC 128
-#define NCB 2
-#else // a scalar FPU: Cortex-M, RV64GC, Hexagon
-#define MR 4
-#define NR 4
-#define KC 64
-#define NCB 1
-#endif
 
 /// Read by kilnc (targets/Kernels.cpp) to pack weights for these kernels.
 const int kiln_uk_geometry[3] = {MR, NR, KC};
@@ -61,9 +41,6 @@ typedef float vfu __attribute__((ext_vector_type(NR), aligned(4)));
 
 #define INLINE static inline __attribute__((always_inline))
 
-/// Activation codes, as passes/lower/SelectKernels.cpp writes them.
-enum { ACT_NONE = 0, ACT_RELU = 1, ACT_RELU6 = 2, ACT_HARDSWISH = 3 };
-
 INLINE isize min_i(isize a, isize b) { return a < b ? a : b; }
 
 // NaN passes through relu and relu6 as in PyTorch: comparisons with NaN are false.
@@ -71,12 +48,12 @@ INLINE isize min_i(isize a, isize b) { return a < b ? a : b; }
   INLINE T name(T v, int act) {                                                                    \
     const T zero = 0.0f, three = 3.0f, six = 6.0f;                                                 \
     switch (act) {                                                                                 \
-    case ACT_RELU:                                                                                 \
+    case KILN_UK_ACT_RELU:                                                                         \
       return v < zero ? zero : v;                                                                  \
-    case ACT_RELU6:                                                                                \
+    case KILN_UK_ACT_RELU6:                                                                        \
       v = v < zero ? zero : v;                                                                     \
       return v > six ? six : v;                                                                    \
-    case ACT_HARDSWISH: {                                                                          \
+    case KILN_UK_ACT_HARDSWISH: {                                                                  \
       T t = v + three;                                                                             \
       t = t < zero ? zero : t;                                                                     \
       t = t > six ? six : t;                                                                       \
@@ -266,8 +243,8 @@ INLINE void conv2d(const float *in, const float *wp, const float *bias, const fl
         isize kc = min_i(KC, K - k0);
         for (isize q = 0; q < panels; ++q) {
           isize p0 = pg + q * NR;
-          pack_im2col(bp + q * kc * NR, x, k0, kc, p0, min_i(NR, P - p0), h, w, kh, kw, sh, sw,
-                      pt, pl, dh, dw, ow);
+          pack_im2col(bp + q * kc * NR, x, k0, kc, p0, min_i(NR, P - p0), h, w, kh, kw, sh, sw, pt,
+                      pl, dh, dw, ow);
         }
         for (isize f0 = 0; f0 < f; f0 += MR)
           for (isize q = 0; q < panels; ++q) {
@@ -281,21 +258,18 @@ INLINE void conv2d(const float *in, const float *wp, const float *bias, const fl
   }
 }
 
-__attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp,
-                                              const float *bias, float *out, int n, int c,
-                                              int h, int w, int f, int kh, int kw, int sh,
-                                              int sw, int pt, int pl, int dh, int dw, int oh,
-                                              int ow, int act) {
+__attribute__((noinline)) void kiln_uk_conv2d(const float *in, const float *wp, const float *bias,
+                                              float *out, int n, int c, int h, int w, int f, int kh,
+                                              int kw, int sh, int sw, int pt, int pl, int dh,
+                                              int dw, int oh, int ow, int act) {
   conv2d(in, wp, bias, 0, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, act);
 }
 
 /// conv2d with a residual: out = act(conv(in, W) + bias + res), res shaped as out.
-__attribute__((noinline)) void kiln_uk_conv2d_residual(const float *in, const float *wp,
-                                                       const float *bias, const float *res,
-                                                       float *out, int n, int c, int h, int w,
-                                                       int f, int kh, int kw, int sh, int sw,
-                                                       int pt, int pl, int dh, int dw, int oh,
-                                                       int ow, int act) {
+__attribute__((noinline)) void
+kiln_uk_conv2d_residual(const float *in, const float *wp, const float *bias, const float *res,
+                        float *out, int n, int c, int h, int w, int f, int kh, int kw, int sh,
+                        int sw, int pt, int pl, int dh, int dw, int oh, int ow, int act) {
   conv2d(in, wp, bias, res, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, act);
 }
 
@@ -307,8 +281,8 @@ __attribute__((noinline)) void kiln_uk_linear(const float *x, const float *wp, c
     isize cols = min_i(NR, n - n0);
     isize m0 = 0;
     for (; m0 + MR <= m; m0 += MR)
-      tile(k, x + m0 * k, k, 1, wp + n0 * k, y + m0 * n + n0, n, MR, cols, 1, 1, bias + n0, 0,
-           act, 0);
+      tile(k, x + m0 * k, k, 1, wp + n0 * k, y + m0 * n + n0, n, MR, cols, 1, 1, bias + n0, 0, act,
+           0);
     // The last rows one at a time: one row against the panel, with four
     // accumulators over k so the FMAs do not wait on each other.
     for (; m0 < m; ++m0) {
@@ -351,11 +325,10 @@ DEFINE_LOAD_STRIDED(load_strided_d, vd, vdu, DNR)
 /// a whole vector; four vectors of outputs accumulate in registers over all
 /// KH x KW taps at once (independent FMA chains). Kernels taller than DW_KMAX
 /// or rows longer than DW_ROW take a scalar path.
-__attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt,
-                                                const float *bias, float *out, int n, int c,
-                                                int h, int w, int kh, int kw, int sh, int sw,
-                                                int pt, int pl, int dh, int dw, int oh, int ow,
-                                                int act) {
+__attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt, const float *bias,
+                                                float *out, int n, int c, int h, int w, int kh,
+                                                int kw, int sh, int sw, int pt, int pl, int dh,
+                                                int dw, int oh, int ow, int act) {
   float rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
   float acc_row[DW_ROW] __attribute__((aligned(64)));
   // Output vectors, rounded up to groups of four; the columns their loads touch
@@ -423,7 +396,7 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
             yr[ox] += wv * xr[ox * sw + off];
         }
       }
-      if (act != ACT_NONE)
+      if (act != KILN_UK_ACT_NONE)
         for (isize ox = 0; ox < ow; ox += NR) {
           isize cols = min_i(NR, ow - ox);
           store_part(yr + ox, activate(load_part(yr + ox, cols), act), cols);

@@ -8,6 +8,7 @@
 set -eu
 kilnc=$1 clang=$2 nm=$3 stub=$4 models=$5 work=$6
 shift 6
+info=$(cd "$(dirname "$0")/../../targets" && pwd)/target-info.sh
 # The zoo's models in the core IR (op_attention exists in the training IR only),
 # but for the large torchvision CNNs, whose operators mobilenet_v2 and the op_*
 # models already cover (and which take minutes per target to compile).
@@ -20,7 +21,7 @@ mkdir -p "$work"
 status=0
 for target in "$@"; do
   # shellcheck disable=SC2046
-  "$clang" $("$stub/target-cflags.sh" "$target") -Os -ffreestanding -fno-builtin \
+  "$clang" $("$info" "$target" cflags) -Os -ffreestanding -fno-builtin \
     -I"$stub/include" -c "$stub/kiln_runtime.c" -o "$work/stub-$target.o"
   "$nm" --defined-only "$work/stub-$target.o" | awk '{print $3}' | sort -u > "$work/defined-$target"
   : > "$work/needed-$target"

@@ -32,7 +32,7 @@ row() { # name target file
 printf "%-14s %-12s %10s %12s %8s %10s\n" object target .text .rodata .data .bss
 for t in $targets; do
   # shellcheck disable=SC2046
-  "$llvm/clang" $("$stub/target-cflags.sh" "$t") -Os -ffreestanding -fno-builtin \
+  "$llvm/clang" $("$root/targets/target-info.sh" "$t" cflags) -Os -ffreestanding -fno-builtin \
     -I"$stub/include" -c "$stub/kiln_runtime.c" -o "$work/stub-$t.o"
   row runtime-stub "$t" "$work/stub-$t.o"
 done
