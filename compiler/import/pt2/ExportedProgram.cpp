@@ -13,50 +13,22 @@ using llvm::json::Object;
 using llvm::json::Value;
 
 //===----------------------------------------------------------------------===//
-// Scalar types
+// Scalar types (dialects/kiln/ElementTypes.def)
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct ScalarTypeInfo {
-  ScalarType type;
-  const char *name;
-  unsigned size;
-};
-constexpr ScalarTypeInfo kScalarTypes[] = {
-    {ScalarType::Byte, "uint8", 1},          {ScalarType::Char, "int8", 1},
-    {ScalarType::Short, "int16", 2},         {ScalarType::Int, "int32", 4},
-    {ScalarType::Long, "int64", 8},          {ScalarType::Half, "float16", 2},
-    {ScalarType::Float, "float32", 4},       {ScalarType::Double, "float64", 8},
-    {ScalarType::ComplexHalf, "complex32", 4}, {ScalarType::ComplexFloat, "complex64", 8},
-    {ScalarType::ComplexDouble, "complex128", 16}, {ScalarType::Bool, "bool", 1},
-    {ScalarType::BFloat16, "bfloat16", 2},   {ScalarType::UInt16, "uint16", 2},
-    {ScalarType::Float8E4M3FN, "float8_e4m3fn", 1}, {ScalarType::Float8E5M2, "float8_e5m2", 1},
-    {ScalarType::Float8E4M3FNUZ, "float8_e4m3fnuz", 1},
-    {ScalarType::Float8E5M2FNUZ, "float8_e5m2fnuz", 1},
-    {ScalarType::Float8E8M0FNU, "float8_e8m0fnu", 1}, {ScalarType::UInt32, "uint32", 4},
-    {ScalarType::UInt64, "uint64", 8},
-};
-} // namespace
-
 bool isKnownScalarType(int code) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (static_cast<int>(info.type) == code)
-      return true;
-  return false;
+  return elementTypeOf(static_cast<ScalarType>(code)) != nullptr;
 }
 
 std::string scalarTypeName(ScalarType type) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (info.type == type)
-      return info.name;
+  if (const ElementType *e = elementTypeOf(type))
+    return e->name;
   return "unknown(" + std::to_string(static_cast<int>(type)) + ")";
 }
 
 unsigned scalarTypeSize(ScalarType type) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (info.type == type)
-      return info.size;
-  return 0;
+  const ElementType *e = elementTypeOf(type);
+  return e ? e->size : 0;
 }
 
 //===----------------------------------------------------------------------===//

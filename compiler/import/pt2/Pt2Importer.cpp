@@ -13,6 +13,7 @@
 #include "compiler/import/NodeImport.h"
 #include "compiler/import/SymbolicShapes.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/MlirElementTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,52 +39,10 @@ std::optional<OpTarget> parseNodeTarget(llvm::StringRef target) {
   return OpTarget{parts[2].str(), parts[3].str(), parts[4].str()};
 }
 
-Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
-  Builder b(&ctx);
-  switch (type) {
-  case ScalarType::Float:
-    return b.getF32Type();
-  case ScalarType::Half:
-    return b.getF16Type();
-  case ScalarType::BFloat16:
-    return b.getBF16Type();
-  case ScalarType::Double:
-    return b.getF64Type();
-  case ScalarType::Long:
-    return b.getI64Type();
-  case ScalarType::Int:
-    return b.getI32Type();
-  case ScalarType::Short:
-    return b.getI16Type();
-  case ScalarType::Char:
-    return b.getI8Type();
-  case ScalarType::Byte:
-    return b.getIntegerType(8, /*isSigned=*/false);
-  case ScalarType::Bool:
-    return b.getI1Type();
-  default:
-    return Type();
-  }
-}
-
-/// PyTorch's name of an element type, for diagnostics.
-static std::string torchDtypeName(Type t) {
-  if (t.isF32())
-    return "float32";
-  if (t.isF16())
-    return "float16";
-  if (t.isBF16())
-    return "bfloat16";
-  if (t.isF64())
-    return "float64";
-  if (t.isInteger(1))
-    return "bool";
-  if (auto i = dyn_cast<IntegerType>(t))
-    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
+/// The MLIR element type of a serializer dtype; null if Kiln has none.
+static Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
+  const ElementType *e = elementTypeOf(type);
+  return e ? mlirElementType(*e, &ctx) : Type();
 }
 
 namespace {

@@ -20,9 +20,6 @@ struct OpTarget {
 };
 std::optional<OpTarget> parseNodeTarget(llvm::StringRef target);
 
-/// The MLIR element type of a serializer dtype; null if Kiln has none.
-mlir::Type elementTypeFor(ScalarType type, mlir::MLIRContext &ctx);
-
 /// Builds the kiln module of an archive; null after emitting diagnostics.
 mlir::OwningOpRef<mlir::ModuleOp> importExportedProgram(const Pt2Archive &archive,
                                                         mlir::MLIRContext &ctx,
