@@ -1,8 +1,8 @@
 //===- ModelInterface.cpp - a compiled model as its caller sees it --------===//
 #include "compiler/emit/ModelInterface.h"
+#include "dialects/kiln/MlirElementTypes.h"
 #include "passes/memory/MemoryPlan.h"
 
-#include "kiln/runtime.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
@@ -12,33 +12,14 @@ using namespace mlir;
 namespace kiln {
 
 uint32_t dtypeOf(Type t) {
-  if (t.isF32())
-    return KILN_DTYPE_FLOAT32;
-  if (t.isF16())
-    return KILN_DTYPE_FLOAT16;
-  if (t.isBF16())
-    return KILN_DTYPE_BFLOAT16;
-  if (t.isF64())
-    return KILN_DTYPE_FLOAT64;
-  if (auto i = dyn_cast<IntegerType>(t)) {
-    bool isUnsigned = i.isUnsigned();
-    switch (i.getWidth()) {
-    case 1:
-      return KILN_DTYPE_BOOL;
-    case 8:
-      return isUnsigned ? KILN_DTYPE_UINT8 : KILN_DTYPE_INT8;
-    case 16:
-      return isUnsigned ? 0 : KILN_DTYPE_INT16;
-    case 32:
-      return isUnsigned ? 0 : KILN_DTYPE_INT32;
-    case 64:
-      return isUnsigned ? 0 : KILN_DTYPE_INT64;
-    }
-  }
-  return 0;
+  const ElementType *e = elementTypeOf(t);
+  return e ? e->abiDtype : 0;
 }
 
-llvm::StringRef dtypeName(uint32_t dtype) { return kiln_dtype_name(dtype); }
+llvm::StringRef dtypeName(uint32_t dtype) {
+  const ElementType *e = elementTypeOfAbiDtype(dtype);
+  return e ? e->name : "unknown";
+}
 
 static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAttr nameAttr,
                                            llvm::StringRef fallbackName) {
@@ -53,7 +34,7 @@ static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAt
     return where->emitError("element type ") << tensor.getElementType() << " of '" << t.name
                                              << "' cannot cross the model's C interface";
   t.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-  t.sizeBytes = kiln_dtype_size(t.dtype);
+  t.sizeBytes = elementTypeOfAbiDtype(t.dtype)->size;
   for (int64_t d : t.shape)
     t.sizeBytes *= static_cast<uint64_t>(d);
   return t;

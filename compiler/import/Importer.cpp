@@ -1,4 +1,10 @@
 //===- Importer.cpp - model files in, kiln IR out -------------------------===//
+//
+// Picks each file's reader by its content or name, for importing and for
+// `kilnc inspect`. The readers walk their file's graph and hand each
+// operator call to the format-neutral importCall (CallImport.h).
+//
+//===----------------------------------------------------------------------===//
 #include "compiler/import/Importer.h"
 #include "compiler/import/pt2/Pt2Importer.h"
 #include "dialects/kiln/KilnDialect.h"
@@ -43,19 +49,8 @@ OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
     return nullptr;
   }
   switch (sniff(path, (*buffer)->getBuffer())) {
-  case Format::Pt2: {
-    auto archive = Pt2Archive::openFromMemory((*buffer)->getBuffer(), path);
-    if (!archive) {
-      // The message already starts with the file name.
-      std::string message = llvm::toString(archive.takeError());
-      llvm::StringRef text = message;
-      text.consume_front(path);
-      text.consume_front(": ");
-      emitError(fileLoc) << text;
-      return nullptr;
-    }
-    return importExportedProgram(**archive, ctx, options);
-  }
+  case Format::Pt2:
+    return importPt2((*buffer)->getBuffer(), path, ctx, options);
   case Format::Mlir: {
     ctx.loadDialect<KilnDialect>();
     llvm::SourceMgr sourceMgr;
@@ -78,13 +73,18 @@ OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
 }
 
 bool inspectModel(llvm::StringRef path, llvm::raw_ostream &os, llvm::raw_ostream &errs) {
-  auto archive = Pt2Archive::open(path);
-  if (!archive) {
-    errs << "error: " << llvm::toString(archive.takeError()) << "\n";
-    return false;
+  // The format is picked as importModel picks it. Only .pt2 has an
+  // inspector yet (a .pte one goes here); the .pt2 reader also gets every
+  // other file, and its error says what the file is not.
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  switch (buffer ? sniff(path, (*buffer)->getBuffer()) : Format::Unknown) {
+  case Format::Pt2:
+  case Format::Mlir:
+  case Format::Unknown:
+    return inspectPt2(path, os, errs);
   }
-  printInspection(**archive, os);
-  return true;
+  return false;
 }
 
 } // namespace kiln

@@ -111,7 +111,9 @@ struct ImportRule {
   RuleDtypes dtypes = RuleDtypes::Float;
 };
 
-/// The rule for an operator (by OpSchema::qualifiedName()), or nullptr.
+/// The rule for an operator (by OpSchema::qualifiedName()), or nullptr. The
+/// rules are defined by operator family in compiler/import/rules/ and
+/// gathered in one table (rules/Registry.cpp).
 const ImportRule *findImportRule(llvm::StringRef qualifiedName);
 /// Every operator Kiln imports.
 llvm::ArrayRef<ImportRule> allImportRules();

@@ -1,7 +1,7 @@
 //===- Npy.cpp - NumPy .npy files -----------------------------------------===//
 #include "compiler/support/Npy.h"
 
-#include "kiln/runtime.h"
+#include "dialects/kiln/ElementTypes.h"
 
 #include <cctype>
 #include <cstring>
@@ -11,16 +11,6 @@
 namespace kiln {
 
 namespace {
-struct DescrEntry {
-  uint32_t dtype;
-  const char *code; // without the byte-order character
-};
-const DescrEntry kDescrs[] = {
-    {KILN_DTYPE_FLOAT32, "f4"}, {KILN_DTYPE_FLOAT16, "f2"}, {KILN_DTYPE_FLOAT64, "f8"},
-    {KILN_DTYPE_INT8, "i1"},    {KILN_DTYPE_UINT8, "u1"},   {KILN_DTYPE_INT16, "i2"},
-    {KILN_DTYPE_INT32, "i4"},   {KILN_DTYPE_INT64, "i8"},   {KILN_DTYPE_BOOL, "b1"},
-};
-
 /// The value of `key` in the header dict, as raw text up to the next
 /// top-level comma or closing brace.
 bool headerValue(const std::string &header, const std::string &key, std::string &value) {
@@ -59,14 +49,15 @@ uint64_t NpyArray::numElements() const {
 }
 
 std::string npyDescr(uint32_t dtype) {
-  for (const DescrEntry &e : kDescrs)
-    if (e.dtype == dtype)
-      return std::string(kiln_dtype_size(dtype) == 1 ? "|" : "<") + e.code;
-  return "";
+  const ElementType *e = elementTypeOfAbiDtype(dtype);
+  if (!e || !*e->npyCode)
+    return "";
+  return std::string(e->size == 1 ? "|" : "<") + e->npyCode;
 }
 
 std::string describeArray(uint32_t dtype, const std::vector<int64_t> &shape) {
-  std::string s = kiln_dtype_name(dtype);
+  const ElementType *e = elementTypeOfAbiDtype(dtype);
+  std::string s = e ? e->name : "unknown";
   s += "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -116,12 +107,10 @@ bool parseNpy(const std::string &bytes, NpyArray &out, std::string &error) {
     error = "big-endian .npy data ('" + descr + "') is not supported";
     return false;
   }
-  std::string code = (descr[0] == '<' || descr[0] == '|' || descr[0] == '=') ? descr.substr(1)
-                                                                               : descr;
-  out.dtype = 0;
-  for (const DescrEntry &e : kDescrs)
-    if (code == e.code)
-      out.dtype = e.dtype;
+  std::string code =
+      (descr[0] == '<' || descr[0] == '|' || descr[0] == '=') ? descr.substr(1) : descr;
+  const ElementType *element = elementTypeOfNpyCode(code);
+  out.dtype = element ? element->abiDtype : 0;
   if (!out.dtype) {
     error = "unsupported .npy dtype '" + descr + "'";
     return false;
@@ -150,7 +139,7 @@ bool parseNpy(const std::string &bytes, NpyArray &out, std::string &error) {
     }
     out.shape.push_back(v);
   }
-  uint64_t expected = out.numElements() * kiln_dtype_size(out.dtype);
+  uint64_t expected = out.numElements() * element->size;
   size_t dataOffset = offset + headerLen;
   if (bytes.size() - dataOffset != expected) {
     error = "the .npy data holds " + std::to_string(bytes.size() - dataOffset) +
@@ -173,10 +162,11 @@ bool readNpyFile(const std::string &path, NpyArray &out, std::string &error) {
 }
 
 std::string serializeNpy(const NpyArray &array) {
-  std::string header = "{'descr': '" + npyDescr(array.dtype) + "', 'fortran_order': False, " +
-                       "'shape': (";
+  std::string header =
+      "{'descr': '" + npyDescr(array.dtype) + "', 'fortran_order': False, " + "'shape': (";
   for (size_t i = 0; i < array.shape.size(); ++i)
-    header += std::to_string(array.shape[i]) + (array.shape.size() == 1 ? "," : (i + 1 < array.shape.size() ? ", " : ""));
+    header += std::to_string(array.shape[i]) +
+              (array.shape.size() == 1 ? "," : (i + 1 < array.shape.size() ? ", " : ""));
   header += "), }";
   // Pad with spaces so the data starts on a 64-byte boundary; end with '\n'.
   size_t total = 10 + header.size() + 1;

@@ -13,50 +13,20 @@ using llvm::json::Object;
 using llvm::json::Value;
 
 //===----------------------------------------------------------------------===//
-// Scalar types
+// Scalar types (dialects/kiln/ElementTypes.def)
 //===----------------------------------------------------------------------===//
 
-namespace {
-struct ScalarTypeInfo {
-  ScalarType type;
-  const char *name;
-  unsigned size;
-};
-constexpr ScalarTypeInfo kScalarTypes[] = {
-    {ScalarType::Byte, "uint8", 1},          {ScalarType::Char, "int8", 1},
-    {ScalarType::Short, "int16", 2},         {ScalarType::Int, "int32", 4},
-    {ScalarType::Long, "int64", 8},          {ScalarType::Half, "float16", 2},
-    {ScalarType::Float, "float32", 4},       {ScalarType::Double, "float64", 8},
-    {ScalarType::ComplexHalf, "complex32", 4}, {ScalarType::ComplexFloat, "complex64", 8},
-    {ScalarType::ComplexDouble, "complex128", 16}, {ScalarType::Bool, "bool", 1},
-    {ScalarType::BFloat16, "bfloat16", 2},   {ScalarType::UInt16, "uint16", 2},
-    {ScalarType::Float8E4M3FN, "float8_e4m3fn", 1}, {ScalarType::Float8E5M2, "float8_e5m2", 1},
-    {ScalarType::Float8E4M3FNUZ, "float8_e4m3fnuz", 1},
-    {ScalarType::Float8E5M2FNUZ, "float8_e5m2fnuz", 1},
-    {ScalarType::Float8E8M0FNU, "float8_e8m0fnu", 1}, {ScalarType::UInt32, "uint32", 4},
-    {ScalarType::UInt64, "uint64", 8},
-};
-} // namespace
-
-bool isKnownScalarType(int code) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (static_cast<int>(info.type) == code)
-      return true;
-  return false;
-}
+bool isKnownScalarType(int code) { return elementTypeOf(static_cast<ScalarType>(code)) != nullptr; }
 
 std::string scalarTypeName(ScalarType type) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (info.type == type)
-      return info.name;
+  if (const ElementType *e = elementTypeOf(type))
+    return e->name;
   return "unknown(" + std::to_string(static_cast<int>(type)) + ")";
 }
 
 unsigned scalarTypeSize(ScalarType type) {
-  for (const ScalarTypeInfo &info : kScalarTypes)
-    if (info.type == type)
-      return info.size;
-  return 0;
+  const ElementType *e = elementTypeOf(type);
+  return e ? e->size : 0;
 }
 
 //===----------------------------------------------------------------------===//
@@ -164,6 +134,30 @@ public:
     return (!v || v->kind() == Value::Null) ? nullptr : v;
   }
 
+  /// Every list of the program is read by this one function: an array whose
+  /// elements `element(item, "<path>[i]")` reads, appended to `out`. A
+  /// list and its elements (as_ints and as_int, ...) share the element's
+  /// reader.
+  template <typename T, typename ReadElement>
+  llvm::Error list(const Value &v, const std::string &path, std::vector<T> &out,
+                   ReadElement element) const {
+    auto a = array(v, path);
+    if (!a)
+      return a.takeError();
+    for (size_t i = 0; i < (*a)->size(); ++i) {
+      auto e = element((**a)[i], llvm::formatv("{0}[{1}]", path, i).str());
+      if (!e)
+        return e.takeError();
+      out.push_back(std::move(*e));
+    }
+    return llvm::Error::success();
+  }
+  /// One of the reader's own functions as an element reader.
+  template <typename T>
+  auto by(llvm::Expected<T> (Reader::*read)(const Value &, const std::string &) const) const {
+    return [this, read](const Value &v, const std::string &path) { return (this->*read)(v, path); };
+  }
+
   /// The one member of a union: the single key, or the single non-null key
   /// of the 2.1/2.2 style that wrote every member.
   llvm::Expected<std::pair<std::string, const Value *>> unionMember(const Value &v,
@@ -226,16 +220,9 @@ public:
   }
 
   llvm::Expected<std::vector<SymIntValue>> symInts(const Value &v, const std::string &path) const {
-    auto a = array(v, path);
-    if (!a)
-      return a.takeError();
     std::vector<SymIntValue> out;
-    for (size_t i = 0; i < (*a)->size(); ++i) {
-      auto s = symInt((**a)[i], llvm::formatv("{0}[{1}]", path, i).str());
-      if (!s)
-        return s.takeError();
-      out.push_back(*s);
-    }
+    if (llvm::Error e = list(v, path, out, by(&Reader::symInt)))
+      return std::move(e);
     return out;
   }
 
@@ -287,212 +274,149 @@ public:
     return m;
   }
 
-  llvm::Expected<std::vector<std::string>> tensorNames(const Value &v, const std::string &path,
-                                                       bool optionalElements) const {
-    auto a = array(v, path);
-    if (!a)
-      return a.takeError();
-    std::vector<std::string> names;
-    for (size_t i = 0; i < (*a)->size(); ++i) {
-      std::string p = llvm::formatv("{0}[{1}]", path, i).str();
-      const Value &item = (**a)[i];
-      if (optionalElements) {
-        auto member = unionMember(item, p);
-        if (!member)
-          return member.takeError();
-        if (member->first == "as_none") {
-          names.push_back("");
-          continue;
-        }
-        if (member->first != "as_tensor")
-          return error(p, "expected as_tensor or as_none");
-        auto o = object(*member->second, p + ".as_tensor");
-        if (!o)
-          return o.takeError();
-        auto n = field(**o, "name", p);
-        if (!n)
-          return n.takeError();
-        auto s = string(**n, p + ".name");
-        if (!s)
-          return s.takeError();
-        names.push_back(*s);
-        continue;
-      }
-      auto o = object(item, p);
-      if (!o)
-        return o.takeError();
-      auto n = field(**o, "name", p);
-      if (!n)
-        return n.takeError();
-      auto s = string(**n, p + ".name");
-      if (!s)
-        return s.takeError();
-      names.push_back(*s);
-    }
-    return names;
+  /// A list element of as_bools: a boolean, or an integer 0/1.
+  llvm::Expected<int64_t> boolOrInteger(const Value &v, const std::string &path) const {
+    if (auto i = v.getAsInteger())
+      return *i;
+    if (auto b = v.getAsBoolean())
+      return *b;
+    return error(path, "expected an integer");
   }
 
+  /// A list element of as_optional_tensors: {as_tensor: TensorArgument} or
+  /// {as_none}; "" for None.
+  llvm::Expected<std::string> optionalTensorName(const Value &v, const std::string &path) const {
+    auto member = unionMember(v, path);
+    if (!member)
+      return member.takeError();
+    if (member->first == "as_none")
+      return std::string();
+    if (member->first != "as_tensor")
+      return error(path, "expected as_tensor or as_none");
+    auto o = object(*member->second, path + ".as_tensor");
+    if (!o)
+      return o.takeError();
+    auto n = field(**o, "name", path);
+    if (!n)
+      return n.takeError();
+    return string(**n, path + ".name");
+  }
+
+  /// A SymIntArgument {as_int: N} | {as_name: "s0"}: the int, or the
+  /// symbol's name. An error in the member's value names the member
+  /// (as_sym_int) or only the element (as_sym_ints), as it always has.
+  llvm::Expected<std::pair<std::optional<int64_t>, std::string>>
+  symIntArgument(const Value &v, const std::string &path, bool memberInPath) const {
+    auto m = unionMember(v, path);
+    if (!m)
+      return m.takeError();
+    std::string valuePath = memberInPath ? path + "." + m->first : path;
+    if (m->first == "as_int") {
+      auto i = integer(*m->second, valuePath);
+      if (!i)
+        return i.takeError();
+      return std::make_pair(std::optional<int64_t>(*i), std::string());
+    }
+    auto s = string(*m->second, valuePath);
+    if (!s)
+      return s.takeError();
+    return std::make_pair(std::optional<int64_t>(), *s);
+  }
+
+  /// The Argument union. Members holding one value and those holding a
+  /// list of them (as_int and as_ints, ...) are read by the same element
+  /// reader, once or through `list`.
   llvm::Expected<OpArgument> argument(const Value &v, const std::string &path) const {
     auto member = unionMember(v, path);
     if (!member)
       return member.takeError();
-    auto &[key, value] = *member;
+    const std::string &key = member->first;
+    const Value *value = member->second;
     std::string p = path + "." + key;
     using K = OpArgument::Kind;
-    OpArgument a;
-    if (key == "as_none") {
+    auto one = [&](K kind, auto field, auto read) -> llvm::Expected<OpArgument> {
+      auto x = read(*value, p);
+      if (!x)
+        return x.takeError();
+      OpArgument a;
+      a.kind = kind;
+      a.*field = std::move(*x);
       return a;
-    }
-    if (key == "as_tensor" || key == "as_optional_tensor") {
-      const Value *inner = value;
-      if (key == "as_optional_tensor") { // {as_tensor: {...}} | {as_none: ...}
-        auto m = unionMember(*value, p);
-        if (!m)
-          return m.takeError();
-        if (m->first == "as_none")
-          return a;
-        inner = m->second;
-      }
-      auto o = object(*inner, p);
-      if (!o)
-        return o.takeError();
-      auto n = field(**o, "name", p);
-      if (!n)
-        return n.takeError();
-      auto s = string(**n, p + ".name");
-      if (!s)
-        return s.takeError();
-      return OpArgument::ofTensor(*s);
-    }
-    if (key == "as_tensors" || key == "as_optional_tensors") {
-      auto names = tensorNames(*value, p, key == "as_optional_tensors");
-      if (!names)
-        return names.takeError();
-      a.kind = key == "as_tensors" ? K::Tensors : K::OptionalTensors;
-      a.names = std::move(*names);
+    };
+    auto many = [&](K kind, auto field, auto read) -> llvm::Expected<OpArgument> {
+      OpArgument a;
+      a.kind = kind;
+      if (llvm::Error e = list(*value, p, a.*field, read))
+        return std::move(e);
       return a;
-    }
-    if (key == "as_int") {
-      auto i = integer(*value, p);
-      if (!i)
-        return i.takeError();
-      return OpArgument::ofInt(*i);
-    }
-    if (key == "as_ints" || key == "as_bools") {
-      auto arr = array(*value, p);
-      if (!arr)
-        return arr.takeError();
-      a.kind = key == "as_ints" ? K::Ints : K::Bools;
-      for (size_t i = 0; i < (*arr)->size(); ++i) {
-        const Value &item = (**arr)[i];
-        std::optional<int64_t> iv = item.getAsInteger();
-        if (!iv && key == "as_bools")
-          if (auto bv = item.getAsBoolean())
-            iv = *bv;
-        if (!iv)
-          return error(llvm::formatv("{0}[{1}]", p, i).str(), "expected an integer");
-        a.ints.push_back(*iv);
-      }
-      return a;
-    }
-    if (key == "as_float") {
-      auto d = number(*value, p);
-      if (!d)
-        return d.takeError();
-      return OpArgument::ofFloat(*d);
-    }
-    if (key == "as_floats") {
-      auto arr = array(*value, p);
-      if (!arr)
-        return arr.takeError();
-      a.kind = K::Floats;
-      for (size_t i = 0; i < (*arr)->size(); ++i) {
-        auto d = number((**arr)[i], llvm::formatv("{0}[{1}]", p, i).str());
-        if (!d)
-          return d.takeError();
-        a.floats.push_back(*d);
-      }
-      return a;
-    }
-    if (key == "as_bool") {
-      auto b = boolean(*value, p);
-      if (!b)
-        return b.takeError();
-      return OpArgument::ofBool(*b);
-    }
-    if (key == "as_string") {
-      auto s = string(*value, p);
-      if (!s)
-        return s.takeError();
-      a.kind = K::String;
-      a.s = *s;
-      return a;
-    }
-    if (key == "as_strings") {
-      auto arr = array(*value, p);
-      if (!arr)
-        return arr.takeError();
-      a.kind = K::Strings;
-      for (size_t i = 0; i < (*arr)->size(); ++i) {
-        auto s = string((**arr)[i], llvm::formatv("{0}[{1}]", p, i).str());
-        if (!s)
-          return s.takeError();
-        a.names.push_back(*s);
-      }
-      return a;
-    }
-    if (key == "as_sym_int") {
+    };
+    if (key == "as_none")
+      return OpArgument();
+    if (key == "as_tensor")
+      return one(K::Tensor, &OpArgument::tensor, by(&Reader::tensorArgName));
+    if (key == "as_tensors")
+      return many(K::Tensors, &OpArgument::names, by(&Reader::tensorArgName));
+    if (key == "as_optional_tensors")
+      return many(K::OptionalTensors, &OpArgument::names, by(&Reader::optionalTensorName));
+    if (key == "as_int")
+      return one(K::Int, &OpArgument::i, by(&Reader::integer));
+    if (key == "as_ints")
+      return many(K::Ints, &OpArgument::ints, by(&Reader::integer));
+    if (key == "as_float")
+      return one(K::Float, &OpArgument::f, by(&Reader::number));
+    if (key == "as_floats")
+      return many(K::Floats, &OpArgument::floats, by(&Reader::number));
+    if (key == "as_bool")
+      return one(K::Bool, &OpArgument::b, by(&Reader::boolean));
+    if (key == "as_bools")
+      return many(K::Bools, &OpArgument::ints, by(&Reader::boolOrInteger));
+    if (key == "as_string")
+      return one(K::String, &OpArgument::s, by(&Reader::string));
+    if (key == "as_strings")
+      return many(K::Strings, &OpArgument::names, by(&Reader::string));
+    if (key == "as_scalar_type")
+      return one(K::ScalarType, &OpArgument::i, by(&Reader::integer));
+    if (key == "as_memory_format")
+      return one(K::MemoryFormat, &OpArgument::i, by(&Reader::integer));
+    if (key == "as_layout")
+      return one(K::Layout, &OpArgument::i, by(&Reader::integer));
+    if (key == "as_optional_tensor") { // {as_tensor: {...}} | {as_none: ...}
       auto m = unionMember(*value, p);
       if (!m)
         return m.takeError();
-      if (m->first == "as_int") {
-        auto i = integer(*m->second, p + ".as_int");
-        if (!i)
-          return i.takeError();
-        return OpArgument::ofInt(*i);
-      }
-      auto s = string(*m->second, p + "." + m->first);
-      if (!s)
-        return s.takeError();
+      if (m->first == "as_none")
+        return OpArgument();
+      auto name = tensorArgName(*m->second, p);
+      if (!name)
+        return name.takeError();
+      return OpArgument::ofTensor(*name);
+    }
+    if (key == "as_sym_int") {
+      auto x = symIntArgument(*value, p, /*memberInPath=*/true);
+      if (!x)
+        return x.takeError();
+      if (x->first)
+        return OpArgument::ofInt(*x->first);
+      OpArgument a;
       a.kind = K::SymInt;
-      a.s = *s;
+      a.s = x->second;
       return a;
     }
     if (key == "as_sym_ints") {
-      auto arr = array(*value, p);
-      if (!arr)
-        return arr.takeError();
+      std::vector<std::pair<std::optional<int64_t>, std::string>> elements;
+      if (llvm::Error e = list(*value, p, elements, [&](const Value &item, const std::string &ip) {
+            return symIntArgument(item, ip, /*memberInPath=*/false);
+          }))
+        return std::move(e);
+      // Ints when every element is concrete; `names` has "" for those.
+      OpArgument a;
       a.kind = K::Ints;
-      for (size_t i = 0; i < (*arr)->size(); ++i) {
-        std::string ip = llvm::formatv("{0}[{1}]", p, i).str();
-        auto m = unionMember((**arr)[i], ip);
-        if (!m)
-          return m.takeError();
-        if (m->first == "as_int") {
-          auto iv = integer(*m->second, ip);
-          if (!iv)
-            return iv.takeError();
-          a.ints.push_back(*iv);
-          a.names.push_back("");
-        } else {
-          auto s = string(*m->second, ip);
-          if (!s)
-            return s.takeError();
+      for (auto &[concrete, name] : elements) {
+        if (!concrete)
           a.kind = K::SymInts;
-          a.ints.push_back(0);
-          a.names.push_back(*s);
-        }
+        a.ints.push_back(concrete.value_or(0));
+        a.names.push_back(name);
       }
-      return a;
-    }
-    if (key == "as_scalar_type" || key == "as_memory_format" || key == "as_layout") {
-      auto i = integer(*value, p);
-      if (!i)
-        return i.takeError();
-      a.kind = key == "as_scalar_type"     ? K::ScalarType
-               : key == "as_memory_format" ? K::MemoryFormat
-                                           : K::Layout;
-      a.i = *i;
       return a;
     }
     if (key == "as_device") {
@@ -505,6 +429,7 @@ public:
       auto s = string(**t, p + ".type");
       if (!s)
         return s.takeError();
+      OpArgument a;
       a.kind = K::Device;
       a.s = *s;
       if (const Value *index = optionalField(**o, "index"))
@@ -514,6 +439,7 @@ public:
     }
     // as_sym_bool, as_graph, as_custom_obj, as_operator, as_complex, ...:
     // kept by name; an operator that needs them reports it.
+    OpArgument a;
     a.kind = K::Other;
     a.s = key;
     return a;
@@ -691,67 +617,42 @@ static llvm::Expected<Node> parseNode(const Reader &r, const Value &v, const std
   node.target = *t;
   if (const Value *name = r.optionalField(**o, "name"))
     node.name = name->getAsString().value_or("").str();
-  if (const Value *inputs = r.optionalField(**o, "inputs")) {
-    auto arr = r.array(*inputs, path + ".inputs");
-    if (!arr)
-      return arr.takeError();
-    for (size_t i = 0; i < (*arr)->size(); ++i) {
-      std::string ip = llvm::formatv("{0}.inputs[{1}]", path, i).str();
-      auto io = r.object((**arr)[i], ip);
-      if (!io)
-        return io.takeError();
-      NamedArgument na;
-      auto n = r.field(**io, "name", ip);
-      if (!n)
-        return n.takeError();
-      auto ns = r.string(**n, ip + ".name");
-      if (!ns)
-        return ns.takeError();
-      na.name = *ns;
-      auto a = r.field(**io, "arg", ip);
-      if (!a)
-        return a.takeError();
-      auto arg = r.argument(**a, ip + ".arg");
-      if (!arg)
-        return arg.takeError();
-      na.arg = std::move(*arg);
-      if (const Value *kind = r.optionalField(**io, "kind"))
-        na.kind = static_cast<int>(kind->getAsInteger().value_or(0));
-      node.inputs.push_back(std::move(na));
-    }
-  }
-  if (const Value *outputs = r.optionalField(**o, "outputs")) {
-    auto arr = r.array(*outputs, path + ".outputs");
-    if (!arr)
-      return arr.takeError();
-    for (size_t i = 0; i < (*arr)->size(); ++i) {
-      auto arg = r.argument((**arr)[i], llvm::formatv("{0}.outputs[{1}]", path, i).str());
-      if (!arg)
-        return arg.takeError();
-      node.outputs.push_back(std::move(*arg));
-    }
-  }
+  auto namedArgument = [&](const Value &item,
+                           const std::string &ip) -> llvm::Expected<NamedArgument> {
+    auto io = r.object(item, ip);
+    if (!io)
+      return io.takeError();
+    NamedArgument na;
+    auto n = r.field(**io, "name", ip);
+    if (!n)
+      return n.takeError();
+    auto ns = r.string(**n, ip + ".name");
+    if (!ns)
+      return ns.takeError();
+    na.name = *ns;
+    auto a = r.field(**io, "arg", ip);
+    if (!a)
+      return a.takeError();
+    auto arg = r.argument(**a, ip + ".arg");
+    if (!arg)
+      return arg.takeError();
+    na.arg = std::move(*arg);
+    if (const Value *kind = r.optionalField(**io, "kind"))
+      na.kind = static_cast<int>(kind->getAsInteger().value_or(0));
+    return na;
+  };
+  if (const Value *inputs = r.optionalField(**o, "inputs"))
+    if (llvm::Error e = r.list(*inputs, path + ".inputs", node.inputs, namedArgument))
+      return std::move(e);
+  if (const Value *outputs = r.optionalField(**o, "outputs"))
+    if (llvm::Error e = r.list(*outputs, path + ".outputs", node.outputs, r.by(&Reader::argument)))
+      return std::move(e);
   if (const Value *metadata = r.optionalField(**o, "metadata"))
     if (const Object *m = metadata->getAsObject())
       for (const auto &kv : *m)
         if (auto s = kv.second.getAsString())
           node.metadata[kv.first.str()] = s->str();
   return node;
-}
-
-static llvm::Expected<std::vector<OpArgument>> parseArguments(const Reader &r, const Value &v,
-                                                              const std::string &path) {
-  auto arr = r.array(v, path);
-  if (!arr)
-    return arr.takeError();
-  std::vector<OpArgument> out;
-  for (size_t i = 0; i < (*arr)->size(); ++i) {
-    auto arg = r.argument((**arr)[i], llvm::formatv("{0}[{1}]", path, i).str());
-    if (!arg)
-      return arg.takeError();
-    out.push_back(std::move(*arg));
-  }
-  return out;
 }
 
 /// torch 2.1's GraphSignature {inputs_to_parameters, inputs_to_buffers,
@@ -779,16 +680,7 @@ static llvm::Error convertVersion1Signature(const Reader &r, const Object &sig,
     const Value *v = r.optionalField(sig, key);
     if (!v)
       return llvm::Error::success();
-    auto a = r.array(*v, sp + "." + key.str());
-    if (!a)
-      return a.takeError();
-    for (size_t i = 0; i < (*a)->size(); ++i) {
-      auto s = r.string((**a)[i], llvm::formatv("{0}.{1}[{2}]", sp, key, i).str());
-      if (!s)
-        return s.takeError();
-      out.push_back(*s);
-    }
-    return llvm::Error::success();
+    return r.list(*v, sp + "." + key.str(), out, r.by(&Reader::string));
   };
   std::map<std::string, std::string> parameters, buffers, mutations;
   std::vector<std::string> userInputs, userOutputs;
@@ -815,8 +707,9 @@ static llvm::Error convertVersion1Signature(const Reader &r, const Object &sig,
     } else if (llvm::is_contained(userInputs, name)) {
       spec.kind = InputSpec::Kind::UserInput;
     } else {
-      return r.error(sp, "graph input '" + name + "' is neither a parameter, a buffer nor a "
-                         "user input");
+      return r.error(sp, "graph input '" + name +
+                             "' is neither a parameter, a buffer nor a "
+                             "user input");
     }
     ep.inputSpecs.push_back(spec);
   }
@@ -830,8 +723,9 @@ static llvm::Error convertVersion1Signature(const Reader &r, const Object &sig,
     } else if (llvm::is_contained(userOutputs, name)) {
       spec.kind = OutputSpec::Kind::UserOutput;
     } else {
-      return r.error(sp, "graph output '" + name + "' is neither a user output nor a buffer "
-                         "mutation");
+      return r.error(sp, "graph output '" + name +
+                             "' is neither a user output nor a buffer "
+                             "mutation");
     }
     ep.outputSpecs.push_back(spec);
   }
@@ -843,13 +737,11 @@ llvm::Expected<TensorMeta> parseTensorMeta(const Value &value, llvm::StringRef f
   return Reader(file).tensorMeta(value, path.str());
 }
 
-llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
-                                                     llvm::StringRef file) {
+llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json, llvm::StringRef file) {
   Reader r(file);
   llvm::Expected<Value> root = llvm::json::parse(json);
   if (!root)
-    return llvm::createStringError(file + ": not valid JSON: " +
-                                   llvm::toString(root.takeError()));
+    return llvm::createStringError(file + ": not valid JSON: " + llvm::toString(root.takeError()));
   auto top = r.object(*root, "(root)");
   if (!top)
     return top.takeError();
@@ -908,18 +800,13 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
     return graph.takeError();
   const std::string gp = "graph_module.graph";
 
-  if (const Value *inputs = r.optionalField(**graph, "inputs")) {
-    auto args = parseArguments(r, *inputs, gp + ".inputs");
-    if (!args)
-      return args.takeError();
-    ep.graph.inputs = std::move(*args);
-  }
-  if (const Value *outputs = r.optionalField(**graph, "outputs")) {
-    auto args = parseArguments(r, *outputs, gp + ".outputs");
-    if (!args)
-      return args.takeError();
-    ep.graph.outputs = std::move(*args);
-  }
+  if (const Value *inputs = r.optionalField(**graph, "inputs"))
+    if (llvm::Error e = r.list(*inputs, gp + ".inputs", ep.graph.inputs, r.by(&Reader::argument)))
+      return std::move(e);
+  if (const Value *outputs = r.optionalField(**graph, "outputs"))
+    if (llvm::Error e =
+            r.list(*outputs, gp + ".outputs", ep.graph.outputs, r.by(&Reader::argument)))
+      return std::move(e);
   if (const Value *single = r.optionalField(**graph, "is_single_tensor_return"))
     ep.graph.isSingleTensorReturn = single->getAsBoolean().value_or(false);
   if (const Value *tv = r.optionalField(**graph, "tensor_values")) {
@@ -949,17 +836,13 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
       ep.graph.symIntValues[kv.first.str()] = *sym;
     }
   }
-  if (const Value *nodes = r.optionalField(**graph, "nodes")) {
-    auto arr = r.array(*nodes, gp + ".nodes");
-    if (!arr)
-      return arr.takeError();
-    for (size_t i = 0; i < (*arr)->size(); ++i) {
-      auto node = parseNode(r, (**arr)[i], llvm::formatv("{0}.nodes[{1}]", gp, i).str());
-      if (!node)
-        return node.takeError();
-      ep.graph.nodes.push_back(std::move(*node));
-    }
-  }
+  // Each entry of a list of the program's objects, read by `parse`.
+  auto with = [&](auto parse) {
+    return [&r, parse](const Value &item, const std::string &p) { return parse(r, item, p); };
+  };
+  if (const Value *nodes = r.optionalField(**graph, "nodes"))
+    if (llvm::Error e = r.list(*nodes, gp + ".nodes", ep.graph.nodes, with(parseNode)))
+      return std::move(e);
 
   auto sigValue = r.field(**gm, "signature", "graph_module");
   if (!sigValue)
@@ -969,15 +852,8 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
     return sig.takeError();
   const std::string sp = "graph_module.signature";
   if (const Value *specs = r.optionalField(**sig, "input_specs")) {
-    auto arr = r.array(*specs, sp + ".input_specs");
-    if (!arr)
-      return arr.takeError();
-    for (size_t i = 0; i < (*arr)->size(); ++i) {
-      auto spec = parseInputSpec(r, (**arr)[i], llvm::formatv("{0}.input_specs[{1}]", sp, i).str());
-      if (!spec)
-        return spec.takeError();
-      ep.inputSpecs.push_back(std::move(*spec));
-    }
+    if (llvm::Error e = r.list(*specs, sp + ".input_specs", ep.inputSpecs, with(parseInputSpec)))
+      return std::move(e);
   } else if (r.optionalField(**sig, "user_inputs")) {
     // torch 2.1 (schema version 1): maps from placeholder names instead of specs.
     if (llvm::Error e = convertVersion1Signature(r, **sig, ep))
@@ -986,18 +862,9 @@ llvm::Expected<ExportedProgram> parseExportedProgram(llvm::StringRef json,
   } else {
     return r.error(sp, "missing 'input_specs'");
   }
-  if (const Value *specs = r.optionalField(**sig, "output_specs")) {
-    auto arr = r.array(*specs, sp + ".output_specs");
-    if (!arr)
-      return arr.takeError();
-    for (size_t i = 0; i < (*arr)->size(); ++i) {
-      auto spec =
-          parseOutputSpec(r, (**arr)[i], llvm::formatv("{0}.output_specs[{1}]", sp, i).str());
-      if (!spec)
-        return spec.takeError();
-      ep.outputSpecs.push_back(std::move(*spec));
-    }
-  }
+  if (const Value *specs = r.optionalField(**sig, "output_specs"))
+    if (llvm::Error e = r.list(*specs, sp + ".output_specs", ep.outputSpecs, with(parseOutputSpec)))
+      return std::move(e);
   return ep;
 }
 

@@ -10,6 +10,7 @@
 #define KILN_COMPILER_IMPORT_PT2_EXPORTEDPROGRAM_H
 
 #include "compiler/import/OpArgument.h"
+#include "dialects/kiln/ElementTypes.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -25,32 +26,6 @@ class Value;
 } // namespace llvm::json
 
 namespace kiln {
-
-/// torch.export's serializer numbering (schema.py), not c10's.
-enum class ScalarType : int {
-  Unknown = 0,
-  Byte = 1,
-  Char = 2,
-  Short = 3,
-  Int = 4,
-  Long = 5,
-  Half = 6,
-  Float = 7,
-  Double = 8,
-  ComplexHalf = 9,
-  ComplexFloat = 10,
-  ComplexDouble = 11,
-  Bool = 12,
-  BFloat16 = 13,
-  UInt16 = 28,
-  Float8E4M3FN = 29,
-  Float8E5M2 = 30,
-  Float8E4M3FNUZ = 31,
-  Float8E5M2FNUZ = 32,
-  Float8E8M0FNU = 33,
-  UInt32 = 34,
-  UInt64 = 35,
-};
 
 /// "float32", "int64", ...; "unknown(<code>)" for codes the schema lacks.
 std::string scalarTypeName(ScalarType type);

@@ -1,5 +1,10 @@
 //===- Inspect.cpp - what kilnc inspect prints about a .pt2 ---------------===//
-#include "compiler/import/NodeImport.h"
+//
+// The program's version, inputs, outputs, weights and symbols; then the
+// format-neutral operator table (OperatorTable.h).
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/import/OperatorTable.h"
 #include "compiler/import/pt2/Pt2Importer.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -7,8 +12,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
-
-#include <map>
+#include <vector>
 
 namespace kiln {
 
@@ -92,35 +96,23 @@ void printInspection(const Pt2Archive &archive, llvm::raw_ostream &os) {
                         range.minVal ? std::to_string(*range.minVal) : "-inf",
                         range.maxVal ? std::to_string(*range.maxVal) : "inf");
 
-  // Operators by count, then name.
-  std::map<std::string, unsigned> counts;
+  std::vector<InspectedCall> calls;
   for (const Node &node : g.nodes) {
     llvm::StringRef target = node.target;
     target.consume_front("torch.ops.");
-    counts[target.str()] += 1;
+    calls.push_back({target.str(), parseNodeTarget("torch.ops." + target.str())});
   }
-  std::vector<std::pair<std::string, unsigned>> ops(counts.begin(), counts.end());
-  llvm::stable_sort(ops, [](auto &a, auto &b) { return a.second > b.second; });
-  unsigned unsupported = 0;
-  os << llvm::formatv("operators: {0} nodes, {1} distinct\n", g.nodes.size(), ops.size());
-  os << llvm::formatv("  {0,5}  {1,-48} {2}\n", "count", "operator", "supported");
-  for (const auto &[op, count] : ops) {
-    std::string status = "no";
-    auto target = parseNodeTarget("torch.ops." + op);
-    if (!target) {
-      status = "no (not an ATen operator)";
-    } else if (const OpSchema *schema = OpSchemaTable::get().lookup(
-                   target->ns, target->name, target->overload)) {
-      if (findImportRule(schema->qualifiedName()))
-        status = "yes";
-    } else {
-      status = "no (unknown operator)";
-    }
-    if (status != "yes")
-      ++unsupported;
-    os << llvm::formatv("  {0,5}  {1,-48} {2}\n", count, op, status);
+  printOperatorTable(os, calls);
+}
+
+bool inspectPt2(llvm::StringRef path, llvm::raw_ostream &os, llvm::raw_ostream &errs) {
+  auto archive = Pt2Archive::open(path);
+  if (!archive) {
+    errs << "error: " << llvm::toString(archive.takeError()) << "\n";
+    return false;
   }
-  os << "unsupported operators: " << unsupported << "\n";
+  printInspection(**archive, os);
+  return true;
 }
 
 } // namespace kiln

@@ -27,10 +27,10 @@ struct Value {
   bool b = false;
   int64_t i = 0;
   double f = 0;
-  std::string s;               // String; Global as "module.name"
-  std::vector<ValuePtr> items; // Tuple, List
+  std::string s;                                      // String; Global as "module.name"
+  std::vector<ValuePtr> items;                        // Tuple, List
   std::vector<std::pair<ValuePtr, ValuePtr>> entries; // Dict, in insertion order
-  PickledTensor tensor;        // Storage (key, dtype, numel) and Tensor
+  PickledTensor tensor;                               // Storage (key, dtype, numel) and Tensor
 };
 
 const char *kindName(Value::Kind kind) {
@@ -61,18 +61,11 @@ const char *kindName(Value::Kind kind) {
   return "?";
 }
 
-/// `torch.<Dtype>Storage` classes and the dtype of their elements.
+/// `torch.<Dtype>Storage` classes and the dtype of their elements
+/// (dialects/kiln/ElementTypes.def).
 std::optional<ScalarType> storageClassType(llvm::StringRef global) {
-  static const std::pair<llvm::StringLiteral, ScalarType> classes[] = {
-      {"torch.FloatStorage", ScalarType::Float},   {"torch.DoubleStorage", ScalarType::Double},
-      {"torch.HalfStorage", ScalarType::Half},     {"torch.BFloat16Storage", ScalarType::BFloat16},
-      {"torch.LongStorage", ScalarType::Long},     {"torch.IntStorage", ScalarType::Int},
-      {"torch.ShortStorage", ScalarType::Short},   {"torch.CharStorage", ScalarType::Char},
-      {"torch.ByteStorage", ScalarType::Byte},     {"torch.BoolStorage", ScalarType::Bool},
-  };
-  for (auto &[name, type] : classes)
-    if (global == name)
-      return type;
+  if (const ElementType *e = elementTypeOfStorageClass(std::string_view(global)))
+    return e->scalarType;
   return std::nullopt;
 }
 
@@ -180,8 +173,7 @@ private:
   std::map<uint64_t, ValuePtr> memo;
 };
 
-llvm::Error Interpreter::intList(const ValuePtr &v, const char *what,
-                                 std::vector<int64_t> &out) {
+llvm::Error Interpreter::intList(const ValuePtr &v, const char *what, std::vector<int64_t> &out) {
   if (v->kind != Value::Kind::Tuple && v->kind != Value::Kind::List)
     return error(llvm::Twine(what) + " must be a tuple of ints, got " + kindName(v->kind));
   if (v->items.size() > kMaxRank)
@@ -346,8 +338,7 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       size_t end2 = end1 == llvm::StringRef::npos ? end1 : data.find('\n', end1 + 1);
       if (end2 == llvm::StringRef::npos)
         return error("truncated GLOBAL");
-      std::string global =
-          (data.slice(pos, end1) + "." + data.slice(end1 + 1, end2)).str();
+      std::string global = (data.slice(pos, end1) + "." + data.slice(end1 + 1, end2)).str();
       pos = end2 + 1;
       if (!isAllowedGlobal(global))
         return error("forbidden GLOBAL '" + global +
@@ -542,7 +533,8 @@ llvm::Expected<ValuePtr> Interpreter::run() {
       break;
     }
     default:
-      return error(llvm::formatv("unsupported pickle opcode {0:x2}", static_cast<unsigned>(op)).str());
+      return error(
+          llvm::formatv("unsupported pickle opcode {0:x2}", static_cast<unsigned>(op)).str());
     }
   }
 }

@@ -2,17 +2,17 @@
 //
 // Walks the ExportedProgram graph in order: placeholders become function
 // arguments (user inputs) or constants backed by MLIR resources (parameters,
-// buffers, tensor constants); each node's arguments are bound to the
-// operator's schema and its import rule builds kiln ops; the user outputs are
-// returned. In-place operators are functionalized by rebinding the mutated
-// name to the result.
+// buffers, tensor constants); each node is handed to the format-neutral
+// `importCall` (CallImport.h) with the graph's values, metadata and symbols
+// behind a `ProgramValues`; the user outputs are returned.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/import/pt2/Pt2Importer.h"
+#include "compiler/import/CallImport.h"
 #include "compiler/import/Importer.h"
-#include "compiler/import/NodeImport.h"
 #include "compiler/import/SymbolicShapes.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/MlirElementTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,7 +22,6 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -38,57 +37,15 @@ std::optional<OpTarget> parseNodeTarget(llvm::StringRef target) {
   return OpTarget{parts[2].str(), parts[3].str(), parts[4].str()};
 }
 
-Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
-  Builder b(&ctx);
-  switch (type) {
-  case ScalarType::Float:
-    return b.getF32Type();
-  case ScalarType::Half:
-    return b.getF16Type();
-  case ScalarType::BFloat16:
-    return b.getBF16Type();
-  case ScalarType::Double:
-    return b.getF64Type();
-  case ScalarType::Long:
-    return b.getI64Type();
-  case ScalarType::Int:
-    return b.getI32Type();
-  case ScalarType::Short:
-    return b.getI16Type();
-  case ScalarType::Char:
-    return b.getI8Type();
-  case ScalarType::Byte:
-    return b.getIntegerType(8, /*isSigned=*/false);
-  case ScalarType::Bool:
-    return b.getI1Type();
-  default:
-    return Type();
-  }
-}
-
-/// PyTorch's name of an element type, for diagnostics.
-static std::string torchDtypeName(Type t) {
-  if (t.isF32())
-    return "float32";
-  if (t.isF16())
-    return "float16";
-  if (t.isBF16())
-    return "bfloat16";
-  if (t.isF64())
-    return "float64";
-  if (t.isInteger(1))
-    return "bool";
-  if (auto i = dyn_cast<IntegerType>(t))
-    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << t;
-  return s;
+/// The MLIR element type of a serializer dtype; null if Kiln has none.
+static Type elementTypeFor(ScalarType type, MLIRContext &ctx) {
+  const ElementType *e = elementTypeOf(type);
+  return e ? mlirElementType(*e, &ctx) : Type();
 }
 
 namespace {
 
-class GraphWalker {
+class GraphWalker : public ProgramValues {
 public:
   GraphWalker(const Pt2Archive &archive, MLIRContext &ctx, const ImportOptions &options)
       : archive(archive), ep(archive.program()), ctx(ctx), b(&ctx),
@@ -103,7 +60,21 @@ private:
   /// The static tensor type of a named value, from the graph's metadata.
   FailureOr<RankedTensorType> typeOfValue(llvm::StringRef name, Location loc);
   /// The SSA value of a name; lifted parameters become constants on first use.
-  FailureOr<Value> lookup(llvm::StringRef name, Location loc);
+  FailureOr<Value> lookup(llvm::StringRef name, Location loc) override;
+
+  // The rest of ProgramValues, for importCall.
+  FailureOr<RankedTensorType> declaredType(llvm::StringRef name, Location loc) override {
+    return typeOfValue(name, loc);
+  }
+  std::optional<NodeImport::Layout> layout(llvm::StringRef name) override;
+  bool isLive(llvm::StringRef name) override { return live.count(name); }
+  LogicalResult resolveSymbolic(OpArgument &arg, Location loc) override {
+    return resolveSymInts(arg, loc);
+  }
+  void define(llvm::StringRef name, Value value) override { values[name] = value; }
+  void leaveUndefined(llvm::StringRef name, std::string why) override {
+    unsupportedValues[name] = std::move(why);
+  }
   FailureOr<Value> materializeLifted(llvm::StringRef name, llvm::StringRef fqn, Location loc);
   LogicalResult importNode(const Node &node);
   LogicalResult bindInputShapes();
@@ -124,18 +95,17 @@ private:
   Block *constantsBlock = nullptr;
   Operation *lastConstant = nullptr;
   llvm::StringMap<Value> values;
-  llvm::StringMap<std::string> lifted;        // placeholder -> FQN
+  llvm::StringMap<std::string> lifted;            // placeholder -> FQN
   llvm::StringMap<std::string> unsupportedValues; // name -> why it cannot be used
-  llvm::StringSet<> live; // names the user outputs depend on
+  llvm::StringSet<> live;                         // names the user outputs depend on
 };
 
 std::string GraphWalker::rangeText(llvm::StringRef symbol) const {
   auto range = ep.rangeConstraints.find(symbol.str());
   if (range == ep.rangeConstraints.end())
     return "";
-  return " (range [" +
-         (range->second.minVal ? std::to_string(*range->second.minVal) : "-inf") + ", " +
-         (range->second.maxVal ? std::to_string(*range->second.maxVal) : "inf") + "])";
+  return " (range [" + (range->second.minVal ? std::to_string(*range->second.minVal) : "-inf") +
+         ", " + (range->second.maxVal ? std::to_string(*range->second.maxVal) : "inf") + "])";
 }
 
 FailureOr<int64_t> GraphWalker::evaluate(const SymIntValue &size, llvm::StringRef value,
@@ -215,8 +185,7 @@ LogicalResult GraphWalker::bindInputShapes() {
           ((range->second.minVal && shape[i] < *range->second.minVal) ||
            (range->second.maxVal && shape[i] > *range->second.maxVal)))
         return emitError(loc) << "--shape gives dimension " << i << " = " << shape[i]
-                              << ", outside the range of " << size.expr
-                              << rangeText(size.expr);
+                              << ", outside the range of " << size.expr << rangeText(size.expr);
       auto [it, inserted] = symbols.try_emplace(size.expr, shape[i]);
       if (!inserted && it->second != shape[i])
         return emitError(loc) << "--shape binds " << size.expr << " to " << shape[i]
@@ -245,8 +214,7 @@ LogicalResult GraphWalker::resolveSymInts(OpArgument &arg, Location loc) {
     auto it = ep.graph.symIntValues.find(name);
     SymIntValue size;
     size.isSymbolic = true;
-    size.expr = it != ep.graph.symIntValues.end() && it->second.isSymbolic ? it->second.expr
-                                                                          : name;
+    size.expr = it != ep.graph.symIntValues.end() && it->second.isSymbolic ? it->second.expr : name;
     if (it != ep.graph.symIntValues.end() && !it->second.isSymbolic)
       return it->second.value;
     return evaluate(size, name, loc);
@@ -281,10 +249,10 @@ FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::Stri
     return emitError(loc) << llvm::toString(data.takeError());
   if (data->dtype != ep.graph.tensorValues.lookup(name).dtype ||
       llvm::ArrayRef<int64_t>(data->shape) != type->getShape()) {
-    std::string shape = llvm::join(
-        llvm::map_range(data->shape, [](int64_t d) { return std::to_string(d); }), ", ");
-    return emitError(loc) << "'" << fqn << "' is stored as " << scalarTypeName(data->dtype)
-                          << "[" << shape << "] but the graph uses " << *type;
+    std::string shape =
+        llvm::join(llvm::map_range(data->shape, [](int64_t d) { return std::to_string(d); }), ", ");
+    return emitError(loc) << "'" << fqn << "' is stored as " << scalarTypeName(data->dtype) << "["
+                          << shape << "] but the graph uses " << *type;
   }
   // Weights stay bytes in a resource blob: no copy into an attribute. Bool
   // tensors are the exception: LLVM translation has no conversion for i1
@@ -305,8 +273,7 @@ FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::Stri
     b.setInsertionPointAfter(lastConstant);
   else
     b.setInsertionPointToStart(constantsBlock);
-  auto constant = arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(fqn), fileLoc()),
-                                            attr);
+  auto constant = arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(fqn), fileLoc()), attr);
   lastConstant = constant;
   values[name] = constant;
   return Value(constant);
@@ -322,8 +289,7 @@ FailureOr<Value> GraphWalker::lookup(llvm::StringRef name, Location loc) {
   auto why = unsupportedValues.find(name);
   if (why != unsupportedValues.end())
     return emitError(loc) << "uses '" << name << "', " << why->second;
-  return emitError(loc) << "uses value '" << name
-                        << "', which no earlier node or input defines";
+  return emitError(loc) << "uses value '" << name << "', which no earlier node or input defines";
 }
 
 /// Walks the graph backwards from the outputs. A node is needed when a needed
@@ -345,9 +311,7 @@ std::vector<bool> GraphWalker::neededNodes(const std::vector<std::string> &outpu
     }
     // An in-place operator defines the new value of its mutated argument.
     auto target = parseNodeTarget(node.target);
-    const OpSchema *schema =
-        target ? OpSchemaTable::get().lookup(target->ns, target->name, target->overload)
-               : nullptr;
+    const OpSchema *schema = target ? lookupSchema(*target) : nullptr;
     if (schema)
       for (const NamedArgument &na : node.inputs) {
         int index = -1;
@@ -377,17 +341,33 @@ std::vector<bool> GraphWalker::neededNodes(const std::vector<std::string> &outpu
   return needed;
 }
 
+/// The memory layout of a tensor, where the file states it with concrete
+/// numbers.
+std::optional<NodeImport::Layout> GraphWalker::layout(llvm::StringRef name) {
+  auto it = ep.graph.tensorValues.find(name);
+  if (it == ep.graph.tensorValues.end())
+    return std::nullopt;
+  const TensorMeta &meta = it->second;
+  NodeImport::Layout layout;
+  bool concrete = !meta.storageOffset.isSymbolic;
+  for (const SymIntValue &stride : meta.strides) {
+    concrete &= !stride.isSymbolic;
+    layout.strides.push_back(stride.value);
+  }
+  layout.storageOffset = meta.storageOffset.value;
+  if (concrete && layout.strides.size() == meta.sizes.size())
+    return layout;
+  return std::nullopt;
+}
+
 LogicalResult GraphWalker::importNode(const Node &node) {
-  std::string opName = node.target;
-  llvm::StringRef(opName).consume_front("torch.ops.");
   Location loc = nodeLocation(ctx, file, node.displayName(),
                               llvm::StringRef(node.target).starts_with("torch.ops.")
                                   ? llvm::StringRef(node.target).drop_front(10)
                                   : llvm::StringRef(node.target));
   // Nodes computing symbolic ints (sym_size, _operator.mul, ...) have no
   // tensor result: their values are expressions in sym_int_values.
-  if (!node.outputs.empty() &&
-      llvm::all_of(node.outputs, [](const OpArgument &out) {
+  if (!node.outputs.empty() && llvm::all_of(node.outputs, [](const OpArgument &out) {
         return out.kind == OpArgument::Kind::SymInt || out.kind == OpArgument::Kind::SymInts ||
                (out.kind == OpArgument::Kind::Other && out.s == "as_sym_bool");
       }))
@@ -395,188 +375,13 @@ LogicalResult GraphWalker::importNode(const Node &node) {
   auto target = parseNodeTarget(node.target);
   if (!target)
     return emitError(loc) << "unsupported operator '" << node.target << "'";
-  const OpSchema *schema =
-      OpSchemaTable::get().lookup(target->ns, target->name, target->overload);
-  if (!schema)
-    return emitError(loc) << "unknown operator: Kiln has no schema for "
-                          << target->ns << "::" << target->name
-                          << (target->overload == "default" ? "" : "." + target->overload);
-  const ImportRule *rule = findImportRule(schema->qualifiedName());
-  if (!rule)
-    return emitError(loc) << "operator " << schema->qualifiedName()
-                          << " is not supported by Kiln yet";
-
-  std::vector<GivenArgument> given;
-  for (const NamedArgument &na : node.inputs) {
-    given.push_back({na.name, na.arg});
-    if (failed(resolveSymInts(given.back().value, loc)))
-      return failure();
-  }
-  auto call = bindArguments(*schema, given);
-  if (!call)
-    return emitError(loc) << llvm::toString(call.takeError());
-
-  // Declared result types, one per output value (lists flattened).
-  std::vector<std::string> outputNames;
-  std::vector<RankedTensorType> resultTypes;
-  for (const OpArgument &out : node.outputs) {
-    std::vector<std::string> names;
-    if (out.kind == OpArgument::Kind::Tensor)
-      names = {out.tensor};
-    else if (out.kind == OpArgument::Kind::Tensors)
-      names = out.names;
-    else if (out.kind == OpArgument::Kind::None)
-      names = {""};
-    else
-      return emitError(loc) << "has a " << kindName(out.kind)
-                            << " output, which Kiln does not support";
-    for (const std::string &name : names) {
-      outputNames.push_back(name);
-      if (name.empty()) {
-        resultTypes.push_back(RankedTensorType());
-        continue;
-      }
-      auto type = typeOfValue(name, loc);
-      if (failed(type))
-        return failure();
-      resultTypes.push_back(*type);
-    }
-  }
-
-  std::vector<Value> tensorArgs(schema->arguments.size());
-  std::vector<std::vector<Value>> tensorLists(schema->arguments.size());
-  for (size_t i = 0; i < schema->arguments.size(); ++i) {
-    const OpArgument &a = call->args[i];
-    bool isTensorArg = schema->arguments[i].type.base == SchemaType::Base::Tensor &&
-                       !schema->arguments[i].type.isList;
-    if (isTensorArg && (a.kind == OpArgument::Kind::Int || a.kind == OpArgument::Kind::Float ||
-                        a.kind == OpArgument::Kind::Bool)) {
-      // A wrapped Python number: a 0-d tensor. With a floating-point result
-      // it has the result's type (what PyTorch's promotion computes in);
-      // otherwise its own (float32, int64, bool), and the rule promotes.
-      Type natural = a.kind == OpArgument::Kind::Float  ? Type(b.getF32Type())
-                     : a.kind == OpArgument::Kind::Bool ? Type(b.getI1Type())
-                                                        : Type(b.getI64Type());
-      Type et = !resultTypes.empty() && resultTypes[0] &&
-                        isa<FloatType>(resultTypes[0].getElementType())
-                    ? resultTypes[0].getElementType()
-                    : natural;
-      double v = a.kind == OpArgument::Kind::Float ? a.f
-                 : a.kind == OpArgument::Kind::Bool ? (a.b ? 1.0 : 0.0)
-                                                    : static_cast<double>(a.i);
-      auto type = RankedTensorType::get({}, et);
-      Attribute attr =
-          isa<FloatType>(et)
-              ? DenseElementsAttr::get(type, b.getFloatAttr(et, v).getValue())
-              : DenseElementsAttr::get(type, APInt(et.getIntOrFloatBitWidth(),
-                                                   static_cast<int64_t>(v), /*isSigned=*/true));
-      tensorArgs[i] = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
-      continue;
-    }
-    if (a.kind == OpArgument::Kind::Tensor) {
-      auto v = lookup(a.tensor, loc);
-      if (failed(v))
-        return failure();
-      tensorArgs[i] = *v;
-    } else if (a.kind == OpArgument::Kind::Tensors ||
-               a.kind == OpArgument::Kind::OptionalTensors) {
-      for (const std::string &name : a.names) {
-        if (name.empty()) {
-          tensorLists[i].push_back(Value());
-          continue;
-        }
-        auto v = lookup(name, loc);
-        if (failed(v))
-          return failure();
-        tensorLists[i].push_back(*v);
-      }
-    }
-  }
-
-  // Refuse the dtypes the rule does not handle here, by name.
-  if (rule->dtypes != RuleDtypes::Any) {
-    bool numeric = rule->dtypes == RuleDtypes::Numeric;
-    auto accepted = [&](Type et) {
-      if (isa<FloatType>(et))
-        return true;
-      auto it = dyn_cast<IntegerType>(et);
-      return numeric && it && !it.isUnsigned();
-    };
-    const char *what = numeric ? "(Kiln computes in floating point and signed integers only)"
-                               : "(Kiln computes it in floating point only)";
-    for (Value v : tensorArgs) {
-      if (!v)
-        continue;
-      Type et = cast<ShapedType>(v.getType()).getElementType();
-      if (!accepted(et))
-        return emitError(loc) << "operator " << schema->qualifiedName() << " on "
-                              << torchDtypeName(et) << " tensors is not supported yet " << what;
-    }
-    for (size_t i = 0; i < resultTypes.size(); ++i) {
-      RankedTensorType t = resultTypes[i];
-      // Outputs nothing uses (the indices of max_pool2d_with_indices) are
-      // not computed, whatever their dtype.
-      if (!t || !live.count(outputNames[i]))
-        continue;
-      if (!accepted(t.getElementType()))
-        return emitError(loc) << "operator " << schema->qualifiedName() << " producing "
-                              << torchDtypeName(t.getElementType())
-                              << " tensors is not supported yet " << what;
-    }
-  }
-
-  // The memory layout of each tensor argument, where the file states it
-  // with concrete numbers.
-  std::vector<std::optional<NodeImport::Layout>> layouts(schema->arguments.size());
-  for (size_t i = 0; i < schema->arguments.size(); ++i) {
-    const OpArgument &a = call->args[i];
-    if (a.kind != OpArgument::Kind::Tensor)
-      continue;
-    auto it = ep.graph.tensorValues.find(a.tensor);
-    if (it == ep.graph.tensorValues.end())
-      continue;
-    const TensorMeta &meta = it->second;
-    NodeImport::Layout layout;
-    bool concrete = !meta.storageOffset.isSymbolic;
-    for (const SymIntValue &stride : meta.strides) {
-      concrete &= !stride.isSymbolic;
-      layout.strides.push_back(stride.value);
-    }
-    layout.storageOffset = meta.storageOffset.value;
-    if (concrete && layout.strides.size() == meta.sizes.size())
-      layouts[i] = std::move(layout);
-  }
-
-  NodeImport n(b, loc, *call, std::move(tensorArgs), std::move(tensorLists), resultTypes);
-  n.setLayouts(std::move(layouts));
-  if (failed(rule->fn(n)))
-    return failure();
-  if (n.results.size() > outputNames.size())
-    return emitError(loc) << "import rule produced " << n.results.size()
-                          << " results for " << outputNames.size() << " outputs";
-  for (size_t i = 0; i < outputNames.size(); ++i) {
-    const std::string &name = outputNames[i];
-    if (name.empty())
-      continue;
-    Value v = i < n.results.size() ? n.results[i] : Value();
-    if (!v) {
-      unsupportedValues[name] =
-          llvm::formatv("output {0} of node '{1}' ({2}), which Kiln does not compute", i,
-                        node.displayName(), schema->opOverloadName())
-              .str();
-      continue;
-    }
-    if (v.getType() != resultTypes[i])
-      return emitError(loc) << "Kiln computes " << v.getType() << " for output '" << name
-                            << "' but the file declares " << resultTypes[i];
-    values[name] = v;
-  }
-  // In-place operators: later uses of the mutated name see the new value.
-  int mutated = schema->mutatedArgument();
-  if (mutated >= 0 && call->args[mutated].kind == OpArgument::Kind::Tensor && !n.results.empty() &&
-      n.results[0])
-    values[call->args[mutated].tensor] = n.results[0];
-  return success();
+  OperatorCall call;
+  call.target = std::move(*target);
+  call.node = node.displayName();
+  for (const NamedArgument &na : node.inputs)
+    call.arguments.push_back({na.name, na.arg});
+  call.outputs = node.outputs;
+  return importCall(b, loc, call, *this);
 }
 
 OwningOpRef<ModuleOp> GraphWalker::run() {
@@ -697,6 +502,21 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
 OwningOpRef<ModuleOp> importExportedProgram(const Pt2Archive &archive, MLIRContext &ctx,
                                             const ImportOptions &options) {
   return GraphWalker(archive, ctx, options).run();
+}
+
+OwningOpRef<ModuleOp> importPt2(llvm::StringRef bytes, llvm::StringRef path, MLIRContext &ctx,
+                                const ImportOptions &options) {
+  auto archive = Pt2Archive::openFromMemory(bytes, path);
+  if (!archive) {
+    // The message already starts with the file name.
+    std::string message = llvm::toString(archive.takeError());
+    llvm::StringRef text = message;
+    text.consume_front(path);
+    text.consume_front(": ");
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << text;
+    return nullptr;
+  }
+  return importExportedProgram(**archive, ctx, options);
 }
 
 } // namespace kiln

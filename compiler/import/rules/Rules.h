@@ -1,24 +1,55 @@
-//===- AtenHelpers.h - helpers shared by the ATen import rules --*- C++ -*-===//
+//===- Rules.h - what the import rule families share ------------*- C++ -*-===//
 //
-// Internal to compiler/import: the ATen import rules are split by operator
-// family over several files (AtenOps.cpp, AtenMathOps.cpp,
-// AtenTensorOps.cpp); this header is what they share.
+// Internal to compiler/import/rules. The import rules are split by operator
+// family, one file each (Linear, Conv, Normalization, Pooling, Reduction,
+// Activation, Elementwise, Comparison, DataMovement, Indexing, Creation,
+// Recurrent, Quantized), as the lowering is (passes/lower/KilnToLinalg/).
+// Each file defines its rules and exposes them through one function below;
+// Registry.cpp gathers them into the one table `findImportRule` searches.
+// This header is also what the families share: helpers that build common
+// kiln IR and apply PyTorch's conventions.
 //
 //===----------------------------------------------------------------------===//
-#ifndef KILN_COMPILER_IMPORT_ATENHELPERS_H
-#define KILN_COMPILER_IMPORT_ATENHELPERS_H
+#ifndef KILN_COMPILER_IMPORT_RULES_RULES_H
+#define KILN_COMPILER_IMPORT_RULES_RULES_H
 
 #include "compiler/import/NodeImport.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
+
 namespace kiln {
-namespace aten {
+namespace rules {
+
+//===----------------------------------------------------------------------===//
+// The families' rules
+//===----------------------------------------------------------------------===//
+
+llvm::ArrayRef<ImportRule> linearRules();
+llvm::ArrayRef<ImportRule> convRules();
+llvm::ArrayRef<ImportRule> normalizationRules();
+llvm::ArrayRef<ImportRule> poolingRules();
+llvm::ArrayRef<ImportRule> reductionRules();
+llvm::ArrayRef<ImportRule> activationRules();
+llvm::ArrayRef<ImportRule> elementwiseRules();
+llvm::ArrayRef<ImportRule> comparisonRules();
+llvm::ArrayRef<ImportRule> dataMovementRules();
+llvm::ArrayRef<ImportRule> indexingRules();
+llvm::ArrayRef<ImportRule> creationRules();
+llvm::ArrayRef<ImportRule> recurrentRules();
+llvm::ArrayRef<ImportRule> quantizedRules();
+
+//===----------------------------------------------------------------------===//
+// Helpers (Helpers.cpp)
+//===----------------------------------------------------------------------===//
 
 inline mlir::RankedTensorType typeOf(mlir::Value v) {
   return llvm::cast<mlir::RankedTensorType>(v.getType());
 }
+/// `t` with another shape.
+mlir::RankedTensorType withShape(mlir::RankedTensorType t, llvm::ArrayRef<int64_t> shape);
 
 /// A rank-0 constant of `elementType` holding `value`, for broadcasting.
 mlir::Value scalarConstant(NodeImport &n, mlir::Type elementType, double value);
@@ -46,6 +77,14 @@ mlir::Value castTo(NodeImport &n, mlir::Value v, mlir::Type elementType);
 /// converted, a number becomes a rank-0 constant.
 mlir::Value operandAs(NodeImport &n, llvm::StringRef name, mlir::Type elementType);
 
+/// A slice along `dim` with PyTorch's clamping of the bounds.
+mlir::Value buildSlice(NodeImport &n, mlir::Value input, int64_t dim, int64_t start, int64_t end,
+                       int64_t step);
+/// A slice [start, end) along `dim` (bounds already in range).
+mlir::Value sliceOf(NodeImport &n, mlir::Value x, int64_t dim, int64_t start, int64_t end);
+/// Concatenation of `parts` along `dim` (the part itself when there is one).
+mlir::Value concatOf(NodeImport &n, llvm::ArrayRef<mlir::Value> parts, int64_t dim);
+
 /// PyTorch's promotion of two element types (torch.promote_types).
 mlir::Type promoteTypes(mlir::Type a, mlir::Type b);
 /// PyTorch's result type for an operation over `operands` (torch.result_type):
@@ -57,18 +96,22 @@ mlir::Type resultElementType(llvm::ArrayRef<mlir::Value> operands,
                              llvm::ArrayRef<mlir::Type> numbers = {});
 /// The element type of a Python number argument: f32, i64 or i1.
 mlir::Type numberType(NodeImport &n, llvm::StringRef name);
+/// The element types a Scalar argument brings to promotion: none when it is
+/// a tensor, else its number type.
+llvm::SmallVector<mlir::Type> numberTypes(NodeImport &n, llvm::StringRef name);
+/// Whether `t` is PyTorch's bool (i1).
+bool isBool(mlir::Type t);
 
 template <typename OpTy>
 mlir::Value binary(NodeImport &n, mlir::RankedTensorType type, mlir::Value lhs, mlir::Value rhs) {
   return OpTy::create(n.b, n.loc, type, lhs, rhs);
 }
 
-/// The rules of each family file, sorted by operator name.
-llvm::ArrayRef<ImportRule> coreImportRules();
-llvm::ArrayRef<ImportRule> mathImportRules();
-llvm::ArrayRef<ImportRule> tensorImportRules();
+/// kiln.clamp of `self` to the bounds, in the declared result type
+/// (Elementwise.cpp; hardtanh and relu6 are clamps too).
+mlir::LogicalResult buildClamp(NodeImport &n, std::optional<double> lo, std::optional<double> hi);
 
-} // namespace aten
+} // namespace rules
 } // namespace kiln
 
-#endif // KILN_COMPILER_IMPORT_ATENHELPERS_H
+#endif // KILN_COMPILER_IMPORT_RULES_RULES_H
