@@ -1,5 +1,6 @@
 //===- MemoryPlan.cpp - the memory plan recorded on a function ------------===//
 #include "passes/memory/MemoryPlan.h"
+#include "dialects/kiln/NodeLocation.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -27,15 +28,15 @@ void writeMemoryPlan(func::FuncOp func, const MemoryPlan &plan) {
          b.getNamedAttr("io", i64(p.io)), b.getNamedAttr("io_index", i64(p.ioIndex))}));
   for (const PlannedOp &o : plan.ops)
     ops.push_back(b.getArrayAttr({str(o.name), str(o.op)}));
-  func->setAttr(kMemoryPlanAttr,
-                b.getDictionaryAttr({b.getNamedAttr("lower_bound", i64(plan.lowerBound)),
-                                     b.getNamedAttr("unaligned_lower_bound",
-                                                    i64(plan.unalignedLowerBound)),
-                                     b.getNamedAttr("total", i64(plan.totalTemporaries)),
-                                     b.getNamedAttr("algorithm", str(plan.algorithm)),
-                                     b.getNamedAttr("banks", b.getArrayAttr(banks)),
-                                     b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
-                                     b.getNamedAttr("ops", b.getArrayAttr(ops))}));
+  func->setAttr(
+      kMemoryPlanAttr,
+      b.getDictionaryAttr({b.getNamedAttr("lower_bound", i64(plan.lowerBound)),
+                           b.getNamedAttr("unaligned_lower_bound", i64(plan.unalignedLowerBound)),
+                           b.getNamedAttr("total", i64(plan.totalTemporaries)),
+                           b.getNamedAttr("algorithm", str(plan.algorithm)),
+                           b.getNamedAttr("banks", b.getArrayAttr(banks)),
+                           b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
+                           b.getNamedAttr("ops", b.getArrayAttr(ops))}));
 }
 
 std::optional<MemoryPlan> readMemoryPlan(func::FuncOp func) {
@@ -141,34 +142,14 @@ llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::strin
   return banks;
 }
 
-/// The `node '<name>' (<operator>)` label of a location, if any.
-static std::optional<std::pair<std::string, std::string>> nodeLabel(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    llvm::StringRef text = name.getName().getValue();
-    if (text.consume_front("node '")) {
-      auto [node, rest] = text.split("' (");
-      if (rest.ends_with(")"))
-        return std::make_pair(node.str(), rest.drop_back().str());
-    }
-    return nodeLabel(name.getChildLoc());
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto label = nodeLabel(inner))
-        return label;
-  if (auto call = dyn_cast<CallSiteLoc>(loc))
-    return nodeLabel(call.getCallee());
-  return std::nullopt;
-}
-
 std::string nodeName(Location loc) {
-  auto label = nodeLabel(loc);
-  return label ? label->first : "";
+  auto node = readNodeLocation(loc);
+  return node ? node->name : "";
 }
 
 std::string nodeOperator(Operation *op) {
-  auto label = nodeLabel(op->getLoc());
-  return label ? label->second : op->getName().getStringRef().str();
+  auto node = readNodeLocation(op->getLoc());
+  return node ? node->op : op->getName().getStringRef().str();
 }
 
 } // namespace kiln

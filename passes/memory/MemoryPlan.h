@@ -74,8 +74,8 @@ std::optional<MemoryPlan> readMemoryPlan(mlir::func::FuncOp func);
 llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::string> specs,
                                                        int64_t defaultAlign);
 
-/// The exported graph's node an op was imported from (the importer's
-/// `node '<name>' (<operator>)` locations), or "".
+/// The exported graph's node an op was imported from (the importer's node
+/// locations, dialects/kiln/NodeLocation.h), or "".
 std::string nodeName(mlir::Location loc);
 /// That node's operator, or the op's MLIR name when it has none.
 std::string nodeOperator(mlir::Operation *op);
