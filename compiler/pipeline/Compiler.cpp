@@ -176,34 +176,6 @@ int64_t weightBytes(ModuleOp module) {
   return total;
 }
 
-/// The compile report of a planned module.
-CompileReport makeReport(ModuleOp module, const MemoryPlan &plan, const ModelInterface &model,
-                         llvm::StringRef target) {
-  CompileReport report;
-  report.model = model.name;
-  report.target = target.str();
-  report.arenaBytes = model.arenaSize;
-  report.lowerBoundBytes = plan.lowerBound;
-  report.unalignedLowerBoundBytes = plan.unalignedLowerBound;
-  report.totalTemporaryBytes = plan.totalTemporaries;
-  report.weightsBytes = weightBytes(module);
-  report.algorithm = plan.algorithm;
-  for (const PlannedBank &bank : plan.banks)
-    report.banks.push_back({bank.name, bank.size, bank.capacity, bank.align});
-  for (const PlannedBuffer &buffer : plan.buffers) {
-    std::string name = buffer.name;
-    if (buffer.io != PlannedBuffer::Temporary)
-      name += buffer.io == PlannedBuffer::Input ? " (input)" : " (output)";
-    std::string bank = buffer.bank >= 0 && buffer.bank < static_cast<int>(plan.banks.size())
-                           ? plan.banks[buffer.bank].name
-                           : "";
-    report.buffers.push_back({name, bank, buffer.offset, buffer.size, buffer.first, buffer.last});
-  }
-  for (size_t i = 0; i < plan.ops.size(); ++i)
-    report.ops.push_back({static_cast<int64_t>(i), plan.ops[i].name, plan.ops[i].op});
-  return report;
-}
-
 } // namespace
 
 FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &context) {
@@ -255,7 +227,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   pipeline.inPlace = options.inPlace;
   pipeline.ioInArena = options.ioInArena;
   if (!options.memoryBanks.empty()) {
-    auto banks = parseBankSpecs(options.memoryBanks, pipeline.arenaAlign);
+    auto banks = parseBankSpecs(options.memoryBanks);
     if (!banks)
       return emitError(fileLoc) << "--mem-bank: " << llvm::toString(banks.takeError());
     for (const MemoryBank &bank : *banks)
@@ -303,7 +275,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
-  result.arenaSize = interface->arenaSize;
+  result.arenaSize = interface->plan.arenaSize();
   // The report is written once the object exists (it gives the object's
   // section sizes), or now when no object will be generated.
   std::optional<CompileReport> report;
@@ -315,11 +287,11 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return success();
   };
   if (!options.reportPath.empty()) {
-    auto entry = module->lookupSymbol<func::FuncOp>(kEntryFunctionName);
-    std::optional<MemoryPlan> plan = entry ? readMemoryPlan(entry) : std::nullopt;
-    if (!plan)
-      return emitError(fileLoc) << "the memory planner recorded no plan to report";
-    report = makeReport(*module, *plan, *interface, target->name);
+    report.emplace();
+    report->model = interface->name;
+    report->target = target->name;
+    report->plan = interface->plan;
+    report->weightsBytes = weightBytes(*module);
   }
   if (failed(runStages(*module, memoryOrLast, last, pipeline, clock, preexistingBlobs)))
     return failure();
