@@ -93,6 +93,12 @@ struct Buffer {
 
 struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
   using Base::Base;
+  PlanArenaPass(const PlanArenaPassOptions &options, std::vector<MemoryBank> banks)
+      : Base(options), givenBanks(std::move(banks)) {}
+
+  /// The banks the compiler gives; the `banks` option (kiln-opt) is parsed
+  /// instead when set.
+  std::vector<MemoryBank> givenBanks;
 
   void runOnOperation() override {
     if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
@@ -100,12 +106,15 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
           << alignment;
       return signalPassFailure();
     }
-    auto parsedBanks = parseBankSpecs(banks);
-    if (!parsedBanks) {
-      getOperation().emitError("kiln-plan-arena: ") << llvm::toString(parsedBanks.takeError());
-      return signalPassFailure();
+    std::vector<MemoryBank> memoryBanks = givenBanks;
+    if (!banks.empty()) {
+      auto parsedBanks = parseBankSpecs(banks);
+      if (!parsedBanks) {
+        getOperation().emitError("kiln-plan-arena: ") << llvm::toString(parsedBanks.takeError());
+        return signalPassFailure();
+      }
+      memoryBanks = std::move(*parsedBanks);
     }
-    std::vector<MemoryBank> memoryBanks = std::move(*parsedBanks);
     // No banks: one unbounded arena. Every bank is aligned to at least the
     // arena alignment.
     if (memoryBanks.empty()) {
@@ -417,4 +426,10 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
 };
 
 } // namespace
+
+std::unique_ptr<Pass> createPlanArenaPass(const PlanArenaPassOptions &options,
+                                          std::vector<MemoryBank> banks) {
+  return std::make_unique<PlanArenaPass>(options, std::move(banks));
+}
+
 } // namespace kiln
