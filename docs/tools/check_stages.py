@@ -13,7 +13,9 @@ test fails, naming the difference, when
   - a row's passes (the backticked names, in order) differ from the passes
     the stage runs, or an option the row names (in braces) is not an option
     of that pass (`kiln-opt --help` lists each pass's options);
-  - the rows, in table order, are not the whole pipeline in order.
+  - the rows, in table order, are not the whole pipeline in order;
+  - a Kiln pass (declared in passes/Passes.td) runs in stage S but the file
+    that defines it is not under passes/S/.
 """
 import argparse
 import os
@@ -110,6 +112,29 @@ def doc_rows(path):
     return rows
 
 
+def pass_files(root):
+    """{pass argument: its defining file, relative to passes/} for every pass
+    of passes/Passes.td (the file with its GEN_PASS_DEF_ macro)."""
+    with open(os.path.join(root, "passes", "Passes.td")) as f:
+        defs = dict((arg, name) for name, arg in
+                    re.findall(r'^def (\w+) : Pass<"([^"]+)"', f.read(), re.M))
+    files = {}
+    for dirpath, _, names in os.walk(os.path.join(root, "passes")):
+        for n in sorted(names):
+            if not n.endswith(".cpp"):
+                continue
+            path = os.path.join(dirpath, n)
+            with open(path) as f:
+                macros = set(re.findall(r"^#define GEN_PASS_DEF_(\w+)$", f.read(), re.M))
+            for arg, name in defs.items():
+                if name.upper() in macros:
+                    files[arg] = os.path.relpath(path, os.path.join(root, "passes"))
+    missing = sorted(set(defs) - set(files))
+    if missing:
+        raise ValueError("no file under passes/ defines %s" % ", ".join(missing))
+    return files
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -119,6 +144,7 @@ def main():
     docs = os.path.join(args.root, "docs", "architecture.md")
     rows = doc_rows(docs)
     options = help_options(args.kiln_opt)
+    files = pass_files(args.root)
     stages = sorted(p[len("kiln-stage-"):] for p in options if p.startswith("kiln-stage-"))
     problems = []
     documented = [s for s, passes in rows.items() if passes]
@@ -132,6 +158,10 @@ def main():
             problems.append("stage %s: Pipeline.cpp runs\n    %s\n  docs/architecture.md says\n"
                             "    %s" % (stage, ", ".join(actual), ", ".join(n for n, _ in listed)))
             continue
+        for name in actual:
+            if name in files and files[name].split(os.sep)[0] != stage:
+                problems.append("stage %s runs %s, defined in passes/%s: not under passes/%s/" %
+                                (stage, name, files[name], stage))
         for name, named in listed:
             unknown = sorted(named - options.get(name, set()))
             if unknown:
