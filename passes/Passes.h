@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "passes/memory/ArenaPlanner.h"
 
 namespace mlir {
 class RewritePatternSet;
@@ -24,6 +25,12 @@ namespace kiln {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
+
+/// kiln-plan-arena over memory banks given as structs (the compiler's
+/// --mem-bank, parsed once) instead of its `banks` text option. Each bank is
+/// aligned to at least `options.alignment`; no banks: one unbounded arena.
+std::unique_ptr<mlir::Pass> createPlanArenaPass(const PlanArenaPassOptions &options,
+                                                std::vector<MemoryBank> banks);
 
 /// Graph rewrites, one function per pass; each pass is a thin shell over it.
 void populateRemoveNoOpsPatterns(mlir::RewritePatternSet &patterns);

@@ -1,6 +1,7 @@
 //===- Passes.td - Kiln's transformation passes ----------------*- tablegen -*-===//
 //
-// Every pass of passes/graph, passes/lower and passes/memory is declared here;
+// Every pass of passes/{graph,lower,bufferize,memory,llvm} (one folder per
+// stage, compiler/pipeline/Pipeline.cpp) is declared here;
 // kiln-opt registers them all, so each can run alone in a lit test.
 //
 //===----------------------------------------------------------------------===//
@@ -87,7 +88,8 @@ def DeadCodePass : Pass<"kiln-dce"> {
 }
 
 //===----------------------------------------------------------------------===//
-// passes/lower
+// passes/lower, passes/bufferize, passes/llvm: kiln to linalg, and on to the
+// LLVM dialect (a pass's folder is the stage that runs it)
 //===----------------------------------------------------------------------===//
 
 def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {

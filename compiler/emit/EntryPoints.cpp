@@ -79,6 +79,7 @@ enum class RunKind { Arena, Banked, InArena, InBanks };
 llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterface &model,
                          llvm::Function *forward, RunKind kind) {
   llvm::LLVMContext &ctx = m.getContext();
+  const MemoryPlan &plan = model.plan;
   bool takesIo = kind == RunKind::Arena || kind == RunKind::Banked;
   bool takesArena = kind == RunKind::Arena || kind == RunKind::InArena;
   std::vector<llvm::Type *> params;
@@ -91,7 +92,7 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
     params.push_back(t.ptr);
     paramNames.push_back("arena");
   } else {
-    for (const BankInterface &bank : model.banks) {
+    for (const PlannedBank &bank : model.plan.banks) {
       params.push_back(t.ptr);
       paramNames.push_back(bank.name);
     }
@@ -151,33 +152,34 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
   std::vector<llvm::Value *> bankPointers;
   if (takesArena) {
     llvm::Value *arena = run->getArg(takesIo ? 2 : 0);
-    if (model.arenaSize > 0) {
+    if (plan.arenaSize() > 0) {
       checkNotNull(arena, nullArena);
-      checkAligned(arena, model.arenaAlign);
+      checkAligned(arena, plan.arenaAlign());
     }
-    for (const BankInterface &bank : model.banks)
-      bankPointers.push_back(b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, bank.arenaOffset));
+    for (size_t k = 0; k < plan.banks.size(); ++k)
+      bankPointers.push_back(
+          b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), arena, plan.bankOffset(k)));
   } else {
-    for (size_t k = 0; k < model.banks.size(); ++k) {
+    for (size_t k = 0; k < plan.banks.size(); ++k) {
       llvm::Value *p = run->getArg((takesIo ? 2 : 0) + k);
-      if (model.banks[k].size > 0) {
+      if (plan.banks[k].size > 0) {
         checkNotNull(p, nullArena);
-        checkAligned(p, model.banks[k].align);
+        checkAligned(p, plan.banks[k].align);
       }
       bankPointers.push_back(p);
     }
   }
 
   // Inputs and outputs placed in the arena.
-  auto inArena = [&](const TensorInterface &tensor) {
-    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), bankPointers[tensor.bank],
-                                        tensor.bankOffset);
+  auto inArena = [&](const PlannedBuffer *buffer) {
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), bankPointers[buffer->bank], buffer->offset);
   };
   if (takesIo)
     for (size_t i = 0; i < model.inputs.size(); ++i)
-      if (model.inputs[i].inArena && model.inputs[i].sizeBytes > 0)
-        b.CreateMemCpy(inArena(model.inputs[i]), llvm::MaybeAlign(1), ioPointers[i],
-                       llvm::MaybeAlign(1), model.inputs[i].sizeBytes);
+      if (const PlannedBuffer *buffer = plan.ioBuffer(PlannedBuffer::Input, i);
+          buffer && model.inputs[i].sizeBytes > 0)
+        b.CreateMemCpy(inArena(buffer), llvm::MaybeAlign(1), ioPointers[i], llvm::MaybeAlign(1),
+                       model.inputs[i].sizeBytes);
 
   std::vector<llvm::Value *> args;
   size_t numIo = model.inputs.size() + model.outputs.size();
@@ -188,9 +190,10 @@ llvm::Function *buildRun(llvm::Module &m, const AbiTypes &t, const ModelInterfac
 
   if (takesIo)
     for (size_t i = 0; i < model.outputs.size(); ++i)
-      if (model.outputs[i].inArena && model.outputs[i].sizeBytes > 0)
-        b.CreateMemCpy(ioPointers[model.inputs.size() + i], llvm::MaybeAlign(1),
-                       inArena(model.outputs[i]), llvm::MaybeAlign(1), model.outputs[i].sizeBytes);
+      if (const PlannedBuffer *buffer = plan.ioBuffer(PlannedBuffer::Output, i);
+          buffer && model.outputs[i].sizeBytes > 0)
+        b.CreateMemCpy(ioPointers[model.inputs.size() + i], llvm::MaybeAlign(1), inArena(buffer),
+                       llvm::MaybeAlign(1), model.outputs[i].sizeBytes);
   b.CreateRet(llvm::ConstantInt::get(t.i32, KILN_STATUS_OK));
   return run;
 }
@@ -219,7 +222,8 @@ llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model, bool e
   llvm::Function *forward = m.getFunction(kEntryFunctionName);
   if (!forward)
     return llvm::createStringError("the translated module has no entry function");
-  size_t expectedArgs = model.inputs.size() + model.outputs.size() + model.banks.size();
+  const MemoryPlan &plan = model.plan;
+  size_t expectedArgs = model.inputs.size() + model.outputs.size() + plan.banks.size();
   if (forward->arg_size() != expectedArgs)
     return llvm::createStringError(
         "the entry function takes " + std::to_string(forward->arg_size()) +
@@ -229,11 +233,11 @@ llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model, bool e
 
   AbiTypes t(m.getContext());
   llvm::Function *run = buildRun(m, t, model, forward, RunKind::Arena);
-  if (model.banked)
+  if (plan.banked())
     buildRun(m, t, model, forward, RunKind::Banked);
-  if (model.ioInArena) {
+  if (plan.ioInArena()) {
     buildRun(m, t, model, forward, RunKind::InArena);
-    if (model.banked)
+    if (plan.banked())
       buildRun(m, t, model, forward, RunKind::InBanks);
   }
   llvm::Constant *inputs = tensorTable(m, t, model.name + "_inputs", model.inputs);
@@ -244,8 +248,8 @@ llvm::Error emitEntryPoints(llvm::Module &m, const ModelInterface &model, bool e
       t.model, {llvm::ConstantInt::get(t.i32, KILN_ABI_VERSION),
                 llvm::ConstantInt::get(t.i32, model.inputs.size()),
                 llvm::ConstantInt::get(t.i32, model.outputs.size()),
-                llvm::ConstantInt::get(t.i32, model.arenaAlign),
-                llvm::ConstantInt::get(t.i64, model.arenaSize), name, inputs, outputs, run});
+                llvm::ConstantInt::get(t.i32, plan.arenaAlign()),
+                llvm::ConstantInt::get(t.i64, plan.arenaSize()), name, inputs, outputs, run});
   auto *global =
       new llvm::GlobalVariable(m, t.model, /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
                                descriptor, model.name + "_model");

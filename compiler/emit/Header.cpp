@@ -49,8 +49,9 @@ std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName) 
   os << "#ifndef " << upper << "_KILN_H\n#define " << upper << "_KILN_H\n\n";
   os << "#include \"kiln/runtime.h\"\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
-  os << "#define " << upper << "_ARENA_SIZE " << model.arenaSize << "u\n";
-  os << "#define " << upper << "_ARENA_ALIGN " << model.arenaAlign << "u\n";
+  const MemoryPlan &plan = model.plan;
+  os << "#define " << upper << "_ARENA_SIZE " << plan.arenaSize() << "u\n";
+  os << "#define " << upper << "_ARENA_ALIGN " << plan.arenaAlign() << "u\n";
   os << "#define " << upper << "_NUM_INPUTS " << model.inputs.size() << "u\n";
   os << "#define " << upper << "_NUM_OUTPUTS " << model.outputs.size() << "u\n";
   for (size_t i = 0; i < model.inputs.size(); ++i)
@@ -59,43 +60,47 @@ std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName) 
     os << "#define " << upper << "_OUTPUT_" << i << "_BYTES " << model.outputs[i].sizeBytes
        << "u\n";
   std::string bankParams;
-  if (model.banked) {
+  if (plan.banked()) {
     os << "\n/* Memory banks, fastest first: " << model.name
        << "_run_banked takes one pointer per bank. */\n";
-    for (const BankInterface &bank : model.banks) {
+    for (const PlannedBank &bank : plan.banks) {
       std::string b = llvm::StringRef(bank.name).upper();
       os << "#define " << upper << "_BANK_" << b << "_SIZE " << bank.size << "u\n";
       os << "#define " << upper << "_BANK_" << b << "_ALIGN " << bank.align << "u\n";
       bankParams += (bankParams.empty() ? "void *" : ", void *") + bank.name;
     }
   }
-  if (model.ioInArena) {
+  if (plan.ioInArena()) {
     os << "\n/* Inputs and outputs live in the arena: write the inputs at these offsets,\n"
        << " * call " << model.name << "_run_in_arena(arena), read the outputs. */\n";
-    auto offsets = [&](llvm::StringRef kind, const std::vector<TensorInterface> &tensors) {
-      for (size_t i = 0; i < tensors.size(); ++i) {
-        os << "#define " << upper << "_" << kind << "_" << i << "_OFFSET " << tensors[i].arenaOffset
-           << "u\n";
-        if (model.banked) {
-          os << "#define " << upper << "_" << kind << "_" << i << "_BANK " << tensors[i].bank
-             << "u /* " << model.banks[tensors[i].bank].name << " */\n";
-          os << "#define " << upper << "_" << kind << "_" << i << "_BANK_OFFSET "
-             << tensors[i].bankOffset << "u\n";
+    auto offsets = [&](llvm::StringRef kind, PlannedBuffer::Kind io, size_t count) {
+      for (size_t i = 0; i < count; ++i) {
+        // Every input and output is in the arena with --io-in-arena.
+        const PlannedBuffer *buffer = plan.ioBuffer(io, i);
+        int bank = buffer ? buffer->bank : 0;
+        int64_t bankOffset = buffer ? buffer->offset : 0;
+        os << "#define " << upper << "_" << kind << "_" << i << "_OFFSET "
+           << (buffer ? plan.bankOffset(bank) + bankOffset : 0) << "u\n";
+        if (plan.banked()) {
+          os << "#define " << upper << "_" << kind << "_" << i << "_BANK " << bank << "u /* "
+             << plan.banks[bank].name << " */\n";
+          os << "#define " << upper << "_" << kind << "_" << i << "_BANK_OFFSET " << bankOffset
+             << "u\n";
         }
       }
     };
-    offsets("INPUT", model.inputs);
-    offsets("OUTPUT", model.outputs);
+    offsets("INPUT", PlannedBuffer::Input, model.inputs.size());
+    offsets("OUTPUT", PlannedBuffer::Output, model.outputs.size());
   }
   os << "\nextern const kiln_model_t " << model.name << "_model;\n";
   os << "kiln_status_t " << model.name
      << "_run(const void *const *inputs, void *const *outputs, void *arena);\n";
-  if (model.banked)
+  if (plan.banked())
     os << "kiln_status_t " << model.name
        << "_run_banked(const void *const *inputs, void *const *outputs, " << bankParams << ");\n";
-  if (model.ioInArena) {
+  if (plan.ioInArena()) {
     os << "kiln_status_t " << model.name << "_run_in_arena(void *arena);\n";
-    if (model.banked)
+    if (plan.banked())
       os << "kiln_status_t " << model.name << "_run_in_banks(" << bankParams << ");\n";
   }
   os << "\n";

@@ -1,7 +1,7 @@
 //===- ModelInterface.cpp - a compiled model as its caller sees it --------===//
 #include "compiler/emit/ModelInterface.h"
 #include "dialects/kiln/MlirElementTypes.h"
-#include "passes/memory/MemoryPlan.h"
+#include "passes/memory/MemoryPlanAttr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -68,40 +68,18 @@ LogicalResult readArenaPlan(ModuleOp module, ModelInterface &model) {
   auto func = module.lookupSymbol<func::FuncOp>(kEntryFunctionName);
   if (!func)
     return module.emitError("the module has no entry function");
-  auto size = func->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
-  auto align = func->getAttrOfType<IntegerAttr>(kArenaAlignAttr);
-  if (!size || !align)
-    return func.emitError("the memory planner did not run on the entry function");
-  model.arenaSize = size.getInt();
-  model.arenaAlign = align.getInt();
-  model.banks.clear();
   std::optional<MemoryPlan> plan = readMemoryPlan(func);
-  if (!plan || plan->banks.empty()) {
-    model.banks.push_back({"arena", model.arenaSize, model.arenaAlign, 0});
-    return success();
-  }
-  uint64_t offset = 0;
-  for (const PlannedBank &bank : plan->banks) {
-    offset = llvm::alignTo(offset, bank.align);
-    model.banks.push_back(
-        {bank.name, static_cast<uint64_t>(bank.size), static_cast<uint64_t>(bank.align), offset});
-    offset += bank.size;
-  }
-  model.banked = plan->banks.size() > 1 || plan->banks.front().capacity >= 0;
+  if (!plan || plan->banks.empty())
+    return func.emitError("the memory planner did not run on the entry function");
   for (const PlannedBuffer &buffer : plan->buffers) {
     if (buffer.io == PlannedBuffer::Temporary)
       continue;
     auto &tensors = buffer.io == PlannedBuffer::Input ? model.inputs : model.outputs;
     if (buffer.ioIndex < 0 || buffer.ioIndex >= static_cast<int64_t>(tensors.size()) ||
-        buffer.bank < 0 || buffer.bank >= static_cast<int>(model.banks.size()))
+        buffer.bank < 0 || buffer.bank >= static_cast<int>(plan->banks.size()))
       return func.emitError("the memory plan places an unknown input or output");
-    TensorInterface &t = tensors[buffer.ioIndex];
-    t.inArena = true;
-    t.bank = buffer.bank;
-    t.bankOffset = buffer.offset;
-    t.arenaOffset = model.banks[buffer.bank].arenaOffset + buffer.offset;
-    model.ioInArena = true;
   }
+  model.plan = std::move(*plan);
   return success();
 }
 

@@ -1,9 +1,9 @@
 //===- ModelInterface.h - a compiled model as its caller sees it -*- C++ -*-===//
 //
-// Names, dtypes and shapes of a model's inputs and outputs and the size of its
-// arena: everything the C header and the kiln_model_t descriptor say. Read
-// from the entry function of a module (tensor-level signature, then the
-// arena attributes the memory planner sets).
+// Names, dtypes and shapes of a model's inputs and outputs and its memory
+// plan: everything the C header and the kiln_model_t descriptor say. Read
+// from the entry function of a module (tensor-level signature, then the plan
+// the memory planner records, passes/memory/MemoryPlan.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_EMIT_MODELINTERFACE_H
@@ -12,6 +12,7 @@
 #include "dialects/kiln/KilnDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "passes/memory/MemoryPlan.h"
 
 #include <cstdint>
 #include <string>
@@ -24,22 +25,6 @@ struct TensorInterface {
   uint32_t dtype = 0; // KILN_DTYPE_*
   std::vector<int64_t> shape;
   uint64_t sizeBytes = 0;
-  /// With --io-in-arena: where the tensor lives in the arena (its bank, the
-  /// offset in that bank, and the offset in the single-arena layout).
-  bool inArena = false;
-  int bank = 0;
-  uint64_t bankOffset = 0;
-  uint64_t arenaOffset = 0;
-};
-
-/// A memory bank of the plan. In the single-arena layout (`<name>_run`'s
-/// one buffer) the banks follow each other, each at an offset aligned to its
-/// alignment.
-struct BankInterface {
-  std::string name;
-  uint64_t size = 0;
-  uint64_t align = 16;
-  uint64_t arenaOffset = 0;
 };
 
 struct ModelInterface {
@@ -47,14 +32,10 @@ struct ModelInterface {
   std::string name;
   std::vector<TensorInterface> inputs;
   std::vector<TensorInterface> outputs;
-  uint64_t arenaSize = 0;
-  uint64_t arenaAlign = 16;
-  /// The memory banks, fastest first; one (the arena) by default.
-  std::vector<BankInterface> banks;
-  /// The user named the banks (--mem-bank): `<name>_run_banked` exists.
-  bool banked = false;
-  /// Inputs and outputs live in the arena (--io-in-arena).
-  bool ioInArena = false;
+  /// The memory plan: the banks, the arena's size and alignment, and where
+  /// inputs and outputs live with --io-in-arena. Empty before the memory
+  /// stage.
+  MemoryPlan plan;
 };
 
 /// The KILN_DTYPE_* of an MLIR element type, or 0 if the ABI has none.
@@ -67,8 +48,9 @@ llvm::StringRef dtypeName(uint32_t dtype);
 /// type crosses the ABI that it cannot describe.
 mlir::FailureOr<ModelInterface> readModelInterface(mlir::ModuleOp module, llvm::StringRef name);
 
-/// Reads `kiln.arena_size` / `kiln.arena_align` and the banks and arena
-/// placement of inputs and outputs from the plan the memory planner recorded.
+/// Reads the plan the memory planner recorded on the entry function into
+/// `model.plan`; fails if there is none or it places an input or output the
+/// interface does not have.
 mlir::LogicalResult readArenaPlan(mlir::ModuleOp module, ModelInterface &model);
 
 /// Whether `name` is a valid C identifier.

@@ -25,7 +25,22 @@ static std::string utf8(const std::string &s) {
   return llvm::json::isUTF8(s) ? s : llvm::json::fixUTF8(s);
 }
 
+/// A buffer's name in the report: inputs and outputs placed in the arena
+/// (--io-in-arena) say so.
+static std::string bufferName(const PlannedBuffer &buffer) {
+  switch (buffer.io) {
+  case PlannedBuffer::Input:
+    return buffer.name + " (input)";
+  case PlannedBuffer::Output:
+    return buffer.name + " (output)";
+  case PlannedBuffer::Temporary:
+    break;
+  }
+  return buffer.name;
+}
+
 std::string renderReportJson(const CompileReport &report) {
+  const MemoryPlan &plan = report.plan;
   std::string text;
   llvm::raw_string_ostream os(text);
   {
@@ -33,12 +48,12 @@ std::string renderReportJson(const CompileReport &report) {
     j.object([&] {
       j.attribute("model", utf8(report.model));
       j.attribute("target", utf8(report.target));
-      j.attribute("arena_bytes", report.arenaBytes);
-      j.attribute("lower_bound_bytes", report.lowerBoundBytes);
-      j.attribute("unaligned_lower_bound_bytes", report.unalignedLowerBoundBytes);
-      j.attribute("total_temporary_bytes", report.totalTemporaryBytes);
+      j.attribute("arena_bytes", plan.arenaSize());
+      j.attribute("lower_bound_bytes", plan.lowerBound);
+      j.attribute("unaligned_lower_bound_bytes", plan.unalignedLowerBound);
+      j.attribute("total_temporary_bytes", plan.totalTemporaries);
       j.attribute("weights_bytes", report.weightsBytes);
-      j.attribute("algorithm", utf8(report.algorithm));
+      j.attribute("algorithm", utf8(plan.algorithm));
       if (report.hasSections)
         j.attributeObject("sections", [&] {
           j.attribute("text", report.textBytes);
@@ -47,31 +62,31 @@ std::string renderReportJson(const CompileReport &report) {
           j.attribute("bss", report.bssBytes);
         });
       j.attributeArray("banks", [&] {
-        for (const ReportBank &b : report.banks)
+        for (const PlannedBank &b : plan.banks)
           j.object([&] {
             j.attribute("name", utf8(b.name));
             j.attribute("size", b.size);
-            j.attribute("capacity", b.capacity);
+            j.attribute("capacity", b.capacity.value_or(-1));
             j.attribute("align", b.align);
           });
       });
       j.attributeArray("buffers", [&] {
-        for (const ReportBuffer &b : report.buffers)
+        for (const PlannedBuffer &b : plan.buffers)
           j.object([&] {
-            j.attribute("name", utf8(b.name));
-            j.attribute("bank", utf8(b.bank));
+            j.attribute("name", utf8(bufferName(b)));
+            j.attribute("bank", utf8(plan.bankName(b)));
             j.attribute("offset", b.offset);
             j.attribute("size", b.size);
-            j.attribute("first_op", b.firstOp);
-            j.attribute("last_op", b.lastOp);
+            j.attribute("first_op", b.first);
+            j.attribute("last_op", b.last);
           });
       });
       j.attributeArray("ops", [&] {
-        for (const ReportOp &o : report.ops)
+        for (size_t i = 0; i < plan.ops.size(); ++i)
           j.object([&] {
-            j.attribute("index", o.index);
-            j.attribute("name", utf8(o.name));
-            j.attribute("op", utf8(o.op));
+            j.attribute("index", static_cast<int64_t>(i));
+            j.attribute("name", utf8(plan.ops[i].name));
+            j.attribute("op", utf8(plan.ops[i].op));
           });
       });
     });
@@ -411,6 +426,7 @@ static const char *const pageScript = R"js(
 )js";
 
 std::string renderReportHtml(const CompileReport &report) {
+  const MemoryPlan &plan = report.plan;
   std::string html;
   llvm::raw_string_ostream os(html);
   std::string model = escapeHtml(report.model), target = escapeHtml(report.target);
@@ -430,47 +446,48 @@ std::string renderReportHtml(const CompileReport &report) {
     os << "<tr><th>" << what << "</th><td class=\"num\">" << value << "</td><td>" << note
        << "</td></tr>\n";
   };
-  row("Arena", bytesCell(report.arenaBytes), "the sum of the banks' sizes");
-  row("Lower bound", bytesCell(report.lowerBoundBytes),
+  row("Arena", bytesCell(plan.arenaSize()), "the sum of the banks' sizes");
+  row("Lower bound", bytesCell(plan.lowerBound),
       "the most bytes live at once over the schedule, each buffer rounded up to the "
       "alignment: no plan can be smaller");
-  row("Live bytes peak", bytesCell(report.unalignedLowerBoundBytes),
+  row("Live bytes peak", bytesCell(plan.unalignedLowerBound),
       "the same with the buffers' exact sizes");
   std::string ratio = "n/a";
-  if (report.lowerBoundBytes > 0) {
+  if (plan.lowerBound > 0) {
     ratio.clear();
     llvm::raw_string_ostream(ratio)
-        << llvm::format("%.3f", double(report.arenaBytes) / double(report.lowerBoundBytes));
+        << llvm::format("%.3f", double(plan.arenaSize()) / double(plan.lowerBound));
   }
   row("Arena / lower bound", ratio, "1.000 is optimal");
-  row("Total temporaries", bytesCell(report.totalTemporaryBytes),
+  row("Total temporaries", bytesCell(plan.totalTemporaries),
       "the arena without reuse: the sum of all buffers' sizes");
   row("Weights", bytesCell(report.weightsBytes), "parameters, buffers and constants");
-  row("Algorithm", "<code>" + escapeHtml(report.algorithm) + "</code>",
+  row("Algorithm", "<code>" + escapeHtml(plan.algorithm) + "</code>",
       "the placement whose plan was kept");
   if (report.hasSections)
     row("Object sections",
         ".text " + bytesCell(report.textBytes) + ", .rodata " + bytesCell(report.rodataBytes) +
             ", .data " + bytesCell(report.dataBytes) + ", .bss " + bytesCell(report.bssBytes),
         "allocated bytes of the generated object by section kind");
-  row("Buffers", withCommas(int64_t(report.buffers.size())), "temporaries in the plan");
-  row("Ops", withCommas(int64_t(report.ops.size())), "in schedule order");
+  row("Buffers", withCommas(int64_t(plan.buffers.size())), "temporaries in the plan");
+  row("Ops", withCommas(int64_t(plan.ops.size())), "in schedule order");
   os << "</table>\n";
 
   // Banks.
   os << "<h2>Banks</h2>\n";
-  if (report.banks.empty()) {
+  if (plan.banks.empty()) {
     os << "<p class=\"note\">No banks.</p>\n";
   } else {
     os << "<table "
           "class=\"banks\">\n<tr><th>Bank</th><th>Size</th><th>Capacity</th>"
           "<th>Alignment</th><th>Buffers</th></tr>\n";
-    for (const ReportBank &b : report.banks) {
-      int64_t count = std::count_if(report.buffers.begin(), report.buffers.end(),
-                                    [&](const ReportBuffer &x) { return x.bank == b.name; });
+    for (const PlannedBank &b : plan.banks) {
+      int64_t count =
+          std::count_if(plan.buffers.begin(), plan.buffers.end(),
+                        [&](const PlannedBuffer &x) { return plan.bankName(x) == b.name; });
       os << "<tr><td><code>" << escapeHtml(b.name) << "</code></td><td class=\"num\">"
          << bytesCell(b.size) << "</td><td class=\"num\">"
-         << (b.capacity < 0 ? std::string("unbounded") : bytesCell(b.capacity))
+         << (b.capacity ? bytesCell(*b.capacity) : std::string("unbounded"))
          << "</td><td class=\"num\">" << b.align << "</td><td class=\"num\">" << withCommas(count)
          << "</td></tr>\n";
     }
@@ -500,19 +517,19 @@ std::string renderReportHtml(const CompileReport &report) {
 
   // The op table: which buffers become live at each op, and the bytes live
   // there (a difference array over the clamped live ranges).
-  size_t n = report.ops.size();
+  size_t n = plan.ops.size();
   std::vector<std::vector<size_t>> startsAt(n);
   std::vector<size_t> outside;
   std::vector<int64_t> delta(n + 1, 0);
-  for (size_t i = 0; i < report.buffers.size(); ++i) {
-    const ReportBuffer &b = report.buffers[i];
-    if (b.firstOp < 0 || b.firstOp >= int64_t(n)) {
+  for (size_t i = 0; i < plan.buffers.size(); ++i) {
+    const PlannedBuffer &b = plan.buffers[i];
+    if (b.first < 0 || b.first >= int64_t(n)) {
       outside.push_back(i);
       continue;
     }
-    startsAt[b.firstOp].push_back(i);
-    int64_t last = std::clamp<int64_t>(b.lastOp, b.firstOp, int64_t(n) - 1);
-    delta[b.firstOp] += b.size;
+    startsAt[b.first].push_back(i);
+    int64_t last = std::clamp<int64_t>(b.last, b.first, int64_t(n) - 1);
+    delta[b.first] += b.size;
     delta[last + 1] -= b.size;
   }
   std::vector<int64_t> live(n, 0);
@@ -535,9 +552,9 @@ std::string renderReportHtml(const CompileReport &report) {
           "<th>Live bytes</th><th>Buffers becoming "
           "live</th></tr></thead>\n<tbody>\n";
     for (size_t i = 0; i < n; ++i) {
-      const ReportOp &o = report.ops[i];
+      const PlannedOp &o = plan.ops[i];
       os << (peak > 0 && live[i] == peak ? "<tr class=\"peak\">" : "<tr>") << "<td class=\"num\">"
-         << o.index << "</td><td>";
+         << i << "</td><td>";
       if (o.name.empty())
         os << "<span class=\"none\">(added by the compiler)</span>";
       else
@@ -545,10 +562,10 @@ std::string renderReportHtml(const CompileReport &report) {
       os << "</td><td><code>" << escapeHtml(o.op) << "</code></td><td class=\"num\">"
          << withCommas(live[i]) << "</td><td class=\"live\">";
       for (size_t k = 0; k < startsAt[i].size(); ++k) {
-        const ReportBuffer &b = report.buffers[startsAt[i][k]];
-        os << (k ? ", " : "") << "<code title=\"" << escapeHtml(b.bank) << " +" << b.offset << ", "
-           << b.size << " bytes, live to op " << b.lastOp << "\">" << escapeHtml(b.name)
-           << "</code>";
+        const PlannedBuffer &b = plan.buffers[startsAt[i][k]];
+        os << (k ? ", " : "") << "<code title=\"" << escapeHtml(plan.bankName(b)) << " +"
+           << b.offset << ", " << b.size << " bytes, live to op " << b.last << "\">"
+           << escapeHtml(bufferName(b)) << "</code>";
       }
       os << "</td></tr>\n";
     }
@@ -558,9 +575,9 @@ std::string renderReportHtml(const CompileReport &report) {
     os << "<p class=\"note\">Buffers whose live range starts outside the op "
           "list: ";
     for (size_t k = 0; k < outside.size(); ++k) {
-      const ReportBuffer &b = report.buffers[outside[k]];
-      os << (k ? ", " : "") << "<code>" << escapeHtml(b.name) << "</code> (ops " << b.firstOp
-         << " to " << b.lastOp << ")";
+      const PlannedBuffer &b = plan.buffers[outside[k]];
+      os << (k ? ", " : "") << "<code>" << escapeHtml(bufferName(b)) << "</code> (ops " << b.first
+         << " to " << b.last << ")";
     }
     os << "</p>\n";
   }

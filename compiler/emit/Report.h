@@ -11,60 +11,24 @@
 #ifndef KILN_COMPILER_EMIT_REPORT_H
 #define KILN_COMPILER_EMIT_REPORT_H
 
+#include "passes/memory/MemoryPlan.h"
+
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace kiln {
-
-struct ReportBuffer {
-  std::string name;
-  /// The memory bank's name ("arena" for the default single bank).
-  std::string bank;
-  int64_t offset = 0;
-  int64_t size = 0;
-  /// Live from ops[firstOp] to ops[lastOp], inclusive.
-  int64_t firstOp = 0;
-  int64_t lastOp = 0;
-};
-
-struct ReportOp {
-  int64_t index = 0;
-  /// The node of the exported graph the op computes ("conv2d_3"), or "" for
-  /// ops the compiler added.
-  std::string name;
-  /// The operator ("aten.convolution.default", or the MLIR op's name).
-  std::string op;
-};
-
-struct ReportBank {
-  std::string name;
-  /// Bytes the plan uses in the bank, and its capacity (-1: unbounded).
-  int64_t size = 0;
-  int64_t capacity = -1;
-  int64_t align = 16;
-};
 
 struct CompileReport {
   /// The model's C name and the target.
   std::string model;
   std::string target;
-  /// The arena: the sum of the banks' sizes.
-  int64_t arenaBytes = 0;
-  /// The most bytes live at once over the schedule, each buffer counted at
-  /// its footprint (its size rounded up to the alignment every offset has):
-  /// what no plan can beat. And the same with raw sizes.
-  int64_t lowerBoundBytes = 0;
-  int64_t unalignedLowerBoundBytes = 0;
-  /// The sum of all temporaries' sizes (an arena without reuse).
-  int64_t totalTemporaryBytes = 0;
+  /// The memory plan as kiln-plan-arena recorded it: the arena (the sum of
+  /// the banks' sizes, MemoryPlan::arenaSize), the lower bounds, the banks,
+  /// every buffer (inputs and outputs with --io-in-arena are named
+  /// "<name> (input)" / "<name> (output)") and the op schedule.
+  MemoryPlan plan;
   /// Bytes of weights (parameters, buffers, constants) in the object.
   int64_t weightsBytes = 0;
-  /// The placement algorithm whose plan was kept.
-  std::string algorithm;
-  std::vector<ReportBank> banks;
-  std::vector<ReportBuffer> buffers;
-  std::vector<ReportOp> ops;
   /// The object's allocated bytes by section kind (.text, .rodata, .data,
   /// .bss), when an object was generated.
   bool hasSections = false;

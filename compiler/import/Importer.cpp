@@ -8,6 +8,7 @@
 #include "compiler/import/Importer.h"
 #include "compiler/import/pt2/Pt2Importer.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/NodeLocation.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Parser/Parser.h"
@@ -21,8 +22,7 @@ namespace kiln {
 
 Location nodeLocation(MLIRContext &ctx, llvm::StringRef file, llvm::StringRef node,
                       llvm::StringRef op) {
-  std::string label = "node '" + node.str() + "' (" + op.str() + ")";
-  return NameLoc::get(StringAttr::get(&ctx, label), FileLineColLoc::get(&ctx, file, 0, 0));
+  return makeNodeLocation(FileLineColLoc::get(&ctx, file, 0, 0), {node.str(), op.str()});
 }
 
 namespace {

@@ -43,18 +43,58 @@ static constexpr std::pair<EmitKind, llvm::StringLiteral> kEmitKinds[] = {
     {EmitKind::LLVM, "llvm"},
     {EmitKind::Assembly, "asm"}};
 
-std::optional<EmitKind> parseEmitKind(llvm::StringRef name) {
-  for (auto &[kind, n] : kEmitKinds)
-    if (n == name)
-      return kind;
-  return std::nullopt;
-}
-
 llvm::StringRef emitKindName(EmitKind kind) {
   for (auto &[k, n] : kEmitKinds)
     if (k == kind)
       return n;
   return "?";
+}
+
+static llvm::Error usageError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Expected<EmitKind> parseEmitOption(llvm::StringRef text) {
+  std::string expected;
+  for (size_t i = 0; i < std::size(kEmitKinds); ++i) {
+    if (kEmitKinds[i].second == text)
+      return kEmitKinds[i].first;
+    expected += (i == 0                           ? ""
+                 : i + 1 == std::size(kEmitKinds) ? " or "
+                                                  : ", ") +
+                kEmitKinds[i].second.str();
+  }
+  return usageError("unknown --emit='" + text + "' (expected " + expected + ")");
+}
+
+llvm::Expected<Stage> parseStopAfterOption(llvm::StringRef text) {
+  if (std::optional<Stage> stage = parseStage(text))
+    return *stage;
+  return usageError("unknown --stop-after='" + text + "' (expected " + stageNames() + ")");
+}
+
+llvm::Expected<std::vector<MemoryBank>> parseMemBankOptions(llvm::ArrayRef<std::string> specs) {
+  auto banks = parseBankSpecs(specs);
+  if (!banks)
+    return usageError("--mem-bank: " + llvm::toString(banks.takeError()));
+  return banks;
+}
+
+llvm::Error validateOptions(const CompileOptions &options) {
+  if (options.stopAfter && options.emit && *options.emit != EmitKind::MLIR)
+    return usageError("--stop-after prints MLIR; it cannot be combined with --emit=" +
+                      emitKindName(*options.emit));
+  if (!findTarget(options.target))
+    return usageError("unknown --target='" + options.target +
+                      "' (kilnc --print-targets lists them)");
+  if (std::optional<int64_t> align = options.pipeline.arenaAlign;
+      align && (*align <= 0 || !llvm::isPowerOf2_64(*align)))
+    return usageError("--arena-align must be a power of two");
+  return llvm::Error::success();
+}
+
+EmitKind emitKind(const CompileOptions &options) {
+  return options.stopAfter ? EmitKind::MLIR : options.emit.value_or(EmitKind::Object);
 }
 
 void prepareContext(MLIRContext &context) {
@@ -68,7 +108,7 @@ void prepareContext(MLIRContext &context) {
 }
 
 std::string defaultOutputPath(const CompileOptions &options) {
-  EmitKind emit = options.stopAfter ? EmitKind::MLIR : options.emit;
+  EmitKind emit = emitKind(options);
   if (emit != EmitKind::Object && emit != EmitKind::Shared)
     return "-";
   llvm::SmallString<128> path(llvm::sys::path::filename(options.inputPath));
@@ -176,47 +216,18 @@ int64_t weightBytes(ModuleOp module) {
   return total;
 }
 
-/// The compile report of a planned module.
-CompileReport makeReport(ModuleOp module, const MemoryPlan &plan, const ModelInterface &model,
-                         llvm::StringRef target) {
-  CompileReport report;
-  report.model = model.name;
-  report.target = target.str();
-  report.arenaBytes = model.arenaSize;
-  report.lowerBoundBytes = plan.lowerBound;
-  report.unalignedLowerBoundBytes = plan.unalignedLowerBound;
-  report.totalTemporaryBytes = plan.totalTemporaries;
-  report.weightsBytes = weightBytes(module);
-  report.algorithm = plan.algorithm;
-  for (const PlannedBank &bank : plan.banks)
-    report.banks.push_back({bank.name, bank.size, bank.capacity, bank.align});
-  for (const PlannedBuffer &buffer : plan.buffers) {
-    std::string name = buffer.name;
-    if (buffer.io != PlannedBuffer::Temporary)
-      name += buffer.io == PlannedBuffer::Input ? " (input)" : " (output)";
-    std::string bank = buffer.bank >= 0 && buffer.bank < static_cast<int>(plan.banks.size())
-                           ? plan.banks[buffer.bank].name
-                           : "";
-    report.buffers.push_back({name, bank, buffer.offset, buffer.size, buffer.first, buffer.last});
-  }
-  for (size_t i = 0; i < plan.ops.size(); ++i)
-    report.ops.push_back({static_cast<int64_t>(i), plan.ops[i].name, plan.ops[i].op});
-  return report;
-}
-
 } // namespace
 
 FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &context) {
   Location fileLoc = FileLineColLoc::get(&context, options.inputPath, 0, 0);
-  EmitKind emit = options.stopAfter ? EmitKind::MLIR : options.emit;
+  if (llvm::Error e = validateOptions(options))
+    return emitError(fileLoc) << llvm::toString(std::move(e));
+  EmitKind emit = emitKind(options);
   Stage last = options.stopAfter.value_or(Stage::LLVM);
   CompileResult result;
   result.outputPath = options.outputPath.empty() ? defaultOutputPath(options) : options.outputPath;
 
   const TargetDesc *target = findTarget(options.target);
-  if (!target)
-    return emitError(fileLoc) << "unknown target '" << options.target
-                              << "' (kilnc --print-targets lists them)";
   if (emit == EmitKind::Shared && !target->hosted)
     return emitError(fileLoc) << "--emit=shared needs a hosted target; '" << target->name
                               << "' is freestanding";
@@ -229,14 +240,12 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (!isCIdentifier(name))
     return emitError(fileLoc) << "--name='" << name << "' is not a C identifier";
 
-  PipelineOptions pipeline;
+  // The user's choices, completed with the target's.
+  PipelineOptions pipeline = options.pipeline;
   pipeline.indexBitwidth = target->indexBitwidth;
   pipeline.expandRounding = !target->nativeRounding;
-  pipeline.arenaAlign = options.arenaAlign ? options.arenaAlign : target->arenaAlign;
-  if (pipeline.arenaAlign <= 0 || (pipeline.arenaAlign & (pipeline.arenaAlign - 1)))
-    return emitError(fileLoc) << "the arena alignment must be a power of two, got "
-                              << pipeline.arenaAlign;
-  pipeline.fuse = options.fuse;
+  if (!pipeline.arenaAlign)
+    pipeline.arenaAlign = target->arenaAlign;
   // The target machine: the CPU decides which micro-kernel library (and so
   // which packed weight layout) the model gets.
   ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);
@@ -251,16 +260,6 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     pipeline.microKernelMR = geometry->mr;
     pipeline.microKernelNR = geometry->nr;
     pipeline.microKernelKC = geometry->kc;
-  }
-  pipeline.inPlace = options.inPlace;
-  pipeline.ioInArena = options.ioInArena;
-  if (!options.memoryBanks.empty()) {
-    auto banks = parseBankSpecs(options.memoryBanks, pipeline.arenaAlign);
-    if (!banks)
-      return emitError(fileLoc) << "--mem-bank: " << llvm::toString(banks.takeError());
-    for (const MemoryBank &bank : *banks)
-      pipeline.memoryBanks.push_back(bank.name + ":" + std::to_string(*bank.capacity) + ":" +
-                                     std::to_string(bank.align));
   }
   llvm::StringRef reportExtension = llvm::sys::path::extension(options.reportPath);
   if (!options.reportPath.empty() && reportExtension != ".json" && reportExtension != ".html")
@@ -303,7 +302,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
-  result.arenaSize = interface->arenaSize;
+  result.arenaSize = interface->plan.arenaSize();
   // The report is written once the object exists (it gives the object's
   // section sizes), or now when no object will be generated.
   std::optional<CompileReport> report;
@@ -315,11 +314,11 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return success();
   };
   if (!options.reportPath.empty()) {
-    auto entry = module->lookupSymbol<func::FuncOp>(kEntryFunctionName);
-    std::optional<MemoryPlan> plan = entry ? readMemoryPlan(entry) : std::nullopt;
-    if (!plan)
-      return emitError(fileLoc) << "the memory planner recorded no plan to report";
-    report = makeReport(*module, *plan, *interface, target->name);
+    report.emplace();
+    report->model = interface->name;
+    report->target = target->name;
+    report->plan = interface->plan;
+    report->weightsBytes = weightBytes(*module);
   }
   if (failed(runStages(*module, memoryOrLast, last, pipeline, clock, preexistingBlobs)))
     return failure();

@@ -3,7 +3,9 @@
 // What `kilnc MODEL.pt2 ...` does, as a library call: import, run the stage
 // pipelines for the target, translate to LLVM IR, add the C entry points and
 // the descriptor, optimize, and write the requested outputs. Every option is
-// a field of CompileOptions; there is no global state.
+// a field of CompileOptions; there is no global state. The options given as
+// text (kilnc's command line) are parsed and checked here, once, each check
+// with its one message: kilnc reports them as usage errors.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_COMPILER_PIPELINE_COMPILER_H
@@ -14,6 +16,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
 
 #include <optional>
 #include <string>
@@ -23,7 +26,6 @@ namespace kiln {
 
 enum class EmitKind { Object, Shared, MLIR, LLVM, Assembly };
 
-std::optional<EmitKind> parseEmitKind(llvm::StringRef name);
 llvm::StringRef emitKindName(EmitKind kind);
 
 struct CompileOptions {
@@ -38,20 +40,17 @@ struct CompileOptions {
   /// Overrides of the target's default CPU and features.
   std::string cpu;
   std::string features;
-  EmitKind emit = EmitKind::Object;
-  /// Stop after this stage and print MLIR (implies EmitKind::MLIR).
+  /// What to write; unset: an object, or MLIR with `stopAfter`.
+  std::optional<EmitKind> emit;
+  /// Stop after this stage and print MLIR (only with no `emit` or MLIR).
   std::optional<Stage> stopAfter;
-  /// Arena alignment in bytes; 0 means the target's default.
-  int64_t arenaAlign = 0;
-  /// Memory banks, `NAME:SIZE[:ALIGN]` (K/M/G suffixes), fastest first.
-  std::vector<std::string> memoryBanks;
-  /// Place inputs and outputs in the arena.
-  bool ioInArena = false;
+  /// The stages' options the user chooses: arena alignment (unset: the
+  /// target's), memory banks, inputs and outputs in the arena, fusion and
+  /// in-place reuse. compile() sets the ones the target decides (index
+  /// width, rounding, the micro-kernel tile).
+  PipelineOptions pipeline;
   /// Write the compile report here (.json or .html); empty: none.
   std::string reportPath;
-  /// Fusion and in-place reuse (off only to measure what they save).
-  bool fuse = true;
-  bool inPlace = true;
   /// Compute conv2d and linear with the target's micro-kernels (off: linalg
   /// loops, to measure what the kernels gain).
   bool microKernels = true;
@@ -75,6 +74,21 @@ struct CompileResult {
   /// code generation, writing (and linking) the outputs.
   std::vector<std::pair<std::string, double>> stepSeconds;
 };
+
+/// The options given as text, parsed; each error is the one message for its
+/// option (`unknown --emit='x' (expected obj, shared, mlir, llvm or asm)`).
+llvm::Expected<EmitKind> parseEmitOption(llvm::StringRef text);
+llvm::Expected<Stage> parseStopAfterOption(llvm::StringRef text);
+llvm::Expected<std::vector<MemoryBank>> parseMemBankOptions(llvm::ArrayRef<std::string> specs);
+
+/// The checks of `options` that need no model: the target exists, the arena
+/// alignment is a power of two, --stop-after is not combined with an
+/// --emit other than mlir. kilnc reports a failure as a usage error;
+/// compile() runs them first too.
+llvm::Error validateOptions(const CompileOptions &options);
+
+/// What `compile` writes: `options.emit`, or its default.
+EmitKind emitKind(const CompileOptions &options);
 
 /// Registers the dialects and interfaces `compile` needs in `context`.
 void prepareContext(mlir::MLIRContext &context);

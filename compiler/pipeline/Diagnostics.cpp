@@ -1,5 +1,6 @@
 //===- Diagnostics.cpp - diagnostics as users read them -------------------===//
 #include "compiler/pipeline/Diagnostics.h"
+#include "dialects/kiln/NodeLocation.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -9,6 +10,11 @@ using namespace mlir;
 namespace kiln {
 
 std::string describeLocation(Location loc) {
+  if (auto node = asNodeLocation(loc)) {
+    std::string file = describeLocation(node->second);
+    std::string label = describeNode(node->first);
+    return file.empty() ? label : file + ": " + label;
+  }
   if (auto name = dyn_cast<NameLoc>(loc)) {
     std::string child = describeLocation(name.getChildLoc());
     return child.empty() ? name.getName().str() : child + ": " + name.getName().str();
@@ -52,8 +58,8 @@ DiagnosticPrinter::DiagnosticPrinter(MLIRContext &context, llvm::raw_ostream &os
           ++errors;
         auto print = [&os](Diagnostic &d) {
           std::string where = describeLocation(d.getLocation());
-          os << (where.empty() ? "kilnc" : where) << ": " << severityName(d.getSeverity())
-             << ": " << d.str() << "\n";
+          os << (where.empty() ? "kilnc" : where) << ": " << severityName(d.getSeverity()) << ": "
+             << d.str() << "\n";
         };
         print(diag);
         for (Diagnostic &note : diag.getNotes())

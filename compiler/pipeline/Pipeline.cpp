@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - Kiln's compilation stages ---------------------------===//
 #include "compiler/pipeline/Pipeline.h"
 #include "passes/Passes.h"
+#include "passes/memory/MemoryPlan.h"
 
 #include "mlir/Pass/PassOptions.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -63,15 +64,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                "func.func(cse, canonicalize, kiln-lower-strided-copies)",
                o.inPlace ? "" : " copy-before-write=1")
         .str();
-  case Stage::Memory: {
-    std::string banks;
-    for (const std::string &bank : o.memoryBanks)
-      banks += (banks.empty() ? "" : ",") + bank;
-    return llvm::formatv("kiln-plan-arena{{alignment={0} in-place={1} io-in-arena={2}{3}}",
-                         o.arenaAlign, o.inPlace ? "true" : "false", o.ioInArena ? "true" : "false",
-                         banks.empty() ? "" : " banks=" + banks)
-        .str();
-  }
+  case Stage::Memory:
+    return ""; // built from the options' structs: buildStagePipeline
   case Stage::LLVM:
     return llvm::formatv(
                "kiln-lower-micro-kernels{{index-bitwidth={0}}, kiln-flatten-constant-globals, "
@@ -93,6 +87,16 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
 }
 
 LogicalResult buildStagePipeline(OpPassManager &pm, Stage stage, const PipelineOptions &options) {
+  if (stage == Stage::Memory) {
+    // The banks go to the planner as structs, not as text to parse again.
+    PlanArenaPassOptions plan;
+    if (options.arenaAlign)
+      plan.alignment = *options.arenaAlign;
+    plan.inPlace = options.inPlace;
+    plan.ioInArena = options.ioInArena;
+    pm.addPass(createPlanArenaPass(plan, options.memoryBanks));
+    return success();
+  }
   std::string passes = stagePassList(stage, options);
   if (passes.empty())
     return success();
@@ -108,39 +112,50 @@ LogicalResult buildPipeline(OpPassManager &pm, Stage from, Stage to,
 }
 
 namespace {
+/// The options of the `kiln-stage-*` pipelines (kiln-opt): PipelineOptions
+/// as text, with PipelineOptions' defaults.
 struct StageOptions : public PassPipelineOptions<StageOptions> {
+  inline static const PipelineOptions defaults{};
   Option<unsigned> indexBitwidth{*this, "index-bitwidth", llvm::cl::desc("Bits of the index type"),
-                                 llvm::cl::init(64)};
+                                 llvm::cl::init(defaults.indexBitwidth)};
   Option<int64_t> arenaAlign{*this, "arena-align",
-                             llvm::cl::desc("Arena and buffer alignment in bytes"),
-                             llvm::cl::init(16)};
+                             llvm::cl::desc("Arena and buffer alignment in bytes (0: the "
+                                            "planner's default)"),
+                             llvm::cl::init(0)};
   Option<bool> fuse{*this, "fuse", llvm::cl::desc("Fuse activations and elementwise chains"),
-                    llvm::cl::init(true)};
+                    llvm::cl::init(defaults.fuse)};
   Option<bool> inPlace{*this, "in-place",
                        llvm::cl::desc("Write results over operands that die there"),
-                       llvm::cl::init(true)};
+                       llvm::cl::init(defaults.inPlace)};
   ListOption<std::string> memoryBanks{*this, "mem-banks",
-                                      llvm::cl::desc("Memory banks NAME:BYTES:ALIGN")};
+                                      llvm::cl::desc("Memory banks NAME:SIZE[:ALIGN]")};
   Option<bool> ioInArena{*this, "io-in-arena",
                          llvm::cl::desc("Place inputs and outputs in the arena"),
-                         llvm::cl::init(false)};
+                         llvm::cl::init(defaults.ioInArena)};
   Option<int64_t> microKernelMR{*this, "micro-kernel-mr",
                                 llvm::cl::desc("Micro-kernel tile rows (0: no micro-kernels)"),
-                                llvm::cl::init(0)};
+                                llvm::cl::init(defaults.microKernelMR)};
   Option<int64_t> microKernelNR{*this, "micro-kernel-nr",
-                                llvm::cl::desc("Micro-kernel tile columns"), llvm::cl::init(0)};
+                                llvm::cl::desc("Micro-kernel tile columns"),
+                                llvm::cl::init(defaults.microKernelNR)};
   Option<int64_t> microKernelKC{*this, "micro-kernel-kc",
-                                llvm::cl::desc("Micro-kernel K block depth"), llvm::cl::init(256)};
+                                llvm::cl::desc("Micro-kernel K block depth"),
+                                llvm::cl::init(defaults.microKernelKC)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
-                              llvm::cl::init(true)};
-  PipelineOptions toOptions() const {
+                              llvm::cl::init(defaults.expandRounding)};
+
+  llvm::Expected<PipelineOptions> toOptions() const {
     PipelineOptions o;
     o.indexBitwidth = indexBitwidth;
-    o.arenaAlign = arenaAlign;
+    if (arenaAlign != 0)
+      o.arenaAlign = arenaAlign;
     o.fuse = fuse;
     o.inPlace = inPlace;
-    o.memoryBanks.assign(memoryBanks.begin(), memoryBanks.end());
+    auto banks = parseBankSpecs(memoryBanks);
+    if (!banks)
+      return banks.takeError();
+    o.memoryBanks = std::move(*banks);
     o.ioInArena = ioInArena;
     o.expandRounding = expandRounding;
     o.microKernelMR = microKernelMR;
@@ -149,24 +164,36 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     return o;
   }
 };
+
+/// Registers `argument` as a pipeline of the stages after `from` up to `to`.
+void registerStages(llvm::StringRef argument, llvm::StringRef description, Stage from, Stage to) {
+  registerPassPipeline(
+      argument, description,
+      [from, to](OpPassManager &pm, llvm::StringRef text,
+                 llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+        StageOptions stageOptions;
+        if (failed(stageOptions.parseFromString(text)))
+          return failure();
+        llvm::Expected<PipelineOptions> options = stageOptions.toOptions();
+        if (!options)
+          return errorHandler("mem-banks: " + llvm::toString(options.takeError()));
+        return buildPipeline(pm, from, to, *options);
+      },
+      [](llvm::function_ref<void(const detail::PassOptions &)> optionHandler) {
+        optionHandler(StageOptions());
+      });
+}
 } // namespace
 
 void registerKilnPipelines() {
   for (auto &[stage, name] : kStageNames) {
     if (stage == Stage::Import)
       continue;
-    Stage s = stage;
-    PassPipelineRegistration<StageOptions>(("kiln-stage-" + name).str(),
-                                           ("Kiln's '" + name + "' stage").str(),
-                                           [s](OpPassManager &pm, const StageOptions &o) {
-                                             (void)buildStagePipeline(pm, s, o.toOptions());
-                                           });
+    registerStages(("kiln-stage-" + name).str(), ("Kiln's '" + name + "' stage").str(),
+                   static_cast<Stage>(static_cast<int>(stage) - 1), stage);
   }
-  PassPipelineRegistration<StageOptions>(
-      "kiln-pipeline", "Every Kiln stage from kiln IR to the LLVM dialect",
-      [](OpPassManager &pm, const StageOptions &o) {
-        (void)buildPipeline(pm, Stage::Import, Stage::LLVM, o.toOptions());
-      });
+  registerStages("kiln-pipeline", "Every Kiln stage from kiln IR to the LLVM dialect",
+                 Stage::Import, Stage::LLVM);
 }
 
 } // namespace kiln

@@ -9,6 +9,8 @@
 #ifndef KILN_COMPILER_PIPELINE_PIPELINE_H
 #define KILN_COMPILER_PIPELINE_PIPELINE_H
 
+#include "passes/memory/ArenaPlanner.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -26,22 +28,30 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 /// "import|graph|lower|bufferize|memory|llvm", for help texts.
 std::string stageNames();
 
-/// What the stages need to know about the target and the user's choices.
+/// What the stages need to know about the user's choices and the target.
 struct PipelineOptions {
-  /// Bits of the `index` type: 64 on 64-bit targets, 32 on the others.
-  unsigned indexBitwidth = 64;
-  /// Alignment of the arena and of every buffer in it, in bytes.
-  int64_t arenaAlign = 16;
+  // The user's choices (kilnc's flags).
+
+  /// Alignment of the arena and of every buffer in it, in bytes (a power of
+  /// two); unset: the target's (compile() sets it), or kiln-plan-arena's
+  /// default.
+  std::optional<int64_t> arenaAlign;
   /// Fuse activations into convolutions and linear layers, and chains of
   /// elementwise ops into one loop nest (fewer temporaries, less traffic).
   bool fuse = true;
   /// Let an op write its result over an operand that dies there (in
   /// bufferization and in the memory planner).
   bool inPlace = true;
-  /// Memory banks as `NAME:BYTES:ALIGN`, fastest first; empty: one arena.
-  std::vector<std::string> memoryBanks;
+  /// Memory banks, fastest first (parsed once, parseBankSpecs); empty: one
+  /// unbounded arena.
+  std::vector<MemoryBank> memoryBanks;
   /// Place inputs and outputs in the arena.
   bool ioInArena = false;
+
+  // What the target decides.
+
+  /// Bits of the `index` type: 64 on 64-bit targets, 32 on the others.
+  unsigned indexBitwidth = 64;
   /// Expand floor/ceil/trunc into integer conversions (the target has no
   /// rounding instructions and generated code calls no libm).
   bool expandRounding = true;

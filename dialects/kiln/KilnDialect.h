@@ -17,7 +17,8 @@ constexpr llvm::StringLiteral kEntryFunctionName = "forward";
 constexpr llvm::StringLiteral kNameAttr = "kiln.name";
 /// Marks the arena argument the memory planner adds.
 constexpr llvm::StringLiteral kArenaAttr = "kiln.arena";
-/// Bytes of arena the entry function needs, and their alignment.
+/// Bytes of arena the entry function needs, and their alignment, for readers
+/// of the IR (the compiler reads the plan itself: passes/memory/MemoryPlan.h).
 constexpr llvm::StringLiteral kArenaSizeAttr = "kiln.arena_size";
 constexpr llvm::StringLiteral kArenaAlignAttr = "kiln.arena_align";
 

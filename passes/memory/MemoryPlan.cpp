@@ -1,81 +1,52 @@
-//===- MemoryPlan.cpp - the memory plan recorded on a function ------------===//
+//===- MemoryPlan.cpp - a model's static memory plan ----------------------===//
 #include "passes/memory/MemoryPlan.h"
 
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MathExtras.h"
 
-using namespace mlir;
+#include <algorithm>
 
 namespace kiln {
 
-void writeMemoryPlan(func::FuncOp func, const MemoryPlan &plan) {
-  Builder b(func.getContext());
-  auto str = [&](llvm::StringRef s) { return b.getStringAttr(s); };
-  auto i64 = [&](int64_t v) { return b.getI64IntegerAttr(v); };
-  SmallVector<Attribute> banks, buffers, ops;
-  for (const PlannedBank &k : plan.banks)
-    banks.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("name", str(k.name)), b.getNamedAttr("size", i64(k.size)),
-         b.getNamedAttr("capacity", i64(k.capacity)), b.getNamedAttr("align", i64(k.align))}));
-  for (const PlannedBuffer &p : plan.buffers)
-    buffers.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("name", str(p.name)), b.getNamedAttr("bank", i64(p.bank)),
-         b.getNamedAttr("offset", i64(p.offset)), b.getNamedAttr("size", i64(p.size)),
-         b.getNamedAttr("first", i64(p.first)), b.getNamedAttr("last", i64(p.last)),
-         b.getNamedAttr("io", i64(p.io)), b.getNamedAttr("io_index", i64(p.ioIndex))}));
-  for (const PlannedOp &o : plan.ops)
-    ops.push_back(b.getArrayAttr({str(o.name), str(o.op)}));
-  func->setAttr(kMemoryPlanAttr,
-                b.getDictionaryAttr({b.getNamedAttr("lower_bound", i64(plan.lowerBound)),
-                                     b.getNamedAttr("unaligned_lower_bound",
-                                                    i64(plan.unalignedLowerBound)),
-                                     b.getNamedAttr("total", i64(plan.totalTemporaries)),
-                                     b.getNamedAttr("algorithm", str(plan.algorithm)),
-                                     b.getNamedAttr("banks", b.getArrayAttr(banks)),
-                                     b.getNamedAttr("buffers", b.getArrayAttr(buffers)),
-                                     b.getNamedAttr("ops", b.getArrayAttr(ops))}));
+int64_t MemoryPlan::bankOffset(size_t k) const {
+  int64_t offset = 0;
+  for (size_t i = 0; i < k && i < banks.size(); ++i)
+    offset = llvm::alignTo(offset, banks[i].align) + banks[i].size;
+  return k < banks.size() ? llvm::alignTo(offset, banks[k].align) : offset;
 }
 
-std::optional<MemoryPlan> readMemoryPlan(func::FuncOp func) {
-  auto dict = func->getAttrOfType<DictionaryAttr>(kMemoryPlanAttr);
-  if (!dict)
-    return std::nullopt;
-  auto i64 = [](DictionaryAttr d, llvm::StringRef key) -> int64_t {
-    auto a = d.getAs<IntegerAttr>(key);
-    return a ? a.getInt() : 0;
-  };
-  auto str = [](DictionaryAttr d, llvm::StringRef key) -> std::string {
-    auto a = d.getAs<StringAttr>(key);
-    return a ? a.str() : "";
-  };
-  MemoryPlan plan;
-  plan.lowerBound = i64(dict, "lower_bound");
-  plan.unalignedLowerBound = i64(dict, "unaligned_lower_bound");
-  plan.totalTemporaries = i64(dict, "total");
-  plan.algorithm = str(dict, "algorithm");
-  if (auto banks = dict.getAs<ArrayAttr>("banks"))
-    for (auto k : banks.getAsRange<DictionaryAttr>())
-      plan.banks.push_back({str(k, "name"), i64(k, "size"), i64(k, "capacity"), i64(k, "align")});
-  if (auto buffers = dict.getAs<ArrayAttr>("buffers"))
-    for (auto p : buffers.getAsRange<DictionaryAttr>()) {
-      PlannedBuffer pb;
-      pb.name = str(p, "name");
-      pb.bank = i64(p, "bank");
-      pb.offset = i64(p, "offset");
-      pb.size = i64(p, "size");
-      pb.first = i64(p, "first");
-      pb.last = i64(p, "last");
-      pb.io = static_cast<PlannedBuffer::Kind>(i64(p, "io"));
-      pb.ioIndex = i64(p, "io_index");
-      plan.buffers.push_back(pb);
-    }
-  if (auto ops = dict.getAs<ArrayAttr>("ops"))
-    for (auto o : ops.getAsRange<ArrayAttr>())
-      if (o.size() == 2)
-        plan.ops.push_back({cast<StringAttr>(o[0]).str(), cast<StringAttr>(o[1]).str()});
-  return plan;
+int64_t MemoryPlan::arenaSize() const {
+  return banks.empty() ? 0 : bankOffset(banks.size() - 1) + banks.back().size;
+}
+
+int64_t MemoryPlan::arenaAlign() const {
+  int64_t align = 1;
+  for (const PlannedBank &bank : banks)
+    align = std::max(align, bank.align);
+  return align;
+}
+
+bool MemoryPlan::banked() const {
+  return banks.size() > 1 || (banks.size() == 1 && banks.front().capacity.has_value());
+}
+
+bool MemoryPlan::ioInArena() const {
+  return llvm::any_of(buffers,
+                      [](const PlannedBuffer &b) { return b.io != PlannedBuffer::Temporary; });
+}
+
+const PlannedBuffer *MemoryPlan::ioBuffer(PlannedBuffer::Kind io, int64_t index) const {
+  for (const PlannedBuffer &b : buffers)
+    if (b.io == io && b.ioIndex == index)
+      return &b;
+  return nullptr;
+}
+
+std::string MemoryPlan::bankName(const PlannedBuffer &buffer) const {
+  return buffer.bank >= 0 && buffer.bank < static_cast<int>(banks.size()) ? banks[buffer.bank].name
+                                                                          : "";
 }
 
 /// "64K" -> 65536; std::nullopt for anything but a positive number with an
@@ -97,18 +68,10 @@ static std::optional<int64_t> parseBytes(llvm::StringRef text) {
   return static_cast<int64_t>(value) * scale;
 }
 
-llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::string> specs,
-                                                       int64_t defaultAlign) {
+llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::string> specs) {
   std::vector<MemoryBank> banks;
-  if (specs.empty()) {
-    MemoryBank arena;
-    arena.name = "arena";
-    arena.align = defaultAlign;
-    banks.push_back(arena);
-    return banks;
-  }
   for (const std::string &spec : specs) {
-    SmallVector<llvm::StringRef> parts;
+    llvm::SmallVector<llvm::StringRef> parts;
     llvm::StringRef(spec).split(parts, ':');
     auto bad = [&](const llvm::Twine &why) {
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -129,46 +92,16 @@ llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::strin
     if (!size)
       return bad("the size must be a positive number of bytes (K, M, G suffixes allowed)");
     bank.capacity = *size;
-    bank.align = defaultAlign;
+    bank.align = 1;
     if (parts.size() == 3) {
       auto align = parseBytes(parts[2]);
       if (!align || !llvm::isPowerOf2_64(*align))
         return bad("the alignment must be a power of two");
-      bank.align = std::max(*align, defaultAlign);
+      bank.align = *align;
     }
     banks.push_back(bank);
   }
   return banks;
-}
-
-/// The `node '<name>' (<operator>)` label of a location, if any.
-static std::optional<std::pair<std::string, std::string>> nodeLabel(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc)) {
-    llvm::StringRef text = name.getName().getValue();
-    if (text.consume_front("node '")) {
-      auto [node, rest] = text.split("' (");
-      if (rest.ends_with(")"))
-        return std::make_pair(node.str(), rest.drop_back().str());
-    }
-    return nodeLabel(name.getChildLoc());
-  }
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto label = nodeLabel(inner))
-        return label;
-  if (auto call = dyn_cast<CallSiteLoc>(loc))
-    return nodeLabel(call.getCallee());
-  return std::nullopt;
-}
-
-std::string nodeName(Location loc) {
-  auto label = nodeLabel(loc);
-  return label ? label->first : "";
-}
-
-std::string nodeOperator(Operation *op) {
-  auto label = nodeLabel(op->getLoc());
-  return label ? label->second : op->getName().getStringRef().str();
 }
 
 } // namespace kiln

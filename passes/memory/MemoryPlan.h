@@ -1,9 +1,14 @@
-//===- MemoryPlan.h - the memory plan recorded on a function ----*- C++ -*-===//
+//===- MemoryPlan.h - a model's static memory plan --------------*- C++ -*-===//
 //
-// kiln-plan-arena records the plan it made on the function it planned (the
-// `kiln.memory_plan` attribute); the header and entry points (banks, inputs
-// and outputs in the arena) and the compile report read it back. Also: the
-// `--mem-bank` syntax, and the node names the importer puts in locations.
+// The one model of a memory plan, free of MLIR. kiln-plan-arena makes it
+// (passes/memory/PlanArena.cpp) from ArenaPlanner's placement and records it
+// on the function it planned (MemoryPlanAttr.h); the C header and the entry
+// points (compiler/emit/ModelInterface.h) and the compile report
+// (compiler/emit/Report.h) read that same struct. Every figure they print
+// (the arena's size and alignment, each bank's offset in the single-arena
+// layout, where an input lives) is computed here from it.
+//
+// Also the `--mem-bank` syntax, parsed once into MemoryBank structs.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_PASSES_MEMORY_MEMORYPLAN_H
@@ -11,30 +16,25 @@
 
 #include "passes/memory/ArenaPlanner.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
-#include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace kiln {
 
-constexpr llvm::StringLiteral kMemoryPlanAttr = "kiln.memory_plan";
-
-struct PlannedBank {
-  std::string name;
+/// A bank as planned: its specification and the bytes the plan uses in it.
+struct PlannedBank : MemoryBank {
   int64_t size = 0;
-  /// -1: unbounded.
-  int64_t capacity = -1;
-  int64_t align = 16;
 };
 
-struct PlannedBuffer {
+/// A buffer as planned: where it is (its bank and offset), and what it is.
+struct PlannedBuffer : Placement {
   enum Kind { Temporary, Input, Output };
+  /// The exported graph's node that makes it (an input's or output's name).
   std::string name;
-  int bank = 0;
-  int64_t offset = 0;
   int64_t size = 0;
   /// Live from ops[first] to ops[last] inclusive.
   int64_t first = 0, last = 0;
@@ -44,6 +44,7 @@ struct PlannedBuffer {
   int64_t ioIndex = -1;
 };
 
+/// A step of the schedule the live ranges count in.
 struct PlannedOp {
   /// The exported graph's node, "" when the compiler made the op.
   std::string name;
@@ -56,29 +57,38 @@ struct MemoryPlan {
   /// (alignedLowerBound), and the plain most-bytes-live-at-once.
   int64_t lowerBound = 0;
   int64_t unalignedLowerBound = 0;
+  /// The sum of all temporaries' sizes (an arena without reuse).
   int64_t totalTemporaries = 0;
+  /// The placement algorithm whose plan was kept.
   std::string algorithm;
+  /// Fastest first; one unbounded bank named "arena" unless the user named
+  /// banks.
   std::vector<PlannedBank> banks;
   std::vector<PlannedBuffer> buffers;
   std::vector<PlannedOp> ops;
+
+  /// In the single-arena layout (`<name>_run`'s one buffer) the banks follow
+  /// each other, each at an offset aligned to its alignment: bank `k`'s
+  /// offset there, and the whole arena's size and alignment.
+  int64_t bankOffset(size_t k) const;
+  int64_t arenaSize() const;
+  int64_t arenaAlign() const;
+  /// The user named the banks (--mem-bank): `<name>_run_banked` exists.
+  bool banked() const;
+  /// Inputs and outputs live in the arena (--io-in-arena).
+  bool ioInArena() const;
+  /// The buffer of input or output `index` when it lives in the arena, or
+  /// null.
+  const PlannedBuffer *ioBuffer(PlannedBuffer::Kind io, int64_t index) const;
+  /// The buffer's bank's name, or "" when it names no bank of the plan.
+  std::string bankName(const PlannedBuffer &buffer) const;
 };
 
-void writeMemoryPlan(mlir::func::FuncOp func, const MemoryPlan &plan);
-/// The plan recorded on `func`, or std::nullopt if there is none.
-std::optional<MemoryPlan> readMemoryPlan(mlir::func::FuncOp func);
-
 /// Memory banks from `NAME:SIZE[:ALIGN]` specs (SIZE and ALIGN in bytes, with
-/// an optional K, M or G suffix for KiB, MiB, GiB), fastest first. No specs
-/// give the default: one unbounded bank named "arena" aligned to
-/// `defaultAlign`. A bank's alignment is at least `defaultAlign`.
-llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::string> specs,
-                                                       int64_t defaultAlign);
-
-/// The exported graph's node an op was imported from (the importer's
-/// `node '<name>' (<operator>)` locations), or "".
-std::string nodeName(mlir::Location loc);
-/// That node's operator, or the op's MLIR name when it has none.
-std::string nodeOperator(mlir::Operation *op);
+/// an optional K, M or G suffix for KiB, MiB, GiB), fastest first. A bank
+/// without ALIGN has alignment 1: the planner aligns every bank to at least
+/// the arena alignment.
+llvm::Expected<std::vector<MemoryBank>> parseBankSpecs(llvm::ArrayRef<std::string> specs);
 
 } // namespace kiln
 

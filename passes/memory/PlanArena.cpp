@@ -22,9 +22,11 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/NodeLocation.h"
 #include "passes/Passes.h"
 #include "passes/memory/ArenaPlanner.h"
 #include "passes/memory/MemoryPlan.h"
+#include "passes/memory/MemoryPlanAttr.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -61,6 +63,18 @@ bool isBookkeeping(Operation *op) {
           isa<MemRefType>(op->getOperand(0).getType()) && isMemoryEffectFree(op));
 }
 
+/// The exported graph's node an op or buffer comes from, or "".
+std::string nodeName(Location loc) {
+  std::optional<NodeIdentity> node = readNodeLocation(loc);
+  return node ? node->name : "";
+}
+
+/// That node's operator, or the op's MLIR name when it has none.
+std::string nodeOperator(Operation *op) {
+  std::optional<NodeIdentity> node = readNodeLocation(op->getLoc());
+  return node ? node->op : op->getName().getStringRef().str();
+}
+
 /// The memref a view is taken of, or null for anything but a view.
 Value viewSource(Operation *op) {
   if (auto view = dyn_cast<ViewLikeOpInterface>(op))
@@ -79,6 +93,12 @@ struct Buffer {
 
 struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
   using Base::Base;
+  PlanArenaPass(const PlanArenaPassOptions &options, std::vector<MemoryBank> banks)
+      : Base(options), givenBanks(std::move(banks)) {}
+
+  /// The banks the compiler gives; the `banks` option (kiln-opt) is parsed
+  /// instead when set.
+  std::vector<MemoryBank> givenBanks;
 
   void runOnOperation() override {
     if (alignment <= 0 || !llvm::isPowerOf2_64(alignment)) {
@@ -86,13 +106,26 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
           << alignment;
       return signalPassFailure();
     }
-    auto parsedBanks = parseBankSpecs(banks, alignment);
-    if (!parsedBanks) {
-      getOperation().emitError("kiln-plan-arena: ") << llvm::toString(parsedBanks.takeError());
-      return signalPassFailure();
+    std::vector<MemoryBank> memoryBanks = givenBanks;
+    if (!banks.empty()) {
+      auto parsedBanks = parseBankSpecs(banks);
+      if (!parsedBanks) {
+        getOperation().emitError("kiln-plan-arena: ") << llvm::toString(parsedBanks.takeError());
+        return signalPassFailure();
+      }
+      memoryBanks = std::move(*parsedBanks);
     }
+    // No banks: one unbounded arena. Every bank is aligned to at least the
+    // arena alignment.
+    if (memoryBanks.empty()) {
+      MemoryBank arena;
+      arena.name = "arena";
+      memoryBanks.push_back(arena);
+    }
+    for (MemoryBank &bank : memoryBanks)
+      bank.align = std::max<int64_t>(bank.align, alignment);
     for (auto func : getOperation().getOps<func::FuncOp>())
-      if (!func.isExternal() && func.isPublic() && failed(planFunction(func, *parsedBanks)))
+      if (!func.isExternal() && func.isPublic() && failed(planFunction(func, memoryBanks)))
         return signalPassFailure();
   }
 
@@ -344,15 +377,12 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     record.totalTemporaries = totalBytes(requests);
     record.algorithm = plan.algorithm;
     for (size_t k = 0; k < memoryBanks.size(); ++k)
-      record.banks.push_back({memoryBanks[k].name, plan.bankSizes[k],
-                              memoryBanks[k].capacity.value_or(-1), memoryBanks[k].align});
+      record.banks.push_back(PlannedBank{memoryBanks[k], plan.bankSizes[k]});
     for (size_t i = 0; i < buffers.size(); ++i) {
       const Buffer &buffer = buffers[i];
-      const Placement &p = plan.placements[requestOfBuffer[i]];
       PlannedBuffer pb;
+      static_cast<Placement &>(pb) = plan.placements[requestOfBuffer[i]];
       pb.name = buffer.name;
-      pb.bank = p.bank;
-      pb.offset = p.offset;
       pb.size = buffer.size;
       // The buffer's own live range: buffers merged in place share a range
       // and hand over at one op.
@@ -369,13 +399,9 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
     for (Operation *op : schedule)
       record.ops.push_back({nodeName(op->getLoc()), nodeOperator(op)});
     writeMemoryPlan(func, record);
-    int64_t total = 0, maxAlign = alignment;
-    for (size_t k = 0; k < memoryBanks.size(); ++k) {
-      total = llvm::alignTo(total, memoryBanks[k].align) + plan.bankSizes[k];
-      maxAlign = std::max(maxAlign, memoryBanks[k].align);
-    }
-    func->setAttr(kArenaSizeAttr, b.getI64IntegerAttr(total));
-    func->setAttr(kArenaAlignAttr, b.getI64IntegerAttr(maxAlign));
+    // For readers of the IR; the compiler reads the plan.
+    func->setAttr(kArenaSizeAttr, b.getI64IntegerAttr(record.arenaSize()));
+    func->setAttr(kArenaAlignAttr, b.getI64IntegerAttr(record.arenaAlign()));
     return success();
   }
 
@@ -400,4 +426,10 @@ struct PlanArenaPass : impl::PlanArenaPassBase<PlanArenaPass> {
 };
 
 } // namespace
+
+std::unique_ptr<Pass> createPlanArenaPass(const PlanArenaPassOptions &options,
+                                          std::vector<MemoryBank> banks) {
+  return std::make_unique<PlanArenaPass>(options, std::move(banks));
+}
+
 } // namespace kiln

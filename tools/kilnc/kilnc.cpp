@@ -202,6 +202,12 @@ int main(int argc, char **argv) {
     return kExitUsage;
   }
 
+  // The options as the compiler library takes them; it parses and checks
+  // them, each with its one message, and kilnc reports those as usage errors.
+  auto usageError = [](llvm::Error error) {
+    llvm::errs() << "kilnc: " << llvm::toString(std::move(error)) << "\n";
+    return kExitUsage;
+  };
   kiln::CompileOptions options;
   options.inputPath = input;
   options.outputPath = output;
@@ -209,57 +215,40 @@ int main(int argc, char **argv) {
   options.target = target;
   options.cpu = cpu;
   options.features = features;
-  options.arenaAlign = arenaAlign;
-  options.memoryBanks.assign(memBanks.begin(), memBanks.end());
-  options.ioInArena = ioInArena;
+  if (arenaAlign != 0) // 0: the target's
+    options.pipeline.arenaAlign = arenaAlign;
+  options.pipeline.ioInArena = ioInArena;
+  options.pipeline.fuse = !noFusion;
+  options.pipeline.inPlace = !noInPlace;
   options.reportPath = report;
-  options.fuse = !noFusion;
-  options.inPlace = !noInPlace;
   options.microKernels = !noMicroKernels;
   options.writeHeader = !noHeader;
   options.printDebugInfo = debugInfo;
   options.linker = linker;
   for (const std::string &text : shapes) {
     auto shape = kiln::parseShapeOption(text);
-    if (!shape) {
-      llvm::errs() << "kilnc: " << llvm::toString(shape.takeError()) << "\n";
-      return kExitUsage;
-    }
+    if (!shape)
+      return usageError(shape.takeError());
     options.import.inputShapes.push_back(*shape);
   }
   if (!emit.empty()) {
-    auto kind = kiln::parseEmitKind(emit);
-    if (!kind) {
-      llvm::errs() << "kilnc: unknown --emit='" << emit
-                   << "' (expected obj, shared, mlir, llvm or asm)\n";
-      return kExitUsage;
-    }
+    auto kind = kiln::parseEmitOption(emit);
+    if (!kind)
+      return usageError(kind.takeError());
     options.emit = *kind;
   }
   if (!stopAfter.empty()) {
-    auto stage = kiln::parseStage(stopAfter);
-    if (!stage) {
-      llvm::errs() << "kilnc: unknown --stop-after='" << stopAfter << "' (expected "
-                   << kiln::stageNames() << ")\n";
-      return kExitUsage;
-    }
-    if (!emit.empty() && options.emit != kiln::EmitKind::MLIR) {
-      llvm::errs() << "kilnc: --stop-after prints MLIR; it cannot be combined with --emit=" << emit
-                   << "\n";
-      return kExitUsage;
-    }
-    options.stopAfter = stage;
-    options.emit = kiln::EmitKind::MLIR;
+    auto stage = kiln::parseStopAfterOption(stopAfter);
+    if (!stage)
+      return usageError(stage.takeError());
+    options.stopAfter = *stage;
   }
-  if (!kiln::findTarget(options.target)) {
-    llvm::errs() << "kilnc: unknown --target='" << options.target
-                 << "' (kilnc --print-targets lists them)\n";
-    return kExitUsage;
-  }
-  if (options.arenaAlign < 0 || (options.arenaAlign & (options.arenaAlign - 1))) {
-    llvm::errs() << "kilnc: --arena-align must be a power of two\n";
-    return kExitUsage;
-  }
+  if (llvm::Error error = kiln::validateOptions(options))
+    return usageError(std::move(error));
+  auto banks = kiln::parseMemBankOptions(memBanks);
+  if (!banks)
+    return usageError(banks.takeError());
+  options.pipeline.memoryBanks = std::move(*banks);
 
   mlir::MLIRContext context;
   kiln::prepareContext(context);
