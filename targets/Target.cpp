@@ -4,6 +4,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -66,6 +67,47 @@ ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride
     }
   }
   return r;
+}
+
+llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
+                                llvm::StringRef features) {
+  if ((cpu.empty() || cpu == "host") && features.empty())
+    return llvm::Error::success();
+  initializeLLVMTargets();
+  llvm::Triple triple(llvm::Triple::normalize(desc.triple));
+  std::string error;
+  const llvm::Target *llvmTarget = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return llvm::createStringError("no LLVM backend for " + triple.str() + ": " + error);
+  std::unique_ptr<llvm::MCSubtargetInfo> info(llvmTarget->createMCSubtargetInfo(triple, "", ""));
+  if (!info)
+    return llvm::createStringError("no subtarget information for " + triple.str());
+  auto names = [](auto table) {
+    llvm::SmallVector<llvm::StringRef> list;
+    for (const auto &entry : table)
+      list.push_back(entry.Key);
+    llvm::sort(list);
+    return llvm::join(list, ", ");
+  };
+  if (!cpu.empty() && cpu != "host" && !info->isCPUStringValid(cpu))
+    return llvm::createStringError("unknown --cpu='" + cpu.str() +
+                                   "' for --target=" + desc.name.str() + " (valid: host, " +
+                                   names(info->getAllProcessorDescriptions()) + ")");
+  llvm::SmallVector<llvm::StringRef> list;
+  features.split(list, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef feature : list) {
+    feature = feature.trim();
+    bool known = (feature.starts_with("+") || feature.starts_with("-")) &&
+                 llvm::any_of(info->getAllProcessorFeatures(), [&](const auto &kv) {
+                   return llvm::StringRef(kv.Key) == feature.drop_front();
+                 });
+    if (!known)
+      return llvm::createStringError(
+          "unknown --features entry '" + feature.str() + "' for --target=" + desc.name.str() +
+          " (expected +NAME or -NAME with NAME one of: " + names(info->getAllProcessorFeatures()) +
+          ")");
+  }
+  return llvm::Error::success();
 }
 
 void initializeLLVMTargets() {

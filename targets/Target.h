@@ -69,6 +69,14 @@ struct ResolvedTarget {
 ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride,
                              llvm::StringRef featuresOverride);
 
+/// Checks a `--cpu` and a `--features` override against what LLVM's backend
+/// for `desc` knows: an unknown CPU or feature name is an error naming the
+/// valid ones (LLVM itself only warns and compiles for a generic CPU).
+/// "host" and empty overrides are always valid; features are "+name" or
+/// "-name", comma-separated.
+llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
+                                llvm::StringRef features);
+
 /// Initializes LLVM's targets once; safe to call repeatedly.
 void initializeLLVMTargets();
 

@@ -84,9 +84,12 @@ llvm::Error validateOptions(const CompileOptions &options) {
   if (options.stopAfter && options.emit && *options.emit != EmitKind::MLIR)
     return usageError("--stop-after prints MLIR; it cannot be combined with --emit=" +
                       emitKindName(*options.emit));
-  if (!findTarget(options.target))
+  const TargetDesc *target = findTarget(options.target);
+  if (!target)
     return usageError("unknown --target='" + options.target +
                       "' (kilnc --print-targets lists them)");
+  if (llvm::Error e = checkCpuAndFeatures(*target, options.cpu, options.features))
+    return usageError(llvm::toString(std::move(e)));
   if (std::optional<int64_t> align = options.pipeline.arenaAlign;
       align && (*align <= 0 || !llvm::isPowerOf2_64(*align)))
     return usageError("--arena-align must be a power of two");
