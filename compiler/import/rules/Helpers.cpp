@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace mlir;
 
@@ -203,17 +204,21 @@ Value concatOf(NodeImport &n, ArrayRef<Value> parts, int64_t dim) {
                           n.b.getI64IntegerAttr(dim));
 }
 
-/// A slice along `dim` with PyTorch's clamping of the bounds.
-Value buildSlice(NodeImport &n, Value input, int64_t dim, int64_t start, int64_t end,
-                 int64_t step) {
-  RankedTensorType type = typeOf(input);
-  int64_t size = type.getDimSize(dim);
+std::pair<int64_t, int64_t> clampSliceBounds(int64_t size, int64_t start, int64_t end) {
   if (start < 0)
     start += size;
   if (end < 0)
     end += size;
   start = std::clamp<int64_t>(start, 0, size);
   end = std::clamp<int64_t>(end, start, size);
+  return {start, end};
+}
+
+/// A slice along `dim` with PyTorch's clamping of the bounds.
+Value buildSlice(NodeImport &n, Value input, int64_t dim, int64_t start, int64_t end,
+                 int64_t step) {
+  RankedTensorType type = typeOf(input);
+  std::tie(start, end) = clampSliceBounds(type.getDimSize(dim), start, end);
   SmallVector<int64_t> shape(type.getShape());
   shape[dim] = (end - start + step - 1) / step;
   return SliceOp::create(n.b, n.loc, RankedTensorType::get(shape, type.getElementType()), input,

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 #include <algorithm>
+#include <tuple>
 
 using namespace mlir;
 
@@ -153,12 +154,7 @@ LogicalResult importSliceScatter(NodeImport &n) {
   int64_t size = typeOf(self).getDimSize(*dim);
   int64_t start = n.isNone("start") ? 0 : n.integer("start");
   int64_t end = n.isNone("end") ? size : n.integer("end");
-  if (start < 0)
-    start += size;
-  if (end < 0)
-    end += size;
-  start = std::clamp<int64_t>(start, 0, size);
-  end = std::clamp<int64_t>(end, start, size);
+  std::tie(start, end) = clampSliceBounds(size, start, end);
   if (n.integer("step") != 1)
     return n.emitError() << "slice_scatter with step " << n.integer("step")
                          << " is not supported yet";

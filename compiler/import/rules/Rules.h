@@ -19,6 +19,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
+#include <utility>
 
 namespace kiln {
 namespace rules {
@@ -76,6 +77,10 @@ mlir::Value castTo(NodeImport &n, mlir::Value v, mlir::Type elementType);
 /// A Tensor or Scalar argument as a tensor of `elementType`: a tensor is
 /// converted, a number becomes a rank-0 constant.
 mlir::Value operandAs(NodeImport &n, llvm::StringRef name, mlir::Type elementType);
+
+/// PyTorch's slice bounds along a dimension of `size`: negative bounds count
+/// from the end, then both are clamped to [0, size] with end >= start.
+std::pair<int64_t, int64_t> clampSliceBounds(int64_t size, int64_t start, int64_t end);
 
 /// A slice along `dim` with PyTorch's clamping of the bounds.
 mlir::Value buildSlice(NodeImport &n, mlir::Value input, int64_t dim, int64_t start, int64_t end,
