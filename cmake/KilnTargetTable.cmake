@@ -7,7 +7,7 @@
 # naming the line. Editing the table re-runs CMake.
 set(KILN_TARGET_FIELDS
     summary triple cpu features index-bits pic hard-float arena-align hosted native-rounding
-    cflags kernel-tile kernel-variant qemu-runner qemu-cc qemu-command qemu-board qemu-skip)
+    opt-level cflags kernel-tile kernel-variant qemu-runner qemu-cc qemu-command qemu-board qemu-skip)
 
 function(kiln_read_target_table file)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
@@ -58,6 +58,13 @@ function(kiln_read_target_table file)
         message(FATAL_ERROR "${file}: ${t}: ${field} must be yes or no")
       endif()
     endforeach()
+    if(KILN_TARGET_${t}_cpu MATCHES "^(host|native|)$")
+      message(FATAL_ERROR "${file}: ${t}: cpu must name a fixed CPU (the output may not depend "
+                          "on the machine that compiles)")
+    endif()
+    if(NOT KILN_TARGET_${t}_opt-level MATCHES "^(O[0-3]|Os)$")
+      message(FATAL_ERROR "${file}: ${t}: opt-level must be O0, O1, O2, O3 or Os")
+    endif()
     if(NOT KILN_TARGET_${t}_index-bits MATCHES "^(32|64)$")
       message(FATAL_ERROR "${file}: ${t}: index-bits must be 32 or 64")
     endif()

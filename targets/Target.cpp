@@ -21,7 +21,7 @@ namespace kiln {
 // from it by targets/CMakeLists.txt).
 static const TargetDesc kTargets[] = {
 #define KILN_TARGET(name, summary, triple, cpu, features, indexBits, pic, hardFloat, arenaAlign,   \
-                    hosted, nativeRounding, kernelVariant, kernelVariantFeature)                   \
+                    hosted, nativeRounding, kernelVariant, kernelVariantFeature, optLevel)         \
   {name,                                                                                           \
    summary,                                                                                        \
    triple,                                                                                         \
@@ -34,12 +34,61 @@ static const TargetDesc kTargets[] = {
    hosted,                                                                                         \
    nativeRounding,                                                                                 \
    kernelVariant,                                                                                  \
-   kernelVariantFeature},
+   kernelVariantFeature,                                                                           \
+   OptLevel::optLevel},
 #include "TargetTable.inc"
 #undef KILN_TARGET
 };
 
 llvm::ArrayRef<TargetDesc> allTargets() { return kTargets; }
+
+namespace {
+struct OptLevelName {
+  OptLevel level;
+  llvm::StringLiteral text; // what follows -O
+};
+constexpr OptLevelName kOptLevels[] = {
+    {OptLevel::O0, "0"}, {OptLevel::O1, "1"}, {OptLevel::O2, "2"},
+    {OptLevel::O3, "3"}, {OptLevel::Os, "s"},
+};
+} // namespace
+
+std::optional<OptLevel> parseOptLevel(llvm::StringRef text) {
+  for (const OptLevelName &entry : kOptLevels)
+    if (entry.text == text)
+      return entry.level;
+  return std::nullopt;
+}
+
+llvm::StringRef optLevelName(OptLevel level) {
+  static const std::string names[] = {"O0", "O1", "O2", "O3", "Os"};
+  return names[static_cast<int>(level)];
+}
+
+bool isNativeCpu(llvm::StringRef cpu) { return cpu == "native" || cpu == "host"; }
+
+const TargetDesc *selectTarget(llvm::StringRef nameOrTriple, llvm::StringRef cpu) {
+  if (const TargetDesc *byName = findTarget(nameOrTriple))
+    return byName;
+  if (!nameOrTriple.contains('-'))
+    return nullptr;
+  llvm::Triple wanted(llvm::Triple::normalize(nameOrTriple));
+  auto sameTriple = [&](const TargetDesc &t) {
+    llvm::Triple triple(llvm::Triple::normalize(t.triple));
+    return triple.getArch() == wanted.getArch() && triple.getSubArch() == wanted.getSubArch() &&
+           triple.getOS() == wanted.getOS() && triple.getEnvironment() == wanted.getEnvironment();
+  };
+  const TargetDesc *first = nullptr;
+  for (const TargetDesc &t : kTargets) {
+    if (!sameTriple(t))
+      continue;
+    if (!cpu.empty() && t.cpu == cpu)
+      return &t;
+    if (!first)
+      first = &t;
+  }
+  return first;
+}
 
 const TargetDesc *findTarget(llvm::StringRef name) {
   for (const TargetDesc &t : kTargets)
@@ -49,13 +98,15 @@ const TargetDesc *findTarget(llvm::StringRef name) {
 }
 
 ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride,
-                             llvm::StringRef featuresOverride) {
+                             llvm::StringRef featuresOverride,
+                             std::optional<OptLevel> optLevelOverride) {
   ResolvedTarget r;
   r.desc = &desc;
+  r.optLevel = optLevelOverride.value_or(desc.optLevel);
   r.triple = llvm::Triple::normalize(desc.triple);
   r.cpu = (cpuOverride.empty() ? llvm::StringRef(desc.cpu) : cpuOverride).str();
   r.features = (featuresOverride.empty() ? llvm::StringRef(desc.features) : featuresOverride).str();
-  if (r.cpu == "host") {
+  if (isNativeCpu(r.cpu)) {
     r.cpu = llvm::sys::getHostCPUName().str();
     if (featuresOverride.empty()) {
       // The host's features, sorted so the string (and the object) is stable.
@@ -71,7 +122,7 @@ ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride
 
 llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
                                 llvm::StringRef features) {
-  if ((cpu.empty() || cpu == "host") && features.empty())
+  if ((cpu.empty() || isNativeCpu(cpu)) && features.empty())
     return llvm::Error::success();
   initializeLLVMTargets();
   llvm::Triple triple(llvm::Triple::normalize(desc.triple));
@@ -89,9 +140,9 @@ llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
     llvm::sort(list);
     return llvm::join(list, ", ");
   };
-  if (!cpu.empty() && cpu != "host" && !info->isCPUStringValid(cpu))
+  if (!cpu.empty() && !isNativeCpu(cpu) && !info->isCPUStringValid(cpu))
     return llvm::createStringError("unknown --cpu='" + cpu.str() +
-                                   "' for --target=" + desc.name.str() + " (valid: host, " +
+                                   "' for --target=" + desc.name.str() + " (valid: native, " +
                                    names(info->getAllProcessorDescriptions()) + ")");
   llvm::SmallVector<llvm::StringRef> list;
   features.split(list, ',', -1, /*KeepEmpty=*/false);
@@ -146,35 +197,51 @@ createTargetMachine(const ResolvedTarget &target, std::optional<llvm::CodeModel:
     if (it != registered.end() && it->second->getNumOccurrences() == 0)
       it->second->addOccurrence(0, "hexagon-small-data-threshold", "0");
   }
+  static const llvm::CodeGenOptLevel codegenLevels[] = {
+      llvm::CodeGenOptLevel::None, llvm::CodeGenOptLevel::Less, llvm::CodeGenOptLevel::Default,
+      llvm::CodeGenOptLevel::Aggressive, llvm::CodeGenOptLevel::Default};
   llvm::TargetOptions options;
   options.FloatABIType = target.desc->hardFloat ? llvm::FloatABI::Hard : llvm::FloatABI::Default;
   std::unique_ptr<llvm::TargetMachine> machine(
       llvmTarget->createTargetMachine(triple, target.cpu, target.features, options,
                                       target.desc->pic ? llvm::Reloc::PIC_ : llvm::Reloc::Static,
-                                      codeModel, llvm::CodeGenOptLevel::Aggressive));
+                                      codeModel, codegenLevels[static_cast<int>(target.optLevel)]));
   if (!machine)
     return llvm::createStringError("cannot create a target machine for " + target.triple +
                                    " (cpu '" + target.cpu + "')");
   return machine;
 }
 
-void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine) {
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, OptLevel level) {
   module.setTargetTriple(machine.getTargetTriple());
   module.setDataLayout(machine.createDataLayout());
+  if (level == OptLevel::Os)
+    for (llvm::Function &f : module)
+      if (!f.isDeclaration())
+        f.addFnAttr(llvm::Attribute::OptimizeForSize);
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
   llvm::PipelineTuningOptions tuning;
-  tuning.LoopVectorization = true;
-  tuning.SLPVectorization = true;
+  // As clang: the vectorizers run from -O2 on (at -Os they keep to code that
+  // needs no runtime checks or remainder loops).
+  bool vectorize = level != OptLevel::O0 && level != OptLevel::O1;
+  tuning.LoopVectorization = vectorize;
+  tuning.SLPVectorization = vectorize;
   llvm::PassBuilder builder(&machine, tuning);
   builder.registerModuleAnalyses(mam);
   builder.registerCGSCCAnalyses(cgam);
   builder.registerFunctionAnalyses(fam);
   builder.registerLoopAnalyses(lam);
   builder.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::ModulePassManager mpm = builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3);
+  static const llvm::OptimizationLevel levels[] = {
+      llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1, llvm::OptimizationLevel::O2,
+      llvm::OptimizationLevel::O3, llvm::OptimizationLevel::Os};
+  llvm::OptimizationLevel llvmLevel = levels[static_cast<int>(level)];
+  llvm::ModulePassManager mpm = level == OptLevel::O0
+                                    ? builder.buildO0DefaultPipeline(llvmLevel)
+                                    : builder.buildPerModuleDefaultPipeline(llvmLevel);
   mpm.run(module, mam);
 }
 

@@ -16,6 +16,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace llvm {
@@ -25,12 +26,21 @@ class raw_pwrite_stream;
 
 namespace kiln {
 
+/// How hard LLVM optimizes: clang's -O0 ... -O3 and -Os (size first).
+enum class OptLevel { O0, O1, O2, O3, Os };
+
+/// "0", "1", "2", "3" or "s" (what follows -O), or std::nullopt.
+std::optional<OptLevel> parseOptLevel(llvm::StringRef text);
+/// "O0" ... "O3", "Os".
+llvm::StringRef optLevelName(OptLevel level);
+
 struct TargetDesc {
   /// The `--target` name.
   llvm::StringLiteral name;
   llvm::StringLiteral description;
   llvm::StringLiteral triple;
-  /// Default CPU; "host" means the CPU of the machine running kilnc.
+  /// Default CPU: a fixed one, so that the output never depends on the
+  /// machine running kilnc (`--cpu=native` opts in to that machine's).
   llvm::StringLiteral cpu;
   /// Default LLVM target features ("+avx2,+fma"), or "" for the CPU's own.
   llvm::StringLiteral features;
@@ -51,6 +61,8 @@ struct TargetDesc {
   /// with `kernelVariantFeature` ("+avx512f"), or "".
   llvm::StringLiteral kernelVariant;
   llvm::StringLiteral kernelVariantFeature;
+  /// Default optimization level (-Os where flash is scarce).
+  OptLevel optLevel;
 };
 
 /// Every target Kiln knows, in `--print-targets` order.
@@ -59,20 +71,34 @@ llvm::ArrayRef<TargetDesc> allTargets();
 /// The descriptor named `name`, or nullptr.
 const TargetDesc *findTarget(llvm::StringRef name);
 
-/// CPU and features after applying the user's overrides and resolving "host".
+/// What `--target` names: a target's name, or an LLVM triple of one
+/// (compared by architecture, OS and environment; the vendor is ignored, so
+/// x86_64-linux-gnu and x86_64-pc-linux-gnu both select x86_64). Where targets
+/// share a triple (thumbv7em-none-eabihf: cortex-m4 and cortex-m7), the one
+/// whose default CPU is `cpu` is chosen, else the first in the table (the
+/// baseline). nullptr when nothing matches.
+const TargetDesc *selectTarget(llvm::StringRef nameOrTriple, llvm::StringRef cpu);
+
+/// "native" or "host": the CPU of the machine running kilnc.
+bool isNativeCpu(llvm::StringRef cpu);
+
+/// CPU, features and optimization level after applying the user's overrides
+/// and resolving "native".
 struct ResolvedTarget {
   const TargetDesc *desc = nullptr;
   std::string triple;
   std::string cpu;
   std::string features;
+  OptLevel optLevel = OptLevel::O3;
 };
 ResolvedTarget resolveTarget(const TargetDesc &desc, llvm::StringRef cpuOverride,
-                             llvm::StringRef featuresOverride);
+                             llvm::StringRef featuresOverride,
+                             std::optional<OptLevel> optLevelOverride = std::nullopt);
 
 /// Checks a `--cpu` and a `--features` override against what LLVM's backend
 /// for `desc` knows: an unknown CPU or feature name is an error naming the
 /// valid ones (LLVM itself only warns and compiles for a generic CPU).
-/// "host" and empty overrides are always valid; features are "+name" or
+/// "native", "host" and empty overrides are always valid; features are "+name" or
 /// "-name", comma-separated.
 llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
                                 llvm::StringRef features);
@@ -80,7 +106,7 @@ llvm::Error checkCpuAndFeatures(const TargetDesc &desc, llvm::StringRef cpu,
 /// Initializes LLVM's targets once; safe to call repeatedly.
 void initializeLLVMTargets();
 
-/// An LLVM TargetMachine for `target`, optimizing at -O3, with LLVM's default
+/// An LLVM TargetMachine for `target` at its optimization level, with LLVM's default
 /// code model for the target unless `codeModel` is given.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const ResolvedTarget &target,
@@ -93,8 +119,9 @@ createTargetMachine(const ResolvedTarget &target,
 std::optional<llvm::CodeModel::Model> codeModelFor(const ResolvedTarget &target,
                                                    uint64_t constantBytes);
 
-/// Sets the module's triple and data layout and runs LLVM's -O3 pipeline.
-void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine);
+/// Sets the module's triple and data layout and runs LLVM's pipeline for
+/// `level` (for -Os, every function is marked optsize first, as clang does).
+void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, OptLevel level);
 
 enum class CodeFileKind { Object, Assembly };
 

@@ -55,19 +55,20 @@ def runs_under(t):
 
 
 def render_docs_table(targets):
-    rows = ["| `--target` | triple | default CPU / features | index bits | PIC | hosted "
-            "| rounding instructions | arena align | kernel tile | runs in the tests under |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| `--target` | triple | default CPU / features | default `-O` | index bits | PIC "
+            "| hosted | rounding instructions | arena align | kernel tile "
+            "| runs in the tests under |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, t in targets:
-        cpu = "the host's" if t["cpu"] == "host" else t["cpu"]
+        cpu = t["cpu"]
         if t["features"]:
             cpu += ", " + t["features"]
         tile = t["kernel-tile"]
         if t["kernel-variant"]:
             vname, vtile, vfeature = t["kernel-variant"].split()
             tile += " (%s with %s)" % (vtile, vfeature)
-        rows.append("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            name, t["triple"], cpu, t["index-bits"], t["pic"], t["hosted"],
+        rows.append("| `%s` | %s | %s | `-%s` | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, t["triple"], cpu, t["opt-level"], t["index-bits"], t["pic"], t["hosted"],
             t["native-rounding"], t["arena-align"], tile, runs_under(t)))
     return "\n".join(rows) + "\n"
 
@@ -93,8 +94,9 @@ def check_kilnc(kilnc, targets, problems):
                          text=True).stdout
     listed = []
     for line in out.splitlines():
-        # "  name  triple  cpu CPU  FEATURES|-  N-bit index  summary"
-        m = re.match(r"\s*(\S+)\s+(\S+)\s+cpu (\S+)\s+(\S+)\s+(\d+)-bit index\s+(.*)$", line)
+        # "  name  triple  cpu CPU  FEATURES|-  N-bit index  -OPT  summary"
+        m = re.match(r"\s*(\S+)\s+(\S+)\s+cpu (\S+)\s+(\S+)\s+(\d+)-bit index\s+-(O\S+)\s+(.*)$",
+                     line)
         if not m:
             problems.append("kilnc --print-targets: cannot read the line %r" % line)
             continue
@@ -104,14 +106,15 @@ def check_kilnc(kilnc, targets, problems):
         problems.append("kilnc --print-targets lists %s, targets.ini %s"
                         % ([l[0] for l in listed], names))
     table = dict(targets)
-    for name, triple, cpu, features, index, summary in listed:
+    for name, triple, cpu, features, index, opt, summary in listed:
         t = table.get(name)
         if not t:
             continue
-        expected = (t["triple"], t["cpu"], t["features"] or "-", t["index-bits"], t["summary"])
-        if (triple, cpu, features, index, summary) != expected:
+        expected = (t["triple"], t["cpu"], t["features"] or "-", t["index-bits"],
+                    t["opt-level"], t["summary"])
+        if (triple, cpu, features, index, opt, summary) != expected:
             problems.append("kilnc --print-targets says %s: %s, targets.ini %s"
-                            % (name, (triple, cpu, features, index, summary), expected))
+                            % (name, (triple, cpu, features, index, opt, summary), expected))
 
 
 def triple_parts(triple):
@@ -139,7 +142,7 @@ def check_cflags(clang, targets, problems):
                 problems.append("%s: cflags compile for %s, the table's triple is %s"
                                 % (name, m.group(1) if m else "?", t["triple"]))
             cpu = re.search(r'"target-cpu"="([^"]*)"', ir)
-            if t["cpu"] != "host" and (not cpu or cpu.group(1) != t["cpu"]):
+            if not cpu or cpu.group(1) != t["cpu"]:
                 problems.append("%s: cflags compile for CPU %s, the table's cpu is %s"
                                 % (name, cpu.group(1) if cpu else "(none)", t["cpu"]))
             fs = re.search(r'"target-features"="([^"]*)"', ir)

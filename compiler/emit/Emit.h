@@ -36,8 +36,16 @@ struct AbiStructTypes {
 };
 AbiStructTypes getAbiStructTypes(llvm::LLVMContext &context);
 
-/// The C header declaring the model's symbols and its arena size.
-std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName);
+/// What the object was compiled for, as the header records it: the Kiln
+/// target, LLVM triple, CPU, features ("" for the CPU's own) and -O level.
+struct CodeTarget {
+  std::string target, triple, cpu, features, optLevel;
+};
+
+/// The C header declaring the model's symbols and its arena size, and
+/// recording what the object was compiled for.
+std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName,
+                       const CodeTarget &code);
 
 } // namespace kiln
 

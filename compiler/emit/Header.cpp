@@ -32,7 +32,8 @@ static void listTensors(llvm::raw_ostream &os, llvm::StringRef title,
   }
 }
 
-std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName) {
+std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName,
+                       const CodeTarget &code) {
   std::string upper = llvm::StringRef(model.name).upper();
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -45,11 +46,20 @@ std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName) 
   os << " *\n * Call " << model.name << "_run(inputs, outputs, arena) with one pointer per "
      << "input and output,\n * in the order above, and an arena of " << upper
      << "_ARENA_SIZE bytes aligned to\n * " << upper
-     << "_ARENA_ALIGN. It returns KILN_STATUS_OK (0) or an error status.\n */\n";
+     << "_ARENA_ALIGN. It returns KILN_STATUS_OK (0) or an error status.\n *\n";
+  os << " * Compiled for --target=" << code.target << " (" << code.triple << "), CPU " << code.cpu
+     << ", -" << code.optLevel << ":\n * it runs on CPUs with what that CPU has"
+     << (code.features.empty() ? "" : " and the features in " + upper + "_KILN_FEATURES")
+     << ".\n */\n";
   os << "#ifndef " << upper << "_KILN_H\n#define " << upper << "_KILN_H\n\n";
   os << "#include \"kiln/runtime.h\"\n\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
   const MemoryPlan &plan = model.plan;
+  os << "#define " << upper << "_KILN_TARGET \"" << code.target << "\"\n";
+  os << "#define " << upper << "_KILN_TRIPLE \"" << code.triple << "\"\n";
+  os << "#define " << upper << "_KILN_CPU \"" << code.cpu << "\"\n";
+  os << "#define " << upper << "_KILN_FEATURES \"" << code.features << "\"\n";
+  os << "#define " << upper << "_KILN_OPT_LEVEL \"" << code.optLevel << "\"\n";
   os << "#define " << upper << "_ARENA_SIZE " << plan.arenaSize() << "u\n";
   os << "#define " << upper << "_ARENA_ALIGN " << plan.arenaAlign() << "u\n";
   os << "#define " << upper << "_NUM_INPUTS " << model.inputs.size() << "u\n";

@@ -80,16 +80,55 @@ llvm::Expected<std::vector<MemoryBank>> parseMemBankOptions(llvm::ArrayRef<std::
   return banks;
 }
 
+llvm::Expected<OptLevel> parseOptLevelOption(llvm::StringRef text) {
+  if (std::optional<OptLevel> level = parseOptLevel(text))
+    return *level;
+  return usageError("unknown optimization level -O" + text +
+                    " (expected -O0, -O1, -O2, -O3 or -Os)");
+}
+
+llvm::Expected<const TargetDesc *> selectedTarget(const CompileOptions &options) {
+  if (const TargetDesc *target = selectTarget(options.target, options.cpu))
+    return target;
+  std::string names;
+  for (const TargetDesc &t : allTargets())
+    names += (names.empty() ? "" : ", ") + t.name.str();
+  return usageError("unknown --target='" + options.target + "' (expected one of " + names +
+                    ", or the LLVM triple of one; kilnc --print-targets lists them)");
+}
+
+std::string renderDepfile(llvm::StringRef target, llvm::ArrayRef<std::string> prerequisites) {
+  auto escape = [](llvm::StringRef path) {
+    std::string out;
+    for (char c : path) {
+      if (c == ' ' || c == '#')
+        out += '\\';
+      else if (c == '$')
+        out += '$';
+      out += c;
+    }
+    return out;
+  };
+  std::string text = escape(target) + ":";
+  for (const std::string &p : prerequisites)
+    text += " \\\n  " + escape(p);
+  return text + "\n";
+}
+
 llvm::Error validateOptions(const CompileOptions &options) {
   if (options.stopAfter && options.emit && *options.emit != EmitKind::MLIR)
     return usageError("--stop-after prints MLIR; it cannot be combined with --emit=" +
                       emitKindName(*options.emit));
-  const TargetDesc *target = findTarget(options.target);
+  auto target = selectedTarget(options);
   if (!target)
-    return usageError("unknown --target='" + options.target +
-                      "' (kilnc --print-targets lists them)");
-  if (llvm::Error e = checkCpuAndFeatures(*target, options.cpu, options.features))
+    return target.takeError();
+  if (llvm::Error e = checkCpuAndFeatures(**target, options.cpu, options.features))
     return usageError(llvm::toString(std::move(e)));
+  if (!options.depfilePath.empty() && emitKind(options) != EmitKind::Object &&
+      emitKind(options) != EmitKind::Shared)
+    return usageError("-MD writes a depfile for an object or shared library; it cannot be "
+                      "combined with --emit=" +
+                      emitKindName(emitKind(options)));
   if (std::optional<int64_t> align = options.pipeline.arenaAlign;
       align && (*align <= 0 || !llvm::isPowerOf2_64(*align)))
     return usageError("--arena-align must be a power of two");
@@ -230,7 +269,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   CompileResult result;
   result.outputPath = options.outputPath.empty() ? defaultOutputPath(options) : options.outputPath;
 
-  const TargetDesc *target = findTarget(options.target);
+  const TargetDesc *target = *selectedTarget(options); // validated above
   if (emit == EmitKind::Shared && !target->hosted)
     return emitError(fileLoc) << "--emit=shared needs a hosted target; '" << target->name
                               << "' is freestanding";
@@ -251,7 +290,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     pipeline.arenaAlign = target->arenaAlign;
   // The target machine: the CPU decides which micro-kernel library (and so
   // which packed weight layout) the model gets.
-  ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features);
+  ResolvedTarget resolved = resolveTarget(*target, options.cpu, options.features, options.optLevel);
   auto machine = createTargetMachine(resolved);
   if (!machine)
     return emitError(fileLoc) << llvm::toString(machine.takeError());
@@ -280,6 +319,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   OwningOpRef<ModuleOp> module = importModel(options.inputPath, context, options.import);
   if (!module)
     return failure();
+  result.filesRead.push_back(options.inputPath);
   clock.lap("import");
   auto interface = readModelInterface(*module, name);
   if (failed(interface))
@@ -369,7 +409,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     llvmModule->setCodeModel(*codeModel);
   }
   clock.lap("llvm-translate");
-  optimizeModule(*llvmModule, **machine);
+  optimizeModule(*llvmModule, **machine, resolved.optLevel);
   clock.lap("llvm-optimize");
 
   // The object, in memory: written as the output, linked into the shared
@@ -425,7 +465,23 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     auto header = outputs.open(fileLoc, result.headerPath, /*binary=*/false);
     if (failed(header))
       return failure();
-    **header << emitHeader(*interface, llvm::sys::path::filename(options.inputPath));
+    CodeTarget code;
+    code.target = target->name.str();
+    code.triple = resolved.triple;
+    code.cpu = resolved.cpu;
+    code.features = resolved.features;
+    code.optLevel = optLevelName(resolved.optLevel).str();
+    **header << emitHeader(*interface, llvm::sys::path::filename(options.inputPath), code);
+  }
+  if (!options.depfilePath.empty()) {
+    result.depfilePath = options.depfilePath;
+    auto depfile = outputs.open(fileLoc, result.depfilePath, /*binary=*/false);
+    if (failed(depfile))
+      return failure();
+    std::vector<std::string> prerequisites = result.filesRead;
+    llvm::append_range(prerequisites, options.depfileExtraInputs);
+    **depfile << renderDepfile(
+        options.depfileTarget.empty() ? result.outputPath : options.depfileTarget, prerequisites);
   }
   if (emit == EmitKind::Object) {
     auto os = outputs.open(fileLoc, result.outputPath, /*binary=*/true);

@@ -13,6 +13,7 @@
 
 #include "compiler/import/Importer.h"
 #include "compiler/pipeline/Pipeline.h"
+#include "targets/Target.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LLVM.h"
@@ -36,10 +37,14 @@ struct CompileOptions {
   std::string outputPath;
   /// The C identifier of the model's symbols; empty: from the output name.
   std::string name;
+  /// A target's name or an LLVM triple of one (selectTarget in Target.h).
   std::string target = "x86_64";
-  /// Overrides of the target's default CPU and features.
+  /// Overrides of the target's default CPU and features; "native": the CPU
+  /// of the machine running the compiler (the only non-hermetic choice).
   std::string cpu;
   std::string features;
+  /// Overrides the target's default optimization level.
+  std::optional<OptLevel> optLevel;
   /// What to write; unset: an object, or MLIR with `stopAfter`.
   std::optional<EmitKind> emit;
   /// Stop after this stage and print MLIR (only with no `emit` or MLIR).
@@ -62,13 +67,23 @@ struct CompileOptions {
   std::string linker;
   /// What the importer needs: input shapes for dynamic dimensions.
   ImportOptions import;
+  /// Write a Make-style depfile here (`kilnc -MD -MF`): `depfileTarget`
+  /// (default: the output path) depends on every file the compile read and
+  /// on `depfileExtraInputs` (kilnc adds itself). Empty: none.
+  std::string depfilePath;
+  std::string depfileTarget;
+  std::vector<std::string> depfileExtraInputs;
 };
 
 /// The outputs written by a successful compile.
 struct CompileResult {
   std::string outputPath;
   std::string headerPath;
+  std::string depfilePath;
   uint64_t arenaSize = 0;
+  /// Every file the compile read, in the order read: the model (and, once
+  /// importers read more than one file, each of them; they add it here).
+  std::vector<std::string> filesRead;
   /// Wall seconds of each step, in order (`kilnc --timing` prints them):
   /// import, the pipeline's stages, LLVM translation, LLVM optimization,
   /// code generation, writing (and linking) the outputs.
@@ -80,6 +95,16 @@ struct CompileResult {
 llvm::Expected<EmitKind> parseEmitOption(llvm::StringRef text);
 llvm::Expected<Stage> parseStopAfterOption(llvm::StringRef text);
 llvm::Expected<std::vector<MemoryBank>> parseMemBankOptions(llvm::ArrayRef<std::string> specs);
+
+/// The `-O` level: "0", "1", "2", "3" or "s".
+llvm::Expected<OptLevel> parseOptLevelOption(llvm::StringRef text);
+
+/// The target `options.target` selects (a name or a triple), or an error.
+llvm::Expected<const TargetDesc *> selectedTarget(const CompileOptions &options);
+
+/// A Make rule `target: prerequisites...`, escaped as clang's depfiles are
+/// (space, '#' and '$'), one prerequisite per continued line.
+std::string renderDepfile(llvm::StringRef target, llvm::ArrayRef<std::string> prerequisites);
 
 /// The checks of `options` that need no model: the target exists, the arena
 /// alignment is a power of two, --stop-after is not combined with an

@@ -15,11 +15,15 @@
 #include "compiler/pipeline/Diagnostics.h"
 #include "targets/Target.h"
 
+#include "KilnRevision.h"
+
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #ifndef KILN_VERSION
@@ -41,10 +45,15 @@ std::string emitHelp() {
 /// libLLVM registers codegen options of its own (`--stop-after`, ...) in the
 /// same global registry; kilnc's interface takes precedence.
 void unregisterConflictingOptions() {
-  static const char *const names[] = {
-      "o",      "name",          "target",      "cpu",           "features",
-      "emit",   "stop-after",    "arena-align", "no-header",     "print-locations",
-      "linker", "print-targets", "shape",       "list-operators"};
+  static const char *const names[] = {"o",          "name",
+                                      "target",     "cpu",
+                                      "features",   "emit",
+                                      "stop-after", "arena-align",
+                                      "no-header",  "print-locations",
+                                      "linker",     "print-targets",
+                                      "shape",      "list-operators",
+                                      "O",          "MD",
+                                      "MF",         "MT"};
   auto &registered = cl::getRegisteredOptions();
   for (const char *n : names)
     if (cl::Option *option = registered.lookup(n))
@@ -72,12 +81,15 @@ int main(int argc, char **argv) {
       cl::desc("C identifier for the model's symbols: <name>_run, <name>_model, "
                "<NAME>_ARENA_SIZE (default: the output file's stem)"),
       cl::value_desc("id"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> target("target", cl::desc("Target (--print-targets lists them)"),
-                              cl::init("x86_64"), cl::cat(category),
+  cl::opt<std::string> target("target",
+                              cl::desc("Target: a name --print-targets lists (default x86_64), "
+                                       "or its LLVM triple, e.g. thumbv7em-none-eabihf"),
+                              cl::value_desc("name|triple"), cl::init("x86_64"), cl::cat(category),
                               cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> cpu("cpu",
-                           cl::desc("Target CPU (default: the target's; x86_64 uses the host "
-                                    "CPU, --cpu=x86-64-v2 for a portable baseline)"),
+                           cl::desc("Target CPU (default: the target's fixed baseline, e.g. "
+                                    "x86-64-v3 for x86_64; 'native': the CPU of the machine "
+                                    "running kilnc, so the object may not run elsewhere)"),
                            cl::value_desc("name"), cl::cat(category),
                            cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> features("features", cl::desc("LLVM target features, e.g. +avx2,-avx512f"),
@@ -151,6 +163,25 @@ int main(int argc, char **argv) {
       cl::desc("Static shape of an input with dynamic dimensions, e.g. x=1x3x224x224 "
                "(repeat per input; checked against the program's ranges)"),
       cl::value_desc("name=DxDx..."), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> optLevel(
+      "O",
+      cl::desc("Optimization level: -O0, -O1, -O2, -O3, or -Os for size (default: the "
+               "target's: -Os on cortex-m4 and cortex-m7, -O3 elsewhere)"),
+      cl::value_desc("level"), cl::Prefix, cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<bool> writeDepfile(
+      "MD",
+      cl::desc("Also write a Make-style depfile naming every file the compile read (the "
+               "model and its data files) and kilnc itself, as clang -MD does"),
+      cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> depfilePath(
+      "MF", cl::desc("The depfile -MD writes (default: the output path with .d)"),
+      cl::value_desc("file"), cl::Prefix, cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> depfileTarget(
+      "MT", cl::desc("The target of the depfile's rule (default: the output path)"),
+      cl::value_desc("target"), cl::Prefix, cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> printTargets("print-targets", cl::desc("List the targets and exit"),
                              cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<bool> listOperators(
@@ -164,7 +195,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(category);
   cl::HideUnrelatedOptions(category, inspect);
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
-    os << "kilnc " << KILN_VERSION << " (LLVM and MLIR " << LLVM_VERSION_STRING << ")\n";
+    os << "kilnc " << KILN_VERSION << " (git " << KILN_GIT_REVISION << ")\n"
+       << "LLVM and MLIR " << LLVM_VERSION_STRING << "\n";
   });
   std::string usageErrors;
   llvm::raw_string_ostream usageStream(usageErrors);
@@ -192,9 +224,9 @@ int main(int argc, char **argv) {
   if (printTargets) {
     for (const kiln::TargetDesc &t : kiln::allTargets())
       llvm::outs() << llvm::formatv(
-          "  {0,-12} {1,-30} cpu {2,-12} {3,-17} {4}-bit index  {5}\n", t.name, t.triple, t.cpu,
-          t.features.empty() ? llvm::StringRef("-") : llvm::StringRef(t.features), t.indexBitwidth,
-          t.description);
+          "  {0,-12} {1,-30} cpu {2,-12} {3,-17} {4}-bit index  -{5}  {6}\n", t.name, t.triple,
+          t.cpu, t.features.empty() ? llvm::StringRef("-") : llvm::StringRef(t.features),
+          t.indexBitwidth, kiln::optLevelName(t.optLevel), t.description);
     return kExitOk;
   }
   if (input.empty()) {
@@ -242,6 +274,32 @@ int main(int argc, char **argv) {
     if (!stage)
       return usageError(stage.takeError());
     options.stopAfter = *stage;
+  }
+  if (!optLevel.empty()) {
+    auto level = kiln::parseOptLevelOption(optLevel);
+    if (!level)
+      return usageError(level.takeError());
+    options.optLevel = *level;
+  }
+  if ((!depfilePath.empty() || !depfileTarget.empty()) && !writeDepfile) {
+    llvm::errs() << "kilnc: -MF and -MT need -MD\n";
+    return kExitUsage;
+  }
+  if (writeDepfile) {
+    std::string out = output.empty() ? kiln::defaultOutputPath(options) : std::string(output);
+    if (depfilePath.empty()) {
+      llvm::SmallString<128> path(out);
+      llvm::sys::path::replace_extension(path, "d");
+      options.depfilePath = path.str().str();
+    } else {
+      options.depfilePath = depfilePath;
+    }
+    options.depfileTarget = depfileTarget;
+    // kilnc itself: a new compiler may compile the same model differently.
+    std::string self =
+        llvm::sys::fs::getMainExecutable(argv[0], (void *)&unregisterConflictingOptions);
+    if (!self.empty())
+      options.depfileExtraInputs.push_back(self);
   }
   if (llvm::Error error = kiln::validateOptions(options))
     return usageError(std::move(error));
