@@ -31,8 +31,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
         FILES_MATCHING PATTERN "*.md")
 
-# The CMake package. The target list and which targets are hosted come from the
-# target table (targets/targets.ini).
+# The CMake package, ARCH_INDEPENDENT: a cross build for a 32-bit board uses it too (the
+# tools run on the build machine, the stubs are per target). The target list and which
+# targets are hosted come from the target table (targets/targets.ini).
 set(KILN_HOSTED_TARGETS)
 foreach(t ${KILN_TARGETS})
   if(KILN_TARGET_${t}_hosted STREQUAL "yes")
@@ -44,7 +45,8 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/KilnConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/package/KilnConfig.cmake
                               INSTALL_DESTINATION ${_cmake_dir})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/package/KilnConfigVersion.cmake
-                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion
+                                 ARCH_INDEPENDENT)
 install(FILES ${PROJECT_BINARY_DIR}/package/KilnConfig.cmake
               ${PROJECT_BINARY_DIR}/package/KilnConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/KilnModel.cmake

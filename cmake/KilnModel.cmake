@@ -76,7 +76,8 @@ function(kiln_add_model name)
     OUTPUT "${object}" "${header}"
     COMMAND Kiln::kilnc "${model}" --target=${target} --name=${name} -o "${object}"
             -MD -MF "${depfile}" ${shape_options} ${ARG_OPTIONS}
-    DEPENDS "${model}" Kiln::kilnc
+    # kilnc itself and any file the compile reads besides MODEL come from the depfile.
+    DEPENDS "${model}"
     DEPFILE "${depfile}"
     COMMENT "Compiling model ${name} for ${target} with kilnc"
     VERBATIM COMMAND_EXPAND_LISTS)
