@@ -11,6 +11,8 @@
 #   share/kiln/examples/          the desktop and firmware examples
 #   share/doc/kiln/               README and docs/
 include(GNUInstallDirs)
+# Debian's name for the documentation directory: the package's, lower case.
+set(KILN_INSTALL_DOCDIR ${CMAKE_INSTALL_DATADIR}/doc/kiln)
 include(CMakePackageConfigHelpers)
 
 # The tools link libLLVM and libMLIR of the system's LLVM 22 (Debian's libllvm22,
@@ -27,9 +29,9 @@ install(FILES ${PROJECT_SOURCE_DIR}/runtime_stub/kiln_runtime.c
         DESTINATION ${CMAKE_INSTALL_DATADIR}/kiln/runtime)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/examples/desktop ${PROJECT_SOURCE_DIR}/examples/firmware
         DESTINATION ${CMAKE_INSTALL_DATADIR}/kiln/examples)
-install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
-        FILES_MATCHING PATTERN "*.md")
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${KILN_INSTALL_DOCDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${KILN_INSTALL_DOCDIR}
+        FILES_MATCHING PATTERN "*.md" PATTERN tools EXCLUDE)
 
 # The CMake package, ARCH_INDEPENDENT: a cross build for a 32-bit board uses it too (the
 # tools run on the build machine, the stubs are per target). The target list and which

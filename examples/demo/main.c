@@ -2,7 +2,8 @@
  * The Kiln demo: a C program that links a model compiled ahead of time.
  *
  *   kilnc model.pt2 --name=demo -o demo.o      (writes demo.o and demo.h)
- *   cc main.c demo.o -o kiln-demo
+ *   cc -I<prefix>/include main.c demo.o -o kiln-demo   (kiln/runtime.h: <prefix>/include,
+ *                                                      or runtime_stub/include here)
  *
  * It prints the model's interface, runs it on the input that PyTorch used,
  * prints Kiln's outputs next to PyTorch's, the arena size and the latency.
