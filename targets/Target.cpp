@@ -215,9 +215,10 @@ createTargetMachine(const ResolvedTarget &target, std::optional<llvm::CodeModel:
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, OptLevel level) {
   module.setTargetTriple(machine.getTargetTriple());
   module.setDataLayout(machine.createDataLayout());
+  // -Os: size first, except in the micro-kernels' inner loops (Target.h).
   if (level == OptLevel::Os)
     for (llvm::Function &f : module)
-      if (!f.isDeclaration())
+      if (!f.isDeclaration() && !f.getName().starts_with("kiln_uk_"))
         f.addFnAttr(llvm::Attribute::OptimizeForSize);
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
