@@ -6,7 +6,7 @@
 
 using namespace kiln;
 
-TEST_CASE("--target selects by name or by LLVM triple", "[targets]") {
+TEST_CASE("kilnc's target is selected by name or by LLVM triple", "[targets]") {
   REQUIRE(selectTarget("aarch64", "") == findTarget("aarch64"));
   // Every target's triple and default CPU select it, or the table's first
   // target with the same triple and CPU (riscv64 for riscv64-rvv, which differs
