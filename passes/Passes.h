@@ -47,6 +47,7 @@ void populateKilnPoolingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateKilnReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateKilnElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateKilnDataMovementToLinalgPatterns(mlir::RewritePatternSet &patterns);
+void populateKilnQuantizeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// All of the above.
 void populateKilnToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -89,6 +89,26 @@ std::string renderReportJson(const CompileReport &report) {
             j.attribute("op", utf8(plan.ops[i].op));
           });
       });
+      const QuantizationSummary &q = report.quantization;
+      if (q.quantized())
+        j.attributeObject("quantization", [&] {
+          j.attribute("quantize_ops", q.quantizeOps);
+          j.attribute("dequantize_ops", q.dequantizeOps);
+          j.attribute("choose_qparams_ops", q.chooseQParamsOps);
+          j.attributeArray("float_islands", [&] {
+            for (const FloatIsland &island : q.islands)
+              j.object([&] {
+                j.attributeArray("nodes", [&] {
+                  for (const FloatIsland::Member &m : island.members)
+                    j.value(utf8(m.node));
+                });
+                j.attributeArray("ops", [&] {
+                  for (const FloatIsland::Member &m : island.members)
+                    j.value(utf8(m.op));
+                });
+              });
+          });
+        });
     });
   }
   os << "\n";
@@ -492,6 +512,27 @@ std::string renderReportHtml(const CompileReport &report) {
          << "</td></tr>\n";
     }
     os << "</table>\n";
+  }
+
+  // Quantization: what runs in float.
+  if (report.quantization.quantized()) {
+    const QuantizationSummary &q = report.quantization;
+    os << "<h2>Float islands</h2>\n<p class=\"note\">" << withCommas(q.quantizeOps)
+       << " quantize and " << withCommas(q.dequantizeOps)
+       << " dequantize ops. Ops between a dequantize and a quantize that the quantization "
+          "passes did not fold into integer ops compute in float: "
+       << withCommas(int64_t(q.islands.size())) << " island(s).</p>\n";
+    if (!q.islands.empty()) {
+      os << "<table class=\"islands\">\n<tr><th>Island</th><th>Nodes (ops)</th></tr>\n";
+      for (size_t i = 0; i < q.islands.size(); ++i) {
+        os << "<tr><td class=\"num\">" << i << "</td><td>";
+        for (size_t k = 0; k < q.islands[i].members.size(); ++k)
+          os << (k ? ", " : "") << "<code>" << escapeHtml(q.islands[i].members[k].node)
+             << "</code> (" << escapeHtml(q.islands[i].members[k].op) << ")";
+        os << "</td></tr>\n";
+      }
+      os << "</table>\n";
+    }
   }
 
   // The arena picture, drawn by pageScript.

@@ -12,6 +12,7 @@
 #define KILN_COMPILER_EMIT_REPORT_H
 
 #include "passes/memory/MemoryPlan.h"
+#include "passes/quant/FloatIslands.h"
 
 #include <cstdint>
 #include <string>
@@ -36,6 +37,9 @@ struct CompileReport {
   int64_t rodataBytes = 0;
   int64_t dataBytes = 0;
   int64_t bssBytes = 0;
+  /// The quantization ops and float islands (passes/quant/FloatIslands.h),
+  /// after the graph stage; reported when the program is quantized.
+  QuantizationSummary quantization;
 };
 
 /// The report as JSON: {"arena_bytes", "lower_bound_bytes",
@@ -43,7 +47,9 @@ struct CompileReport {
 /// "total_temporary_bytes", "algorithm", "model", "target", "banks": [...],
 /// "sections": {"text", "rodata", "data", "bss"} (when an object was made),
 /// "buffers": [{"name", "bank", "offset", "size", "first_op", "last_op"}],
-/// "ops": [{"index", "name", "op"}]}.
+/// "ops": [{"index", "name", "op"}]}, and for a quantized program
+/// "quantization": {"quantize_ops", "dequantize_ops", "choose_qparams_ops",
+/// "float_islands": [{"nodes": [...], "ops": [...]}]}.
 std::string renderReportJson(const CompileReport &report);
 
 /// The report as one self-contained HTML page.

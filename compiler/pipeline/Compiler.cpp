@@ -3,9 +3,11 @@
 #include "compiler/emit/Emit.h"
 #include "compiler/emit/Report.h"
 #include "compiler/import/Importer.h"
+#include "compiler/import/pt2/Pt2Archive.h"
 #include "compiler/pipeline/Registration.h"
 #include "compiler/pipeline/Resources.h"
 #include "passes/memory/MemoryPlan.h"
+#include "passes/quant/FloatIslands.h"
 #include "targets/Kernels.h"
 #include "targets/Target.h"
 
@@ -147,6 +149,44 @@ void prepareContext(MLIRContext &context) {
   context.appendDialectRegistry(registry);
   // Diagnostics name the file, node and operator; an IR dump helps no user.
   context.printOpOnDiagnostic(false);
+}
+
+bool inspectQuantization(llvm::StringRef path, llvm::raw_ostream &os) {
+  // Only a program with quantization operators has islands: a .pt2 is
+  // checked from its graph before anything is imported.
+  if (auto archive = Pt2Archive::open(path)) {
+    if (llvm::none_of((*archive)->program().graph.nodes, [](const Node &node) {
+          return llvm::StringRef(node.target).contains("quantized_decomposed.");
+        }))
+      return true;
+  } else {
+    llvm::consumeError(archive.takeError());
+  }
+  MLIRContext context;
+  prepareContext(context);
+  // Import problems are inspect's own report (unsupported operators); here
+  // they only mean there is nothing more to say.
+  context.getDiagEngine().registerHandler([](Diagnostic &) { return success(); });
+  OwningOpRef<ModuleOp> module = importModel(path, context, ImportOptions());
+  if (!module)
+    return false;
+  PassManager pm(&context);
+  if (failed(buildStagePipeline(pm, Stage::Graph, PipelineOptions())) || failed(pm.run(*module)))
+    return false;
+  QuantizationSummary q = findFloatIslands(*module);
+  if (!q.quantized())
+    return true;
+  os << "quantization: " << q.quantizeOps << " quantize, " << q.dequantizeOps << " dequantize, "
+     << q.chooseQParamsOps << " choose_qparams\n";
+  os << "float islands (ops between a dequantize and a quantize that run in float): "
+     << q.islands.size() << "\n";
+  for (size_t i = 0; i < q.islands.size(); ++i) {
+    os << "  island " << i << ":";
+    for (const FloatIsland::Member &m : q.islands[i].members)
+      os << " " << m.node << " (" << m.op << ")";
+    os << "\n";
+  }
+  return true;
 }
 
 std::string defaultOutputPath(const CompileOptions &options) {
@@ -340,8 +380,14 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     return result;
   };
 
+  // The graph stage first: what it left of a quantized program's
+  // dequantize/quantize patterns is what the report lists as float islands.
   Stage memoryOrLast = std::min(last, Stage::Memory);
-  if (failed(runStages(*module, Stage::Import, memoryOrLast, pipeline, clock, preexistingBlobs)))
+  Stage graphOrLast = std::min(last, Stage::Graph);
+  if (failed(runStages(*module, Stage::Import, graphOrLast, pipeline, clock, preexistingBlobs)))
+    return failure();
+  QuantizationSummary quantization = findFloatIslands(*module);
+  if (failed(runStages(*module, graphOrLast, memoryOrLast, pipeline, clock, preexistingBlobs)))
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))
     return failure();
@@ -362,6 +408,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     report->target = target->name;
     report->plan = interface->plan;
     report->weightsBytes = weightBytes(*module);
+    report->quantization = std::move(quantization);
   }
   if (failed(runStages(*module, memoryOrLast, last, pipeline, clock, preexistingBlobs)))
     return failure();

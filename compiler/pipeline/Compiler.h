@@ -124,6 +124,12 @@ void prepareContext(mlir::MLIRContext &context);
 /// registered); blobs the context held before are left alone.
 mlir::FailureOr<CompileResult> compile(const CompileOptions &options, mlir::MLIRContext &context);
 
+/// For `kilnc inspect`: when the model is quantized, prints its quantize and
+/// dequantize ops and the float islands left after the graph stage (what
+/// runs in float). Prints nothing for a float model; returns false when the
+/// model does not import (inspect reports why itself).
+bool inspectQuantization(llvm::StringRef path, llvm::raw_ostream &os);
+
 /// The output path `compile` uses when none is given.
 std::string defaultOutputPath(const CompileOptions &options);
 

@@ -589,5 +589,64 @@ void MicroKernelOp::getEffects(
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// The checks quantize and dequantize share: the quantization range fits the
+/// integer type, and scale and zero point are per tensor (rank 0) or per
+/// channel (rank 1, one entry per index of `axis`).
+static LogicalResult verifyQuantParams(Operation *op, Value quantized, Value data, Value scale,
+                                       Value zeroPoint, std::optional<int64_t> axis,
+                                       int64_t quantMin, int64_t quantMax) {
+  if (shapeOf(quantized) != shapeOf(data))
+    return op->emitOpError("input and result shapes differ: ")
+           << shapeStr(shapeOf(data)) << " vs " << shapeStr(shapeOf(quantized));
+  unsigned bits = elementTypeOf(quantized).getIntOrFloatBitWidth();
+  int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+  if (quantMin > quantMax)
+    return op->emitOpError("quant_min ") << quantMin << " exceeds quant_max " << quantMax;
+  if (quantMin < lo || quantMax > hi)
+    return op->emitOpError("quantization range [")
+           << quantMin << ", " << quantMax << "] does not fit " << elementTypeOf(quantized);
+  if (shapeOf(scale) != shapeOf(zeroPoint))
+    return op->emitOpError("scale ") << shapeStr(shapeOf(scale)) << " and zero point "
+                                     << shapeStr(shapeOf(zeroPoint)) << " differ in shape";
+  int64_t rank = static_cast<int64_t>(shapeOf(data).size());
+  if (!axis) {
+    if (!shapeOf(scale).empty())
+      return op->emitOpError("a per-tensor scale must have rank 0 (or give an axis)");
+    return success();
+  }
+  if (*axis < 0 || *axis >= rank)
+    return op->emitOpError("axis ") << *axis << " is outside a tensor of rank " << rank;
+  if (shapeOf(scale) != ArrayRef<int64_t>{shapeOf(data)[*axis]})
+    return op->emitOpError("per-channel scale must have shape [")
+           << shapeOf(data)[*axis] << "] (dimension " << *axis << "), got "
+           << shapeStr(shapeOf(scale));
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantParams(*this, getResult(), getInput(), getScale(), getZeroPoint(), getAxis(),
+                           getQuantMin(), getQuantMax());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantParams(*this, getInput(), getResult(), getScale(), getZeroPoint(), getAxis(),
+                           getQuantMin(), getQuantMax());
+}
+
+LogicalResult ChooseQParamsOp::verify() {
+  if (getQuantMin() >= getQuantMax())
+    return emitOpError("quant_min ") << getQuantMin() << " must be below quant_max "
+                                     << getQuantMax();
+  if (!(getEps().convertToDouble() >= 0))
+    return emitOpError("eps must be non-negative");
+  if (shapeOf(getScale()) != ArrayRef<int64_t>{1} || shapeOf(getZeroPoint()) != ArrayRef<int64_t>{1})
+    return emitOpError("scale and zero point have shape [1]");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/kiln/KilnOps.cpp.inc"

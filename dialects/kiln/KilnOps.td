@@ -649,4 +649,75 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Quantization (PyTorch's quantized_decomposed operators)
+//===----------------------------------------------------------------------===//
+
+def Kiln_QuantizedTensor : StaticShapeTensorOf<[I8, I16, I32]>;
+def Kiln_ScaleTensor : StaticShapeTensorOf<[F32, F64]>;
+def Kiln_ZeroPointTensor : StaticShapeTensorOf<[I32, I64]>;
+
+def Kiln_QuantizeOp : Kiln_Op<"quantize", [Pure]> {
+  let summary = "affine quantization of floats to integers, as PyTorch computes it";
+  let description = [{
+    `quantized_decomposed.quantize_per_tensor` (`scale` and `zero_point` of
+    rank 0) and `quantize_per_channel` (rank 1, one entry per index of
+    dimension `axis` of the input):
+
+      q = clamp(round_half_even(x * inv) + zero_point, quant_min, quant_max)
+
+    computed in float32, converted to the result's integer type, where
+    `inv = float32(1 / scale)` with the division done in `scale`'s element
+    type: PyTorch divides a per-tensor scale (a Python float) in double
+    precision and a per-channel scale tensor (float32) in single precision.
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, Kiln_ScaleTensor:$scale,
+                       Kiln_ZeroPointTensor:$zero_point, OptionalAttr<I64Attr>:$axis,
+                       I64Attr:$quant_min, I64Attr:$quant_max);
+  let results = (outs Kiln_QuantizedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_DequantizeOp : Kiln_Op<"dequantize", [Pure]> {
+  let summary = "affine dequantization of integers to floats, as PyTorch computes it";
+  let description = [{
+    `quantized_decomposed.dequantize_per_tensor` / `dequantize_per_channel`:
+
+      x = float32(q - zero_point) * float32(scale)
+
+    in float32 (`scale` and `zero_point` of rank 0, or rank 1 along `axis`),
+    then converted to the result's float type (`out_dtype`). `quant_min` and
+    `quant_max` are metadata: PyTorch does not clamp here either.
+  }];
+  let arguments = (ins Kiln_QuantizedTensor:$input, Kiln_ScaleTensor:$scale,
+                       Kiln_ZeroPointTensor:$zero_point, OptionalAttr<I64Attr>:$axis,
+                       I64Attr:$quant_min, I64Attr:$quant_max);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $zero_point attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_ChooseQParamsOp : Kiln_Op<"choose_qparams", [Pure]> {
+  let summary = "dynamic per-tensor quantization parameters of a tensor";
+  let description = [{
+    `quantized_decomposed.choose_qparams.tensor`: with lo = min(min(x), 0)
+    and hi = max(max(x), 0), in float32,
+
+      scale = max((hi - lo) / (quant_max - quant_min), eps)
+      zero_point = clamp(quant_min - round_half_even(lo / scale), quant_min, quant_max)
+
+    returned as a float64 `scale` and an int64 `zero_point` of shape [1].
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, I64Attr:$quant_min, I64Attr:$quant_max,
+                       F64Attr:$eps);
+  let results = (outs Kiln_ScaleTensor:$scale, Kiln_ZeroPointTensor:$zero_point);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // KILN_OPS_TD

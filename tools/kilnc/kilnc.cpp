@@ -213,7 +213,10 @@ int main(int argc, char **argv) {
   }
 
   if (inspect) {
-    return kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()) ? kExitOk : kExitFailed;
+    if (!kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()))
+      return kExitFailed;
+    kiln::inspectQuantization(inspectInput, llvm::outs());
+    return kExitOk;
   }
   if (listOperators) {
     for (const kiln::OpSchema &schema : kiln::OpSchemaTable::get().all())

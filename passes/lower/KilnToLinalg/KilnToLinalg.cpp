@@ -19,6 +19,7 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   populateKilnReductionToLinalgPatterns(patterns);
   populateKilnElementwiseToLinalgPatterns(patterns);
   populateKilnDataMovementToLinalgPatterns(patterns);
+  populateKilnQuantizeToLinalgPatterns(patterns);
 }
 
 namespace {

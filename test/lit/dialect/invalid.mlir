@@ -284,3 +284,35 @@ func.func @micro_kernel_f16(%x: tensor<1x4xf16>, %w: tensor<16xf32>, %b: tensor<
   %y = kiln.micro_kernel "linear" [1, 4, 4, 0] ins(%x, %w, %b : tensor<1x4xf16>, tensor<16xf32>, tensor<4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+func.func @quantize_range_inverted(%x: tensor<4xf32>, %s: tensor<f64>, %z: tensor<i64>) -> tensor<4xi8> {
+  // expected-error @+1 {{quant_min 5 exceeds quant_max -5}}
+  %0 = kiln.quantize %x, %s, %z {quant_min = 5 : i64, quant_max = -5 : i64} : (tensor<4xf32>, tensor<f64>, tensor<i64>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+func.func @quantize_range_too_wide(%x: tensor<4xf32>, %s: tensor<f64>, %z: tensor<i64>) -> tensor<4xi8> {
+  // expected-error @+1 {{quantization range [-128, 255] does not fit 'i8'}}
+  %0 = kiln.quantize %x, %s, %z {quant_min = -128 : i64, quant_max = 255 : i64} : (tensor<4xf32>, tensor<f64>, tensor<i64>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+func.func @dequantize_channel_count(%q: tensor<2x4xi8>, %s: tensor<3xf32>, %z: tensor<3xi64>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{per-channel scale must have shape [4] (dimension 1), got [3]}}
+  %0 = kiln.dequantize %q, %s, %z {axis = 1 : i64, quant_min = -127 : i64, quant_max = 127 : i64} : (tensor<2x4xi8>, tensor<3xf32>, tensor<3xi64>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @dequantize_per_tensor_rank(%q: tensor<2x4xi8>, %s: tensor<4xf32>, %z: tensor<4xi64>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{a per-tensor scale must have rank 0 (or give an axis)}}
+  %0 = kiln.dequantize %q, %s, %z {quant_min = -127 : i64, quant_max = 127 : i64} : (tensor<2x4xi8>, tensor<4xf32>, tensor<4xi64>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -1,0 +1,172 @@
+//===- Quantize.cpp - kiln quantization ops to linalg ---------------------===//
+//
+// kiln.quantize and kiln.dequantize become one linalg.generic each, with
+// PyTorch's arithmetic (docs/quantization.md, "Numerics"):
+//
+//   per tensor (rank-0 scale; PyTorch passes a Python float):
+//     q = clamp(roundeven(x * float32(1 / double(scale))) + zp, qmin, qmax)
+//     x = float32(q - zp) * float32(scale)
+//   per channel (rank-1 scale along `axis`; PyTorch's tensor arithmetic in the
+//   scale's element type S, f32 in practice):
+//     q = clamp(roundeven(S(x) * (1 / scale)) + zp, qmin, qmax)
+//     x = out(S(q - zp) * scale)
+//
+// kiln.choose_qparams becomes the input's minimum and maximum (kiln.amin,
+// kiln.amax, lowered by their own patterns) and a one-element linalg.generic.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/lower/KilnToLinalg/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// The indexing map of a scale or zero point: nothing for rank 0, the
+/// dimension `axis` for rank 1.
+AffineMap paramMap(MLIRContext *ctx, unsigned rank, Value param, std::optional<int64_t> axis) {
+  if (!axis || cast<RankedTensorType>(param.getType()).getRank() == 0)
+    return AffineMap::get(rank, 0, {}, ctx);
+  return AffineMap::get(rank, 0, {getAffineDimExpr(static_cast<unsigned>(*axis), ctx)}, ctx);
+}
+
+/// Whether the scale is per tensor (a Python number to PyTorch).
+bool perTensor(Value scale) { return cast<RankedTensorType>(scale.getType()).getRank() == 0; }
+
+/// One linalg.generic over the shape of `data` reading `input`, the scale
+/// and the zero point, writing `resultType`.
+template <typename OpTy, typename Body>
+LogicalResult lowerQuantOp(OpTy op, Value input, Value scale, Value zeroPoint,
+                           ConversionPatternRewriter &rewriter, Body body) {
+  auto type = cast<RankedTensorType>(op.getType());
+  unsigned rank = type.getRank();
+  MLIRContext *ctx = op.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  Location loc = op.getLoc();
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{type}, ValueRange{input, scale, zeroPoint},
+      ValueRange{emptyTensor(rewriter, loc, type)},
+      SmallVector<AffineMap>{id, paramMap(ctx, rank, scale, op.getAxis()),
+                             paramMap(ctx, rank, zeroPoint, op.getAxis()), id},
+      parallelIterators(rank), [&](OpBuilder &b, Location loc, ValueRange args) {
+        linalg::YieldOp::create(b, loc, body(b, loc, args[0], args[1], args[2]));
+      });
+  rewriter.replaceOp(op, generic.getResults());
+  return success();
+}
+
+struct QuantizeToGeneric : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type resultType = cast<RankedTensorType>(op.getType()).getElementType();
+    bool tensorScale = !perTensor(op.getScale());
+    double qmin = static_cast<double>(op.getQuantMin());
+    double qmax = static_cast<double>(op.getQuantMax());
+    return lowerQuantOp(
+        op, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(), rewriter,
+        [&](OpBuilder &b, Location loc, Value x, Value s, Value z) -> Value {
+          Type f32 = b.getF32Type(), f64 = b.getF64Type();
+          // The type the arithmetic happens in, and 1 / scale in it.
+          Type t = tensorScale ? s.getType() : f32;
+          Value inv;
+          if (tensorScale) {
+            inv = arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1.0), s);
+          } else {
+            Value s64 = convertScalar(b, loc, s, f64);
+            inv = convertScalar(
+                b, loc, arith::DivFOp::create(b, loc, floatConstant(b, loc, f64, 1.0), s64), f32);
+          }
+          Value v = arith::MulFOp::create(b, loc, convertScalar(b, loc, x, t), inv);
+          v = math::RoundEvenOp::create(b, loc, v);
+          v = arith::AddFOp::create(b, loc, v, convertScalar(b, loc, z, t));
+          // maxnum/minnum: a NaN input becomes quant_min rather than poison.
+          v = arith::MaxNumFOp::create(b, loc, v, floatConstant(b, loc, t, qmin));
+          v = arith::MinNumFOp::create(b, loc, v, floatConstant(b, loc, t, qmax));
+          return arith::FPToSIOp::create(b, loc, resultType, v);
+        });
+  }
+};
+
+struct DequantizeToGeneric : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Type resultType = cast<RankedTensorType>(op.getType()).getElementType();
+    bool tensorScale = !perTensor(op.getScale());
+    return lowerQuantOp(
+        op, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(), rewriter,
+        [&](OpBuilder &b, Location loc, Value q, Value s, Value z) -> Value {
+          Type i64 = b.getI64Type();
+          Type t = tensorScale ? s.getType() : b.getF32Type();
+          Value diff = arith::SubIOp::create(b, loc, convertScalar(b, loc, q, i64),
+                                             convertScalar(b, loc, z, i64));
+          Value v = arith::MulFOp::create(b, loc, convertScalar(b, loc, diff, t),
+                                          convertScalar(b, loc, s, t));
+          return convertScalar(b, loc, v, resultType);
+        });
+  }
+};
+
+struct ChooseQParamsToGeneric : OpConversionPattern<ChooseQParamsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ChooseQParamsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Type f32 = rewriter.getF32Type();
+    Value input = convertElements(rewriter, loc, adaptor.getInput(), f32);
+    auto inputType = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> all;
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      all.push_back(d);
+    auto scalarType = RankedTensorType::get({}, f32);
+    Value lo = AminOp::create(rewriter, loc, scalarType, input, all, false);
+    Value hi = AmaxOp::create(rewriter, loc, scalarType, input, all, false);
+
+    auto scaleType = cast<RankedTensorType>(op.getScale().getType());
+    auto zeroPointType = cast<RankedTensorType>(op.getZeroPoint().getType());
+    AffineMap scalar = AffineMap::get(1, 0, {}, ctx);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(1, ctx);
+    int64_t qmin = op.getQuantMin(), qmax = op.getQuantMax();
+    float eps = static_cast<float>(op.getEps().convertToDouble());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{scaleType, zeroPointType}, ValueRange{lo, hi},
+        ValueRange{emptyTensor(rewriter, loc, scaleType),
+                   emptyTensor(rewriter, loc, zeroPointType)},
+        SmallVector<AffineMap>{scalar, scalar, id, id}, parallelIterators(1),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value zero = floatConstant(b, loc, f32, 0.0);
+          Value mn = arith::MinimumFOp::create(b, loc, args[0], zero);
+          Value mx = arith::MaximumFOp::create(b, loc, args[1], zero);
+          Value range = floatConstant(b, loc, f32, static_cast<double>(qmax - qmin));
+          Value scale = arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, mx, mn), range);
+          scale = arith::MaximumFOp::create(b, loc, scale, floatConstant(b, loc, f32, eps));
+          Value steps = math::RoundEvenOp::create(b, loc, arith::DivFOp::create(b, loc, mn, scale));
+          Type zt = zeroPointType.getElementType();
+          Value zp = arith::SubIOp::create(b, loc, numberConstant(b, loc, zt, qmin),
+                                           arith::FPToSIOp::create(b, loc, zt, steps));
+          zp = arith::MaxSIOp::create(b, loc, zp, numberConstant(b, loc, zt, qmin));
+          zp = arith::MinSIOp::create(b, loc, zp, numberConstant(b, loc, zt, qmax));
+          linalg::YieldOp::create(
+              b, loc, ValueRange{convertScalar(b, loc, scale, scaleType.getElementType()), zp});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void populateKilnQuantizeToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric>(
+      patterns.getContext());
+}
+
+} // namespace kiln
