@@ -79,6 +79,36 @@ def FuseActivationsPass : Pass<"kiln-fuse-activations"> {
   }];
 }
 
+def QuantizeDataMovementPass : Pass<"kiln-quantize-data-movement"> {
+  let summary = "Keep reshapes and permutes of quantized tensors in int8";
+  let description = [{
+    A reshape or permute of a per-tensor kiln.dequantize becomes the reshape
+    or permute of its int8 input, dequantized after: the data moves as int8
+    and the dequantize reaches the op that consumes it. A quantize of a
+    dequantize with the same scale and zero point, whose range is its whole
+    integer type, is the identity and is removed. Per-channel
+    dequantizations are left alone (their axis would move).
+  }];
+}
+
+def QuantizeConvLinearPass : Pass<"kiln-quantize-conv-linear"> {
+  let summary = "Fold dequantize -> conv2d/linear [-> relu] -> quantize into int8 ops";
+  let description = [{
+    A conv2d or linear whose input is a per-tensor kiln.dequantize of int8,
+    whose weight is a kiln.dequantize of a constant symmetric int8 tensor (per
+    tensor, or per output channel along axis 0), whose bias is a float
+    constant or absent, and whose only user is a per-tensor int8
+    kiln.quantize (after an optional fused relu or relu6 activation) becomes
+    kiln.qconv2d / kiln.qlinear: int32 accumulation, the bias quantized to
+    int32 (`round_half_even(b / (s_x * s_w[c]))`), the multiplier
+    `s_x * s_w[c] / s_y` as a Q31 fixed-point multiplier and shift, the
+    activation as the output clamp. Everything else is left alone (it runs
+    in float between its dequantize and quantize): a non-constant or
+    asymmetric weight, an asymmetric int8 range, other activations, users
+    besides the quantize, other element types.
+  }];
+}
+
 def DeadCodePass : Pass<"kiln-dce"> {
   let summary = "Erase ops whose results nothing uses";
   let description = [{

@@ -44,7 +44,9 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
     return "";
   case Stage::Graph:
     return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
-                         "kiln-fold-constants, {0}canonicalize, cse, kiln-dce)",
+                         "kiln-fold-constants, {0}kiln-quantize-data-movement, "
+                         "kiln-quantize-conv-linear, canonicalize, cse, "
+                         "kiln-dce)",
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:

@@ -128,34 +128,42 @@ LogicalResult MatmulOp::verify() {
 // Convolution
 //===----------------------------------------------------------------------===//
 
-LogicalResult Conv2dOp::verify() {
-  if (failed(verifySameElementTypes(*this)) || failed(verifyActivation(*this, getActivation())))
-    return failure();
-  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+/// The shapes conv2d and qconv2d share: 4-D input and weight, the window
+/// arrays, groups dividing both channel counts, the bias, the result.
+static LogicalResult verifyConvShapes(Operation *op, Value input, Value weight, Value bias,
+                                      ArrayRef<int64_t> s, ArrayRef<int64_t> p,
+                                      ArrayRef<int64_t> d, int64_t groups) {
+  ArrayRef<int64_t> in = shapeOf(input), w = shapeOf(weight);
   if (in.size() != 4 || w.size() != 4)
-    return emitOpError("expects a 4-D input and weight, got ")
+    return op->emitOpError("expects a 4-D input and weight, got ")
            << shapeStr(in) << " and " << shapeStr(w);
-  if (failed(verifyArraySize(*this, "stride", getStride(), 2, 1)) ||
-      failed(verifyArraySize(*this, "dilation", getDilation(), 2, 1)) ||
-      failed(verifyArraySize(*this, "padding", getPadding(), 4, 0)))
+  if (failed(verifyArraySize(op, "stride", s, 2, 1)) ||
+      failed(verifyArraySize(op, "dilation", d, 2, 1)) ||
+      failed(verifyArraySize(op, "padding", p, 4, 0)))
     return failure();
-  int64_t groups = getGroups();
   if (groups < 1 || in[1] % groups != 0 || w[0] % groups != 0)
-    return emitOpError("groups ") << groups << " must divide input channels " << in[1]
-                                  << " and output channels " << w[0];
+    return op->emitOpError("groups ") << groups << " must divide input channels " << in[1]
+                                      << " and output channels " << w[0];
   if (w[1] * groups != in[1])
-    return emitOpError("weight shape ")
-           << shapeStr(w) << " expects " << w[1] * groups << " input channels, input has " << in[1];
-  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-    return emitOpError("expects a bias of shape [")
-           << w[0] << "], got " << shapeStr(shapeOf(getBias()));
-  ArrayRef<int64_t> s = getStride(), d = getDilation(), p = getPadding();
+    return op->emitOpError("weight shape ") << shapeStr(w) << " expects " << w[1] * groups
+                                            << " input channels, input has " << in[1];
+  if (bias && shapeOf(bias) != ArrayRef<int64_t>{w[0]})
+    return op->emitOpError("expects a bias of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(bias));
   int64_t oh = slidingWindowOutputSize(in[2], w[2], p[0], p[2], s[0], d[0], false);
   int64_t ow = slidingWindowOutputSize(in[3], w[3], p[1], p[3], s[1], d[1], false);
   if (oh < 1 || ow < 1)
-    return emitOpError("kernel ") << shapeStr(w.drop_front(2)) << " does not fit the padded input "
-                                  << shapeStr(in.drop_front(2));
-  return verifyResultShape(*this, {in[0], w[0], oh, ow});
+    return op->emitOpError("kernel ") << shapeStr(w.drop_front(2))
+                                      << " does not fit the padded input "
+                                      << shapeStr(in.drop_front(2));
+  return verifyResultShape(op, {in[0], w[0], oh, ow});
+}
+
+LogicalResult Conv2dOp::verify() {
+  if (failed(verifySameElementTypes(*this)) || failed(verifyActivation(*this, getActivation())))
+    return failure();
+  return verifyConvShapes(*this, getInput(), getWeight(), getBias(), getStride(), getPadding(),
+                          getDilation(), getGroups());
 }
 
 //===----------------------------------------------------------------------===//
@@ -638,14 +646,64 @@ LogicalResult DequantizeOp::verify() {
 }
 
 LogicalResult ChooseQParamsOp::verify() {
-  if (getQuantMin() >= getQuantMax())
-    return emitOpError("quant_min ") << getQuantMin() << " must be below quant_max "
-                                     << getQuantMax();
+  // I64Attr getters return uint64_t.
+  auto qmin = static_cast<int64_t>(getQuantMin()), qmax = static_cast<int64_t>(getQuantMax());
+  if (qmin >= qmax)
+    return emitOpError("quant_min ") << qmin << " must be below quant_max " << qmax;
   if (!(getEps().convertToDouble() >= 0))
     return emitOpError("eps must be non-negative");
   if (shapeOf(getScale()) != ArrayRef<int64_t>{1} || shapeOf(getZeroPoint()) != ArrayRef<int64_t>{1})
     return emitOpError("scale and zero point have shape [1]");
   return success();
+}
+
+/// The requantization parameters of qconv2d/qlinear: one multiplier and
+/// shift per output channel, in range; zero points and bounds in int8.
+static LogicalResult verifyRequantization(Operation *op, int64_t channels,
+                                          ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
+                                          int64_t inputZeroPoint, int64_t outputZeroPoint,
+                                          int64_t outMin, int64_t outMax) {
+  if (static_cast<int64_t>(multiplier.size()) != channels ||
+      static_cast<int64_t>(shift.size()) != channels)
+    return op->emitOpError("expects ") << channels << " multipliers and shifts, got "
+                                       << multiplier.size() << " and " << shift.size();
+  for (size_t i = 0; i < multiplier.size(); ++i) {
+    if (multiplier[i] < 0)
+      return op->emitOpError("multiplier ") << i << " is negative";
+    if (shift[i] > 31 || shift[i] < -31)
+      return op->emitOpError("shift ") << shift[i] << " is outside [-31, 31]";
+  }
+  for (int64_t v : {inputZeroPoint, outputZeroPoint, outMin, outMax})
+    if (v < -128 || v > 127)
+      return op->emitOpError("zero points and output bounds must be int8 values, got ") << v;
+  if (outMin > outMax)
+    return op->emitOpError("output_min ") << outMin << " exceeds output_max " << outMax;
+  return success();
+}
+
+LogicalResult QConv2dOp::verify() {
+  if (failed(verifyConvShapes(*this, getInput(), getWeight(), getBias(), getStride(),
+                              getPadding(), getDilation(), getGroups())))
+    return failure();
+  return verifyRequantization(*this, shapeOf(getWeight())[0], getMultiplier(), getShift(),
+                              getInputZeroPoint(), getOutputZeroPoint(), getOutputMin(),
+                              getOutputMax());
+}
+
+LogicalResult QLinearOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (in.empty() || w.size() != 2 || in.back() != w[1])
+    return emitOpError("input features ") << (in.empty() ? 0 : in.back())
+                                          << " do not match weight shape " << shapeStr(w);
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("expects a bias of shape [") << w[0] << "], got "
+                                                   << shapeStr(shapeOf(getBias()));
+  SmallVector<int64_t> out(in.drop_back());
+  out.push_back(w[0]);
+  if (failed(verifyResultShape(*this, out)))
+    return failure();
+  return verifyRequantization(*this, w[0], getMultiplier(), getShift(), getInputZeroPoint(),
+                              getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 
 #define GET_OP_CLASSES

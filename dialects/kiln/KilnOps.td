@@ -720,4 +720,60 @@ def Kiln_ChooseQParamsOp : Kiln_Op<"choose_qparams", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QConv2dOp : Kiln_Op<"qconv2d", [Pure]> {
+  let summary = "int8 2-D convolution: int32 accumulation, fixed-point requantization";
+  let description = [{
+    What `dequantize -> conv2d [-> relu/relu6] -> quantize` computes, in
+    integers (the quantization passes fold the pattern into this op).
+    `input` is int8 `[N, C, H, W]` with zero point `input_zero_point`;
+    `weight` is int8 `[F, C / groups, KH, KW]`, symmetric (zero point 0); the
+    optional `bias` is int32 `[F]` in the accumulator's scale `s_x * s_w[f]`.
+    `stride`, `padding` (of real zeros, i.e. of `input_zero_point`),
+    `dilation` and `groups` are conv2d's. For each output element,
+
+      acc = bias[f] + sum (x - input_zero_point) * w        (int32)
+      y = clamp(output_zero_point + requantize(acc, multiplier[f], shift[f]),
+                output_min, output_max)
+
+    where `requantize` is TFLite's fixed-point rule: multiply by the Q31
+    `multiplier` with a saturating rounding doubling high multiply, then a
+    rounding right shift by `-shift` (a left shift by `shift` first when it
+    is positive); docs/quantization.md gives the exact arithmetic. A fused
+    relu or relu6 is the clamp's bounds.
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$weight,
+                       Optional<StaticShapeTensorOf<[I32]>>:$bias,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilation, I64Attr:$groups,
+                       I64Attr:$input_zero_point, I64Attr:$output_zero_point,
+                       DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
+                       I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_QLinearOp : Kiln_Op<"qlinear", [Pure]> {
+  let summary = "int8 fully connected layer: int32 accumulation, fixed-point requantization";
+  let description = [{
+    What `dequantize -> linear [-> relu/relu6] -> quantize` computes, in
+    integers: `input` int8 `[..., K]` with zero point `input_zero_point`,
+    `weight` int8 `[N, K]` (zero point 0), optional int32 `bias` `[N]` in the
+    scale `s_x * s_w[n]`; each output is requantized as kiln.qconv2d's, with
+    `multiplier` and `shift` per output feature.
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$weight,
+                       Optional<StaticShapeTensorOf<[I32]>>:$bias,
+                       I64Attr:$input_zero_point, I64Attr:$output_zero_point,
+                       DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
+                       I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // KILN_OPS_TD

@@ -70,6 +70,66 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
   }
 };
 
+/// int8 linear: acc[m, n] = bias[n] + sum_k (input[m, k] - zp) * weight[n, k]
+/// in int32, requantized per output feature (dimension 1).
+struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QLinearOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    int64_t k = inShape.back();
+    int64_t n = op.getWeight().getType().getShape()[0];
+    int64_t m = numElements(inShape.drop_back());
+    Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
+    Value input = subtractZeroPoint(
+        rewriter, loc, reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
+        op.getInputZeroPoint(), i16);
+    auto accType = RankedTensorType::get({m, n}, i32);
+    AffineExpr dm, dn, dk;
+    bindDims(ctx, dm, dn, dk);
+    Value init;
+    if (Value bias = adaptor.getBias())
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{accType}, ValueRange{bias},
+                 ValueRange{emptyTensor(rewriter, loc, accType)},
+                 SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
+                                        AffineMap::get(2, 0, {dm, dn}, ctx)},
+                 parallelIterators(2),
+                 [&](OpBuilder &b, Location loc, ValueRange args) {
+                   linalg::YieldOp::create(b, loc, args[0]);
+                 })
+                 .getResult(0);
+    else
+      init = filledTensor(rewriter, loc, accType, 0.0);
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dm, dk}, ctx),
+                                   AffineMap::get(3, 0, {dn, dk}, ctx),
+                                   AffineMap::get(3, 0, {dm, dn}, ctx)};
+    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
+                                                  utils::IteratorType::parallel,
+                                                  utils::IteratorType::reduction};
+    Value acc = linalg::GenericOp::create(
+                    rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
+                    ValueRange{init}, maps, iterators,
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value prod = arith::MulIOp::create(b, loc,
+                                                         arith::ExtSIOp::create(b, loc, i32, args[0]),
+                                                         arith::ExtSIOp::create(b, loc, i32, args[1]));
+                      linalg::YieldOp::create(b, loc,
+                                              arith::AddIOp::create(b, loc, args[2], prod).getResult());
+                    })
+                    .getResult(0);
+    auto flatType = RankedTensorType::get({m, n}, resultType.getElementType());
+    Value result = requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1,
+                                    op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
+                                    op.getOutputMin(), op.getOutputMax());
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, resultType.getShape()));
+    return success();
+  }
+};
+
 /// result[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] with broadcast
 /// batch dimensions.
 struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
@@ -126,7 +186,7 @@ struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
 } // namespace
 
 void populateKilnLinearToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearToGeneric, MatmulToGeneric>(patterns.getContext());
+  patterns.add<LinearToGeneric, MatmulToGeneric, QLinearToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -67,8 +67,9 @@ struct QuantizeToGeneric : OpConversionPattern<QuantizeOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Type resultType = cast<RankedTensorType>(op.getType()).getElementType();
     bool tensorScale = !perTensor(op.getScale());
-    double qmin = static_cast<double>(op.getQuantMin());
-    double qmax = static_cast<double>(op.getQuantMax());
+    // (I64Attr getters return uint64_t.)
+    double qmin = static_cast<double>(static_cast<int64_t>(op.getQuantMin()));
+    double qmax = static_cast<double>(static_cast<int64_t>(op.getQuantMax()));
     return lowerQuantOp(
         op, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(), rewriter,
         [&](OpBuilder &b, Location loc, Value x, Value s, Value z) -> Value {
@@ -163,6 +164,81 @@ struct ChooseQParamsToGeneric : OpConversionPattern<ChooseQParamsOp> {
 };
 
 } // namespace
+
+Value subtractZeroPoint(OpBuilder &b, Location loc, Value input, int64_t zeroPoint, Type type) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto outType = RankedTensorType::get(inType.getShape(), type);
+  unsigned rank = inType.getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{input}, ValueRange{emptyTensor(b, loc, outType)},
+             SmallVector<AffineMap>{id, id}, parallelIterators(rank),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value x = arith::ExtSIOp::create(b, loc, type, args[0]);
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::SubIOp::create(b, loc, x, numberConstant(b, loc, type, zeroPoint))
+                       .getResult());
+             })
+      .getResult(0);
+}
+
+Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType resultType,
+                       unsigned channelDim, ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
+                       int64_t zeroPoint, int64_t lo, int64_t hi) {
+  MLIRContext *ctx = b.getContext();
+  unsigned rank = resultType.getRank();
+  auto paramType = RankedTensorType::get({static_cast<int64_t>(multiplier.size())},
+                                         b.getI32Type());
+  Value m = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, multiplier));
+  Value s = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, shift));
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(channelDim, ctx)}, ctx);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{acc, m, s},
+             ValueRange{emptyTensor(b, loc, resultType)},
+             SmallVector<AffineMap>{id, channel, channel, id}, parallelIterators(rank),
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Type i64 = b.getI64Type();
+               auto c = [&](int64_t v) { return numberConstant(b, loc, i64, double(v)); };
+               Value zero = c(0), one = c(1);
+               Value x = arith::ExtSIOp::create(b, loc, i64, args[0]);
+               Value mult = arith::ExtSIOp::create(b, loc, i64, args[1]);
+               Value sh = arith::ExtSIOp::create(b, loc, i64, args[2]);
+               Value left = arith::MaxSIOp::create(b, loc, sh, zero);
+               Value right = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, zero, sh),
+                                                    zero);
+               // The rounding doubling high multiply: (x * m + nudge) / 2^31,
+               // nudge = 2^30 rounding half away from zero.
+               Value ab = arith::MulIOp::create(b, loc, arith::ShLIOp::create(b, loc, x, left),
+                                                mult);
+               Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ab, zero);
+               Value nudge = arith::SelectOp::create(b, loc, negative, c(1 - (int64_t(1) << 30)),
+                                                     c(int64_t(1) << 30));
+               Value high = arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
+                                                   c(int64_t(1) << 31));
+               // The rounding right shift.
+               Value mask = arith::SubIOp::create(b, loc, arith::ShLIOp::create(b, loc, one, right),
+                                                  one);
+               Value remainder = arith::AndIOp::create(b, loc, high, mask);
+               Value highNegative =
+                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
+               Value threshold = arith::AddIOp::create(
+                   b, loc, arith::ShRSIOp::create(b, loc, mask, one),
+                   arith::SelectOp::create(b, loc, highNegative, one, zero));
+               Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder,
+                                                threshold);
+               Value y = arith::AddIOp::create(b, loc, arith::ShRSIOp::create(b, loc, high, right),
+                                               arith::SelectOp::create(b, loc, up, one, zero));
+               y = arith::AddIOp::create(b, loc, y, c(zeroPoint));
+               y = arith::MaxSIOp::create(b, loc, y, c(lo));
+               y = arith::MinSIOp::create(b, loc, y, c(hi));
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::TruncIOp::create(b, loc, resultType.getElementType(), y).getResult());
+             })
+      .getResult(0);
+}
 
 void populateKilnQuantizeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric>(

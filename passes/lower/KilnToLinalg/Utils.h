@@ -72,6 +72,18 @@ mlir::Value activationScalar(mlir::OpBuilder &b, mlir::Location loc, llvm::Strin
 mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
                             std::optional<llvm::StringRef> name);
 
+/// An integer tensor minus a zero point, widened to `type` (int16 for int8:
+/// the difference always fits), elementwise.
+mlir::Value subtractZeroPoint(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                              int64_t zeroPoint, mlir::Type type);
+/// An int32 accumulator tensor requantized to `resultType` (int8): per index
+/// of `channelDim`, TFLite's fixed-point multiply by `multiplier` and shift
+/// (passes/quant/Requantize.h, computed in 64 bits), plus `zeroPoint`,
+/// clamped to [lo, hi] (Quantize.cpp).
+mlir::Value requantizeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                             mlir::RankedTensorType resultType, unsigned channelDim,
+                             llvm::ArrayRef<int32_t> multiplier, llvm::ArrayRef<int32_t> shift,
+                             int64_t zeroPoint, int64_t lo, int64_t hi);
 /// i64 dense elements of `values` as a vector, for linalg's strides/dilations.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> values);
 

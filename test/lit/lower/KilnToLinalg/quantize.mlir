@@ -57,10 +57,10 @@ func.func @dequantize_per_tensor(%q: tensor<2x3xi8>) -> tensor<2x3xf32> {
 
 // -----
 
-// choose_qparams: the minimum and maximum (reductions), then one element.
+// choose_qparams: the minimum and maximum (two reductions), then one element.
 // CHECK-LABEL: func.func @choose_qparams
-// CHECK: linalg.reduce
-// CHECK: linalg.reduce
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]
+// CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]
 // CHECK: linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<1xf64>, tensor<1xi64>)
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf

@@ -1,0 +1,277 @@
+//===- QuantizeConvLinear.cpp - the kiln-quantize-conv-linear pass --------===//
+//
+// dequantize -> conv2d/linear [-> relu/relu6/clamp] -> quantize becomes one
+// kiln.qconv2d / kiln.qlinear (Passes.td says what is folded and what is
+// left alone). The parameters are computed from the float32 values PyTorch's
+// Q/DQ graph computes with: the input and weight scales as float32, the
+// output's reciprocal as float32(1 / scale).
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+#include "passes/graph/ConstantData.h"
+#include "passes/quant/Requantize.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+
+namespace kiln {
+
+#define GEN_PASS_DEF_QUANTIZECONVLINEARPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// The integer elements of a constant (i8 ... i64), or std::nullopt.
+std::optional<std::vector<int64_t>> intValues(Value v) {
+  std::optional<ConstantData> data = readConstant(v);
+  if (!data || !data->type.getElementType().isSignlessInteger())
+    return std::nullopt;
+  std::vector<int64_t> values;
+  for (int64_t i = 0; i < data->numElements(); ++i) {
+    const char *p = data->bytes.data() + i * data->elementBytes;
+    switch (data->elementBytes) {
+    case 1:
+      values.push_back(static_cast<int8_t>(*p));
+      break;
+    case 2: {
+      int16_t x;
+      std::memcpy(&x, p, 2);
+      values.push_back(x);
+      break;
+    }
+    case 4: {
+      int32_t x;
+      std::memcpy(&x, p, 4);
+      values.push_back(x);
+      break;
+    }
+    case 8: {
+      int64_t x;
+      std::memcpy(&x, p, 8);
+      values.push_back(x);
+      break;
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+  return values;
+}
+
+/// Scales and zero points of a quantize/dequantize, when constant: one entry
+/// per tensor, or per channel.
+struct QuantParams {
+  std::vector<double> scales;
+  std::vector<int64_t> zeroPoints;
+  bool perChannel = false;
+};
+
+template <typename OpTy> std::optional<QuantParams> constantParams(OpTy op) {
+  std::optional<ConstantData> scales = readConstant(op.getScale());
+  std::optional<std::vector<int64_t>> zeroPoints = intValues(op.getZeroPoint());
+  if (!scales || !zeroPoints)
+    return std::nullopt;
+  std::optional<std::vector<double>> s = scales->asDoubles();
+  if (!s)
+    return std::nullopt;
+  for (double v : *s)
+    if (!(v > 0) || !std::isfinite(v))
+      return std::nullopt;
+  return QuantParams{*s, *zeroPoints, op.getAxis().has_value()};
+}
+
+bool isInt8(Value v) {
+  return cast<RankedTensorType>(v.getType()).getElementType().isSignlessInteger(8);
+}
+
+/// PyTorch's quantization of one float32 value with a per-tensor scale:
+/// clamp(round_half_even(v * float32(1 / scale)) + zp, qmin, qmax).
+int64_t quantizeValue(float v, double scale, int64_t zeroPoint, int64_t qmin, int64_t qmax) {
+  float inv = static_cast<float>(1.0 / scale);
+  float r = std::nearbyint(v * inv) + static_cast<float>(zeroPoint);
+  return static_cast<int64_t>(std::min<float>(std::max<float>(r, qmin), qmax));
+}
+
+/// What a matched pattern folds into.
+struct Folded {
+  Value input;  // int8, per-tensor zero point inputZeroPoint
+  Value weight; // int8 constant
+  std::vector<double> weightScales; // one per output channel
+  Value floatBias;                  // float constant or null
+  int64_t inputZeroPoint;
+  double inputScale;
+  int64_t outputMin, outputMax;
+};
+
+struct QuantizeConvLinearPass
+    : impl::QuantizeConvLinearPassBase<QuantizeConvLinearPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<QuantizeOp> quantizes;
+    getOperation()->walk([&](QuantizeOp q) { quantizes.push_back(q); });
+    for (QuantizeOp q : quantizes)
+      (void)fold(q);
+  }
+
+  /// The activation between the conv/linear and the quantize, as float
+  /// bounds: a fused attribute, or a relu/clamp op with one user.
+  static std::optional<std::pair<std::optional<double>, std::optional<double>>>
+  activationBounds(std::optional<StringRef> activation) {
+    using Bounds = std::pair<std::optional<double>, std::optional<double>>;
+    if (!activation)
+      return Bounds{};
+    if (*activation == "relu")
+      return Bounds{0.0, std::nullopt};
+    if (*activation == "relu6")
+      return Bounds{0.0, 6.0};
+    return std::nullopt;
+  }
+
+  LogicalResult fold(QuantizeOp q) {
+    auto out = constantParams(q);
+    if (!out || out->perChannel || !isInt8(q.getResult()))
+      return failure();
+    double outScale = out->scales[0];
+    int64_t outZeroPoint = out->zeroPoints[0];
+
+    // Walk up through an unfused activation.
+    Operation *producer = q.getInput().getDefiningOp();
+    std::optional<double> lo, hi;
+    SmallVector<Operation *> chain;
+    if (auto relu = dyn_cast_or_null<ReluOp>(producer)) {
+      lo = 0.0;
+      chain.push_back(relu);
+      producer = relu.getInput().getDefiningOp();
+    } else if (auto clamp = dyn_cast_or_null<ClampOp>(producer)) {
+      if (clamp.getMin())
+        lo = clamp.getMin()->convertToDouble();
+      if (clamp.getMax())
+        hi = clamp.getMax()->convertToDouble();
+      chain.push_back(clamp);
+      producer = clamp.getInput().getDefiningOp();
+    }
+    if (!producer || !producer->hasOneUse() ||
+        llvm::any_of(chain, [](Operation *op) { return !op->hasOneUse(); }))
+      return failure();
+
+    std::optional<StringRef> activation;
+    Value input, weight, bias;
+    if (auto conv = dyn_cast<Conv2dOp>(producer)) {
+      activation = conv.getActivation();
+      input = conv.getInput();
+      weight = conv.getWeight();
+      bias = conv.getBias();
+    } else if (auto linear = dyn_cast<LinearOp>(producer)) {
+      activation = linear.getActivation();
+      input = linear.getInput();
+      weight = linear.getWeight();
+      bias = linear.getBias();
+    } else {
+      return failure();
+    }
+    auto bounds = activationBounds(activation);
+    if (!bounds || (activation && !chain.empty()))
+      return failure();
+    if (activation)
+      std::tie(lo, hi) = *bounds;
+
+    // The input: a per-tensor dequantize of int8.
+    auto dqx = input.getDefiningOp<DequantizeOp>();
+    if (!dqx || !isInt8(dqx.getInput()))
+      return failure();
+    auto in = constantParams(dqx);
+    if (!in || in->perChannel)
+      return failure();
+    // The weight: a dequantize of a constant int8 tensor, symmetric, per
+    // tensor or per output channel.
+    auto dqw = weight.getDefiningOp<DequantizeOp>();
+    if (!dqw || !isInt8(dqw.getInput()) || !matchPattern(dqw.getInput(), m_Constant()))
+      return failure();
+    auto w = constantParams(dqw);
+    if (!w || (w->perChannel && *dqw.getAxis() != 0) ||
+        llvm::any_of(w->zeroPoints, [](int64_t z) { return z != 0; }))
+      return failure();
+    int64_t channels = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+    std::vector<double> weightScales =
+        w->perChannel ? w->scales : std::vector<double>(channels, w->scales[0]);
+    if (bias && !matchPattern(bias, m_Constant()))
+      return failure();
+
+    // The multipliers, from the float32 values PyTorch multiplies with.
+    double sx = static_cast<float>(in->scales[0]);
+    double invOut = static_cast<float>(1.0 / outScale);
+    SmallVector<int32_t> multipliers, shifts;
+    for (double sw : weightScales) {
+      FixedPointMultiplier m = quantizeMultiplier(sx * static_cast<float>(sw) * invOut);
+      if (m.multiplier == 0 || m.shift > 0) // m >= 1 or underflow: leave it in float
+        return failure();
+      multipliers.push_back(m.multiplier);
+      shifts.push_back(m.shift);
+    }
+    // The output range: the quantize's, narrowed by the activation (quantizing
+    // is monotonic, so clamping before it is clamping after it).
+    int64_t qmin = q.getQuantMin(), qmax = q.getQuantMax();
+    int64_t outMin = qmin, outMax = qmax;
+    if (lo)
+      outMin = std::max(outMin, quantizeValue(static_cast<float>(*lo), outScale, outZeroPoint,
+                                              qmin, qmax));
+    if (hi)
+      outMax = std::min(outMax, quantizeValue(static_cast<float>(*hi), outScale, outZeroPoint,
+                                              qmin, qmax));
+
+    OpBuilder b(q);
+    Location loc = producer->getLoc();
+    Value intBias;
+    if (bias) {
+      std::optional<ConstantData> data = readConstant(bias);
+      std::optional<std::vector<double>> values = data ? data->asDoubles() : std::nullopt;
+      if (!values)
+        return failure();
+      std::vector<char> bytes(values->size() * 4);
+      for (size_t c = 0; c < values->size(); ++c) {
+        double scaled = double(static_cast<float>((*values)[c])) /
+                        (sx * double(static_cast<float>(weightScales[c])));
+        double r = std::nearbyint(scaled);
+        r = std::min(std::max(r, -2147483648.0), 2147483647.0);
+        auto v = static_cast<int32_t>(r);
+        std::memcpy(bytes.data() + c * 4, &v, 4);
+      }
+      auto type = RankedTensorType::get({channels}, b.getI32Type());
+      intBias = makeRawConstant(b, loc, type, bytes, "qbias");
+    }
+    auto resultType = cast<RankedTensorType>(q.getType());
+    Value folded;
+    if (auto conv = dyn_cast<Conv2dOp>(producer)) {
+      folded = QConv2dOp::create(
+          b, loc, resultType, dqx.getInput(), dqw.getInput(), intBias, conv.getStrideAttr(),
+          conv.getPaddingAttr(), conv.getDilationAttr(), conv.getGroupsAttr(),
+          b.getI64IntegerAttr(in->zeroPoints[0]), b.getI64IntegerAttr(outZeroPoint),
+          b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
+          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
+    } else {
+      folded = QLinearOp::create(b, loc, resultType, dqx.getInput(), dqw.getInput(), intBias,
+                                 b.getI64IntegerAttr(in->zeroPoints[0]),
+                                 b.getI64IntegerAttr(outZeroPoint),
+                                 b.getDenseI32ArrayAttr(multipliers),
+                                 b.getDenseI32ArrayAttr(shifts), b.getI64IntegerAttr(outMin),
+                                 b.getI64IntegerAttr(outMax));
+    }
+    q.getResult().replaceAllUsesWith(folded);
+    q.erase();
+    for (Operation *op : chain)
+      op->erase();
+    producer->erase();
+    return success();
+  }
+};
+
+} // namespace
+
+} // namespace kiln

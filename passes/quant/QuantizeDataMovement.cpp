@@ -1,0 +1,91 @@
+//===- QuantizeDataMovement.cpp - the kiln-quantize-data-movement pass ----===//
+//
+// Data movement commutes with per-tensor (de)quantization: reshape and
+// permute of a dequantized tensor are the dequantization of the reshaped or
+// permuted int8 tensor. Moving the dequantize below them keeps the data in
+// int8 (a quarter of the bytes) and brings the dequantize next to the op
+// that consumes it, where kiln-quantize-conv-linear can fold it. Then a
+// quantize of a dequantize with the same scale and zero point over the full
+// integer range is the identity and goes.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/kiln/KilnOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+#define GEN_PASS_DEF_QUANTIZEDATAMOVEMENTPASS
+#include "passes/Passes.h.inc"
+
+namespace {
+
+/// `op(dequantize(x))` -> `dequantize(op(x))` for a per-tensor dequantize.
+template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().template getDefiningOp<DequantizeOp>();
+    if (!dq || dq.getAxis())
+      return failure();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto intType = RankedTensorType::get(resultType.getShape(),
+                                         dq.getInput().getType().getElementType());
+    Operation *moved = rewriter.clone(*op);
+    moved->setOperand(0, dq.getInput());
+    moved->getResult(0).setType(intType);
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, moved->getResult(0), dq.getScale(),
+                                              dq.getZeroPoint(), IntegerAttr(),
+                                              dq.getQuantMinAttr(), dq.getQuantMaxAttr());
+    return success();
+  }
+};
+
+/// Whether two values are the same constant.
+bool sameConstant(Value a, Value b) {
+  if (a == b)
+    return true;
+  Attribute x, y;
+  return matchPattern(a, m_Constant(&x)) && matchPattern(b, m_Constant(&y)) && x == y;
+}
+
+/// `quantize(dequantize(z))` -> `z` when both are per tensor with the same
+/// scale and zero point, the same integer type, and the quantize's range is
+/// the whole type (so it clamps nothing).
+struct FoldRequantizeIdentity : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+    auto dq = q.getInput().getDefiningOp<DequantizeOp>();
+    if (!dq || q.getAxis() || dq.getAxis() || q.getType() != dq.getInput().getType())
+      return failure();
+    if (!sameConstant(q.getScale(), dq.getScale()) ||
+        !sameConstant(q.getZeroPoint(), dq.getZeroPoint()))
+      return failure();
+    unsigned bits = q.getType().getElementType().getIntOrFloatBitWidth();
+    int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+    if (static_cast<int64_t>(q.getQuantMin()) != lo || static_cast<int64_t>(q.getQuantMax()) != hi)
+      return failure();
+    rewriter.replaceOp(q, dq.getInput());
+    return success();
+  }
+};
+
+struct QuantizeDataMovementPass
+    : impl::QuantizeDataMovementPassBase<QuantizeDataMovementPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SinkDequantize<ReshapeOp>, SinkDequantize<PermuteOp>, FoldRequantizeIdentity>(
+        &getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+} // namespace kiln

@@ -1,0 +1,45 @@
+//===- Requantize.h - fixed-point requantization ----------------*- C++ -*-===//
+//
+// How an int32 accumulator in scale `s_acc` becomes an int8 value in scale
+// `s_out`: multiply by m = s_acc / s_out, represented as TFLite does it, a
+// Q31 multiplier and a power-of-two shift (m = multiplier * 2^(shift - 31)).
+// Plain C++ (no MLIR): the quantization passes compute the parameters with
+// it, the unit tests check the arithmetic the lowering emits against
+// `requantize` here, and docs/quantization.md describes both.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_PASSES_QUANT_REQUANTIZE_H
+#define KILN_PASSES_QUANT_REQUANTIZE_H
+
+#include <cstdint>
+
+namespace kiln {
+
+struct FixedPointMultiplier {
+  int32_t multiplier = 0; // Q31, in [2^30, 2^31) unless m is 0
+  int32_t shift = 0;      // m = multiplier * 2^(shift - 31)
+};
+
+/// TFLite's QuantizeMultiplier: frexp(m) = q * 2^shift with q in [0.5, 1),
+/// multiplier = round(q * 2^31) (half away from zero; a result of 2^31 is
+/// halved and the shift increased). m <= 0, or m below 2^-31 (shift < -31),
+/// gives {0, 0}; a shift above 30 is clamped to 30 (m is then too large for
+/// int8 requantization to mean anything).
+FixedPointMultiplier quantizeMultiplier(double m);
+
+/// TFLite's SaturatingRoundingDoublingHighMul: the high 32 bits of 2 * a * b,
+/// rounded half away from zero; INT32_MIN * INT32_MIN saturates.
+int32_t roundingDoublingHighMul(int32_t a, int32_t b);
+
+/// TFLite's RoundingDivideByPOT: x / 2^exponent rounded half away from zero.
+int32_t roundingDivideByPowerOfTwo(int32_t x, int exponent);
+
+/// TFLite's MultiplyByQuantizedMultiplier: x * m, as the generated code
+/// computes it (a left shift by `shift` first when it is positive, else a
+/// rounding right shift by -shift after the multiply). The generated code
+/// computes in 64 bits and so does not wrap where x << shift overflows.
+int64_t requantize(int64_t x, FixedPointMultiplier m);
+
+} // namespace kiln
+
+#endif // KILN_PASSES_QUANT_REQUANTIZE_H

@@ -1,0 +1,43 @@
+// RUN: kiln-opt %s -split-input-file -kiln-quantize-data-movement | FileCheck %s
+
+// A reshape and a permute of a dequantized tensor move the int8 data; the
+// dequantize follows them; the quantize back with the same parameters goes.
+// CHECK-LABEL: func.func @flatten_then_requantize
+// CHECK: %[[P:.*]] = kiln.permute %arg0 {dims = array<i64: 0, 2, 3, 1>} : (tensor<1x2x3x4xi8>) -> tensor<1x3x4x2xi8>
+// CHECK: %[[R:.*]] = kiln.reshape %[[P]] : (tensor<1x3x4x2xi8>) -> tensor<1x24xi8>
+// CHECK-NOT: kiln.quantize
+// CHECK: return %[[R]]
+func.func @flatten_then_requantize(%xq: tensor<1x2x3x4xi8>) -> tensor<1x24xi8> {
+  %s = arith.constant dense<0.1> : tensor<f64>
+  %z = arith.constant dense<4> : tensor<i64>
+  %x = kiln.dequantize %xq, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2x3x4xi8>, tensor<f64>, tensor<i64>) -> tensor<1x2x3x4xf32>
+  %p = kiln.permute %x {dims = array<i64: 0, 2, 3, 1>} : (tensor<1x2x3x4xf32>) -> tensor<1x3x4x2xf32>
+  %r = kiln.reshape %p : (tensor<1x3x4x2xf32>) -> tensor<1x24xf32>
+  %s2 = arith.constant dense<0.1> : tensor<f64>
+  %z2 = arith.constant dense<4> : tensor<i64>
+  %q = kiln.quantize %r, %s2, %z2 {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x24xf32>, tensor<f64>, tensor<i64>) -> tensor<1x24xi8>
+  return %q : tensor<1x24xi8>
+}
+
+// -----
+
+// Left alone: a per-channel dequantize (its axis would move), a quantize with
+// other parameters, a quantize to a narrower range (it clamps).
+// CHECK-LABEL: func.func @left_alone
+// CHECK: %[[D:.*]] = kiln.dequantize %arg0, {{.*}}axis = 1
+// CHECK: kiln.reshape %[[D]]
+// CHECK: kiln.quantize
+// CHECK: kiln.quantize
+func.func @left_alone(%xq: tensor<1x2xi8>, %yq: tensor<1x2xi8>) -> (tensor<2xf32>, tensor<1x2xi8>, tensor<1x2xi8>) {
+  %sc = arith.constant dense<[0.1, 0.2]> : tensor<2xf32>
+  %zc = arith.constant dense<0> : tensor<2xi64>
+  %x = kiln.dequantize %xq, %sc, %zc {axis = 1 : i64, quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2xi8>, tensor<2xf32>, tensor<2xi64>) -> tensor<1x2xf32>
+  %r = kiln.reshape %x : (tensor<1x2xf32>) -> tensor<2xf32>
+  %s = arith.constant dense<0.1> : tensor<f64>
+  %s2 = arith.constant dense<0.2> : tensor<f64>
+  %z = arith.constant dense<0> : tensor<i64>
+  %y = kiln.dequantize %yq, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2xi8>, tensor<f64>, tensor<i64>) -> tensor<1x2xf32>
+  %q1 = kiln.quantize %y, %s2, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2xf32>, tensor<f64>, tensor<i64>) -> tensor<1x2xi8>
+  %q2 = kiln.quantize %y, %s, %z {quant_min = -127 : i64, quant_max = 127 : i64} : (tensor<1x2xf32>, tensor<f64>, tensor<i64>) -> tensor<1x2xi8>
+  return %r, %q1, %q2 : tensor<2xf32>, tensor<1x2xi8>, tensor<1x2xi8>
+}
