@@ -294,14 +294,14 @@ def quant_test_inputs(inputs, seed: int):
 
 
 def _distance(q_outs, f_outs):
-    """Per output: max |q - f|, max |f|, and whether the arg-max over the last dimension
-    agrees (for outputs with more than one element)."""
+    """Per output: max |q - f|, max |f|, and, for [batch, classes] outputs, whether the
+    arg-max of every row agrees."""
     out = []
     for q, f in zip(q_outs, f_outs):
         q64, f64 = q.detach().to(torch.float64), f.detach().to(torch.float64)
         row = {"max_abs_error": float((q64 - f64).abs().max()) if f.numel() else 0.0,
                "max_abs_float": float(f64.abs().max()) if f.numel() else 0.0}
-        if f.dim() >= 1 and f.shape[-1] > 1:
+        if f.dim() == 2 and f.shape[-1] > 1:
             row["argmax_equal"] = bool(torch.equal(q64.argmax(-1), f64.argmax(-1)))
         out.append(row)
     return out
