@@ -3,7 +3,7 @@
 
     /usr/bin/python3 test/models/export.py --model NAME --ir training|core --out DIR [--seed N]
         [--layout 2.9|2.8|legacy|legacy-2.2] [--deflate] [--zip64] [--root NAME]
-        [--share-storage]
+        [--share-storage] [--quantize int8|int8-per-tensor|int8-dynamic]
 
 writes
     DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4; default layout 2.9)
@@ -38,6 +38,50 @@ torch 1.13 (Debian's python3-torch) has no torch.export, so the graph is capture
   `conv{1,2,3}d` (rewrite.TRAINING_RULES) and traced shape arithmetic is folded.
   Chosen over a `__torch_function__` mode because it yields ATen overloads with schemas
   rather than Python-level functions.
+
+`--quantize MODE` writes the PT2E quantized graph instead (FORMATS.md §6): what
+`prepare_pt2e` -> calibration -> `convert_pt2e` -> `torch.export` produce with ExecuTorch's
+XNNPACKQuantizer and `get_symmetric_quantization_config(is_per_channel=..., is_dynamic=...)`
+(quantize.py emulates each step on the captured training-IR graph; `--ir core` then traces
+that graph again into core ATen, keeping the quantized_decomposed operators whole):
+
+    int8             static: activations int8 per tensor [-128, 127] (HistogramObserver),
+                     weights int8 symmetric per output channel [-127, 127]
+                     (dequantize_per_channel of an int8 buffer `_frozen_paramN`, scales
+                     `_scale_N` float32, zero points `_zero_point_N` int64 zeros: persistent
+                     buffers), bias float32; batch norm folded into the convolutions
+    int8-per-tensor  the same with weights symmetric per tensor (dequantize_per_tensor with a
+                     literal scale and zero point 0 on the int8 buffer)
+    int8-dynamic     linear layers only: choose_qparams.tensor(x, -128, 127, 2**-12, int8)
+                     -> quantize_per_tensor.tensor -> dequantize_per_tensor.tensor, weights
+                     per channel as in int8; outputs stay float
+
+Static activations get quantize_per_tensor + dequantize_per_tensor with literal float scale
+and int zero point (`as_float` / `as_int`, dtype `as_scalar_type` 2 = int8) after every
+annotated pattern (conv/linear[+relu], add[+relu], mul[+relu], cat, adaptive_avg_pool2d;
+relu, hardtanh, max_pool2d, mean, view, permute, flatten, ... share their input's
+parameters); the graph input is quantized and dequantized first; operators the quantizer
+does not annotate (hardswish, sigmoid, avg_pool2d, pad, ...) run in float between a
+dequantize and the next quantize. Calibration: the example input plus 8 inputs from a
+generator seeded 1000 + seed. A quantized export writes
+
+    DIR/model.pt2                the Q/DQ graph
+    DIR/input_K.npy              the example inputs (as without --quantize)
+    DIR/expected_K.npy           outputs of the Q/DQ graph itself (aten_eval on torch 1.13,
+                                 quantized_decomposed ops implemented in aten_eval.COMPAT):
+                                 what reference.py computes from model.pt2, exactly
+    DIR/float_expected_K.npy     outputs of the float module
+    DIR/dtypes.json              as without --quantize (also the dtypes of quant_inputs/)
+    DIR/quantization.json        mode, IR, calibration and test-input seeds, quantizer
+                                 statistics, operator counts, Q/DQ-vs-float distance per
+                                 output (max |error|, max |float|, arg-max agreement)
+    DIR/quant_inputs/input_S_K.npy, expected_S_K.npy, float_expected_S_K.npy
+                                 S = 0..7: 8 more inputs (generator seeded 2000 + seed,
+                                 shaped and typed like the example input, not used for
+                                 calibration), the Q/DQ graph's and the float module's
+                                 outputs on them
+
+and prints, per output, how far the Q/DQ graph is from the float model.
 
 Both paths then: drop dead nodes, run the rewritten graph with torch 1.13's kernels
 (aten_eval) to get every value's dtype/shape/strides/requires_grad, name nodes and values
