@@ -74,7 +74,8 @@ generator seeded 1000 + seed. A quantized export writes
     DIR/dtypes.json              as without --quantize (also the dtypes of quant_inputs/)
     DIR/quantization.json        mode, IR, calibration and test-input seeds, quantizer
                                  statistics, operator counts, Q/DQ-vs-float distance per
-                                 output (max |error|, max |float|, arg-max agreement)
+                                 output over the 9 inputs (max and mean |error|, max
+                                 |float|, arg-max agreement for [batch, classes] outputs)
     DIR/quant_inputs/input_S_K.npy, expected_S_K.npy, float_expected_S_K.npy
                                  S = 0..7: 8 more inputs (generator seeded 2000 + seed,
                                  shaped and typed like the example input, not used for
@@ -344,6 +345,7 @@ def _distance(q_outs, f_outs):
     for q, f in zip(q_outs, f_outs):
         q64, f64 = q.detach().to(torch.float64), f.detach().to(torch.float64)
         row = {"max_abs_error": float((q64 - f64).abs().max()) if f.numel() else 0.0,
+               "mean_abs_error": float((q64 - f64).abs().mean()) if f.numel() else 0.0,
                "max_abs_float": float(f64.abs().max()) if f.numel() else 0.0}
         if f.dim() == 2 and f.shape[-1] > 1:
             row["argmax_equal"] = bool(torch.equal(q64.argmax(-1), f64.argmax(-1)))
@@ -419,6 +421,7 @@ def export_quantized(args) -> int:
     for k in range(len(expected)):
         per = [r[k] for r in rows]
         entry = {"max_abs_error": max(p["max_abs_error"] for p in per),
+                 "mean_abs_error": sum(p["mean_abs_error"] for p in per) / len(per),
                  "max_abs_float": max(p["max_abs_float"] for p in per)}
         if "argmax_equal" in per[0]:
             entry["argmax_agree"] = sum(p["argmax_equal"] for p in per)
@@ -432,8 +435,9 @@ def export_quantized(args) -> int:
         json.dump(info, f, indent=1, sort_keys=True)
         f.write("\n")
     for k, e in enumerate(summary):
-        line = "export.py: %s %s output %d: Q/DQ vs float max |error| %.4g (max |float| %.4g)" % (
-            args.model, args.quantize, k, e["max_abs_error"], e["max_abs_float"])
+        line = ("export.py: %s %s output %d: Q/DQ vs float max |error| %.4g, mean |error| %.4g "
+                "(max |float| %.4g)" % (args.model, args.quantize, k, e["max_abs_error"],
+                                        e["mean_abs_error"], e["max_abs_float"]))
         if "argmax_agree" in e:
             line += ", arg-max agrees on %d/%d inputs" % (e["argmax_agree"], e["inputs"])
         print(line)
