@@ -8,7 +8,9 @@ argument name, and returns a list with one entry per schema return.
 Most operators exist in torch 1.13 under the same name and overload; their arguments are
 matched by name against 1.13's schema, so an argument 2.9 added with its default value is
 ignored, and an argument 2.9 dropped is filled with 1.13's default. Operators that are
-new in 2.9 (or changed incompatibly) have an entry in COMPAT.
+new in 2.9 (or changed incompatibly) have an entry in COMPAT, and so do the PT2E
+quantization operators (`quantized_decomposed::quantize_per_tensor`, ...,
+FORMATS.md §6), which torch 1.13 lacks.
 """
 
 from typing import Any, Callable, Dict, List, Optional

@@ -379,7 +379,13 @@ def export_quantized(args) -> int:
         warn_non_core(qprog)
         # The core graph must compute what the training graph computes, bit for bit.
         train_out = aten_eval.run_program(result.program, inputs)
-        check_program(qprog, train_out, rtol=0, atol=0)
+        try:
+            check_program(qprog, train_out, rtol=0, atol=0)
+        except RuntimeError as e:
+            print("export.py: %s --quantize %s: the core IR graph does not reproduce the "
+                  "training IR graph exactly: %s" % (args.model, args.quantize, e),
+                  file=sys.stderr)
+            return 1
     if args.print_graph:
         print(graph_ir.format_program(qprog))
 

@@ -150,14 +150,6 @@ class QuantizeError(Exception):
 OBSERVE = schemas.parse_schema("kiln::observe(Tensor self) -> Tensor")
 
 
-def _values_in(x):
-    if isinstance(x, Value):
-        yield x
-    elif isinstance(x, (list, tuple)):
-        for e in x:
-            yield from _values_in(e)
-
-
 def _replace_in(x, old: Value, new: Value):
     if x is old:
         return new
@@ -414,9 +406,6 @@ class Annotator:
         self.marked: set = set()  # ids with _annotated True
 
     # helpers
-    def key(self, item) -> int:
-        return id(item)
-
     def is_annotated(self, items) -> bool:
         return any(id(i) in self.marked for i in items if i is not None)
 
@@ -990,6 +979,18 @@ def _program_with_state(base: Program, nodes, outputs, st: State) -> Program:
 # --------------------------------------------------------------------------------------------
 # The whole flow
 
+# Operators whose treatment by the real flow is not reproduced: refused rather than
+# written in a form the real quantizer would not produce.
+NOT_EMULATED = {
+    "aten::gru.input": "XNNPACKQuantizer's gru_io_only annotation and torch 2.9's recurrent "
+                       "decompositions of a quantized graph are not emulated",
+    "aten::lstm.input": "torch 2.9's recurrent decompositions of a quantized graph are not "
+                        "emulated",
+}
+NOT_EMULATED.update({k: "the conv_transpose annotators (weights per channel on axis 1) are "
+                        "not emulated" for k in CONV_TRANSPOSE_KEYS})
+
+
 @dataclass
 class Result:
     program: Program
@@ -1002,6 +1003,10 @@ def quantize(prog: Program, mode_name: str, calibration_inputs, table: schemas.S
     if prog.ir != "training":
         raise QuantizeError("quantization annotates the training IR (got %s)" % prog.ir)
     mode = MODES[mode_name]
+    unsupported = sorted({n.key for n in prog.nodes if n.key in NOT_EMULATED})
+    if unsupported:
+        raise QuantizeError("%s: %s" % (", ".join(unsupported), "; ".join(
+            sorted({NOT_EMULATED[k] for k in unsupported}))))
     prog = _copy_program(prog)
     st = State.of(prog)
     g = Graph(prog)
