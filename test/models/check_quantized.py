@@ -32,6 +32,11 @@ configuration:
 * numerics: reference.py (the command) on input_0.npy reproduces expected_0.npy exactly,
   and reference.run reproduces quant_inputs/expected_S_K.npy for S = 0..7 exactly.
 
+First, aten_eval's quantized_decomposed kernels (shared by export.py and reference.py) are
+checked against hand-computed values: ties to even, clamping, multiplication by
+1.0 / scale (2.25 with scale 0.3 quantizes to 8, not to 7 as 2.25 / 0.3 would), per-channel
+axis 0, dequantize formulas, and choose_qparams' rule including eps.
+
 Before the cases, a self-test feeds the structural checker archives it must reject
 (a weight dtype changed, a zero point changed, an activation range changed) so that a
 checker that accepts everything fails. Exit status 1 naming every problem.
@@ -399,6 +404,61 @@ def self_test(path, mode):
     return out
 
 
+def check_numerics():
+    """aten_eval's quantized_decomposed kernels against values worked out by hand (export.py
+    and reference.py share them, so a wrong formula would pass the round trip)."""
+    import aten_eval
+
+    table = schemas.load()
+    problems = []
+
+    def call(key, **args):
+        return aten_eval.call(table.lookup(key), args)
+
+    def expect(what, got, want):
+        if got.dtype != want.dtype or not torch.equal(got, want):
+            problems.append("numerics: %s gave %s, expected %s" % (what, got.tolist(), want.tolist()))
+
+    i8 = dict(quant_min=-128, quant_max=127, dtype=torch.int8)
+    x = torch.tensor([0.25, 0.75, -0.25, 1000.0, -1000.0])
+    # x * (1 / 0.1) = 2.5, 7.5, -2.5: halves to even; + 3; clamped to [-128, 127]
+    expect("quantize_per_tensor (ties to even, clamp)",
+           call("quantized_decomposed::quantize_per_tensor.default", input=x, scale=0.1,
+                zero_point=3, **i8)[0],
+           torch.tensor([5, 11, 1, 127, -128], dtype=torch.int8))
+    # 2.25 * float32(1 / 0.3) = 7.5 -> 8, whereas 2.25 / 0.3 = 7.4999995 -> 7
+    expect("quantize_per_tensor (multiplies by 1.0 / scale)",
+           call("quantized_decomposed::quantize_per_tensor.default",
+                input=torch.tensor([2.25]), scale=0.3, zero_point=0, **i8)[0],
+           torch.tensor([8], dtype=torch.int8))
+    q = torch.tensor([5, -128, 127], dtype=torch.int8)
+    expect("dequantize_per_tensor", call("quantized_decomposed::dequantize_per_tensor.default",
+                                         input=q, scale=0.5, zero_point=3, out_dtype=None,
+                                         **i8)[0], torch.tensor([1.0, -65.5, 62.0]))
+    w = torch.tensor([[1.25, -1.25, 200.0], [0.375, 0.125, -0.5]])
+    scales, zps = torch.tensor([0.5, 0.25]), torch.zeros(2, dtype=torch.int64)
+    w8 = dict(quant_min=-127, quant_max=127, dtype=torch.int8)
+    wq = call("quantized_decomposed::quantize_per_channel.default", input=w, scales=scales,
+              zero_points=zps, axis=0, **w8)[0]
+    expect("quantize_per_channel (axis 0, ties to even, clamp to -127..127)", wq,
+           torch.tensor([[2, -2, 127], [2, 0, -2]], dtype=torch.int8))
+    expect("dequantize_per_channel", call("quantized_decomposed::dequantize_per_channel.default",
+                                          input=wq, scales=scales, zero_points=zps, axis=0,
+                                          out_dtype=None, **w8)[0],
+           torch.tensor([[1.0, -1.0, 63.5], [0.5, 0.0, -0.5]]))
+    # min' = -1, max' = 3: scale = 4 / 255 (float32), zero point = -128 - round(-63.75) = -64
+    s, z = call("quantized_decomposed::choose_qparams.tensor",
+                input=torch.tensor([-1.0, 3.0, 0.5]), eps=EPS, **i8)
+    expect("choose_qparams.tensor scale", s,
+           torch.tensor([4.0], dtype=torch.float32).div(255.0).to(torch.float64))
+    expect("choose_qparams.tensor zero point", z, torch.tensor([-64]))
+    s, z = call("quantized_decomposed::choose_qparams.tensor", input=torch.zeros(3), eps=EPS,
+                **i8)
+    expect("choose_qparams.tensor of zeros (eps)", s, torch.tensor([EPS], dtype=torch.float64))
+    expect("choose_qparams.tensor of zeros (zero point)", z, torch.tensor([-128]))
+    return problems
+
+
 def run_case(case, work, py):
     model, mode, ir = case.split(":")
     out = os.path.join(work, "%s-%s-%s" % (model, mode, ir))
@@ -452,7 +512,10 @@ def main(argv=None) -> int:
     p.add_argument("--keep", help="export into this directory instead of a temporary one")
     args = p.parse_args(argv)
     py = sys.executable
-    problems = []
+    problems = check_numerics()
+    print("%-40s %s" % ("quantized_decomposed numerics", "ok" if not problems else "FAILED"))
+    for line in problems:
+        print("  " + line)
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or tmp
         os.makedirs(work, exist_ok=True)
