@@ -8,7 +8,9 @@ argument name, and returns a list with one entry per schema return.
 Most operators exist in torch 1.13 under the same name and overload; their arguments are
 matched by name against 1.13's schema, so an argument 2.9 added with its default value is
 ignored, and an argument 2.9 dropped is filled with 1.13's default. Operators that are
-new in 2.9 (or changed incompatibly) have an entry in COMPAT.
+new in 2.9 (or changed incompatibly) have an entry in COMPAT, and so do the PT2E
+quantization operators (`quantized_decomposed::quantize_per_tensor`, ...,
+FORMATS.md §6), which torch 1.13 lacks.
 """
 
 from typing import Any, Callable, Dict, List, Optional
@@ -108,6 +110,161 @@ def _conv2d_padding(a):
                                          a["padding"], a["dilation"], a["groups"])
 
 
+# ----------------------------------------------------------------------------------------
+# quantized_decomposed:: (PT2E quantization, FORMATS.md §6). torch 1.13 has no such
+# library (torch/ao/quantization/fx/_decomposed.py came with 2.1), so the operators are
+# written here from their documented numerics:
+#   quantize    clamp(round(x * (1.0 / scale)) + zero_point, quant_min, quant_max).to(dtype)
+#               (round half to even; 1.0 / scale in Python double for a float scale, then
+#               multiplied with the float32 tensor; fp16/bf16 inputs are upcast to float32)
+#   dequantize  (q.to(out_dtype or float32) - zero_point) * scale
+# Per channel, `axis` selects the dimension the 1-D scales / zero points run along.
+# quant_min / quant_max / dtype of a dequantize are metadata (checked, not used).
+
+_QUANT_BOUNDS = {torch.int8: (-128, 127), torch.uint8: (0, 255), torch.int16: (-32768, 32767),
+                 torch.int32: (-(1 << 31), (1 << 31) - 1)}
+
+
+def _check_qrange(a):
+    dtype = a["dtype"]
+    if dtype not in _QUANT_BOUNDS:
+        raise UnknownOperator("quantized dtype %s is not supported" % dtype)
+    lo, hi = _QUANT_BOUNDS[dtype]
+    if not lo <= a["quant_min"] <= a["quant_max"] <= hi:
+        raise UnknownOperator("quant_min/quant_max %d/%d outside %s's range [%d, %d]"
+                              % (a["quant_min"], a["quant_max"], dtype, lo, hi))
+
+
+def _float_input(x):
+    if x.dtype in (torch.float16, torch.bfloat16):
+        x = x.to(torch.float32)
+    if x.dtype != torch.float32:
+        raise UnknownOperator("quantize of a %s tensor (float32 expected)" % x.dtype)
+    return x
+
+
+def quantize_per_tensor_value(x, scale: float, zero_point: int, quant_min: int, quant_max: int,
+                              dtype):
+    inv_scale = 1.0 / scale  # Python double, as the reference implementation
+    return torch.clamp(torch.round(_float_input(x) * inv_scale) + zero_point,
+                       quant_min, quant_max).to(dtype)
+
+
+def dequantize_per_tensor_value(q, scale: float, zero_point: int, dtype, out_dtype=None):
+    if q.dtype != dtype:
+        raise UnknownOperator("dequantize of a %s tensor declared %s" % (q.dtype, dtype))
+    return (q.to(out_dtype or torch.float32) - zero_point) * scale
+
+
+def _scalar_qparams(a):
+    scale, zp = a["scale"], a["zero_point"]
+    if scale.numel() != 1 or zp.numel() != 1:
+        raise UnknownOperator("tensor scale/zero_point of a per-tensor op must have one element")
+    return scale.item(), zp.item()
+
+
+@compat("quantized_decomposed::quantize_per_tensor.default")
+def _quantize_per_tensor(a):
+    _check_qrange(a)
+    return quantize_per_tensor_value(a["input"], a["scale"], a["zero_point"], a["quant_min"],
+                                     a["quant_max"], a["dtype"])
+
+
+@compat("quantized_decomposed::quantize_per_tensor.tensor")
+def _quantize_per_tensor_tensor(a):
+    _check_qrange(a)
+    scale, zp = _scalar_qparams(a)
+    return quantize_per_tensor_value(a["input"], scale, zp, a["quant_min"], a["quant_max"],
+                                     a["dtype"])
+
+
+@compat("quantized_decomposed::dequantize_per_tensor.default")
+def _dequantize_per_tensor(a):
+    _check_qrange(a)
+    return dequantize_per_tensor_value(a["input"], a["scale"], a["zero_point"], a["dtype"],
+                                       a.get("out_dtype"))
+
+
+@compat("quantized_decomposed::dequantize_per_tensor.tensor")
+def _dequantize_per_tensor_tensor(a):
+    _check_qrange(a)
+    scale, zp = _scalar_qparams(a)
+    return dequantize_per_tensor_value(a["input"], scale, zp, a["dtype"], a.get("out_dtype"))
+
+
+def _channel_view(t, x, axis):
+    """1-D per-channel `t` shaped to broadcast along `axis` of `x`."""
+    if t.dim() != 1 or t.shape[0] != x.shape[axis]:
+        raise UnknownOperator("per-channel parameters of shape %s for axis %d of %s"
+                              % (list(t.shape), axis, list(x.shape)))
+    shape = [1] * x.dim()
+    shape[axis] = t.shape[0]
+    return t.reshape(shape)
+
+
+@compat("quantized_decomposed::quantize_per_channel.default")
+def _quantize_per_channel(a):
+    _check_qrange(a)
+    x = _float_input(a["input"])
+    axis = a["axis"] % x.dim()
+    inv = 1.0 / _channel_view(a["scales"], x, axis)  # float32 reciprocal of each scale
+    zp = _channel_view(a["zero_points"], x, axis)
+    return torch.clamp(torch.round(x * inv) + zp, a["quant_min"], a["quant_max"]).to(a["dtype"])
+
+
+@compat("quantized_decomposed::dequantize_per_channel.default")
+def _dequantize_per_channel(a):
+    _check_qrange(a)
+    q = a["input"]
+    if q.dtype != a["dtype"]:
+        raise UnknownOperator("dequantize of a %s tensor declared %s" % (q.dtype, a["dtype"]))
+    axis = a["axis"] % q.dim()
+    scales = _channel_view(a["scales"], q, axis)
+    out = q.to(torch.int64)
+    if a["zero_points"] is not None:
+        out = out - _channel_view(a["zero_points"], q, axis)
+    return (out * scales).to(a.get("out_dtype") or torch.float32)
+
+
+def choose_qparams_value(x, quant_min: int, quant_max: int, eps: float):
+    """Asymmetric per-tensor qparams of `x` (dynamic quantization): min' = min(min(x), 0),
+    max' = max(max(x), 0), scale = max((max' - min') / (qmax - qmin), eps) computed in
+    float32, zero_point = clamp(qmin - round(min' / scale), qmin, qmax). Returns
+    (scale float64 [1], zero_point int64 [1])."""
+    x = _float_input(x)
+    lo, hi = torch.aminmax(x)
+    lo = torch.minimum(lo, torch.zeros_like(lo))
+    hi = torch.maximum(hi, torch.zeros_like(hi))
+    scale = (hi - lo) / float(quant_max - quant_min)
+    scale = torch.maximum(scale, torch.tensor([eps], dtype=torch.float32))
+    zero_point = quant_min - torch.round(lo / scale).to(torch.int32)
+    zero_point = torch.clamp(zero_point, quant_min, quant_max)
+    return scale.to(torch.float64), zero_point.to(torch.int64)
+
+
+@compat("quantized_decomposed::choose_qparams.tensor")
+def _choose_qparams_tensor(a):
+    _check_qrange(a)
+    if a["input"].numel() == 0:
+        raise UnknownOperator("choose_qparams of an empty tensor")
+    return choose_qparams_value(a["input"], a["quant_min"], a["quant_max"], a["eps"])
+
+
+@compat("quantized_decomposed::choose_qparams_symmetric.tensor")
+def _choose_qparams_symmetric_tensor(a):
+    """Symmetric variant: scale = max(max(|min'|, max') / ((qmax - qmin) / 2), eps),
+    zero_point 0."""
+    _check_qrange(a)
+    x = _float_input(a["input"])
+    lo, hi = torch.aminmax(x)
+    amax = torch.maximum(-torch.minimum(lo, torch.zeros_like(lo)),
+                         torch.maximum(hi, torch.zeros_like(hi)))
+    scale = amax / (float(a["quant_max"] - a["quant_min"]) / 2)
+    scale = torch.maximum(scale, torch.tensor([a["eps"]], dtype=torch.float32))
+    zero_point = 128 if a["dtype"] == torch.uint8 else 0
+    return scale.to(torch.float64), torch.full((1,), zero_point, dtype=torch.int64)
+
+
 _OP_SCHEMA_CACHE: Dict[str, schemas.Schema] = {}
 
 
@@ -193,7 +350,7 @@ def clone_with_layout(t: torch.Tensor) -> torch.Tensor:
         storage, t.storage_offset(), t.size(), t.stride())
 
 
-def run_program(prog, inputs, grad: bool = False, on_value=None):
+def run_program(prog, inputs, grad: bool = False, on_value=None, override=None):
     """Evaluate a graph_ir.Program on `inputs`; returns its outputs.
 
     With grad=True parameters require grad, so that the requires_grad of every value is
@@ -201,7 +358,10 @@ def run_program(prog, inputs, grad: bool = False, on_value=None):
     tensor for a backward pass that never runs. `on_value(value, tensor)` is called for
     each placeholder and node result as it is computed. Each value is released after its
     last use, so memory holds the weights and the live activations, not every activation
-    of the graph (tens of GB for ViT-H/14 at 518 x 518).
+    of the graph (tens of GB for ViT-H/14 at 518 x 518). `override(node, args)` may return
+    a node's results instead of aten_eval.call (None: call as usual); quantize.py runs its
+    observers this way. A parameter whose tensor has requires_grad False (a bias made by
+    folding batch norm into a bias-free convolution) stays so under grad=True.
     """
     from graph_ir import Value, is_mutating
 
@@ -240,7 +400,8 @@ def run_program(prog, inputs, grad: bool = False, on_value=None):
             t = t.detach().clone()
         else:
             t = clone_with_layout(t) if copy_state else t.detach()
-        if grad and spec.kind == "parameter" and t.is_floating_point():
+        if grad and spec.kind == "parameter" and t.is_floating_point() and \
+                getattr(prog.state_dict.get(spec.target), "requires_grad", True):
             t.requires_grad_(True)
         bind(spec.value, t)
 
@@ -257,7 +418,10 @@ def run_program(prog, inputs, grad: bool = False, on_value=None):
     with torch.set_grad_enabled(grad), \
             torch.autograd.graph.saved_tensors_hooks(discard, discard):
         for i, node in enumerate(prog.nodes):
-            results = call(node.schema, {k: resolve(v) for k, v in node.args.items()})
+            args = {k: resolve(v) for k, v in node.args.items()}
+            results = override(node, args) if override is not None else None
+            if results is None:
+                results = call(node.schema, args)
             for out, r in zip(node.outputs, results):
                 if isinstance(out, Value):
                     bind(out, r)

@@ -267,7 +267,15 @@ def capture_core(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Pr
     with recorder.active(), _dropout_as_in_2_9(), decomp29.composite_attention(), \
             decomp29.rnn_decompositions(), _rnn_weights_follow_attributes(model):
         gm = make_fx(functionalize(f))(*flat)
+    return program_from_fx(prog, gm, flat, user_specs, _tensor_attributes(model))
 
+
+def program_from_fx(prog: Program, gm, flat, user_specs: List[InputSpec],
+                    attrs: Dict[int, str]) -> Program:
+    """Fill `prog` (whose input_specs hold the lifted state, in the order of the first
+    placeholders of `gm`) from a make_fx graph run on `flat`: one Node per OpOverload call,
+    get_attr tensors lifted as constants (`attrs`: data_ptr -> FQN of tensor attributes),
+    then the user inputs' specs."""
     # Concrete value of every FX node (list lengths of Tensor[] results, constants), its
     # tensors as shape-only stand-ins: the Interpreter frees each real result after its
     # last use (every activation of a large model at once would not fit in memory).
@@ -283,7 +291,6 @@ def capture_core(model: torch.nn.Module, inputs: Tuple[torch.Tensor, ...]) -> Pr
 
     placeholder_values = [s.value for s in prog.input_specs] + [s.value for s in user_specs]
     const_specs: List[InputSpec] = []
-    attrs = _tensor_attributes(model)
     env: Dict[torch.fx.Node, Any] = {}
     ph = iter(placeholder_values)
 

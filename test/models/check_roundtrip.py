@@ -717,11 +717,12 @@ def main(argv=None) -> int:
     import zoo
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_models = [m for m in zoo.model_names() if m not in zoo.HEAVY]
+    default_models = [m for m in zoo.model_names()
+                      if m not in zoo.HEAVY and m not in zoo.QUANT_OP_MODELS]
     p.add_argument("--models", default=",".join(default_models),
                    help="comma-separated model names, torchvision:<name> allowed, or 'all' "
-                   "for every named model (default: all but the torchvision ones: %s)"
-                   % ", ".join(sorted(zoo.HEAVY)))
+                   "for every named model (default: all but the torchvision ones, %s, and "
+                   "the quantization pattern models q_*)" % ", ".join(sorted(zoo.HEAVY)))
     p.add_argument("--irs", default="training,core")
     p.add_argument("--layouts", default=",".join(LAYOUTS))
     p.add_argument("--no-variants", action="store_true", help="skip --deflate/--zip64/--root/"

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 test/models/export.py --model NAME --ir training|core --out DIR [--seed N]
         [--layout 2.9|2.8|legacy|legacy-2.2] [--deflate] [--zip64] [--root NAME]
-        [--share-storage]
+        [--share-storage] [--quantize int8|int8-per-tensor|int8-dynamic]
 
 writes
     DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4; default layout 2.9)
@@ -39,6 +39,51 @@ torch 1.13 (Debian's python3-torch) has no torch.export, so the graph is capture
   Chosen over a `__torch_function__` mode because it yields ATen overloads with schemas
   rather than Python-level functions.
 
+`--quantize MODE` writes the PT2E quantized graph instead (FORMATS.md §6): what
+`prepare_pt2e` -> calibration -> `convert_pt2e` -> `torch.export` produce with ExecuTorch's
+XNNPACKQuantizer and `get_symmetric_quantization_config(is_per_channel=..., is_dynamic=...)`
+(quantize.py emulates each step on the captured training-IR graph; `--ir core` then traces
+that graph again into core ATen, keeping the quantized_decomposed operators whole):
+
+    int8             static: activations int8 per tensor [-128, 127] (HistogramObserver),
+                     weights int8 symmetric per output channel [-127, 127]
+                     (dequantize_per_channel of an int8 buffer `_frozen_paramN`, scales
+                     `_scale_N` float32, zero points `_zero_point_N` int64 zeros: persistent
+                     buffers), bias float32; batch norm folded into the convolutions
+    int8-per-tensor  the same with weights symmetric per tensor (dequantize_per_tensor with a
+                     literal scale and zero point 0 on the int8 buffer)
+    int8-dynamic     linear layers only: choose_qparams.tensor(x, -128, 127, 2**-12, int8)
+                     -> quantize_per_tensor.tensor -> dequantize_per_tensor.tensor, weights
+                     per channel as in int8; outputs stay float
+
+Static activations get quantize_per_tensor + dequantize_per_tensor with literal float scale
+and int zero point (`as_float` / `as_int`, dtype `as_scalar_type` 2 = int8) after every
+annotated pattern (conv/linear[+relu], add[+relu], mul[+relu], cat, adaptive_avg_pool2d;
+relu, hardtanh, max_pool2d, mean, view, permute, flatten, ... share their input's
+parameters); the graph input is quantized and dequantized first; operators the quantizer
+does not annotate (hardswish, sigmoid, avg_pool2d, pad, ...) run in float between a
+dequantize and the next quantize. Calibration: the example input plus 8 inputs from a
+generator seeded 1000 + seed. A quantized export writes
+
+    DIR/model.pt2                the Q/DQ graph
+    DIR/input_K.npy              the example inputs (as without --quantize)
+    DIR/expected_K.npy           outputs of the Q/DQ graph itself (aten_eval on torch 1.13,
+                                 quantized_decomposed ops implemented in aten_eval.COMPAT):
+                                 what reference.py computes from model.pt2, exactly
+    DIR/float_expected_K.npy     outputs of the float module
+    DIR/dtypes.json              as without --quantize (also the dtypes of quant_inputs/)
+    DIR/quantization.json        mode, IR, calibration and test-input seeds, quantizer
+                                 statistics, operator counts, Q/DQ-vs-float distance per
+                                 output over the 9 inputs (max and mean |error|, max
+                                 |float|, arg-max agreement for [batch, classes] outputs)
+    DIR/quant_inputs/input_S_K.npy, expected_S_K.npy, float_expected_S_K.npy
+                                 S = 0..7: 8 more inputs (generator seeded 2000 + seed,
+                                 shaped and typed like the example input, not used for
+                                 calibration), the Q/DQ graph's and the float module's
+                                 outputs on them
+
+and prints, per output, how far the Q/DQ graph is from the float model.
+
 Both paths then: drop dead nodes, run the rewritten graph with torch 1.13's kernels
 (aten_eval) to get every value's dtype/shape/strides/requires_grad, name nodes and values
 as FX and torch.export do, check that the rewritten graph reproduces the module's output,
@@ -47,6 +92,7 @@ and serialize (pt2_json, pt2_writer). Operator names and argument layouts are to
 """
 
 import argparse
+import json
 import os
 import sys
 
@@ -63,6 +109,7 @@ import aten_eval  # noqa: E402
 import capture  # noqa: E402
 import graph_ir  # noqa: E402
 import pt2_writer  # noqa: E402
+import quantize  # noqa: E402
 import rewrite  # noqa: E402
 import schemas  # noqa: E402
 import zoo  # noqa: E402
@@ -186,6 +233,9 @@ def main(argv=None) -> int:
     p.add_argument("--root", help="root folder of a 2.9/2.8 archive (default: the file stem)")
     p.add_argument("--share-storage", action="store_true",
                    help="two parameters share one storage (offset, non-contiguous strides)")
+    p.add_argument("--quantize", choices=list(quantize.MODES),
+                   help="write the PT2E quantized graph (XNNPACKQuantizer, FORMATS.md §6): int8 "
+                   "(weights per channel), int8-per-tensor, int8-dynamic (linear layers)")
     p.add_argument("--schemas", default=schemas.DEFAULT_TABLE, help="operator schema table")
     p.add_argument("--print-graph", action="store_true", help="print the exported graph")
     args = p.parse_args(argv)
@@ -195,6 +245,11 @@ def main(argv=None) -> int:
                          ", ".join(zoo.torchvision_models())))
 
     torch.manual_seed(args.seed)
+    if args.quantize:
+        if args.share_storage:
+            p.error("--share-storage and --quantize exclude each other (batch-norm folding "
+                    "and the int8 constants replace the shared parameters)")
+        return export_quantized(args)
     try:
         prog, module, inputs = build_program(args.model, args.ir, args.seed, args.schemas,
                                              shared_storage=args.share_storage)
@@ -207,20 +262,15 @@ def main(argv=None) -> int:
         print("export.py: %s: %s" % (args.model, e), file=sys.stderr)
         return 1
     if args.ir == "core":
-        non_core = sorted({n.key for n in prog.nodes if "core" not in n.schema.tags})
-        if non_core:
-            print("export.py: warning: non-core operators in the core IR: %s"
-                  % ", ".join(non_core), file=sys.stderr)
+        warn_non_core(prog)
     expected = module_outputs(module, inputs)
     check_program(prog, expected)
     if args.print_graph:
         print(graph_ir.format_program(prog))
 
-    os.makedirs(args.out, exist_ok=True)
-    opts = pt2_writer.WriteOptions(root=args.root, deflate=args.deflate, zip64=args.zip64)
     try:
-        pt2_writer.write_pt2(os.path.join(args.out, "model.pt2"), prog, args.layout, opts)
-    except ValueError as e:
+        write_archive(args, prog)
+    except WriteFailed as e:
         print("export.py: %s" % e, file=sys.stderr)
         return 2
     for k, t in enumerate(inputs):
@@ -228,6 +278,175 @@ def main(argv=None) -> int:
     for k, t in enumerate(expected):
         np.save(os.path.join(args.out, "expected_%d.npy" % k), to_numpy(t))
     write_dtypes_json(args.out, inputs, expected)
+    return 0
+
+
+def warn_non_core(prog) -> None:
+    # quantized_decomposed operators are not core-tagged, and run_decompositions keeps them.
+    non_core = sorted({n.key for n in prog.nodes if "core" not in n.schema.tags
+                       and n.schema.namespace != "quantized_decomposed"})
+    if non_core:
+        print("export.py: warning: non-core operators in the core IR: %s"
+              % ", ".join(non_core), file=sys.stderr)
+
+
+class WriteFailed(Exception):
+    pass
+
+
+def write_archive(args, prog) -> None:
+    os.makedirs(args.out, exist_ok=True)
+    opts = pt2_writer.WriteOptions(root=args.root, deflate=args.deflate, zip64=args.zip64)
+    try:
+        pt2_writer.write_pt2(os.path.join(args.out, "model.pt2"), prog, args.layout, opts)
+    except ValueError as e:
+        raise WriteFailed(str(e)) from None
+
+
+# ----------------------------------------------------------------------------------------
+# --quantize
+
+
+N_QUANT_INPUTS = 8  # DIR/quant_inputs/input_S_K.npy, S = 0..7
+N_CALIBRATION = 8  # seeded inputs besides the example input
+
+
+def like_inputs(inputs, gen: torch.Generator):
+    """Random inputs shaped and typed like `inputs`: floats standard normal, integers
+    uniform over [min, max] of the example input (token ids stay valid), bools random."""
+    out = []
+    for t in inputs:
+        if t.dtype == torch.bool:
+            out.append(torch.rand(t.shape, generator=gen) < 0.5)
+        elif t.is_floating_point():
+            out.append(torch.randn(t.shape, generator=gen, dtype=torch.float32).to(t.dtype))
+        else:
+            lo, hi = int(t.min()), int(t.max())
+            out.append(torch.randint(lo, hi + 1, t.shape, generator=gen).to(t.dtype))
+    return tuple(out)
+
+
+def calibration_inputs(inputs, seed: int):
+    """The example input, then N_CALIBRATION inputs from a generator seeded 1000 + seed."""
+    gen = torch.Generator().manual_seed(1000 + seed)
+    return [tuple(inputs)] + [like_inputs(inputs, gen) for _ in range(N_CALIBRATION)]
+
+
+def quant_test_inputs(inputs, seed: int):
+    """N_QUANT_INPUTS inputs from a generator seeded 2000 + seed (not used to calibrate)."""
+    gen = torch.Generator().manual_seed(2000 + seed)
+    return [like_inputs(inputs, gen) for _ in range(N_QUANT_INPUTS)]
+
+
+def _distance(q_outs, f_outs):
+    """Per output: max |q - f|, max |f|, and, for [batch, classes] outputs, whether the
+    arg-max of every row agrees."""
+    out = []
+    for q, f in zip(q_outs, f_outs):
+        q64, f64 = q.detach().to(torch.float64), f.detach().to(torch.float64)
+        row = {"max_abs_error": float((q64 - f64).abs().max()) if f.numel() else 0.0,
+               "mean_abs_error": float((q64 - f64).abs().mean()) if f.numel() else 0.0,
+               "max_abs_float": float(f64.abs().max()) if f.numel() else 0.0}
+        if f.dim() == 2 and f.shape[-1] > 1:
+            row["argmax_equal"] = bool(torch.equal(q64.argmax(-1), f64.argmax(-1)))
+        out.append(row)
+    return out
+
+
+def export_quantized(args) -> int:
+    table = schemas.load(args.schemas)
+    try:
+        prog, module, inputs = build_program(args.model, "training", args.seed, args.schemas)
+    except rewrite.RewriteError as e:
+        print("export.py: %s" % e, file=sys.stderr)
+        return 1
+    float_expected = module_outputs(module, inputs)
+    check_program(prog, float_expected)
+    try:
+        result = quantize.quantize(prog, args.quantize, calibration_inputs(inputs, args.seed),
+                                   table)
+        qprog = result.program
+        if args.ir == "core":
+            qprog = quantize.to_core(qprog, table)
+            rewrite.rewrite(qprog, table)
+            graph_ir.eliminate_dead_code(qprog)
+    except (quantize.QuantizeError, rewrite.RewriteError) as e:
+        print("export.py: %s --quantize %s: %s" % (args.model, args.quantize, e), file=sys.stderr)
+        return 1
+    propagate_meta(qprog)
+    graph_ir.assign_names(qprog)
+    if args.ir == "core":
+        warn_non_core(qprog)
+        # The core graph must compute what the training graph computes, bit for bit.
+        train_out = aten_eval.run_program(result.program, inputs)
+        try:
+            check_program(qprog, train_out, rtol=0, atol=0)
+        except RuntimeError as e:
+            print("export.py: %s --quantize %s: the core IR graph does not reproduce the "
+                  "training IR graph exactly: %s" % (args.model, args.quantize, e),
+                  file=sys.stderr)
+            return 1
+    if args.print_graph:
+        print(graph_ir.format_program(qprog))
+
+    def qdq(x):
+        return aten_eval.run_program(qprog, x)
+
+    expected = qdq(inputs)
+    tests = quant_test_inputs(inputs, args.seed)
+    test_expected = [qdq(x) for x in tests]
+    test_float = [module_outputs(module, x) for x in tests]
+    try:
+        write_archive(args, qprog)
+    except WriteFailed as e:
+        print("export.py: %s" % e, file=sys.stderr)
+        return 2
+
+    def save(name, t):
+        np.save(os.path.join(args.out, name), to_numpy(t))
+
+    for k, t in enumerate(inputs):
+        save("input_%d.npy" % k, t)
+    for k, t in enumerate(expected):
+        save("expected_%d.npy" % k, t)
+        save("float_expected_%d.npy" % k, float_expected[k])
+    qdir = os.path.join(args.out, "quant_inputs")
+    os.makedirs(qdir, exist_ok=True)
+    for s, (x, e, f) in enumerate(zip(tests, test_expected, test_float)):
+        for k, t in enumerate(x):
+            save(os.path.join("quant_inputs", "input_%d_%d.npy" % (s, k)), t)
+        for k, t in enumerate(e):
+            save(os.path.join("quant_inputs", "expected_%d_%d.npy" % (s, k)), t)
+            save(os.path.join("quant_inputs", "float_expected_%d_%d.npy" % (s, k)), f[k])
+    write_dtypes_json(args.out, inputs, expected)
+
+    # How far the Q/DQ graph is from the float model, on the example and the test inputs.
+    rows = [_distance(expected, float_expected)] + \
+        [_distance(e, f) for e, f in zip(test_expected, test_float)]
+    summary = []
+    for k in range(len(expected)):
+        per = [r[k] for r in rows]
+        entry = {"max_abs_error": max(p["max_abs_error"] for p in per),
+                 "mean_abs_error": sum(p["mean_abs_error"] for p in per) / len(per),
+                 "max_abs_float": max(p["max_abs_float"] for p in per)}
+        if "argmax_equal" in per[0]:
+            entry["argmax_agree"] = sum(p["argmax_equal"] for p in per)
+            entry["inputs"] = len(per)
+        summary.append(entry)
+    info = {"mode": args.quantize, "ir": args.ir, "model": args.model, "seed": args.seed,
+            "calibration": {"inputs": 1 + N_CALIBRATION, "generator_seed": 1000 + args.seed},
+            "quant_inputs": {"inputs": N_QUANT_INPUTS, "generator_seed": 2000 + args.seed},
+            "stats": result.stats, "ops": quantize.op_counts(qprog), "float_vs_qdq": summary}
+    with open(os.path.join(args.out, "quantization.json"), "w") as f:
+        json.dump(info, f, indent=1, sort_keys=True)
+        f.write("\n")
+    for k, e in enumerate(summary):
+        line = ("export.py: %s %s output %d: Q/DQ vs float max |error| %.4g, mean |error| %.4g "
+                "(max |float| %.4g)" % (args.model, args.quantize, k, e["max_abs_error"],
+                                        e["mean_abs_error"], e["max_abs_float"]))
+        if "argmax_agree" in e:
+            line += ", arg-max agrees on %d/%d inputs" % (e["argmax_agree"], e["inputs"])
+        print(line)
     return 0
 
 

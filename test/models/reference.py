@@ -24,7 +24,8 @@ files of every layout (2.9, 2.8, the 2.3-2.7 and 2.1/2.2 flat zips; pt2_reader.p
 * each node's target `torch.ops.<ns>.<op>.<overload>` is looked up in aten.schemas,
   omitted arguments are filled from the schema's defaults, and the op is run through
   aten_eval (torch 1.13 kernels, with a COMPAT table for torch >= 2.9-only ops such as
-  `_native_batch_norm_legit_no_training`);
+  `_native_batch_norm_legit_no_training` and the PT2E `quantized_decomposed` quantize /
+  dequantize / choose_qparams operators of quantized graphs);
 * in-place ops mutate their argument as in eager mode; multi-output nodes bind each
   output name; computed dtypes and shapes are checked against `tensor_values`.
 

@@ -16,6 +16,7 @@ import torch
 import torch.nn as nn
 
 import op_models
+import quant_op_models
 
 
 def _randomize(module: nn.Module, gen: torch.Generator) -> nn.Module:
@@ -420,6 +421,11 @@ REAL_MODELS.update({name: _torchvision_builder(name) for name in TORCHVISION_NAM
 # One model per operator family (op_models.py): math functions, comparisons and logic,
 # integer arithmetic, tensor-level operators.
 REAL_MODELS.update(op_models.MODELS)
+
+# One model per pattern of the PT2E quantizer (quant_op_models.py), for export.py --quantize;
+# they export as float models too.
+QUANT_OP_MODELS = frozenset(quant_op_models.MODELS)
+REAL_MODELS.update(quant_op_models.MODELS)
 
 # Models check_roundtrip.py runs only when asked (--models): large weights, slow to write in
 # every layout.

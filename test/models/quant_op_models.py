@@ -1,0 +1,242 @@
+"""Single-pattern models for the PT2E quantized exports (export.py --quantize).
+
+Each model exercises one pattern of ExecuTorch's XNNPACKQuantizer (quantize.py) between
+quantized activations: a convolution or linear layer produces the operator's input, so
+that it reads a dequantized int8 tensor, and where the pattern itself is not annotated by
+the quantizer (hardswish, hardsigmoid, sigmoid, avg_pool2d, pad, matmul, addmm) a second
+convolution or linear layer consumes its output, so that the float operator sits between
+a dequantize and a quantize, as in a real converted graph. Binary operators get inputs
+with different scales (one branch's weights are multiplied by a constant).
+
+Builders return (module in eval mode, example inputs) like zoo.py's; weights come from
+zoo._randomize (seeded), inputs are standard normal. Registered in zoo.QUANT_OP_MODELS
+(exported by name; check_roundtrip.py runs them only when named).
+
+What each graph holds after `--quantize int8` (training IR; Q/DQ = quantize_per_tensor +
+dequantize_per_tensor, W = dequantize_per_channel of an int8 constant):
+
+    q_conv2d              Q/DQ -> conv2d(W) -> Q/DQ
+    q_conv2d_relu         Q/DQ -> conv2d(W) -> relu -> Q/DQ            (one unit)
+    q_depthwise_conv2d    conv2d groups = channels = 8
+    q_grouped_conv2d      conv2d groups 2
+    q_linear              Q/DQ -> linear(W) -> Q/DQ
+    q_linear_relu         Q/DQ -> linear(W) -> relu -> Q/DQ
+    q_addmm               linear -> Q/DQ -> addmm(bias, h, float W) -> Q/DQ -> linear
+                          (addmm is not annotated: its weight stays float32; the core IR of
+                          q_linear is the quantized addmm: permute of W + addmm)
+    q_matmul              two linears -> Q/DQ each -> transpose (float) -> matmul (float)
+                          -> Q/DQ -> linear
+    q_add                 residual: h = conv1(x); conv2(h) + h, inputs of different scales,
+                          add -> Q/DQ
+    q_add_relu            relu(conv2(h) + h) -> Q/DQ                    (one unit)
+    q_mul                 conv_a(x) * conv_b(x), different scales -> Q/DQ
+    q_relu                conv used twice -> Q/DQ; relu shares the conv's qparams
+                          (outputs: relu(y), y)
+    q_relu6               conv -> Q/DQ -> hardtanh(0, 6) -> Q/DQ with the conv's qparams
+    q_hardswish           conv -> Q/DQ -> hardswish (float) -> Q/DQ -> conv
+    q_hardsigmoid         the same with hardsigmoid
+    q_sigmoid             the same with sigmoid
+    q_max_pool2d          conv + relu -> Q/DQ -> max_pool2d -> Q/DQ (shared qparams)
+    q_avg_pool2d          conv -> Q/DQ -> avg_pool2d (float) -> Q/DQ -> conv
+    q_adaptive_avg_pool2d conv -> Q/DQ -> adaptive_avg_pool2d(2) -> Q/DQ (shared qparams)
+    q_cat                 cat of conv_a(x), 8 * conv_b(x): one shared observer for both
+                          inputs and the output (SharedQuantizationSpec), so one scale
+    q_view                conv -> Q/DQ -> view -> Q/DQ (shared) -> linear
+    q_permute             conv -> Q/DQ -> permute -> Q/DQ (shared) -> linear
+    q_flatten             conv -> Q/DQ -> flatten -> Q/DQ (shared) -> linear
+    q_pad                 conv -> Q/DQ -> pad (float) -> Q/DQ -> conv
+"""
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def _build(module: nn.Module, seed: int, *shapes, scale=None):
+    """Randomized module (zoo._randomize), then `scale(module)` (weights of one branch
+    multiplied so that binary operators see different scales), and standard normal inputs."""
+    import zoo
+
+    gen = torch.Generator().manual_seed(seed)
+    module = zoo._randomize(module, gen)
+    if scale is not None:
+        with torch.no_grad():
+            scale(module)
+    return module.eval(), zoo._inputs(gen, *shapes)
+
+
+IMAGE = (1, 4, 8, 8)
+
+
+class Conv(nn.Module):
+    def __init__(self, cin=4, cout=8, groups=1, relu=False):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1, groups=groups)
+        self.relu = nn.ReLU() if relu else None
+
+    def forward(self, x):
+        y = self.conv(x)
+        return self.relu(y) if self.relu is not None else y
+
+
+class Linear(nn.Module):
+    def __init__(self, relu=False):
+        super().__init__()
+        self.fc = nn.Linear(16, 8)
+        self.relu = nn.ReLU() if relu else None
+
+    def forward(self, x):
+        y = self.fc(x)
+        return self.relu(y) if self.relu is not None else y
+
+
+class Addmm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(16, 16)
+        self.weight = nn.Parameter(torch.zeros(16, 8))
+        self.bias = nn.Parameter(torch.zeros(8))
+        self.fc2 = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc2(torch.addmm(self.bias, self.fc1(x), self.weight))
+
+
+class Matmul(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc_a = nn.Linear(16, 16)
+        self.fc_b = nn.Linear(16, 16)
+        self.fc_out = nn.Linear(4, 4)
+
+    def forward(self, x):
+        a, b = self.fc_a(x), self.fc_b(x)
+        return self.fc_out(torch.matmul(a, b.transpose(1, 2)))
+
+
+class Residual(nn.Module):
+    def __init__(self, relu=False):
+        super().__init__()
+        self.conv1 = nn.Conv2d(4, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.relu = relu
+
+    def forward(self, x):
+        h = self.conv1(x)
+        y = self.conv2(h) + h
+        return F.relu(y) if self.relu else y
+
+
+class Mul(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv_a = nn.Conv2d(4, 8, 3, padding=1)
+        self.conv_b = nn.Conv2d(4, 8, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv_a(x) * self.conv_b(x)
+
+
+class Cat(Mul):
+    def forward(self, x):
+        return torch.cat([self.conv_a(x), self.conv_b(x)], 1)
+
+
+class SharedRelu(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 8, 3, padding=1)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return F.relu(y), y
+
+
+class Between(nn.Module):
+    """conv1 -> op -> conv2: the operator between two quantized convolutions."""
+
+    def __init__(self, op: nn.Module, cmid=8):
+        super().__init__()
+        self.conv1 = nn.Conv2d(4, cmid, 3, padding=1)
+        self.op = op
+        self.conv2 = nn.Conv2d(cmid, 8, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv2(self.op(self.conv1(x)))
+
+
+class After(nn.Module):
+    """conv -> op (the graph output)."""
+
+    def __init__(self, op: nn.Module, relu=False):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 8, 3, padding=1)
+        self.relu = nn.ReLU() if relu else None
+        self.op = op
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.relu is not None:
+            y = self.relu(y)
+        return self.op(y)
+
+
+class Pad(nn.Module):
+    def forward(self, x):
+        return F.pad(x, (1, 1, 1, 1))
+
+
+class Reshape(nn.Module):
+    """conv -> view / permute / flatten -> linear."""
+
+    def __init__(self, how: str):
+        super().__init__()
+        self.how = how
+        self.conv = nn.Conv2d(4, 8, 3, padding=1)
+        self.fc = nn.Linear(8 if how == "permute" else 8 * 8 * 8, 10)
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.how == "view":
+            y = y.view(1, -1)
+        elif self.how == "permute":
+            y = y.permute(0, 2, 3, 1)
+        else:
+            y = torch.flatten(y, 1)
+        return self.fc(y)
+
+
+def _times(attr: str, factor: float):
+    def scale(module):
+        for p in getattr(module, attr).parameters():
+            p.mul_(factor)
+    return scale
+
+
+MODELS = {
+    "q_conv2d": lambda seed=0: _build(Conv(), seed, IMAGE),
+    "q_conv2d_relu": lambda seed=0: _build(Conv(relu=True), seed, IMAGE),
+    "q_depthwise_conv2d": lambda seed=0: _build(Conv(8, 8, groups=8), seed, (1, 8, 8, 8)),
+    "q_grouped_conv2d": lambda seed=0: _build(Conv(8, 8, groups=2), seed, (1, 8, 8, 8)),
+    "q_linear": lambda seed=0: _build(Linear(), seed, (2, 16)),
+    "q_linear_relu": lambda seed=0: _build(Linear(relu=True), seed, (2, 16)),
+    "q_addmm": lambda seed=0: _build(Addmm(), seed, (2, 16)),
+    "q_matmul": lambda seed=0: _build(Matmul(), seed, (1, 4, 16), scale=_times("fc_b", 4.0)),
+    "q_add": lambda seed=0: _build(Residual(), seed, IMAGE, scale=_times("conv2", 4.0)),
+    "q_add_relu": lambda seed=0: _build(Residual(relu=True), seed, IMAGE,
+                                        scale=_times("conv2", 4.0)),
+    "q_mul": lambda seed=0: _build(Mul(), seed, IMAGE, scale=_times("conv_b", 3.0)),
+    "q_relu": lambda seed=0: _build(SharedRelu(), seed, IMAGE),
+    "q_relu6": lambda seed=0: _build(After(nn.ReLU6()), seed, IMAGE),
+    "q_hardswish": lambda seed=0: _build(Between(nn.Hardswish()), seed, IMAGE),
+    "q_hardsigmoid": lambda seed=0: _build(Between(nn.Hardsigmoid()), seed, IMAGE),
+    "q_sigmoid": lambda seed=0: _build(Between(nn.Sigmoid()), seed, IMAGE),
+    "q_max_pool2d": lambda seed=0: _build(After(nn.MaxPool2d(2), relu=True), seed, IMAGE),
+    "q_avg_pool2d": lambda seed=0: _build(Between(nn.AvgPool2d(2)), seed, IMAGE),
+    "q_adaptive_avg_pool2d": lambda seed=0: _build(After(nn.AdaptiveAvgPool2d(2)), seed, IMAGE),
+    "q_cat": lambda seed=0: _build(Cat(), seed, IMAGE, scale=_times("conv_b", 8.0)),
+    "q_view": lambda seed=0: _build(Reshape("view"), seed, IMAGE),
+    "q_permute": lambda seed=0: _build(Reshape("permute"), seed, IMAGE),
+    "q_flatten": lambda seed=0: _build(Reshape("flatten"), seed, IMAGE),
+    "q_pad": lambda seed=0: _build(Between(Pad()), seed, IMAGE),
+}
