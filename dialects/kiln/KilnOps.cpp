@@ -131,8 +131,8 @@ LogicalResult MatmulOp::verify() {
 /// The shapes conv2d and qconv2d share: 4-D input and weight, the window
 /// arrays, groups dividing both channel counts, the bias, the result.
 static LogicalResult verifyConvShapes(Operation *op, Value input, Value weight, Value bias,
-                                      ArrayRef<int64_t> s, ArrayRef<int64_t> p,
-                                      ArrayRef<int64_t> d, int64_t groups) {
+                                      ArrayRef<int64_t> s, ArrayRef<int64_t> p, ArrayRef<int64_t> d,
+                                      int64_t groups) {
   ArrayRef<int64_t> in = shapeOf(input), w = shapeOf(weight);
   if (in.size() != 4 || w.size() != 4)
     return op->emitOpError("expects a 4-D input and weight, got ")
@@ -142,20 +142,20 @@ static LogicalResult verifyConvShapes(Operation *op, Value input, Value weight, 
       failed(verifyArraySize(op, "padding", p, 4, 0)))
     return failure();
   if (groups < 1 || in[1] % groups != 0 || w[0] % groups != 0)
-    return op->emitOpError("groups ") << groups << " must divide input channels " << in[1]
-                                      << " and output channels " << w[0];
+    return op->emitOpError("groups ")
+           << groups << " must divide input channels " << in[1] << " and output channels " << w[0];
   if (w[1] * groups != in[1])
-    return op->emitOpError("weight shape ") << shapeStr(w) << " expects " << w[1] * groups
-                                            << " input channels, input has " << in[1];
+    return op->emitOpError("weight shape ")
+           << shapeStr(w) << " expects " << w[1] * groups << " input channels, input has " << in[1];
   if (bias && shapeOf(bias) != ArrayRef<int64_t>{w[0]})
     return op->emitOpError("expects a bias of shape [")
            << w[0] << "], got " << shapeStr(shapeOf(bias));
   int64_t oh = slidingWindowOutputSize(in[2], w[2], p[0], p[2], s[0], d[0], false);
   int64_t ow = slidingWindowOutputSize(in[3], w[3], p[1], p[3], s[1], d[1], false);
   if (oh < 1 || ow < 1)
-    return op->emitOpError("kernel ") << shapeStr(w.drop_front(2))
-                                      << " does not fit the padded input "
-                                      << shapeStr(in.drop_front(2));
+    return op->emitOpError("kernel ")
+           << shapeStr(w.drop_front(2)) << " does not fit the padded input "
+           << shapeStr(in.drop_front(2));
   return verifyResultShape(op, {in[0], w[0], oh, ow});
 }
 
@@ -652,7 +652,8 @@ LogicalResult ChooseQParamsOp::verify() {
     return emitOpError("quant_min ") << qmin << " must be below quant_max " << qmax;
   if (!(getEps().convertToDouble() >= 0))
     return emitOpError("eps must be non-negative");
-  if (shapeOf(getScale()) != ArrayRef<int64_t>{1} || shapeOf(getZeroPoint()) != ArrayRef<int64_t>{1})
+  if (shapeOf(getScale()) != ArrayRef<int64_t>{1} ||
+      shapeOf(getZeroPoint()) != ArrayRef<int64_t>{1})
     return emitOpError("scale and zero point have shape [1]");
   return success();
 }
@@ -682,8 +683,8 @@ static LogicalResult verifyRequantization(Operation *op, int64_t channels,
 }
 
 LogicalResult QConv2dOp::verify() {
-  if (failed(verifyConvShapes(*this, getInput(), getWeight(), getBias(), getStride(),
-                              getPadding(), getDilation(), getGroups())))
+  if (failed(verifyConvShapes(*this, getInput(), getWeight(), getBias(), getStride(), getPadding(),
+                              getDilation(), getGroups())))
     return failure();
   return verifyRequantization(*this, shapeOf(getWeight())[0], getMultiplier(), getShift(),
                               getInputZeroPoint(), getOutputZeroPoint(), getOutputMin(),
@@ -693,11 +694,11 @@ LogicalResult QConv2dOp::verify() {
 LogicalResult QLinearOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
   if (in.empty() || w.size() != 2 || in.back() != w[1])
-    return emitOpError("input features ") << (in.empty() ? 0 : in.back())
-                                          << " do not match weight shape " << shapeStr(w);
+    return emitOpError("input features ")
+           << (in.empty() ? 0 : in.back()) << " do not match weight shape " << shapeStr(w);
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
-    return emitOpError("expects a bias of shape [") << w[0] << "], got "
-                                                   << shapeStr(shapeOf(getBias()));
+    return emitOpError("expects a bias of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(getBias()));
   SmallVector<int64_t> out(in.drop_back());
   out.push_back(w[0]);
   if (failed(verifyResultShape(*this, out)))

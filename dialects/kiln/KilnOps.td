@@ -735,10 +735,9 @@ def Kiln_QConv2dOp : Kiln_Op<"qconv2d", [Pure]> {
       y = clamp(output_zero_point + requantize(acc, multiplier[f], shift[f]),
                 output_min, output_max)
 
-    where `requantize` is TFLite's fixed-point rule: multiply by the Q31
-    `multiplier` with a saturating rounding doubling high multiply, then a
-    rounding right shift by `-shift` (a left shift by `shift` first when it
-    is positive); docs/quantization.md gives the exact arithmetic. A fused
+    where `requantize` multiplies by the Q31 `multiplier` exactly in 64 bits
+    and shifts right by `31 - shift` once, rounding half to even (as PyTorch
+    rounds); docs/quantization.md gives the arithmetic. A fused
     relu or relu6 is the clamp's bounds.
   }];
   let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$weight,

@@ -100,8 +100,8 @@ int64_t quantizeValue(float v, double scale, int64_t zeroPoint, int64_t qmin, in
 
 /// What a matched pattern folds into.
 struct Folded {
-  Value input;  // int8, per-tensor zero point inputZeroPoint
-  Value weight; // int8 constant
+  Value input;                      // int8, per-tensor zero point inputZeroPoint
+  Value weight;                     // int8 constant
   std::vector<double> weightScales; // one per output channel
   Value floatBias;                  // float constant or null
   int64_t inputZeroPoint;
@@ -109,8 +109,7 @@ struct Folded {
   int64_t outputMin, outputMax;
 };
 
-struct QuantizeConvLinearPass
-    : impl::QuantizeConvLinearPassBase<QuantizeConvLinearPass> {
+struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLinearPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -220,11 +219,11 @@ struct QuantizeConvLinearPass
     int64_t qmin = q.getQuantMin(), qmax = q.getQuantMax();
     int64_t outMin = qmin, outMax = qmax;
     if (lo)
-      outMin = std::max(outMin, quantizeValue(static_cast<float>(*lo), outScale, outZeroPoint,
-                                              qmin, qmax));
+      outMin = std::max(outMin,
+                        quantizeValue(static_cast<float>(*lo), outScale, outZeroPoint, qmin, qmax));
     if (hi)
-      outMax = std::min(outMax, quantizeValue(static_cast<float>(*hi), outScale, outZeroPoint,
-                                              qmin, qmax));
+      outMax = std::min(outMax,
+                        quantizeValue(static_cast<float>(*hi), outScale, outZeroPoint, qmin, qmax));
 
     OpBuilder b(q);
     Location loc = producer->getLoc();
@@ -256,12 +255,11 @@ struct QuantizeConvLinearPass
           b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
           b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
     } else {
-      folded = QLinearOp::create(b, loc, resultType, dqx.getInput(), dqw.getInput(), intBias,
-                                 b.getI64IntegerAttr(in->zeroPoints[0]),
-                                 b.getI64IntegerAttr(outZeroPoint),
-                                 b.getDenseI32ArrayAttr(multipliers),
-                                 b.getDenseI32ArrayAttr(shifts), b.getI64IntegerAttr(outMin),
-                                 b.getI64IntegerAttr(outMax));
+      folded = QLinearOp::create(
+          b, loc, resultType, dqx.getInput(), dqw.getInput(), intBias,
+          b.getI64IntegerAttr(in->zeroPoints[0]), b.getI64IntegerAttr(outZeroPoint),
+          b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
+          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
     }
     q.getResult().replaceAllUsesWith(folded);
     q.erase();

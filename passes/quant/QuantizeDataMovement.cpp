@@ -33,8 +33,8 @@ template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
     if (!dq || dq.getAxis())
       return failure();
     auto resultType = cast<RankedTensorType>(op.getType());
-    auto intType = RankedTensorType::get(resultType.getShape(),
-                                         dq.getInput().getType().getElementType());
+    auto intType =
+        RankedTensorType::get(resultType.getShape(), dq.getInput().getType().getElementType());
     Operation *moved = rewriter.clone(*op);
     moved->setOperand(0, dq.getInput());
     moved->getResult(0).setType(intType);
@@ -74,8 +74,7 @@ struct FoldRequantizeIdentity : OpRewritePattern<QuantizeOp> {
   }
 };
 
-struct QuantizeDataMovementPass
-    : impl::QuantizeDataMovementPassBase<QuantizeDataMovementPass> {
+struct QuantizeDataMovementPass : impl::QuantizeDataMovementPassBase<QuantizeDataMovementPass> {
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());

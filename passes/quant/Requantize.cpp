@@ -40,7 +40,7 @@ int32_t roundingDivideByPowerOfTwo(int32_t x, int exponent) {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-int64_t requantize(int64_t x, FixedPointMultiplier m) {
+int64_t requantizeDoubleRounding(int64_t x, FixedPointMultiplier m) {
   int left = m.shift > 0 ? m.shift : 0, right = m.shift > 0 ? 0 : -m.shift;
   int64_t ab = (x * (int64_t(1) << left)) * int64_t(m.multiplier);
   int64_t nudge = ab >= 0 ? (int64_t(1) << 30) : (1 - (int64_t(1) << 30));
@@ -49,6 +49,16 @@ int64_t requantize(int64_t x, FixedPointMultiplier m) {
   int64_t remainder = high & mask;
   int64_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
   return (high >> right) + (remainder > threshold ? 1 : 0);
+}
+
+int64_t requantize(int64_t x, FixedPointMultiplier m) {
+  int total = 31 - m.shift;
+  int64_t prod = x * int64_t(m.multiplier);
+  int64_t floor = prod >> total; // arithmetic: rounds toward minus infinity
+  int64_t remainder = prod - floor * (int64_t(1) << total);
+  int64_t half = int64_t(1) << (total - 1);
+  bool up = remainder > half || (remainder == half && (floor & 1));
+  return floor + (up ? 1 : 0);
 }
 
 } // namespace kiln

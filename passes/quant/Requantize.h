@@ -28,16 +28,23 @@ struct FixedPointMultiplier {
 FixedPointMultiplier quantizeMultiplier(double m);
 
 /// TFLite's SaturatingRoundingDoublingHighMul: the high 32 bits of 2 * a * b,
-/// rounded half away from zero; INT32_MIN * INT32_MIN saturates.
+/// rounded with a nudge of +-2^30 and a truncating division (a tie rounds
+/// up: 1.5 -> 2, -1.5 -> -1); INT32_MIN * INT32_MIN saturates.
 int32_t roundingDoublingHighMul(int32_t a, int32_t b);
 
 /// TFLite's RoundingDivideByPOT: x / 2^exponent rounded half away from zero.
 int32_t roundingDivideByPowerOfTwo(int32_t x, int exponent);
 
-/// TFLite's MultiplyByQuantizedMultiplier: x * m, as the generated code
-/// computes it (a left shift by `shift` first when it is positive, else a
-/// rounding right shift by -shift after the multiply). The generated code
-/// computes in 64 bits and so does not wrap where x << shift overflows.
+/// TFLite's MultiplyByQuantizedMultiplier (its default, double rounding):
+/// the rounding doubling high multiply, then a rounding right shift by
+/// -shift (a left shift first when shift is positive). Kept as the reference
+/// for CMSIS-NN-style kernels; Kiln's generated code uses `requantize`.
+int64_t requantizeDoubleRounding(int64_t x, FixedPointMultiplier m);
+
+/// What Kiln's generated code computes: x * multiplier / 2^(31 - shift)
+/// exactly in 64 bits (|x| < 2^31), rounded once, half to even, as PyTorch
+/// rounds `y * (1 / scale)`. One rounding instead of TFLite's two removes the
+/// off-by-one results within 2^-(right+1) of a tie (docs/quantization.md).
 int64_t requantize(int64_t x, FixedPointMultiplier m);
 
 } // namespace kiln

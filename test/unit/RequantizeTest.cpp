@@ -25,7 +25,8 @@ TEST_CASE("multipliers are Q31 mantissas with a power-of-two shift", "[quant]") 
   CHECK(quantizeMultiplier(1e-12).multiplier == 0); // below 2^-31
 }
 
-TEST_CASE("TFLite's rounding primitives round half away from zero", "[quant]") {
+TEST_CASE("TFLite's rounding primitives", "[quant]") {
+  // The shift rounds half away from zero.
   CHECK(roundingDivideByPowerOfTwo(5, 1) == 3);
   CHECK(roundingDivideByPowerOfTwo(-5, 1) == -3);
   CHECK(roundingDivideByPowerOfTwo(4, 1) == 2);
@@ -33,16 +34,22 @@ TEST_CASE("TFLite's rounding primitives round half away from zero", "[quant]") {
   CHECK(roundingDivideByPowerOfTwo(7, 0) == 7);
   CHECK(roundingDoublingHighMul(INT32_MIN, INT32_MIN) == INT32_MAX);
   CHECK(roundingDoublingHighMul(1 << 30, 1 << 30) == (1 << 29));
-  // 3 * 0.5 = 1.5 -> 2 and -3 * 0.5 -> -2.
+  // The high multiply's nudge rounds half up: 3 * 0.5 = 1.5 -> 2 but -1.5 ->
+  // -1; 5 * 0.5 -> 3 (TFLite) but 2 (Kiln: half to even, as torch.round).
+  CHECK(requantizeDoubleRounding(3, quantizeMultiplier(0.5)) == 2);
+  CHECK(requantizeDoubleRounding(-3, quantizeMultiplier(0.5)) == -1);
+  CHECK(requantizeDoubleRounding(5, quantizeMultiplier(0.5)) == 3);
+  CHECK(requantize(5, quantizeMultiplier(0.5)) == 2);
   CHECK(requantize(3, quantizeMultiplier(0.5)) == 2);
   CHECK(requantize(-3, quantizeMultiplier(0.5)) == -2);
+  CHECK(requantize(-5, quantizeMultiplier(0.5)) == -2);
 }
 
-TEST_CASE("requantize is x * m rounded to nearest", "[quant]") {
+TEST_CASE("requantize is x * m rounded once, half to even", "[quant]") {
   std::mt19937 gen(12345);
   std::uniform_int_distribution<int32_t> acc(-(1 << 22), 1 << 22);
   std::uniform_real_distribution<double> logm(std::log(1e-6), std::log(0.99));
-  int checked = 0;
+  int doubleRoundingDiffers = 0;
   for (int i = 0; i < 20000; ++i) {
     double m = std::exp(logm(gen));
     int32_t x = acc(gen);
@@ -50,19 +57,18 @@ TEST_CASE("requantize is x * m rounded to nearest", "[quant]") {
     // The Q31 multiplier itself: within 2^-31 relative of m.
     double represented = std::ldexp(double(f.multiplier), f.shift - 31);
     REQUIRE(std::fabs(represented - m) <= m * std::ldexp(1.0, -30));
-    double exact = double(x) * represented;
-    // Two roundings: the high multiply's (half a unit of 2^-right in the
-    // result) and the shift's. So the result is within 1/2 + 2^-(right+1) of
-    // x * m, and the nearest integer wherever x * m is farther than that from
-    // a tie.
-    int right = f.shift > 0 ? 0 : -f.shift;
-    double slack = std::ldexp(0.5, -right) + 1e-9;
-    int64_t got = requantize(x, f);
-    REQUIRE(std::fabs(double(got) - exact) <= 0.5 + slack);
-    if (std::fabs(std::fabs(exact - std::trunc(exact)) - 0.5) <= slack)
-      continue;
-    ++checked;
-    REQUIRE(got == static_cast<int64_t>(std::llround(exact)));
+    // x * represented is exact in a long double's 64-bit mantissa here
+    // (|x| < 2^23, multiplier < 2^31); nearbyint rounds half to even.
+    long double exact = static_cast<long double>(x) * static_cast<long double>(represented);
+    REQUIRE(requantize(x, f) == static_cast<int64_t>(std::nearbyint(exact)));
+    // TFLite's two roundings are within one of it.
+    int64_t twice = requantizeDoubleRounding(x, f);
+    REQUIRE(std::llabs(twice - requantize(x, f)) <= 1);
+    doubleRoundingDiffers += twice != requantize(x, f);
   }
-  CHECK(checked > 15000);
+  // Double rounding differs on a fraction of the cases (ties within
+  // 2^-(right+1)); printed for docs/quantization.md.
+  WARN("TFLite's double rounding differs from single rounding on " << doubleRoundingDiffers
+                                                                   << " of 20000 products");
+  CHECK(doubleRoundingDiffers > 0);
 }

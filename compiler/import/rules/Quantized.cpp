@@ -129,8 +129,8 @@ FailureOr<std::tuple<Value, Value, int64_t>> channelParams(NodeImport &n, Value 
     zeroPoints = n.tensor("zero_points");
     RankedTensorType zt = typeOf(zeroPoints);
     if (zt.getRank() != 1 || zt.getDimSize(0) != channels)
-      return n.emitError() << "per-channel zero points must have shape [" << channels
-                           << "], got " << shapeText(zt.getShape());
+      return n.emitError() << "per-channel zero points must have shape [" << channels << "], got "
+                           << shapeText(zt.getShape());
     if (isa<FloatType>(zt.getElementType()))
       return n.emitError() << "per-channel zero points must be integers";
     zeroPoints = castTo(n, zeroPoints, n.b.getI64Type());
@@ -160,7 +160,8 @@ LogicalResult checkQuantizedResult(NodeImport &n, Type type) {
   if (failed(requireResult(n, 0)))
     return failure();
   if (n.resultType(0).getElementType() != type)
-    return n.emitError() << "the file declares a " << torchDtypeName(n.resultType(0).getElementType())
+    return n.emitError() << "the file declares a "
+                         << torchDtypeName(n.resultType(0).getElementType())
                          << " result for a quantization to " << torchDtypeName(type);
   return success();
 }
@@ -292,8 +293,7 @@ LogicalResult importChooseQParams(NodeImport &n) {
 }
 
 const ImportRule kRules[] = {
-    {"quantized_decomposed::quantize_per_tensor", importQuantizePerTensor<false>,
-     RuleDtypes::Any},
+    {"quantized_decomposed::quantize_per_tensor", importQuantizePerTensor<false>, RuleDtypes::Any},
     {"quantized_decomposed::quantize_per_tensor.tensor", importQuantizePerTensor<true>,
      RuleDtypes::Any},
     {"quantized_decomposed::dequantize_per_tensor", importDequantizePerTensor<false>,
@@ -301,8 +301,7 @@ const ImportRule kRules[] = {
     {"quantized_decomposed::dequantize_per_tensor.tensor", importDequantizePerTensor<true>,
      RuleDtypes::Any},
     {"quantized_decomposed::quantize_per_channel", importQuantizePerChannel, RuleDtypes::Any},
-    {"quantized_decomposed::dequantize_per_channel", importDequantizePerChannel,
-     RuleDtypes::Any},
+    {"quantized_decomposed::dequantize_per_channel", importDequantizePerChannel, RuleDtypes::Any},
     {"quantized_decomposed::choose_qparams.tensor", importChooseQParams, RuleDtypes::Any},
 };
 

@@ -67,9 +67,9 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight, Value bias
   Value kernel = reshapeTensor(b, loc, weight, {groups, fg, cg, w[2], w[3]});
   auto groupedType = RankedTensorType::get({out[0], groups, fg, out[2], out[3]}, acc);
   // The NCHW bias tensor viewed as NGCHW: channel f is (f / fg, f % fg).
-  Value init = bias ? reshapeTensor(b, loc, biasInit(b, loc, resultType, bias),
-                                    groupedType.getShape())
-                    : filledTensor(b, loc, groupedType, 0.0);
+  Value init =
+      bias ? reshapeTensor(b, loc, biasInit(b, loc, resultType, bias), groupedType.getShape())
+           : filledTensor(b, loc, groupedType, 0.0);
   Value conv = linalg::Conv2DNgchwGfchwOp::create(b, loc, TypeRange{groupedType},
                                                   ValueRange{grouped, kernel}, ValueRange{init},
                                                   strides, dilations)
@@ -86,8 +86,8 @@ struct Conv2dToLinalg : OpConversionPattern<Conv2dOp> {
     // Named convolutions accumulate in their output's element type.
     Type acc = accumulatorType(finalType.getElementType());
     ArrayRef<int64_t> pad = op.getPadding();
-    Value input = padSpatial(rewriter, loc, adaptor.getInput(), {pad[0], pad[1]},
-                             {pad[2], pad[3]}, 0.0);
+    Value input =
+        padSpatial(rewriter, loc, adaptor.getInput(), {pad[0], pad[1]}, {pad[2], pad[3]}, 0.0);
     Value result = convolve(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(), acc,
                             finalType.getShape(), op.getStride(), op.getDilation(), op.getGroups());
     result = convertElements(rewriter, loc, result, finalType.getElementType());
@@ -112,10 +112,10 @@ struct QConv2dToLinalg : OpConversionPattern<QConv2dOp> {
     Value acc = convolve(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(),
                          rewriter.getI32Type(), finalType.getShape(), op.getStride(),
                          op.getDilation(), op.getGroups());
-    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, acc, finalType, /*channelDim=*/1,
-                                            op.getMultiplier(), op.getShift(),
-                                            op.getOutputZeroPoint(), op.getOutputMin(),
-                                            op.getOutputMax()));
+    rewriter.replaceOp(op,
+                       requantizeTensor(rewriter, loc, acc, finalType, /*channelDim=*/1,
+                                        op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
+                                        op.getOutputMin(), op.getOutputMax()));
     return success();
   }
 };

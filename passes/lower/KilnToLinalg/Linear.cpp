@@ -34,15 +34,15 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
     Value init;
     if (Value bias = adaptor.getBias()) {
       // Start the accumulator at the bias, broadcast over rows.
-      init = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{accType}, ValueRange{bias},
-                 ValueRange{emptyTensor(rewriter, loc, accType)},
-                 SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
-                                        AffineMap::get(2, 0, {dm, dn}, ctx)},
-                 parallelIterators(2),
-                 [&](OpBuilder &b, Location loc, ValueRange args) {
-                   linalg::YieldOp::create(b, loc, convertScalar(b, loc, args[0], acc));
-                 })
+      init = linalg::GenericOp::create(rewriter, loc, TypeRange{accType}, ValueRange{bias},
+                                       ValueRange{emptyTensor(rewriter, loc, accType)},
+                                       SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
+                                                              AffineMap::get(2, 0, {dm, dn}, ctx)},
+                                       parallelIterators(2),
+                                       [&](OpBuilder &b, Location loc, ValueRange args) {
+                                         linalg::YieldOp::create(
+                                             b, loc, convertScalar(b, loc, args[0], acc));
+                                       })
                  .getResult(0);
     } else {
       init = filledTensor(rewriter, loc, accType, 0.0);
@@ -53,16 +53,17 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
     SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
                                                   utils::IteratorType::parallel,
                                                   utils::IteratorType::reduction};
-    Value sum = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
-                    ValueRange{init}, maps, iterators,
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
-                                                         convertScalar(b, loc, args[1], acc));
-                      linalg::YieldOp::create(b, loc,
-                                              arith::AddFOp::create(b, loc, args[2], prod).getResult());
-                    })
-                    .getResult(0);
+    Value sum =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
+            ValueRange{init}, maps, iterators,
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
+                                                 convertScalar(b, loc, args[1], acc));
+              linalg::YieldOp::create(b, loc,
+                                      arith::AddFOp::create(b, loc, args[2], prod).getResult());
+            })
+            .getResult(0);
     sum = applyActivation(rewriter, loc, convertElements(rewriter, loc, sum, elementType),
                           op.getActivation());
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, sum, resultType.getShape()));
@@ -84,23 +85,22 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
     int64_t n = op.getWeight().getType().getShape()[0];
     int64_t m = numElements(inShape.drop_back());
     Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
-    Value input = subtractZeroPoint(
-        rewriter, loc, reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
-        op.getInputZeroPoint(), i16);
+    Value input =
+        subtractZeroPoint(rewriter, loc, reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
+                          op.getInputZeroPoint(), i16);
     auto accType = RankedTensorType::get({m, n}, i32);
     AffineExpr dm, dn, dk;
     bindDims(ctx, dm, dn, dk);
     Value init;
     if (Value bias = adaptor.getBias())
-      init = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{accType}, ValueRange{bias},
-                 ValueRange{emptyTensor(rewriter, loc, accType)},
-                 SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
-                                        AffineMap::get(2, 0, {dm, dn}, ctx)},
-                 parallelIterators(2),
-                 [&](OpBuilder &b, Location loc, ValueRange args) {
-                   linalg::YieldOp::create(b, loc, args[0]);
-                 })
+      init = linalg::GenericOp::create(rewriter, loc, TypeRange{accType}, ValueRange{bias},
+                                       ValueRange{emptyTensor(rewriter, loc, accType)},
+                                       SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
+                                                              AffineMap::get(2, 0, {dm, dn}, ctx)},
+                                       parallelIterators(2),
+                                       [&](OpBuilder &b, Location loc, ValueRange args) {
+                                         linalg::YieldOp::create(b, loc, args[0]);
+                                       })
                  .getResult(0);
     else
       init = filledTensor(rewriter, loc, accType, 0.0);
@@ -110,17 +110,18 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
     SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
                                                   utils::IteratorType::parallel,
                                                   utils::IteratorType::reduction};
-    Value acc = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
-                    ValueRange{init}, maps, iterators,
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      Value prod = arith::MulIOp::create(b, loc,
-                                                         arith::ExtSIOp::create(b, loc, i32, args[0]),
-                                                         arith::ExtSIOp::create(b, loc, i32, args[1]));
-                      linalg::YieldOp::create(b, loc,
-                                              arith::AddIOp::create(b, loc, args[2], prod).getResult());
-                    })
-                    .getResult(0);
+    Value acc =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
+            ValueRange{init}, maps, iterators,
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value prod =
+                  arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]),
+                                        arith::ExtSIOp::create(b, loc, i32, args[1]));
+              linalg::YieldOp::create(b, loc,
+                                      arith::AddIOp::create(b, loc, args[2], prod).getResult());
+            })
+            .getResult(0);
     auto flatType = RankedTensorType::get({m, n}, resultType.getElementType());
     Value result = requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1,
                                     op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
@@ -150,9 +151,8 @@ struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
       unsigned offset = batchRank - batch.size();
       SmallVector<AffineExpr> exprs;
       for (auto [i, extent] : llvm::enumerate(batch))
-        exprs.push_back(extent == 1 && out[i + offset] != 1
-                            ? getAffineConstantExpr(0, ctx)
-                            : getAffineDimExpr(i + offset, ctx));
+        exprs.push_back(extent == 1 && out[i + offset] != 1 ? getAffineConstantExpr(0, ctx)
+                                                            : getAffineDimExpr(i + offset, ctx));
       exprs.push_back(row);
       exprs.push_back(col);
       return AffineMap::get(loops, 0, exprs, ctx);
@@ -160,24 +160,24 @@ struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
     SmallVector<AffineExpr> outExprs;
     for (unsigned i = 0; i < rank; ++i)
       outExprs.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<AffineMap> maps = {
-        operandMap(op.getLhs().getType().getShape(), dM, dK),
-        operandMap(op.getRhs().getType().getShape(), dK, dN),
-        AffineMap::get(loops, 0, outExprs, ctx)};
+    SmallVector<AffineMap> maps = {operandMap(op.getLhs().getType().getShape(), dM, dK),
+                                   operandMap(op.getRhs().getType().getShape(), dK, dN),
+                                   AffineMap::get(loops, 0, outExprs, ctx)};
     SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
     iterators.push_back(utils::IteratorType::reduction);
     Type acc = accumulatorType(resultType.getElementType());
     auto accType = RankedTensorType::get(out, acc);
-    Value sum = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{accType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-                    ValueRange{filledTensor(rewriter, loc, accType, 0.0)}, maps, iterators,
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
-                                                         convertScalar(b, loc, args[1], acc));
-                      linalg::YieldOp::create(b, loc,
-                                              arith::AddFOp::create(b, loc, args[2], prod).getResult());
-                    })
-                    .getResult(0);
+    Value sum =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{accType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+            ValueRange{filledTensor(rewriter, loc, accType, 0.0)}, maps, iterators,
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
+                                                 convertScalar(b, loc, args[1], acc));
+              linalg::YieldOp::create(b, loc,
+                                      arith::AddFOp::create(b, loc, args[2], prod).getResult());
+            })
+            .getResult(0);
     rewriter.replaceOp(op, convertElements(rewriter, loc, sum, resultType.getElementType()));
     return success();
   }

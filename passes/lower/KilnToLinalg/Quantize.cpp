@@ -101,17 +101,17 @@ struct DequantizeToGeneric : OpConversionPattern<DequantizeOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Type resultType = cast<RankedTensorType>(op.getType()).getElementType();
     bool tensorScale = !perTensor(op.getScale());
-    return lowerQuantOp(
-        op, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(), rewriter,
-        [&](OpBuilder &b, Location loc, Value q, Value s, Value z) -> Value {
-          Type i64 = b.getI64Type();
-          Type t = tensorScale ? s.getType() : b.getF32Type();
-          Value diff = arith::SubIOp::create(b, loc, convertScalar(b, loc, q, i64),
-                                             convertScalar(b, loc, z, i64));
-          Value v = arith::MulFOp::create(b, loc, convertScalar(b, loc, diff, t),
-                                          convertScalar(b, loc, s, t));
-          return convertScalar(b, loc, v, resultType);
-        });
+    return lowerQuantOp(op, adaptor.getInput(), adaptor.getScale(), adaptor.getZeroPoint(),
+                        rewriter,
+                        [&](OpBuilder &b, Location loc, Value q, Value s, Value z) -> Value {
+                          Type i64 = b.getI64Type();
+                          Type t = tensorScale ? s.getType() : b.getF32Type();
+                          Value diff = arith::SubIOp::create(b, loc, convertScalar(b, loc, q, i64),
+                                                             convertScalar(b, loc, z, i64));
+                          Value v = arith::MulFOp::create(b, loc, convertScalar(b, loc, diff, t),
+                                                          convertScalar(b, loc, s, t));
+                          return convertScalar(b, loc, v, resultType);
+                        });
   }
 };
 
@@ -171,8 +171,9 @@ Value subtractZeroPoint(OpBuilder &b, Location loc, Value input, int64_t zeroPoi
   unsigned rank = inType.getRank();
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, b.getContext());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{outType}, ValueRange{input}, ValueRange{emptyTensor(b, loc, outType)},
-             SmallVector<AffineMap>{id, id}, parallelIterators(rank),
+             b, loc, TypeRange{outType}, ValueRange{input},
+             ValueRange{emptyTensor(b, loc, outType)}, SmallVector<AffineMap>{id, id},
+             parallelIterators(rank),
              [&](OpBuilder &b, Location loc, ValueRange args) {
                Value x = arith::ExtSIOp::create(b, loc, type, args[0]);
                linalg::YieldOp::create(
@@ -188,8 +189,7 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
                        int64_t zeroPoint, int64_t lo, int64_t hi) {
   MLIRContext *ctx = b.getContext();
   unsigned rank = resultType.getRank();
-  auto paramType = RankedTensorType::get({static_cast<int64_t>(multiplier.size())},
-                                         b.getI32Type());
+  auto paramType = RankedTensorType::get({static_cast<int64_t>(multiplier.size())}, b.getI32Type());
   Value m = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, multiplier));
   Value s = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, shift));
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
@@ -201,35 +201,27 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
              [&](OpBuilder &b, Location loc, ValueRange args) {
                Type i64 = b.getI64Type();
                auto c = [&](int64_t v) { return numberConstant(b, loc, i64, double(v)); };
-               Value zero = c(0), one = c(1);
+               Value one = c(1);
+               // acc * multiplier / 2^(31 - shift), rounded once, half to even:
+               // the product of two int32 values is exact in 64 bits.
                Value x = arith::ExtSIOp::create(b, loc, i64, args[0]);
                Value mult = arith::ExtSIOp::create(b, loc, i64, args[1]);
-               Value sh = arith::ExtSIOp::create(b, loc, i64, args[2]);
-               Value left = arith::MaxSIOp::create(b, loc, sh, zero);
-               Value right = arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, zero, sh),
-                                                    zero);
-               // The rounding doubling high multiply: (x * m + nudge) / 2^31,
-               // nudge = 2^30 rounding half away from zero.
-               Value ab = arith::MulIOp::create(b, loc, arith::ShLIOp::create(b, loc, x, left),
-                                                mult);
-               Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, ab, zero);
-               Value nudge = arith::SelectOp::create(b, loc, negative, c(1 - (int64_t(1) << 30)),
-                                                     c(int64_t(1) << 30));
-               Value high = arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
-                                                   c(int64_t(1) << 31));
-               // The rounding right shift.
-               Value mask = arith::SubIOp::create(b, loc, arith::ShLIOp::create(b, loc, one, right),
-                                                  one);
-               Value remainder = arith::AndIOp::create(b, loc, high, mask);
-               Value highNegative =
-                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
-               Value threshold = arith::AddIOp::create(
-                   b, loc, arith::ShRSIOp::create(b, loc, mask, one),
-                   arith::SelectOp::create(b, loc, highNegative, one, zero));
-               Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder,
-                                                threshold);
-               Value y = arith::AddIOp::create(b, loc, arith::ShRSIOp::create(b, loc, high, right),
-                                               arith::SelectOp::create(b, loc, up, one, zero));
+               Value total = arith::SubIOp::create(b, loc, c(31),
+                                                   arith::ExtSIOp::create(b, loc, i64, args[2]));
+               Value prod = arith::MulIOp::create(b, loc, x, mult);
+               Value floor = arith::ShRSIOp::create(b, loc, prod, total);
+               Value remainder =
+                   arith::SubIOp::create(b, loc, prod, arith::ShLIOp::create(b, loc, floor, total));
+               Value half =
+                   arith::ShLIOp::create(b, loc, one, arith::SubIOp::create(b, loc, total, one));
+               Value above =
+                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder, half);
+               Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
+               Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), floor);
+               Value up =
+                   arith::OrIOp::create(b, loc, above, arith::AndIOp::create(b, loc, tie, odd));
+               Value y =
+                   arith::AddIOp::create(b, loc, floor, arith::ExtUIOp::create(b, loc, i64, up));
                y = arith::AddIOp::create(b, loc, y, c(zeroPoint));
                y = arith::MaxSIOp::create(b, loc, y, c(lo));
                y = arith::MinSIOp::create(b, loc, y, c(hi));
