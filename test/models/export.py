@@ -63,7 +63,9 @@ relu, hardtanh, max_pool2d, mean, view, permute, flatten, ... share their input'
 parameters); the graph input is quantized and dequantized first; operators the quantizer
 does not annotate (hardswish, sigmoid, avg_pool2d, pad, ...) run in float between a
 dequantize and the next quantize. Calibration: the example input plus 8 inputs from a
-generator seeded 1000 + seed. A quantized export writes
+generator seeded 1000 + seed (float inputs standard normal, input K times the module's
+`input_scales[K]` where it has that attribute: the qi_* models of quant_op_models.py whose
+two inputs have different ranges). A quantized export writes
 
     DIR/model.pt2                the Q/DQ graph
     DIR/input_K.npy              the example inputs (as without --quantize)
@@ -72,13 +74,14 @@ generator seeded 1000 + seed. A quantized export writes
                                  what reference.py computes from model.pt2, exactly
     DIR/float_expected_K.npy     outputs of the float module
     DIR/dtypes.json              as without --quantize (also the dtypes of quant_inputs/)
-    DIR/quantization.json        mode, IR, calibration and test-input seeds, quantizer
+    DIR/quantization.json        mode, IR, calibration and test-input seeds (and the
+                                 model's input_scales if it has them), quantizer
                                  statistics, operator counts, Q/DQ-vs-float distance per
                                  output over the 9 inputs (max and mean |error|, max
                                  |float|, arg-max agreement for [batch, classes] outputs)
     DIR/quant_inputs/input_S_K.npy, expected_S_K.npy, float_expected_S_K.npy
                                  S = 0..7: 8 more inputs (generator seeded 2000 + seed,
-                                 shaped and typed like the example input, not used for
+                                 shaped, typed and scaled like the example input, not used for
                                  calibration), the Q/DQ graph's and the float module's
                                  outputs on them
 

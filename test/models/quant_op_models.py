@@ -9,8 +9,9 @@ a dequantize and a quantize, as in a real converted graph. Binary operators get 
 with different scales (one branch's weights are multiplied by a constant).
 
 Builders return (module in eval mode, example inputs) like zoo.py's; weights come from
-zoo._randomize (seeded), inputs are standard normal. Registered in zoo.QUANT_OP_MODELS
-(exported by name; check_roundtrip.py runs them only when named).
+zoo._randomize (seeded), inputs are standard normal (times `input_scales` where a qi_*
+model gives them). Registered in zoo.QUANT_OP_MODELS, the qi_* ones too (exported by name;
+check_roundtrip.py runs them only when named).
 
 What each graph holds after `--quantize int8` (training IR; Q/DQ = quantize_per_tensor +
 dequantize_per_tensor, W = dequantize_per_channel of an int8 constant):
@@ -45,6 +46,42 @@ dequantize_per_tensor, W = dequantize_per_channel of an int8 constant):
     q_permute             conv -> Q/DQ -> permute -> Q/DQ (shared) -> linear
     q_flatten             conv -> Q/DQ -> flatten -> Q/DQ (shared) -> linear
     q_pad                 conv -> Q/DQ -> pad (float) -> Q/DQ -> conv
+
+Isolated models (qi_*): between convolutions, an operator reads int8 values that an
+integer implementation may get one step off (PyTorch's convolution accumulates in float),
+and a binary operator adds two such errors, so the q_* models do not measure the operator
+alone. In a qi_* model the operator reads the graph inputs: its operands are
+dequantize(quantize(graph input)), which PyTorch and an integer implementation compute
+alike, and its output's Q/DQ is the graph output. Two-operand models get inputs of
+different ranges (the second 3 x standard normal: `input_scales`, which export.py
+--quantize also applies to its calibration and test inputs), hence different scales,
+except cat (one shared observer):
+
+    qi_add                Q/DQ(x), Q/DQ(y) -> add -> Q/DQ
+    qi_add_relu           Q/DQ(x), Q/DQ(y) -> add -> relu -> Q/DQ       (one unit)
+    qi_mul                Q/DQ(x), Q/DQ(y) -> mul -> Q/DQ
+    qi_cat                Q/DQ(x), Q/DQ(y) -> cat(dim 1) -> Q/DQ, one scale for all three
+    qi_adaptive_avg_pool2d Q/DQ(x) -> adaptive_avg_pool2d(2) -> Q/DQ (the input's qparams)
+    qi_conv2d, qi_conv2d_relu, qi_depthwise_conv2d, qi_grouped_conv2d, qi_linear,
+    qi_linear_relu        the q_* builders of the same names: those already read the graph
+                          input (Q/DQ(x) -> op(W) [-> relu] -> Q/DQ)
+
+The shared-parameter operators (relu6 / hardtanh, max_pool2d, view, permute, flatten) are
+annotated only after an annotated producer (propagate_annotation), never on a graph input:
+op(x) of a graph input has no Q/DQ at all. Their qi_* models put a one-tensor cat in front,
+which the quantizer annotates with its output sharing its input's observer, so that the
+cat's Q/DQ repeats the input's exactly and the operator reads dequantize(quantize(x)):
+
+    qi_max_pool2d         Q/DQ(x) -> cat([x]) -> Q/DQ -> max_pool2d(2) -> Q/DQ, one scale
+    qi_relu6              the same with hardtanh(0, 6), inputs 4 x standard normal (the clamp
+                          at 6 is reached)
+    qi_view               ... -> view(1, -1) -> Q/DQ
+    qi_permute            ... -> permute(0, 2, 3, 1) -> Q/DQ
+    qi_flatten            ... -> flatten(1) -> Q/DQ
+
+Operators the quantizer does not annotate (hardswish, hardsigmoid, sigmoid, avg_pool2d,
+pad, matmul, addmm) have no Q/DQ of their own in any graph, so they have no qi_* form: the
+q_* models above are their tests.
 """
 
 import torch
