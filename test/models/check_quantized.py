@@ -10,7 +10,8 @@ configuration:
 
 * node targets: only `torch.ops.aten.*` and the quantized_decomposed operators of the
   mode (static: quantize_per_tensor.default, dequantize_per_tensor.default, and
-  dequantize_per_channel.default for int8 / none for int8-per-tensor; dynamic:
+  dequantize_per_channel.default for int8 when the graph has a convolution or linear
+  layer / none for int8-per-tensor; dynamic:
   choose_qparams.tensor, quantize_per_tensor.tensor, dequantize_per_tensor.tensor,
   dequantize_per_channel.default); no batch_norm left (folded into the convolutions);
 * argument names, order and kinds: quantize/dequantize_per_tensor(input: as_tensor,
@@ -29,7 +30,12 @@ configuration:
   quantize_per_tensor, a quantize is read only by dequantizes, and every graph output is a
   dequantize_per_tensor; in the dynamic mode every linear (addmm) input comes from
   dequantize_per_tensor.tensor and the outputs are float;
-* numerics: reference.py (the command) on input_0.npy reproduces expected_0.npy exactly,
+* isolated models (qi_*): the operator under test reads dequantize(quantize(user input)),
+  or, behind the one-tensor cat of the shared-parameter models, the dequantize of a
+  quantize of that cat with the same scale and zero point; its output (through a fused
+  relu) is quantized and dequantized as the graph output. q_add, an add of two convolution
+  outputs, must fail this check (self-test, when q_add:int8:training is among the cases);
+* numerics: reference.py (the command) on input_K.npy reproduces expected_K.npy exactly,
   and reference.run reproduces quant_inputs/expected_S_K.npy for S = 0..7 exactly.
 
 First, aten_eval's quantized_decomposed kernels (shared by export.py and reference.py) are
@@ -73,6 +79,7 @@ CASES = [
     "mlp:int8-dynamic:training", "mlp:int8-dynamic:core",
     "q_add:int8:training", "q_cat:int8:training", "q_relu6:int8-per-tensor:training",
     "q_depthwise_conv2d:int8:core", "q_linear:int8-dynamic:core",
+    "qi_add:int8:training", "qi_max_pool2d:int8:training", "qi_conv2d:int8-per-tensor:training",
 ]
 
 QD = "torch.ops.quantized_decomposed."
@@ -227,6 +234,8 @@ class Checker:
                 self.fail("graph", "operator %s" % t)
             if "batch_norm" in t:
                 self.fail("graph", "%s left (batch norm must be folded)" % t)
+        if not targets & set(WEIGHTED):
+            allowed = allowed - {DQ_CH}  # no weights (add, cat, pooling, ...): no per channel
         for needed in sorted(allowed - targets):
             self.fail("graph", "no %s node" % needed)
         static = self.mode != "int8-dynamic"
@@ -352,12 +361,76 @@ class Checker:
             if self.producer.get(o, {}).get("target") != DQ:
                 self.fail("graph", "output %s does not come from dequantize_per_tensor" % o)
 
+    # -- isolated models (qi_*)
+    def _tensor_inputs(self, n):
+        return [name for a in n["inputs"] for name in self._tensor_names(a["arg"])]
 
-def check_archive(path, mode, label):
+    def _qparams_of(self, n):
+        return tuple(union(a["arg"])[1] for a in n["inputs"][1:])
+
+    def _dq_q(self, name):
+        """(dequantize, quantize) nodes if `name` is dequantize_per_tensor(quantize_per_tensor
+        (...)), else None."""
+        dq = self.producer.get(name)
+        if dq is None or dq["target"] != DQ:
+            return None
+        q = self.producer.get(self._tensor_inputs(dq)[0])
+        if q is None or q["target"] != Q:
+            return None
+        return dq, q
+
+    def _is_state(self, name):
+        """A lifted tensor (a bias), or the dequantize of one (a weight)."""
+        if name in self.lifted:
+            return True
+        p = self.producer.get(name)
+        return p is not None and p["target"] in (DQ, DQ_CH) and \
+            self._tensor_inputs(p)[0] in self.lifted
+
+    def check_isolated(self):
+        """A qi_* model: the operator under test reads dequantize(quantize(user input)), or
+        dequantize(quantize(cat([that]))) with the input's scale and zero point (the
+        one-tensor cat in front of the shared-parameter operators), and its output (through a
+        fused relu) is quantized and dequantized as the graph output."""
+        for o in self.outputs:
+            dq_q = self._dq_q(o)
+            if dq_q is None:
+                self.fail("graph", "isolated: output %s is not dequantize(quantize(...))" % o)
+                continue
+            op = self.producer.get(self._tensor_inputs(dq_q[1])[0])
+            if op is not None and op["target"] == "torch.ops.aten.relu.default":
+                op = self.producer.get(self._tensor_inputs(op)[0])
+            if op is None:
+                self.fail("graph", "isolated: output %s quantizes a graph input" % o)
+                continue
+            operands = [x for x in self._tensor_inputs(op) if not self._is_state(x)]
+            if not operands:
+                self.fail(op, "isolated: no activation operand")
+            for x in operands:
+                dq_q = self._dq_q(x)
+                src = self._tensor_inputs(dq_q[1])[0] if dq_q else None
+                if src in self.user_inputs:
+                    continue
+                cat = self.producer.get(src) if src else None
+                if cat is not None and cat["target"] == "torch.ops.aten.cat.default" and \
+                        len(self._tensor_inputs(cat)) == 1:
+                    inner = self._dq_q(self._tensor_inputs(cat)[0])
+                    if inner and self._tensor_inputs(inner[1])[0] in self.user_inputs and \
+                            self._qparams_of(inner[1]) == self._qparams_of(dq_q[1]):
+                        continue
+                self.fail(op, "isolated: operand %s is not dequantize(quantize(user input)) "
+                          "(nor of a one-tensor cat of it with the same parameters)" % x)
+
+
+def check_archive(path, mode, label, isolated=False):
     archive = open_archive(path)
     state = dict(archive.constants())
     state.update(archive.state_dict())
-    problems = Checker(archive.exported_program(), state, mode, label).run()
+    checker = Checker(archive.exported_program(), state, mode, label)
+    problems = checker.run()
+    if isolated:
+        checker.check_isolated()
+        problems = checker.problems
     config = json.loads(archive.read("data/weights/model_weights_config.json"))["config"]
     for fqn, meta in config.items():
         if fqn.startswith("_frozen_param") and meta["tensor_meta"]["dtype"] != INT8:
@@ -366,6 +439,12 @@ def check_archive(path, mode, label):
         if fqn.startswith("_frozen_param") and meta["is_param"]:
             problems.append("%s: weights config says %s is a parameter" % (label, fqn))
     return problems
+
+
+def has_per_channel(path):
+    """Whether the archive has a dequantize_per_channel (the self-test mutates one)."""
+    nodes = open_archive(path).exported_program()["graph_module"]["graph"]["nodes"]
+    return any(n["target"] == DQ_CH for n in nodes)
 
 
 def self_test(path, mode):
@@ -467,14 +546,17 @@ def run_case(case, work, py):
     if rc != 0:
         return ["%s: export.py exited %d" % (case, rc)], out, time.time() - t0
     pt2 = os.path.join(out, "model.pt2")
-    problems = check_archive(pt2, mode, case)
+    problems = check_archive(pt2, mode, case, isolated=model.startswith("qi_"))
     for f in ("float_expected_0.npy", "quantization.json", "dtypes.json"):
         if not os.path.exists(os.path.join(out, f)):
             problems.append("%s: %s missing" % (case, f))
     ref = os.path.join(out, "reference")
-    r = subprocess.run([py, os.path.join(HERE, "reference.py"), pt2, "--input",
-                        os.path.join(out, "input_0.npy"), "--out", ref],
-                       stderr=subprocess.PIPE, text=True)
+    input_args, k = [], 0
+    while os.path.exists(os.path.join(out, "input_%d.npy" % k)):
+        input_args += ["--input", os.path.join(out, "input_%d.npy" % k)]
+        k += 1
+    r = subprocess.run([py, os.path.join(HERE, "reference.py"), pt2] + input_args +
+                       ["--out", ref], stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         problems.append("%s: reference.py failed: %s" % (case, r.stderr.strip()))
     else:
@@ -526,8 +608,18 @@ def main(argv=None) -> int:
             for line in found:
                 print("  " + line)
             problems += found
-            if first_static is None and case.split(":")[1] == "int8" and not found:
+            if first_static is None and case.split(":")[1] == "int8" and not found and \
+                    has_per_channel(os.path.join(out, "model.pt2")):
                 first_static = os.path.join(out, "model.pt2")
+        q_add = os.path.join(work, "q_add-int8-training", "model.pt2")
+        if "q_add:int8:training" in args.cases.split(",") and os.path.exists(q_add):
+            # the isolation check must reject an add between convolutions
+            if not check_archive(q_add, "int8", "self-test", isolated=True):
+                problems.append("self-test: the isolation check accepts q_add (an add of two "
+                                "convolution outputs)")
+                print("%-40s %s" % ("isolation check self-test", "FAILED"))
+            else:
+                print("%-40s %s" % ("isolation check self-test", "ok"))
         if first_static is not None:
             found = self_test(first_static, "int8")
             print("%-40s %s" % ("checker self-test", "ok" if not found else "FAILED"))
@@ -535,7 +627,8 @@ def main(argv=None) -> int:
                 print("  " + line)
             problems += found
         else:
-            problems.append("no passing int8 case to run the checker self-test on")
+            problems.append("no passing int8 case with per-channel weights to run the checker "
+                            "self-test on")
     if problems:
         print("check_quantized.py: %d problem(s)" % len(problems), file=sys.stderr)
         return 1

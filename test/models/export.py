@@ -63,7 +63,9 @@ relu, hardtanh, max_pool2d, mean, view, permute, flatten, ... share their input'
 parameters); the graph input is quantized and dequantized first; operators the quantizer
 does not annotate (hardswish, sigmoid, avg_pool2d, pad, ...) run in float between a
 dequantize and the next quantize. Calibration: the example input plus 8 inputs from a
-generator seeded 1000 + seed. A quantized export writes
+generator seeded 1000 + seed (float inputs standard normal, input K times the module's
+`input_scales[K]` where it has that attribute: the qi_* models of quant_op_models.py whose
+two inputs have different ranges). A quantized export writes
 
     DIR/model.pt2                the Q/DQ graph
     DIR/input_K.npy              the example inputs (as without --quantize)
@@ -72,13 +74,14 @@ generator seeded 1000 + seed. A quantized export writes
                                  what reference.py computes from model.pt2, exactly
     DIR/float_expected_K.npy     outputs of the float module
     DIR/dtypes.json              as without --quantize (also the dtypes of quant_inputs/)
-    DIR/quantization.json        mode, IR, calibration and test-input seeds, quantizer
+    DIR/quantization.json        mode, IR, calibration and test-input seeds (and the
+                                 model's input_scales if it has them), quantizer
                                  statistics, operator counts, Q/DQ-vs-float distance per
                                  output over the 9 inputs (max and mean |error|, max
                                  |float|, arg-max agreement for [batch, classes] outputs)
     DIR/quant_inputs/input_S_K.npy, expected_S_K.npy, float_expected_S_K.npy
                                  S = 0..7: 8 more inputs (generator seeded 2000 + seed,
-                                 shaped and typed like the example input, not used for
+                                 shaped, typed and scaled like the example input, not used for
                                  calibration), the Q/DQ graph's and the float module's
                                  outputs on them
 
@@ -311,31 +314,42 @@ N_QUANT_INPUTS = 8  # DIR/quant_inputs/input_S_K.npy, S = 0..7
 N_CALIBRATION = 8  # seeded inputs besides the example input
 
 
-def like_inputs(inputs, gen: torch.Generator):
-    """Random inputs shaped and typed like `inputs`: floats standard normal, integers
-    uniform over [min, max] of the example input (token ids stay valid), bools random."""
+def like_inputs(inputs, gen: torch.Generator, scales=None):
+    """Random inputs shaped and typed like `inputs`: floats standard normal (times
+    scales[K] for input K when the model gives scales), integers uniform over [min, max] of
+    the example input (token ids stay valid), bools random."""
     out = []
-    for t in inputs:
+    for k, t in enumerate(inputs):
         if t.dtype == torch.bool:
             out.append(torch.rand(t.shape, generator=gen) < 0.5)
         elif t.is_floating_point():
-            out.append(torch.randn(t.shape, generator=gen, dtype=torch.float32).to(t.dtype))
+            x = torch.randn(t.shape, generator=gen, dtype=torch.float32)
+            if scales is not None:
+                x = x * scales[k]
+            out.append(x.to(t.dtype))
         else:
             lo, hi = int(t.min()), int(t.max())
             out.append(torch.randint(lo, hi + 1, t.shape, generator=gen).to(t.dtype))
     return tuple(out)
 
 
-def calibration_inputs(inputs, seed: int):
+def input_scales(module):
+    """The module's per-input factors (quant_op_models.INPUT_SCALES_ATTR), or None."""
+    import quant_op_models
+
+    return getattr(module, quant_op_models.INPUT_SCALES_ATTR, None)
+
+
+def calibration_inputs(inputs, seed: int, scales=None):
     """The example input, then N_CALIBRATION inputs from a generator seeded 1000 + seed."""
     gen = torch.Generator().manual_seed(1000 + seed)
-    return [tuple(inputs)] + [like_inputs(inputs, gen) for _ in range(N_CALIBRATION)]
+    return [tuple(inputs)] + [like_inputs(inputs, gen, scales) for _ in range(N_CALIBRATION)]
 
 
-def quant_test_inputs(inputs, seed: int):
+def quant_test_inputs(inputs, seed: int, scales=None):
     """N_QUANT_INPUTS inputs from a generator seeded 2000 + seed (not used to calibrate)."""
     gen = torch.Generator().manual_seed(2000 + seed)
-    return [like_inputs(inputs, gen) for _ in range(N_QUANT_INPUTS)]
+    return [like_inputs(inputs, gen, scales) for _ in range(N_QUANT_INPUTS)]
 
 
 def _distance(q_outs, f_outs):
@@ -363,7 +377,8 @@ def export_quantized(args) -> int:
     float_expected = module_outputs(module, inputs)
     check_program(prog, float_expected)
     try:
-        result = quantize.quantize(prog, args.quantize, calibration_inputs(inputs, args.seed),
+        result = quantize.quantize(prog, args.quantize,
+                                   calibration_inputs(inputs, args.seed, input_scales(module)),
                                    table)
         qprog = result.program
         if args.ir == "core":
@@ -393,7 +408,7 @@ def export_quantized(args) -> int:
         return aten_eval.run_program(qprog, x)
 
     expected = qdq(inputs)
-    tests = quant_test_inputs(inputs, args.seed)
+    tests = quant_test_inputs(inputs, args.seed, input_scales(module))
     test_expected = [qdq(x) for x in tests]
     test_float = [module_outputs(module, x) for x in tests]
     try:
@@ -437,6 +452,8 @@ def export_quantized(args) -> int:
             "calibration": {"inputs": 1 + N_CALIBRATION, "generator_seed": 1000 + args.seed},
             "quant_inputs": {"inputs": N_QUANT_INPUTS, "generator_seed": 2000 + args.seed},
             "stats": result.stats, "ops": quantize.op_counts(qprog), "float_vs_qdq": summary}
+    if input_scales(module) is not None:
+        info["input_scales"] = list(input_scales(module))  # inputs: standard normal times these
     with open(os.path.join(args.out, "quantization.json"), "w") as f:
         json.dump(info, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -9,8 +9,9 @@ a dequantize and a quantize, as in a real converted graph. Binary operators get 
 with different scales (one branch's weights are multiplied by a constant).
 
 Builders return (module in eval mode, example inputs) like zoo.py's; weights come from
-zoo._randomize (seeded), inputs are standard normal. Registered in zoo.QUANT_OP_MODELS
-(exported by name; check_roundtrip.py runs them only when named).
+zoo._randomize (seeded), inputs are standard normal (times `input_scales` where a qi_*
+model gives them). Registered in zoo.QUANT_OP_MODELS, the qi_* ones too (exported by name;
+check_roundtrip.py runs them only when named).
 
 What each graph holds after `--quantize int8` (training IR; Q/DQ = quantize_per_tensor +
 dequantize_per_tensor, W = dequantize_per_channel of an int8 constant):
@@ -45,6 +46,42 @@ dequantize_per_tensor, W = dequantize_per_channel of an int8 constant):
     q_permute             conv -> Q/DQ -> permute -> Q/DQ (shared) -> linear
     q_flatten             conv -> Q/DQ -> flatten -> Q/DQ (shared) -> linear
     q_pad                 conv -> Q/DQ -> pad (float) -> Q/DQ -> conv
+
+Isolated models (qi_*): between convolutions, an operator reads int8 values that an
+integer implementation may get one step off (PyTorch's convolution accumulates in float),
+and a binary operator adds two such errors, so the q_* models do not measure the operator
+alone. In a qi_* model the operator reads the graph inputs: its operands are
+dequantize(quantize(graph input)), which PyTorch and an integer implementation compute
+alike, and its output's Q/DQ is the graph output. Two-operand models get inputs of
+different ranges (the second 3 x standard normal: `input_scales`, which export.py
+--quantize also applies to its calibration and test inputs), hence different scales,
+except cat (one shared observer):
+
+    qi_add                Q/DQ(x), Q/DQ(y) -> add -> Q/DQ
+    qi_add_relu           Q/DQ(x), Q/DQ(y) -> add -> relu -> Q/DQ       (one unit)
+    qi_mul                Q/DQ(x), Q/DQ(y) -> mul -> Q/DQ
+    qi_cat                Q/DQ(x), Q/DQ(y) -> cat(dim 1) -> Q/DQ, one scale for all three
+    qi_adaptive_avg_pool2d Q/DQ(x) -> adaptive_avg_pool2d(2) -> Q/DQ (the input's qparams)
+    qi_conv2d, qi_conv2d_relu, qi_depthwise_conv2d, qi_grouped_conv2d, qi_linear,
+    qi_linear_relu        the q_* builders of the same names: those already read the graph
+                          input (Q/DQ(x) -> op(W) [-> relu] -> Q/DQ)
+
+The shared-parameter operators (relu6 / hardtanh, max_pool2d, view, permute, flatten) are
+annotated only after an annotated producer (propagate_annotation), never on a graph input:
+op(x) of a graph input has no Q/DQ at all. Their qi_* models put a one-tensor cat in front,
+which the quantizer annotates with its output sharing its input's observer, so that the
+cat's Q/DQ repeats the input's exactly and the operator reads dequantize(quantize(x)):
+
+    qi_max_pool2d         Q/DQ(x) -> cat([x]) -> Q/DQ -> max_pool2d(2) -> Q/DQ, one scale
+    qi_relu6              the same with hardtanh(0, 6), inputs 4 x standard normal (the clamp
+                          at 6 is reached)
+    qi_view               ... -> view(1, -1) -> Q/DQ
+    qi_permute            ... -> permute(0, 2, 3, 1) -> Q/DQ
+    qi_flatten            ... -> flatten(1) -> Q/DQ
+
+Operators the quantizer does not annotate (hardswish, hardsigmoid, sigmoid, avg_pool2d,
+pad, matmul, addmm) have no Q/DQ of their own in any graph, so they have no qi_* form: the
+q_* models above are their tests.
 """
 
 import torch
@@ -52,9 +89,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
-def _build(module: nn.Module, seed: int, *shapes, scale=None):
+def _build(module: nn.Module, seed: int, *shapes, scale=None, input_scales=None):
     """Randomized module (zoo._randomize), then `scale(module)` (weights of one branch
-    multiplied so that binary operators see different scales), and standard normal inputs."""
+    multiplied so that binary operators see different scales), and standard normal inputs,
+    input K multiplied by input_scales[K] when given. `input_scales` is also set on the
+    module as `input_scales`, where export.py --quantize reads it to draw its calibration
+    and test inputs with the same ranges (INPUT_SCALES_ATTR)."""
     import zoo
 
     gen = torch.Generator().manual_seed(seed)
@@ -62,7 +102,17 @@ def _build(module: nn.Module, seed: int, *shapes, scale=None):
     if scale is not None:
         with torch.no_grad():
             scale(module)
-    return module.eval(), zoo._inputs(gen, *shapes)
+    inputs = zoo._inputs(gen, *shapes)
+    if input_scales is not None:
+        inputs = tuple(x * float(f) for x, f in zip(inputs, input_scales))
+        setattr(module, INPUT_SCALES_ATTR, tuple(float(f) for f in input_scales))
+    return module.eval(), inputs
+
+
+# Attribute of a module whose float inputs are not standard normal: one factor per
+# forward() argument (export.py --quantize draws calibration and test inputs as standard
+# normal times the factor).
+INPUT_SCALES_ATTR = "input_scales"
 
 
 IMAGE = (1, 4, 8, 8)
@@ -206,6 +256,71 @@ class Reshape(nn.Module):
         return self.fc(y)
 
 
+# --------------------------------------------------------------------------------------------
+# Isolated models (qi_*): the operator reads the graph inputs, so that its operands are
+# dequantize(quantize(graph input)), computed bit for bit alike by PyTorch and by an integer
+# implementation, and its output is quantized and dequantized as the graph output.
+
+
+class Binary(nn.Module):
+    """add / mul (+ relu) / cat of the two graph inputs."""
+
+    def __init__(self, how: str, relu=False):
+        super().__init__()
+        self.how = how
+        self.relu = relu
+
+    def forward(self, x, y):
+        if self.how == "cat":
+            return torch.cat([x, y], 1)
+        z = x + y if self.how == "add" else x * y
+        return F.relu(z) if self.relu else z
+
+
+class Unary(nn.Module):
+    """op(x) of the graph input."""
+
+    def __init__(self, op: nn.Module):
+        super().__init__()
+        self.op = op
+
+    def forward(self, x):
+        return self.op(x)
+
+
+class CatThen(nn.Module):
+    """op(cat([x])): the quantizer annotates the shared-parameter operators (relu6 /
+    hardtanh, max_pool2d, view, permute, flatten) only after an annotated producer, never
+    on a graph input. A one-tensor cat is annotated (its output shares the observer of its
+    input), so its output is quantize(x) again exactly, with the input's scale and zero
+    point, and the operator reads dequantize(quantize(x)) as if it read the graph input."""
+
+    def __init__(self, op: nn.Module):
+        super().__init__()
+        self.op = op
+
+    def forward(self, x):
+        return self.op(torch.cat([x], 1))
+
+
+class View(nn.Module):
+    def __init__(self, how: str):
+        super().__init__()
+        self.how = how
+
+    def forward(self, y):
+        if self.how == "view":
+            return y.view(1, -1)
+        if self.how == "permute":
+            return y.permute(0, 2, 3, 1)
+        return torch.flatten(y, 1)
+
+
+# Second operand of the binary models: 3 times the first's range, so that the two inputs
+# get different scales (cat shares one observer among its inputs: one scale still).
+TWO_INPUTS = dict(input_scales=(1.0, 3.0))
+
+
 def _times(attr: str, factor: float):
     def scale(module):
         for p in getattr(module, attr).parameters():
@@ -240,3 +355,25 @@ MODELS = {
     "q_flatten": lambda seed=0: _build(Reshape("flatten"), seed, IMAGE),
     "q_pad": lambda seed=0: _build(Between(Pad()), seed, IMAGE),
 }
+
+# The q_* models whose operator already reads the graph input are isolated as they are:
+# the qi_* names give the same builder (same graph, same weights and inputs).
+ALREADY_ISOLATED = ("conv2d", "conv2d_relu", "depthwise_conv2d", "grouped_conv2d", "linear",
+                    "linear_relu")
+
+ISOLATED_MODELS = {
+    "qi_add": lambda seed=0: _build(Binary("add"), seed, IMAGE, IMAGE, **TWO_INPUTS),
+    "qi_add_relu": lambda seed=0: _build(Binary("add", relu=True), seed, IMAGE, IMAGE,
+                                         **TWO_INPUTS),
+    "qi_mul": lambda seed=0: _build(Binary("mul"), seed, IMAGE, IMAGE, **TWO_INPUTS),
+    "qi_cat": lambda seed=0: _build(Binary("cat"), seed, IMAGE, IMAGE, **TWO_INPUTS),
+    "qi_adaptive_avg_pool2d": lambda seed=0: _build(Unary(nn.AdaptiveAvgPool2d(2)), seed, IMAGE),
+    "qi_max_pool2d": lambda seed=0: _build(CatThen(nn.MaxPool2d(2)), seed, IMAGE),
+    # inputs 4 x standard normal, so that the clamp at 6 is reached
+    "qi_relu6": lambda seed=0: _build(CatThen(nn.ReLU6()), seed, IMAGE, input_scales=(4.0,)),
+    "qi_view": lambda seed=0: _build(CatThen(View("view")), seed, IMAGE),
+    "qi_permute": lambda seed=0: _build(CatThen(View("permute")), seed, IMAGE),
+    "qi_flatten": lambda seed=0: _build(CatThen(View("flatten")), seed, IMAGE),
+}
+ISOLATED_MODELS.update({"qi_" + op: MODELS["q_" + op] for op in ALREADY_ISOLATED})
+MODELS.update(ISOLATED_MODELS)
