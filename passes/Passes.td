@@ -91,6 +91,17 @@ def QuantizeDataMovementPass : Pass<"kiln-quantize-data-movement"> {
   }];
 }
 
+def QuantizeElementwisePass : Pass<"kiln-quantize-elementwise"> {
+  let summary = "Tabulate elementwise functions between an int8 dequantize and quantize";
+  let description = [{
+    `quantize(f(dequantize(x)))` with per-tensor int8 on both sides and f a
+    chain of relu, clamp (relu6, hardtanh), hardswish, hardsigmoid, sigmoid
+    and tanh ops (each with one user) becomes kiln.lookup: a 256-entry table
+    of the result for every int8 input, computed at compile time in float32
+    as PyTorch's Q/DQ graph computes it. Everything else is left alone.
+  }];
+}
+
 def QuantizeConvLinearPass : Pass<"kiln-quantize-conv-linear"> {
   let summary = "Fold dequantize -> conv2d/linear [-> relu] -> quantize into int8 ops";
   let description = [{

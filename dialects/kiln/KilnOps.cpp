@@ -707,5 +707,13 @@ LogicalResult QLinearOp::verify() {
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 
+LogicalResult LookupOp::verify() {
+  if (shapeOf(getTable()) != ArrayRef<int64_t>{256})
+    return emitOpError("expects a table of shape [256], got ") << shapeStr(shapeOf(getTable()));
+  if (shapeOf(getInput()) != shapeOf(getResult()))
+    return emitOpError("input and result shapes differ");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/kiln/KilnOps.cpp.inc"

@@ -775,4 +775,18 @@ def Kiln_QLinearOp : Kiln_Op<"qlinear", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_LookupOp : Kiln_Op<"lookup", [Pure]> {
+  let summary = "int8 elementwise function as a 256-entry table";
+  let description = [{
+    `result[i] = table[input[i] + 128]`: any elementwise function of a
+    quantized int8 value whose result is quantized again, tabulated at
+    compile time (kiln-quantize-elementwise computes the table with
+    PyTorch's float arithmetic, so the result is what the Q/DQ graph gives).
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$table);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = "$input `,` $table attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // KILN_OPS_TD

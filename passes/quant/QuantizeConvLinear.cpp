@@ -10,6 +10,7 @@
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
 #include "passes/graph/ConstantData.h"
+#include "passes/quant/QuantParams.h"
 #include "passes/quant/Requantize.h"
 
 #include "mlir/IR/Matchers.h"
@@ -26,77 +27,6 @@ namespace kiln {
 #include "passes/Passes.h.inc"
 
 namespace {
-
-/// The integer elements of a constant (i8 ... i64), or std::nullopt.
-std::optional<std::vector<int64_t>> intValues(Value v) {
-  std::optional<ConstantData> data = readConstant(v);
-  if (!data || !data->type.getElementType().isSignlessInteger())
-    return std::nullopt;
-  std::vector<int64_t> values;
-  for (int64_t i = 0; i < data->numElements(); ++i) {
-    const char *p = data->bytes.data() + i * data->elementBytes;
-    switch (data->elementBytes) {
-    case 1:
-      values.push_back(static_cast<int8_t>(*p));
-      break;
-    case 2: {
-      int16_t x;
-      std::memcpy(&x, p, 2);
-      values.push_back(x);
-      break;
-    }
-    case 4: {
-      int32_t x;
-      std::memcpy(&x, p, 4);
-      values.push_back(x);
-      break;
-    }
-    case 8: {
-      int64_t x;
-      std::memcpy(&x, p, 8);
-      values.push_back(x);
-      break;
-    }
-    default:
-      return std::nullopt;
-    }
-  }
-  return values;
-}
-
-/// Scales and zero points of a quantize/dequantize, when constant: one entry
-/// per tensor, or per channel.
-struct QuantParams {
-  std::vector<double> scales;
-  std::vector<int64_t> zeroPoints;
-  bool perChannel = false;
-};
-
-template <typename OpTy> std::optional<QuantParams> constantParams(OpTy op) {
-  std::optional<ConstantData> scales = readConstant(op.getScale());
-  std::optional<std::vector<int64_t>> zeroPoints = intValues(op.getZeroPoint());
-  if (!scales || !zeroPoints)
-    return std::nullopt;
-  std::optional<std::vector<double>> s = scales->asDoubles();
-  if (!s)
-    return std::nullopt;
-  for (double v : *s)
-    if (!(v > 0) || !std::isfinite(v))
-      return std::nullopt;
-  return QuantParams{*s, *zeroPoints, op.getAxis().has_value()};
-}
-
-bool isInt8(Value v) {
-  return cast<RankedTensorType>(v.getType()).getElementType().isSignlessInteger(8);
-}
-
-/// PyTorch's quantization of one float32 value with a per-tensor scale:
-/// clamp(round_half_even(v * float32(1 / scale)) + zp, qmin, qmax).
-int64_t quantizeValue(float v, double scale, int64_t zeroPoint, int64_t qmin, int64_t qmax) {
-  float inv = static_cast<float>(1.0 / scale);
-  float r = std::nearbyint(v * inv) + static_cast<float>(zeroPoint);
-  return static_cast<int64_t>(std::min<float>(std::max<float>(r, qmin), qmax));
-}
 
 /// What a matched pattern folds into.
 struct Folded {
@@ -220,10 +150,10 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     int64_t outMin = qmin, outMax = qmax;
     if (lo)
       outMin = std::max(outMin,
-                        quantizeValue(static_cast<float>(*lo), outScale, outZeroPoint, qmin, qmax));
+                        quantizeFloat(static_cast<float>(*lo), outScale, outZeroPoint, qmin, qmax));
     if (hi)
       outMax = std::min(outMax,
-                        quantizeValue(static_cast<float>(*hi), outScale, outZeroPoint, qmin, qmax));
+                        quantizeFloat(static_cast<float>(*hi), outScale, outZeroPoint, qmin, qmax));
 
     OpBuilder b(q);
     Location loc = producer->getLoc();

@@ -61,4 +61,16 @@ int64_t requantize(int64_t x, FixedPointMultiplier m) {
   return floor + (up ? 1 : 0);
 }
 
+int64_t quantizeFloat(float v, double scale, int64_t zeroPoint, int64_t qmin, int64_t qmax) {
+  float inv = static_cast<float>(1.0 / scale);
+  float r = std::nearbyint(v * inv) + static_cast<float>(zeroPoint);
+  r = std::fmax(r, static_cast<float>(qmin)); // fmax/fmin: NaN gives the bound
+  r = std::fmin(r, static_cast<float>(qmax));
+  return static_cast<int64_t>(r);
+}
+
+float dequantizeInt(int64_t q, double scale, int64_t zeroPoint) {
+  return (static_cast<float>(q) - static_cast<float>(zeroPoint)) * static_cast<float>(scale);
+}
+
 } // namespace kiln

@@ -47,6 +47,15 @@ int64_t requantizeDoubleRounding(int64_t x, FixedPointMultiplier m);
 /// off-by-one results within 2^-(right+1) of a tie (docs/quantization.md).
 int64_t requantize(int64_t x, FixedPointMultiplier m);
 
+/// PyTorch's per-tensor quantization of one float32 value:
+/// clamp(round_half_even(v * float32(1 / scale)) + zero_point, qmin, qmax),
+/// in float32 (quantized_decomposed.quantize_per_tensor).
+int64_t quantizeFloat(float v, double scale, int64_t zeroPoint, int64_t qmin, int64_t qmax);
+
+/// PyTorch's per-tensor dequantization of one value:
+/// (float32(q) - float32(zero_point)) * float32(scale).
+float dequantizeInt(int64_t q, double scale, int64_t zeroPoint);
+
 } // namespace kiln
 
 #endif // KILN_PASSES_QUANT_REQUANTIZE_H

@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -163,6 +164,32 @@ struct ChooseQParamsToGeneric : OpConversionPattern<ChooseQParamsOp> {
   }
 };
 
+/// result[i] = table[input[i] + 128], the table read inside the loop.
+struct LookupToGeneric : OpConversionPattern<LookupOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(LookupOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    unsigned rank = type.getRank();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, op.getContext());
+    Location loc = op.getLoc();
+    Value table = adaptor.getTable();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
+        ValueRange{emptyTensor(rewriter, loc, type)}, SmallVector<AffineMap>{id, id},
+        parallelIterators(rank), [&](OpBuilder &b, Location loc, ValueRange args) {
+          Type i32 = b.getI32Type();
+          Value offset = arith::AddIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]),
+                                               numberConstant(b, loc, i32, 128));
+          Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), offset);
+          linalg::YieldOp::create(
+              b, loc, tensor::ExtractOp::create(b, loc, table, ValueRange{index}).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 Value subtractZeroPoint(OpBuilder &b, Location loc, Value input, int64_t zeroPoint, Type type) {
@@ -233,7 +260,7 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
 }
 
 void populateKilnQuantizeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric>(
+  patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric, LookupToGeneric>(
       patterns.getContext());
 }
 
