@@ -80,10 +80,11 @@ def FuseActivationsPass : Pass<"kiln-fuse-activations"> {
 }
 
 def QuantizeDataMovementPass : Pass<"kiln-quantize-data-movement"> {
-  let summary = "Keep reshapes and permutes of quantized tensors in int8";
+  let summary = "Keep reshapes, permutes and max pooling of quantized tensors in int8";
   let description = [{
-    A reshape or permute of a per-tensor kiln.dequantize becomes the reshape
-    or permute of its int8 input, dequantized after: the data moves as int8
+    A reshape, permute or max_pool2d of a per-tensor kiln.dequantize becomes
+    the same op on its int8 input, dequantized after (dequantization is
+    increasing, so the maximum commutes with it): the data moves as int8
     and the dequantize reaches the op that consumes it. A quantize of a
     dequantize with the same scale and zero point, whose range is its whole
     integer type, is the identity and is removed. Per-channel

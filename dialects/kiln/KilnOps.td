@@ -499,12 +499,14 @@ def Kiln_MaxPool2dOp : Kiln_Op<"max_pool2d", [Pure]> {
     Window `kernel` = `[KH, KW]`, `stride`, `dilation` and symmetric implicit
     `padding` = `[PH, PW]` of -∞, as `torch.nn.functional.max_pool2d`. With
     `ceil_mode` the output size rounds up, but a window must start inside the
-    input or its left padding. The result is `[N, C, OH, OW]`.
+    input or its left padding. The result is `[N, C, OH, OW]`. On int8 (a
+    quantized tensor moved below its dequantize) the padding is -128.
   }];
-  let arguments = (ins Kiln_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+  let arguments = (ins StaticShapeTensorOf<[F16, BF16, F32, F64, I8]>:$input,
+                       DenseI64ArrayAttr:$kernel,
                        DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
                        DenseI64ArrayAttr:$dilation, BoolAttr:$ceil_mode);
-  let results = (outs Kiln_FloatTensor:$result);
+  let results = (outs StaticShapeTensorOf<[F16, BF16, F32, F64, I8]>:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

@@ -2,11 +2,11 @@
 //
 // Data movement commutes with per-tensor (de)quantization: reshape and
 // permute of a dequantized tensor are the dequantization of the reshaped or
-// permuted int8 tensor. Moving the dequantize below them keeps the data in
-// int8 (a quarter of the bytes) and brings the dequantize next to the op
-// that consumes it, where kiln-quantize-conv-linear can fold it. Then a
-// quantize of a dequantize with the same scale and zero point over the full
-// integer range is the identity and goes.
+// permuted int8 tensor, and so is max pooling (dequantization is increasing:
+// the largest int8 value dequantizes to the largest float). Moving the dequantize below them keeps
+// the data in int8 (a quarter of the bytes) and brings the dequantize next to the op that consumes
+// it, where kiln-quantize-conv-linear can fold it. Then a quantize of a dequantize with the same
+// scale and zero point over the full integer range is the identity and goes.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
@@ -78,8 +78,8 @@ struct QuantizeDataMovementPass : impl::QuantizeDataMovementPassBase<QuantizeDat
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<SinkDequantize<ReshapeOp>, SinkDequantize<PermuteOp>, FoldRequantizeIdentity>(
-        &getContext());
+    patterns.add<SinkDequantize<ReshapeOp>, SinkDequantize<PermuteOp>, SinkDequantize<MaxPool2dOp>,
+                 FoldRequantizeIdentity>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -14,6 +14,7 @@
 #include "mlir/Transforms/DialectConversion.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -23,21 +24,20 @@ namespace {
 
 /// Padding after the input along one dimension: the symmetric padding plus
 /// whatever the last window of ceil mode reads beyond it.
-int64_t padAfter(int64_t input, int64_t output, int64_t kernel, int64_t stride,
-                 int64_t pad, int64_t dilation) {
+int64_t padAfter(int64_t input, int64_t output, int64_t kernel, int64_t stride, int64_t pad,
+                 int64_t dilation) {
   int64_t needed = (output - 1) * stride + dilation * (kernel - 1) + 1;
   return pad + std::max<int64_t>(0, needed - (input + 2 * pad));
 }
 
 Value padForPooling(OpBuilder &b, Location loc, Value input, RankedTensorType resultType,
-                    ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
-                    ArrayRef<int64_t> padding, ArrayRef<int64_t> dilation, double value) {
+                    ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
+                    ArrayRef<int64_t> dilation, double value) {
   ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
   ArrayRef<int64_t> out = resultType.getShape();
   SmallVector<int64_t> high;
   for (int i = 0; i < 2; ++i)
-    high.push_back(padAfter(in[2 + i], out[2 + i], kernel[i], stride[i], padding[i],
-                            dilation[i]));
+    high.push_back(padAfter(in[2 + i], out[2 + i], kernel[i], stride[i], padding[i], dilation[i]));
   return padSpatial(b, loc, input, padding, high, value);
 }
 
@@ -47,18 +47,22 @@ struct MaxPool2dToLinalg : OpConversionPattern<MaxPool2dOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    double lowest = -std::numeric_limits<double>::infinity();
+    // Padding and the initial maximum: -inf, or the integer type's minimum.
+    Type elementType = resultType.getElementType();
+    double lowest = isa<FloatType>(elementType)
+                        ? -std::numeric_limits<double>::infinity()
+                        : -std::ldexp(1.0, elementType.getIntOrFloatBitWidth() - 1);
     Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, op.getKernel(),
                                 op.getStride(), op.getPadding(), op.getDilation(), lowest);
-    Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(),
-                                           resultType.getElementType());
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, op.getKernel(), resultType.getElementType());
     Value init = filledTensor(rewriter, loc, resultType, lowest);
-    // pooling_nchw_max takes the maximum with arith.maximumf: NaN propagates,
-    // as in PyTorch.
-    Value pooled = linalg::PoolingNchwMaxOp::create(
-                       rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
-                       ValueRange{init}, i64Vector(rewriter, op.getStride()),
-                       i64Vector(rewriter, op.getDilation()))
+    // pooling_nchw_max takes the maximum with arith.maximumf (NaN propagates,
+    // as in PyTorch), or arith.maxsi on integers.
+    Value pooled = linalg::PoolingNchwMaxOp::create(rewriter, loc, TypeRange{resultType},
+                                                    ValueRange{input, window}, ValueRange{init},
+                                                    i64Vector(rewriter, op.getStride()),
+                                                    i64Vector(rewriter, op.getDilation()))
                        .getResult(0);
     rewriter.replaceOp(op, pooled);
     return success();
@@ -74,13 +78,11 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
     auto finalType = cast<RankedTensorType>(op.getType());
     auto resultType =
         RankedTensorType::get(finalType.getShape(), accumulatorType(finalType.getElementType()));
-    ArrayRef<int64_t> kernel = op.getKernel(), stride = op.getStride(),
-                      padding = op.getPadding();
+    ArrayRef<int64_t> kernel = op.getKernel(), stride = op.getStride(), padding = op.getPadding();
     int64_t ones[2] = {1, 1};
-    Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, kernel,
-                                stride, padding, ones, 0.0);
-    Value window =
-        tensor::EmptyOp::create(rewriter, loc, kernel, finalType.getElementType());
+    Value input = padForPooling(rewriter, loc, adaptor.getInput(), resultType, kernel, stride,
+                                padding, ones, 0.0);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, finalType.getElementType());
     Value sums = linalg::PoolingNchwSumOp::create(
                      rewriter, loc, TypeRange{resultType}, ValueRange{input, window},
                      ValueRange{filledTensor(rewriter, loc, resultType, 0.0)},
@@ -101,7 +103,7 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
         ws = std::max<int64_t>(ws, 0);
         he = std::min(he, in[2]);
         we = std::min(we, in[3]);
-        int64_t divisor = op.getDivisorOverride() ? *op.getDivisorOverride()
+        int64_t divisor = op.getDivisorOverride()   ? *op.getDivisorOverride()
                           : op.getCountIncludePad() ? poolSize
                                                     : (he - hs) * (we - ws);
         divisors.push_back(static_cast<double>(divisor));
@@ -115,8 +117,7 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
         AffineMap::getMultiDimIdentityMap(4, ctx)};
     Value mean = linalg::GenericOp::create(
                      rewriter, loc, TypeRange{resultType}, ValueRange{sums, divisor},
-                     ValueRange{emptyTensor(rewriter, loc, resultType)}, maps,
-                     parallelIterators(4),
+                     ValueRange{emptyTensor(rewriter, loc, resultType)}, maps, parallelIterators(4),
                      [](OpBuilder &b, Location loc, ValueRange args) {
                        linalg::YieldOp::create(
                            b, loc, arith::DivFOp::create(b, loc, args[0], args[1]).getResult());

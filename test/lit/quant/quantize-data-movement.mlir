@@ -41,3 +41,20 @@ func.func @left_alone(%xq: tensor<1x2xi8>, %yq: tensor<1x2xi8>) -> (tensor<2xf32
   %q2 = kiln.quantize %y, %s, %z {quant_min = -127 : i64, quant_max = 127 : i64} : (tensor<1x2xf32>, tensor<f64>, tensor<i64>) -> tensor<1x2xi8>
   return %r, %q1, %q2 : tensor<2xf32>, tensor<1x2xi8>, tensor<1x2xi8>
 }
+
+// -----
+
+// Max pooling commutes with dequantization (it is increasing): the pool runs
+// on int8, and the quantize back with the shared parameters goes.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: %[[P:.*]] = kiln.max_pool2d %arg0 {{.*}} : (tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
+// CHECK-NOT: kiln.quantize
+// CHECK: return %[[P]]
+func.func @max_pool(%xq: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
+  %s = arith.constant dense<0.1> : tensor<f64>
+  %z = arith.constant dense<-3> : tensor<i64>
+  %x = kiln.dequantize %xq, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2x4x4xi8>, tensor<f64>, tensor<i64>) -> tensor<1x2x4x4xf32>
+  %p = kiln.max_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 0, 0>, dilation = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %q = kiln.quantize %p, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<1x2x2x2xf32>, tensor<f64>, tensor<i64>) -> tensor<1x2x2x2xi8>
+  return %q : tensor<1x2x2x2xi8>
+}

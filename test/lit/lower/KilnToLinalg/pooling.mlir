@@ -14,6 +14,18 @@ func.func @max_pool_padded(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
+// On int8 (a quantized tensor) the padding and the start are -128.
+// CHECK-LABEL: func.func @max_pool_int8
+// CHECK-DAG: %[[MIN:.*]] = arith.constant -128 : i8
+// CHECK: %[[FILLED:.*]] = linalg.fill ins(%[[MIN]] : i8) outs(%{{.*}} : tensor<1x2x10x10xi8>)
+// CHECK: linalg.pooling_nchw_max {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x10x10xi8>, tensor<3x3xi8>)
+func.func @max_pool_int8(%x: tensor<1x2x8x8xi8>) -> tensor<1x2x4x4xi8> {
+  %0 = kiln.max_pool2d %x {kernel = array<i64: 3, 3>, stride = array<i64: 2, 2>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x2x8x8xi8>) -> tensor<1x2x4x4xi8>
+  return %0 : tensor<1x2x4x4xi8>
+}
+
+// -----
+
 // Ceil mode reads one more row and column: extra padding after.
 // CHECK-LABEL: func.func @max_pool_ceil
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 1, 5, 5] [1, 1, 1, 1] : tensor<1x1x5x5xf32> into tensor<1x1x6x6xf32>
