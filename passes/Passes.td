@@ -92,6 +92,18 @@ def QuantizeDataMovementPass : Pass<"kiln-quantize-data-movement"> {
   }];
 }
 
+def QuantizeAddPass : Pass<"kiln-quantize-add"> {
+  let summary = "Fold dequantize + dequantize [-> relu/clamp] -> quantize into an int8 add";
+  let description = [{
+    An add of two per-tensor int8 kiln.dequantize results (any scales, NumPy
+    broadcasting) whose only user is a per-tensor int8 kiln.quantize, after
+    an optional relu or clamp, becomes kiln.qadd: each input times
+    `s_in / s_out` as an integer over a common power of two, the sum exact
+    in 64 bits, rounded once half to even. Left alone: per-channel
+    parameters, other element types, an add or activation with other users.
+  }];
+}
+
 def QuantizeElementwisePass : Pass<"kiln-quantize-elementwise"> {
   let summary = "Tabulate elementwise functions between an int8 dequantize and quantize";
   let description = [{

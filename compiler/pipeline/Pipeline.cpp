@@ -45,7 +45,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Graph:
     return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
                          "kiln-fold-constants, {0}kiln-quantize-data-movement, "
-                         "kiln-quantize-conv-linear, kiln-quantize-elementwise, canonicalize, cse, "
+                         "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-elementwise, "
+                         "canonicalize, cse, "
                          "kiln-dce)",
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();

@@ -707,6 +707,27 @@ LogicalResult QLinearOp::verify() {
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 
+LogicalResult QAddOp::verify() {
+  if (failed(verifyBroadcastBinary(*this)))
+    return failure();
+  auto shift = static_cast<int64_t>(getShift());
+  if (shift < 1 || shift > 40)
+    return emitOpError("shift ") << shift << " is outside [1, 40]";
+  for (int64_t m :
+       {static_cast<int64_t>(getLhsMultiplier()), static_cast<int64_t>(getRhsMultiplier())})
+    if (m < 0 || m >= (int64_t(1) << 32))
+      return emitOpError("multipliers must be in [0, 2^32), got ") << m;
+  for (int64_t v :
+       {static_cast<int64_t>(getLhsZeroPoint()), static_cast<int64_t>(getRhsZeroPoint()),
+        static_cast<int64_t>(getOutputZeroPoint()), static_cast<int64_t>(getOutputMin()),
+        static_cast<int64_t>(getOutputMax())})
+    if (v < -128 || v > 127)
+      return emitOpError("zero points and output bounds must be int8 values, got ") << v;
+  if (static_cast<int64_t>(getOutputMin()) > static_cast<int64_t>(getOutputMax()))
+    return emitOpError("output_min exceeds output_max");
+  return success();
+}
+
 LogicalResult LookupOp::verify() {
   if (shapeOf(getTable()) != ArrayRef<int64_t>{256})
     return emitOpError("expects a table of shape [256], got ") << shapeStr(shapeOf(getTable()));

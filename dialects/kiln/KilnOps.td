@@ -777,6 +777,29 @@ def Kiln_QLinearOp : Kiln_Op<"qlinear", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QAddOp : Kiln_Op<"qadd", [Pure]> {
+  let summary = "int8 addition of two quantized tensors with different scales";
+  let description = [{
+    What `dequantize(a) + dequantize(b) [-> relu/relu6] -> quantize` computes,
+    in integers (NumPy broadcasting): with `lhs_multiplier` =
+    round(s_a / s_y * 2^shift) and `rhs_multiplier` likewise,
+
+      y = clamp(output_zero_point + round_half_even(((a - lhs_zero_point) * lhs_multiplier
+              + (b - rhs_zero_point) * rhs_multiplier) / 2^shift), output_min, output_max)
+
+    in 64-bit arithmetic.
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$lhs, StaticShapeTensorOf<[I8]>:$rhs,
+                       I64Attr:$lhs_zero_point, I64Attr:$rhs_zero_point,
+                       I64Attr:$lhs_multiplier, I64Attr:$rhs_multiplier, I64Attr:$shift,
+                       I64Attr:$output_zero_point, I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_LookupOp : Kiln_Op<"lookup", [Pure]> {
   let summary = "int8 elementwise function as a 256-entry table";
   let description = [{

@@ -23,8 +23,7 @@ bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
 
 /// `FloatOp` on floats, `IntOp` on integers (the verifier admits only the
 /// element types an op has a body for).
-template <typename FloatOp, typename IntOp = void>
-struct ByType {
+template <typename FloatOp, typename IntOp = void> struct ByType {
   static Value create(OpBuilder &b, Location loc, Value x, Value y) {
     if constexpr (!std::is_void_v<IntOp>)
       if (!isFloat(x))
@@ -37,20 +36,18 @@ struct ByType {
 /// (PyTorch raises; generated code cannot), and INT_MIN / -1 wraps as
 /// negation instead of trapping. `Divide` is arith.divsi, floordivsi or
 /// remsi.
-template <typename Divide>
-Value safeIntDivide(OpBuilder &b, Location loc, Value x, Value y) {
+template <typename Divide> Value safeIntDivide(OpBuilder &b, Location loc, Value x, Value y) {
   Type t = x.getType();
   Value zero = numberConstant(b, loc, t, 0), one = numberConstant(b, loc, t, 1);
   Value minusOne = numberConstant(b, loc, t, -1);
   Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
   Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, minusOne);
-  Value safe = arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne),
-                                       one, y);
+  Value safe =
+      arith::SelectOp::create(b, loc, arith::OrIOp::create(b, loc, isZero, isMinusOne), one, y);
   Value q = Divide::create(b, loc, x, safe);
   // x / -1 = -x, x // -1 = -x, x % -1 = 0.
-  Value byMinusOne = std::is_same_v<Divide, arith::RemSIOp>
-                         ? zero
-                         : Value(arith::SubIOp::create(b, loc, zero, x));
+  Value byMinusOne =
+      std::is_same_v<Divide, arith::RemSIOp> ? zero : Value(arith::SubIOp::create(b, loc, zero, x));
   q = arith::SelectOp::create(b, loc, isMinusOne, byMinusOne, q);
   return arith::SelectOp::create(b, loc, isZero, zero, q);
 }
@@ -113,18 +110,19 @@ struct PowBody {
     y = convertScalar(b, loc, y, t);
     auto c = [&](double v) { return floatConstant(b, loc, t, v); };
     Value magnitude = math::ExpOp::create(
-        b, loc, arith::MulFOp::create(b, loc, y, math::LogOp::create(b, loc,
-                                                                     math::AbsFOp::create(b, loc, x))));
+        b, loc,
+        arith::MulFOp::create(b, loc, y,
+                              math::LogOp::create(b, loc, math::AbsFOp::create(b, loc, x))));
     Value yInteger = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
                                            math::FloorOp::create(b, loc, y), y);
     Value halfY = arith::MulFOp::create(b, loc, y, c(0.5));
-    Value yOdd = arith::AndIOp::create(
-        b, loc, yInteger,
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
-                              math::FloorOp::create(b, loc, halfY), halfY));
+    Value yOdd =
+        arith::AndIOp::create(b, loc, yInteger,
+                              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE,
+                                                    math::FloorOp::create(b, loc, halfY), halfY));
     Value negativeBase = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, c(0.0));
-    Value signed_ = arith::SelectOp::create(b, loc, yOdd, arith::NegFOp::create(b, loc, magnitude),
-                                            magnitude);
+    Value signed_ =
+        arith::SelectOp::create(b, loc, yOdd, arith::NegFOp::create(b, loc, magnitude), magnitude);
     Value nan = c(std::numeric_limits<double>::quiet_NaN());
     Value ofNegative = arith::SelectOp::create(b, loc, yInteger, signed_, nan);
     Value r = arith::SelectOp::create(b, loc, negativeBase, ofNegative, magnitude);
@@ -155,7 +153,8 @@ struct RemainderBody {
       Value rNonZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
       Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
       Value yNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero);
-      Value fix = arith::AndIOp::create(b, loc, rNonZero, arith::XOrIOp::create(b, loc, rNeg, yNeg));
+      Value fix =
+          arith::AndIOp::create(b, loc, rNonZero, arith::XOrIOp::create(b, loc, rNeg, yNeg));
       return arith::SelectOp::create(b, loc, fix, arith::AddIOp::create(b, loc, r, y), r);
     }
     Value zero = floatConstant(b, loc, t, 0.0);
@@ -168,36 +167,16 @@ struct RemainderBody {
   }
 };
 
-/// The linalg.generic of an elementwise op over broadcast operands.
-Value broadcastGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange operands,
-                       function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  ArrayRef<int64_t> shape = type.getShape();
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
-  for (Value v : operands)
-    maps.push_back(broadcastMap(ctx, cast<ShapedType>(v.getType()).getShape(), shape));
-  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), ctx));
-  return linalg::GenericOp::create(b, loc, TypeRange{type}, operands,
-                                   ValueRange{emptyTensor(b, loc, type)}, maps,
-                                   parallelIterators(shape.size()),
-                                   [&](OpBuilder &nb, Location l, ValueRange args) {
-                                     linalg::YieldOp::create(
-                                         nb, l, body(nb, l, args.take_front(operands.size())));
-                                   })
-      .getResult(0);
-}
-
-template <typename KilnOp, typename Body>
-struct BinaryToGeneric : OpConversionPattern<KilnOp> {
+template <typename KilnOp, typename Body> struct BinaryToGeneric : OpConversionPattern<KilnOp> {
   using OpConversionPattern<KilnOp>::OpConversionPattern;
   LogicalResult matchAndRewrite(KilnOp op, typename KilnOp::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, broadcastGeneric(rewriter, op.getLoc(),
-                                            cast<RankedTensorType>(op.getType()),
-                                            {adaptor.getLhs(), adaptor.getRhs()},
-                                            [](OpBuilder &b, Location loc, ValueRange args) {
-                                              return Body::create(b, loc, args[0], args[1]);
-                                            }));
+    rewriter.replaceOp(op,
+                       broadcastGeneric(rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+                                        {adaptor.getLhs(), adaptor.getRhs()},
+                                        [](OpBuilder &b, Location loc, ValueRange args) {
+                                          return Body::create(b, loc, args[0], args[1]);
+                                        }));
     return success();
   }
 };
@@ -231,9 +210,9 @@ struct CompareToGeneric : OpConversionPattern<CompareOp> {
                       .Default(isBool ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge);
       return arith::CmpIOp::create(b, loc, pred, args[0], args[1]);
     };
-    rewriter.replaceOp(op, broadcastGeneric(rewriter, op.getLoc(),
-                                            cast<RankedTensorType>(op.getType()),
-                                            {adaptor.getLhs(), adaptor.getRhs()}, body));
+    rewriter.replaceOp(op,
+                       broadcastGeneric(rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+                                        {adaptor.getLhs(), adaptor.getRhs()}, body));
     return success();
   }
 };
@@ -253,8 +232,7 @@ struct SelectToGeneric : OpConversionPattern<SelectOp> {
 };
 
 /// A unary elementwise op whose body is built by `buildBody`.
-template <typename KilnOp>
-struct UnaryToGeneric : OpConversionPattern<KilnOp> {
+template <typename KilnOp> struct UnaryToGeneric : OpConversionPattern<KilnOp> {
   using OpConversionPattern<KilnOp>::OpConversionPattern;
   virtual Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const = 0;
   LogicalResult matchAndRewrite(KilnOp op, typename KilnOp::Adaptor adaptor,
@@ -336,16 +314,14 @@ struct SignToGeneric : UnaryToGeneric<SignOp> {
     Value positive = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
     Value negative = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
     Value minusOne = floatConstant(b, loc, t, -1.0);
-    return arith::SelectOp::create(
-        b, loc, positive, floatConstant(b, loc, t, 1.0),
-        arith::SelectOp::create(b, loc, negative, minusOne, x));
+    return arith::SelectOp::create(b, loc, positive, floatConstant(b, loc, t, 1.0),
+                                   arith::SelectOp::create(b, loc, negative, minusOne, x));
   }
 };
 
 /// relu, hardswish and sigmoid are the activations conv2d/linear can fuse:
 /// one scalar definition serves both (maximumf propagates NaN, as PyTorch).
-template <typename KilnOp>
-struct ActivationToGeneric : UnaryToGeneric<KilnOp> {
+template <typename KilnOp> struct ActivationToGeneric : UnaryToGeneric<KilnOp> {
   using UnaryToGeneric<KilnOp>::UnaryToGeneric;
   Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const override {
     return activationScalar(b, loc, op->getName().stripDialect(), x);
@@ -375,8 +351,7 @@ struct ClampToGeneric : UnaryToGeneric<ClampOp> {
 };
 
 /// Ops that are one op of the math or arith dialect.
-template <typename KilnOp, typename ScalarOp>
-struct MathToGeneric : UnaryToGeneric<KilnOp> {
+template <typename KilnOp, typename ScalarOp> struct MathToGeneric : UnaryToGeneric<KilnOp> {
   using UnaryToGeneric<KilnOp>::UnaryToGeneric;
   Value buildBody(OpBuilder &b, Location loc, KilnOp, Value x) const override {
     return ScalarOp::create(b, loc, x);
@@ -396,8 +371,7 @@ struct LeakyReluToGeneric : UnaryToGeneric<LeakyReluOp> {
 
 /// Composite activations compute in f32 for f16/bf16 and round once, as
 /// PyTorch's CPU kernels do.
-template <typename KilnOp>
-struct CompositeToGeneric : UnaryToGeneric<KilnOp> {
+template <typename KilnOp> struct CompositeToGeneric : UnaryToGeneric<KilnOp> {
   using UnaryToGeneric<KilnOp>::UnaryToGeneric;
   virtual Value compute(OpBuilder &b, Location loc, KilnOp op, Value x) const = 0;
   Value buildBody(OpBuilder &b, Location loc, KilnOp op, Value x) const override {
@@ -461,38 +435,36 @@ struct GeluToGeneric : CompositeToGeneric<GeluOp> {
 } // namespace
 
 void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<BinaryToGeneric<AddOp, ByType<arith::AddFOp, arith::AddIOp>>,
-               BinaryToGeneric<SubOp, ByType<arith::SubFOp, arith::SubIOp>>,
-               BinaryToGeneric<MulOp, ByType<arith::MulFOp, arith::MulIOp>>,
-               BinaryToGeneric<DivOp, ByType<arith::DivFOp>>,
-               BinaryToGeneric<DivTruncOp, DivTruncBody>, BinaryToGeneric<DivFloorOp, DivFloorBody>,
-               BinaryToGeneric<MaximumOp, ByType<arith::MaximumFOp, arith::MaxSIOp>>,
-               BinaryToGeneric<MinimumOp, ByType<arith::MinimumFOp, arith::MinSIOp>>,
-               BinaryToGeneric<PowOp, PowBody>,
-               BinaryToGeneric<Atan2Op, ByType<math::Atan2Op>>, BinaryToGeneric<FmodOp, FmodBody>,
-               BinaryToGeneric<RemainderOp, RemainderBody>,
-               BinaryToGeneric<BitwiseAndOp, ByType<arith::AndIOp, arith::AndIOp>>,
-               BinaryToGeneric<BitwiseOrOp, ByType<arith::OrIOp, arith::OrIOp>>,
-               BinaryToGeneric<BitwiseXorOp, ByType<arith::XOrIOp, arith::XOrIOp>>,
-               CompareToGeneric, SelectToGeneric, AbsToGeneric, NegToGeneric,
-               BitwiseNotToGeneric,
-               MathToGeneric<AcosOp, math::AcosOp>, MathToGeneric<AcoshOp, math::AcoshOp>,
-               MathToGeneric<AsinOp, math::AsinOp>, MathToGeneric<AsinhOp, math::AsinhOp>,
-               MathToGeneric<AtanOp, math::AtanOp>, MathToGeneric<AtanhOp, math::AtanhOp>,
-               MathToGeneric<CosOp, math::CosOp>, MathToGeneric<CoshOp, math::CoshOp>,
-               MathToGeneric<SinOp, math::SinOp>, MathToGeneric<SinhOp, math::SinhOp>,
-               MathToGeneric<TanOp, math::TanOp>, MathToGeneric<ErfOp, math::ErfOp>,
-               MathToGeneric<Expm1Op, math::ExpM1Op>, MathToGeneric<Log1pOp, math::Log1pOp>,
-               MathToGeneric<Log2Op, math::Log2Op>, MathToGeneric<CeilOp, math::CeilOp>,
-               MathToGeneric<FloorOp, math::FloorOp>, MathToGeneric<RoundOp, math::RoundEvenOp>,
-               MathToGeneric<TruncOp, math::TruncOp>, ReciprocalToGeneric, Log10ToGeneric,
-               SignToGeneric,
-               ActivationToGeneric<ReluOp>, ActivationToGeneric<HardSwishOp>,
-               ActivationToGeneric<SigmoidOp>, ClampToGeneric, LeakyReluToGeneric,
-               MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
-               MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
-               MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, SiluToGeneric,
-               GeluToGeneric>(patterns.getContext());
+  patterns
+      .add<BinaryToGeneric<AddOp, ByType<arith::AddFOp, arith::AddIOp>>,
+           BinaryToGeneric<SubOp, ByType<arith::SubFOp, arith::SubIOp>>,
+           BinaryToGeneric<MulOp, ByType<arith::MulFOp, arith::MulIOp>>,
+           BinaryToGeneric<DivOp, ByType<arith::DivFOp>>, BinaryToGeneric<DivTruncOp, DivTruncBody>,
+           BinaryToGeneric<DivFloorOp, DivFloorBody>,
+           BinaryToGeneric<MaximumOp, ByType<arith::MaximumFOp, arith::MaxSIOp>>,
+           BinaryToGeneric<MinimumOp, ByType<arith::MinimumFOp, arith::MinSIOp>>,
+           BinaryToGeneric<PowOp, PowBody>, BinaryToGeneric<Atan2Op, ByType<math::Atan2Op>>,
+           BinaryToGeneric<FmodOp, FmodBody>, BinaryToGeneric<RemainderOp, RemainderBody>,
+           BinaryToGeneric<BitwiseAndOp, ByType<arith::AndIOp, arith::AndIOp>>,
+           BinaryToGeneric<BitwiseOrOp, ByType<arith::OrIOp, arith::OrIOp>>,
+           BinaryToGeneric<BitwiseXorOp, ByType<arith::XOrIOp, arith::XOrIOp>>, CompareToGeneric,
+           SelectToGeneric, AbsToGeneric, NegToGeneric, BitwiseNotToGeneric,
+           MathToGeneric<AcosOp, math::AcosOp>, MathToGeneric<AcoshOp, math::AcoshOp>,
+           MathToGeneric<AsinOp, math::AsinOp>, MathToGeneric<AsinhOp, math::AsinhOp>,
+           MathToGeneric<AtanOp, math::AtanOp>, MathToGeneric<AtanhOp, math::AtanhOp>,
+           MathToGeneric<CosOp, math::CosOp>, MathToGeneric<CoshOp, math::CoshOp>,
+           MathToGeneric<SinOp, math::SinOp>, MathToGeneric<SinhOp, math::SinhOp>,
+           MathToGeneric<TanOp, math::TanOp>, MathToGeneric<ErfOp, math::ErfOp>,
+           MathToGeneric<Expm1Op, math::ExpM1Op>, MathToGeneric<Log1pOp, math::Log1pOp>,
+           MathToGeneric<Log2Op, math::Log2Op>, MathToGeneric<CeilOp, math::CeilOp>,
+           MathToGeneric<FloorOp, math::FloorOp>, MathToGeneric<RoundOp, math::RoundEvenOp>,
+           MathToGeneric<TruncOp, math::TruncOp>, ReciprocalToGeneric, Log10ToGeneric,
+           SignToGeneric, ActivationToGeneric<ReluOp>, ActivationToGeneric<HardSwishOp>,
+           ActivationToGeneric<SigmoidOp>, ClampToGeneric, LeakyReluToGeneric,
+           MathToGeneric<ExpOp, math::ExpOp>, MathToGeneric<LogOp, math::LogOp>,
+           MathToGeneric<SqrtOp, math::SqrtOp>, MathToGeneric<RsqrtOp, math::RsqrtOp>,
+           MathToGeneric<TanhOp, math::TanhOp>, HardSigmoidToGeneric, SiluToGeneric, GeluToGeneric>(
+          patterns.getContext());
 }
 
 } // namespace kiln

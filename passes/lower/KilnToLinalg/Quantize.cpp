@@ -192,6 +192,56 @@ struct LookupToGeneric : OpConversionPattern<LookupOp> {
 
 } // namespace
 
+Value shiftRightRoundingEven(OpBuilder &b, Location loc, Value x, Value shift) {
+  Type t = x.getType();
+  Value one = numberConstant(b, loc, t, 1);
+  Value floor = arith::ShRSIOp::create(b, loc, x, shift); // toward minus infinity
+  Value remainder = arith::SubIOp::create(b, loc, x, arith::ShLIOp::create(b, loc, floor, shift));
+  Value half = arith::ShLIOp::create(b, loc, one, arith::SubIOp::create(b, loc, shift, one));
+  Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder, half);
+  Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
+  Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), floor);
+  Value up = arith::OrIOp::create(b, loc, above, arith::AndIOp::create(b, loc, tie, odd));
+  return arith::AddIOp::create(b, loc, floor, arith::ExtUIOp::create(b, loc, t, up));
+}
+
+/// int8 add of two quantized tensors (broadcasting): the inputs minus their
+/// zero points times their multipliers, summed in 64 bits, one rounding
+/// shift, the output zero point, the clamp.
+struct QAddToGeneric : OpConversionPattern<QAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QAddOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
+    int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
+    int64_t ma = attr(op.getLhsMultiplier()), mb = attr(op.getRhsMultiplier());
+    int64_t shift = attr(op.getShift()), zy = attr(op.getOutputZeroPoint());
+    int64_t lo = attr(op.getOutputMin()), hi = attr(op.getOutputMax());
+    rewriter.replaceOp(
+        op, broadcastGeneric(rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
+                             [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                               Type i64 = b.getI64Type();
+                               auto c = [&](int64_t v) {
+                                 return numberConstant(b, loc, i64, double(v));
+                               };
+                               auto term = [&](Value x, int64_t zp, int64_t m) {
+                                 Value d = arith::SubIOp::create(
+                                     b, loc, arith::ExtSIOp::create(b, loc, i64, x), c(zp));
+                                 return arith::MulIOp::create(b, loc, d, c(m));
+                               };
+                               Value sum = arith::AddIOp::create(b, loc, term(args[0], za, ma),
+                                                                 term(args[1], zb, mb));
+                               Value y = shiftRightRoundingEven(b, loc, sum, c(shift));
+                               y = arith::AddIOp::create(b, loc, y, c(zy));
+                               y = arith::MaxSIOp::create(b, loc, y, c(lo));
+                               y = arith::MinSIOp::create(b, loc, y, c(hi));
+                               return arith::TruncIOp::create(b, loc, type.getElementType(), y);
+                             }));
+    return success();
+  }
+};
+
 Value subtractZeroPoint(OpBuilder &b, Location loc, Value input, int64_t zeroPoint, Type type) {
   auto inType = cast<RankedTensorType>(input.getType());
   auto outType = RankedTensorType::get(inType.getShape(), type);
@@ -228,27 +278,14 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
              [&](OpBuilder &b, Location loc, ValueRange args) {
                Type i64 = b.getI64Type();
                auto c = [&](int64_t v) { return numberConstant(b, loc, i64, double(v)); };
-               Value one = c(1);
                // acc * multiplier / 2^(31 - shift), rounded once, half to even:
                // the product of two int32 values is exact in 64 bits.
                Value x = arith::ExtSIOp::create(b, loc, i64, args[0]);
                Value mult = arith::ExtSIOp::create(b, loc, i64, args[1]);
                Value total = arith::SubIOp::create(b, loc, c(31),
                                                    arith::ExtSIOp::create(b, loc, i64, args[2]));
-               Value prod = arith::MulIOp::create(b, loc, x, mult);
-               Value floor = arith::ShRSIOp::create(b, loc, prod, total);
-               Value remainder =
-                   arith::SubIOp::create(b, loc, prod, arith::ShLIOp::create(b, loc, floor, total));
-               Value half =
-                   arith::ShLIOp::create(b, loc, one, arith::SubIOp::create(b, loc, total, one));
-               Value above =
-                   arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder, half);
-               Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
-               Value odd = arith::TruncIOp::create(b, loc, b.getI1Type(), floor);
-               Value up =
-                   arith::OrIOp::create(b, loc, above, arith::AndIOp::create(b, loc, tie, odd));
                Value y =
-                   arith::AddIOp::create(b, loc, floor, arith::ExtUIOp::create(b, loc, i64, up));
+                   shiftRightRoundingEven(b, loc, arith::MulIOp::create(b, loc, x, mult), total);
                y = arith::AddIOp::create(b, loc, y, c(zeroPoint));
                y = arith::MaxSIOp::create(b, loc, y, c(lo));
                y = arith::MinSIOp::create(b, loc, y, c(hi));
@@ -260,8 +297,8 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
 }
 
 void populateKilnQuantizeToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric, LookupToGeneric>(
-      patterns.getContext());
+  patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric, LookupToGeneric,
+               QAddToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

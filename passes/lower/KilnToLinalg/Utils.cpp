@@ -32,8 +32,7 @@ Value numberConstant(OpBuilder &b, Location loc, Type elementType, double value)
 
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, double value) {
   Value scalar = numberConstant(b, loc, type.getElementType(), value);
-  return linalg::FillOp::create(b, loc, ValueRange{scalar},
-                                ValueRange{emptyTensor(b, loc, type)})
+  return linalg::FillOp::create(b, loc, ValueRange{scalar}, ValueRange{emptyTensor(b, loc, type)})
       .getResult(0);
 }
 
@@ -114,8 +113,7 @@ Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,
 
 Value floatTensorConstant(OpBuilder &b, Location loc, RankedTensorType type,
                           ArrayRef<double> values) {
-  const llvm::fltSemantics &semantics =
-      cast<FloatType>(type.getElementType()).getFloatSemantics();
+  const llvm::fltSemantics &semantics = cast<FloatType>(type.getElementType()).getFloatSemantics();
   SmallVector<APFloat> converted;
   for (double v : values) {
     APFloat f(v);
@@ -207,8 +205,7 @@ Value activationScalar(OpBuilder &b, Location loc, StringRef name, Value x) {
   return convertScalar(b, loc, y, type);
 }
 
-Value applyActivation(OpBuilder &b, Location loc, Value tensor,
-                      std::optional<StringRef> name) {
+Value applyActivation(OpBuilder &b, Location loc, Value tensor, std::optional<StringRef> name) {
   if (!name)
     return tensor;
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -230,6 +227,24 @@ Value applyActivation(OpBuilder &b, Location loc, Value tensor,
 DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
   return DenseIntElementsAttr::get(type, values);
+}
+
+/// The linalg.generic of an elementwise op over broadcast operands.
+Value broadcastGeneric(OpBuilder &b, Location loc, RankedTensorType type, ValueRange operands,
+                       function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  ArrayRef<int64_t> shape = type.getShape();
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value v : operands)
+    maps.push_back(broadcastMap(ctx, cast<ShapedType>(v.getType()).getShape(), shape));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), ctx));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, operands, ValueRange{emptyTensor(b, loc, type)}, maps,
+             parallelIterators(shape.size()),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.take_front(operands.size())));
+             })
+      .getResult(0);
 }
 
 } // namespace kiln

@@ -76,6 +76,9 @@ mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value 
 /// the difference always fits), elementwise.
 mlir::Value subtractZeroPoint(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                               int64_t zeroPoint, mlir::Type type);
+/// x / 2^shift rounded half to even (both of the same integer type).
+mlir::Value shiftRightRoundingEven(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                                   mlir::Value shift);
 /// An int32 accumulator tensor requantized to `resultType` (int8): per index
 /// of `channelDim`, TFLite's fixed-point multiply by `multiplier` and shift
 /// (passes/quant/Requantize.h, computed in 64 bits), plus `zeroPoint`,
@@ -84,6 +87,11 @@ mlir::Value requantizeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
                              mlir::RankedTensorType resultType, unsigned channelDim,
                              llvm::ArrayRef<int32_t> multiplier, llvm::ArrayRef<int32_t> shift,
                              int64_t zeroPoint, int64_t lo, int64_t hi);
+/// The linalg.generic of an elementwise op over `operands` with NumPy
+/// broadcasting to `type`'s shape; `body` computes one element.
+mlir::Value broadcastGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type, mlir::ValueRange operands,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> body);
 /// i64 dense elements of `values` as a vector, for linalg's strides/dilations.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b, llvm::ArrayRef<int64_t> values);
 
