@@ -84,7 +84,11 @@ def QuantizeDataMovementPass : Pass<"kiln-quantize-data-movement"> {
   let description = [{
     A reshape, permute or max_pool2d of a per-tensor kiln.dequantize becomes
     the same op on its int8 input, dequantized after (dequantization is
-    increasing, so the maximum commutes with it): the data moves as int8
+    increasing, so the maximum commutes with it); so does a per-channel
+    dequantize through a reshape that keeps its axis (conv1d's weight). A
+    per-tensor quantize of a reshape moves above it, with a relu or clamp
+    between them moved below the reshape, so that conv1d (a reshape, conv2d
+    and reshape) meets its dequantize and quantize: the data moves as int8
     and the dequantize reaches the op that consumes it. A quantize of a
     dequantize with the same scale and zero point, whose range is its whole
     integer type, is the identity and is removed. Per-channel

@@ -44,7 +44,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
     return "";
   case Stage::Graph:
     return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
-                         "kiln-fold-constants, {0}kiln-quantize-data-movement, "
+                         "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
                          "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-elementwise, "
                          "canonicalize, cse, "
                          "kiln-dce)",

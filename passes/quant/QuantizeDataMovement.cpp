@@ -25,12 +25,26 @@ namespace kiln {
 
 namespace {
 
-/// `op(dequantize(x))` -> `dequantize(op(x))` for a per-tensor dequantize.
+/// Whether a per-channel axis stays where it is through `op`: a reshape that
+/// keeps every dimension up to and including the axis (conv1d's weight
+/// [F, C, K] viewed as [F, C, 1, K]).
+bool keepsAxis(Operation *op, int64_t axis) {
+  auto reshape = dyn_cast<ReshapeOp>(op);
+  if (!reshape)
+    return false;
+  ArrayRef<int64_t> in = reshape.getInput().getType().getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(reshape.getType()).getShape();
+  return axis < static_cast<int64_t>(in.size()) && axis < static_cast<int64_t>(out.size()) &&
+         in.take_front(axis + 1) == out.take_front(axis + 1);
+}
+
+/// `op(dequantize(x))` -> `dequantize(op(x))` for a per-tensor dequantize,
+/// or a per-channel one whose axis the op keeps.
 template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     auto dq = op.getInput().template getDefiningOp<DequantizeOp>();
-    if (!dq || dq.getAxis())
+    if (!dq || (dq.getAxis() && !keepsAxis(op, *dq.getAxis())))
       return failure();
     auto resultType = cast<RankedTensorType>(op.getType());
     auto intType =
@@ -39,8 +53,47 @@ template <typename OpTy> struct SinkDequantize : OpRewritePattern<OpTy> {
     moved->setOperand(0, dq.getInput());
     moved->getResult(0).setType(intType);
     rewriter.replaceOpWithNewOp<DequantizeOp>(op, resultType, moved->getResult(0), dq.getScale(),
-                                              dq.getZeroPoint(), IntegerAttr(),
+                                              dq.getZeroPoint(), dq.getAxisAttr(),
                                               dq.getQuantMinAttr(), dq.getQuantMaxAttr());
+    return success();
+  }
+};
+
+/// `quantize(reshape(v))` -> `reshape(quantize(v))` for a per-tensor
+/// quantize of a reshape with no other user: the quantize meets the op that
+/// computes v (conv1d's convolution, between the reshapes of its import).
+struct HoistQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp q, PatternRewriter &rewriter) const override {
+    auto reshape = q.getInput().getDefiningOp<ReshapeOp>();
+    if (!reshape || q.getAxis() || !reshape->hasOneUse())
+      return failure();
+    Value input = reshape.getInput();
+    auto intType = RankedTensorType::get(cast<RankedTensorType>(input.getType()).getShape(),
+                                         q.getType().getElementType());
+    Value quantized =
+        QuantizeOp::create(rewriter, q.getLoc(), intType, input, q.getScale(), q.getZeroPoint(),
+                           IntegerAttr(), q.getQuantMinAttr(), q.getQuantMaxAttr());
+    rewriter.replaceOpWithNewOp<ReshapeOp>(q, q.getType(), quantized);
+    return success();
+  }
+};
+
+/// `quantize(act(reshape(v)))` -> `quantize(reshape(act(v)))` for a relu or
+/// clamp: elementwise ops commute with reshapes, and the activation then
+/// meets the convolution it belongs to. Only before a quantize, so that float
+/// programs are left as they are.
+template <typename ActOp> struct SwapActivationReshape : OpRewritePattern<ActOp> {
+  using OpRewritePattern<ActOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ActOp act, PatternRewriter &rewriter) const override {
+    auto reshape = act.getInput().template getDefiningOp<ReshapeOp>();
+    if (!reshape || !reshape->hasOneUse() || !act->hasOneUse() ||
+        !isa<QuantizeOp>(*act->getUsers().begin()))
+      return failure();
+    Operation *moved = rewriter.clone(*act);
+    moved->setOperand(0, reshape.getInput());
+    moved->getResult(0).setType(reshape.getInput().getType());
+    rewriter.replaceOpWithNewOp<ReshapeOp>(act, act.getType(), moved->getResult(0));
     return success();
   }
 };
@@ -79,6 +132,7 @@ struct QuantizeDataMovementPass : impl::QuantizeDataMovementPassBase<QuantizeDat
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SinkDequantize<ReshapeOp>, SinkDequantize<PermuteOp>, SinkDequantize<MaxPool2dOp>,
+                 HoistQuantize, SwapActivationReshape<ReluOp>, SwapActivationReshape<ClampOp>,
                  FoldRequantizeIdentity>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
