@@ -1,6 +1,9 @@
 //===- QuantParams.cpp - what the quantization passes read ---------------===//
 #include "passes/quant/QuantParams.h"
 #include "passes/graph/ConstantData.h"
+#include "passes/quant/Requantize.h"
+
+#include <algorithm>
 
 #include <cmath>
 #include <cstring>
@@ -61,6 +64,36 @@ template <typename OpTy> static std::optional<QuantParams> readParams(OpTy op) {
 
 std::optional<QuantParams> constantParams(QuantizeOp op) { return readParams(op); }
 std::optional<QuantParams> constantParams(DequantizeOp op) { return readParams(op); }
+
+ActivationBounds activationProducing(Value v) {
+  ActivationBounds bounds;
+  Operation *op = v.getDefiningOp();
+  if (auto relu = dyn_cast_or_null<ReluOp>(op)) {
+    bounds.op = relu;
+    bounds.lo = 0.0;
+  } else if (auto clamp = dyn_cast_or_null<ClampOp>(op)) {
+    bounds.op = clamp;
+    if (clamp.getMin())
+      bounds.lo = clamp.getMin()->convertToDouble();
+    if (clamp.getMax())
+      bounds.hi = clamp.getMax()->convertToDouble();
+  }
+  return bounds;
+}
+
+std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
+                                        std::optional<double> lo, std::optional<double> hi) {
+  int64_t qmin = static_cast<int64_t>(q.getQuantMin());
+  int64_t qmax = static_cast<int64_t>(q.getQuantMax());
+  int64_t outMin = qmin, outMax = qmax;
+  if (lo)
+    outMin = std::max(outMin, quantizeFloat(static_cast<float>(*lo), out.scales[0],
+                                            out.zeroPoints[0], qmin, qmax));
+  if (hi)
+    outMax = std::min(outMax, quantizeFloat(static_cast<float>(*hi), out.scales[0],
+                                            out.zeroPoints[0], qmin, qmax));
+  return {outMin, outMax};
+}
 
 bool isInt8(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType().isSignlessInteger(8);

@@ -9,7 +9,10 @@
 
 #include "dialects/kiln/KilnOps.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace kiln {
@@ -27,6 +30,30 @@ std::optional<QuantParams> constantParams(DequantizeOp op);
 
 /// Whether `v` is a tensor of int8.
 bool isInt8(mlir::Value v);
+
+/// Calls `fold(q)` for every kiln.quantize under `root`, collected first so
+/// that a fold may erase ops.
+template <typename Fn> void forEachQuantize(mlir::Operation *root, Fn &&fold) {
+  llvm::SmallVector<QuantizeOp> quantizes;
+  root->walk([&](QuantizeOp q) { quantizes.push_back(q); });
+  for (QuantizeOp q : quantizes)
+    (void)fold(q);
+}
+
+/// A relu or clamp between an op and the quantize of its result, as float
+/// bounds; `op` is null when `v` is produced by neither.
+struct ActivationBounds {
+  mlir::Operation *op = nullptr;
+  std::optional<double> lo, hi;
+};
+ActivationBounds activationProducing(mlir::Value v);
+
+/// The int8 range of `q`'s result when an activation with float bounds
+/// [lo, hi] comes before it: quantizing is increasing, so clamping before it
+/// is clamping after it to [quantize(lo), quantize(hi)], within the quantize's
+/// own [quant_min, quant_max].
+std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
+                                        std::optional<double> lo, std::optional<double> hi);
 
 } // namespace kiln
 

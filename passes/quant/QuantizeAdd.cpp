@@ -28,10 +28,7 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<QuantizeOp> quantizes;
-    getOperation()->walk([&](QuantizeOp q) { quantizes.push_back(q); });
-    for (QuantizeOp q : quantizes)
-      (void)fold(q);
+    forEachQuantize(getOperation(), [&](QuantizeOp q) { return fold(q); });
   }
 
   LogicalResult fold(QuantizeOp q) {
@@ -39,23 +36,12 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
     if (!out || out->perChannel || !isInt8(q.getResult()))
       return failure();
     // An optional relu or clamp between the add and the quantize.
+    ActivationBounds act = activationProducing(q.getInput());
     Operation *producer = q.getInput().getDefiningOp();
-    Operation *activation = nullptr;
-    std::optional<double> lo, hi;
-    if (auto relu = dyn_cast_or_null<ReluOp>(producer)) {
-      activation = relu;
-      lo = 0.0;
-    } else if (auto clamp = dyn_cast_or_null<ClampOp>(producer)) {
-      activation = clamp;
-      if (clamp.getMin())
-        lo = clamp.getMin()->convertToDouble();
-      if (clamp.getMax())
-        hi = clamp.getMax()->convertToDouble();
-    }
-    if (activation) {
-      if (!activation->hasOneUse())
+    if (act.op) {
+      if (!act.op->hasOneUse())
         return failure();
-      producer = activation->getOperand(0).getDefiningOp();
+      producer = act.op->getOperand(0).getDefiningOp();
     }
     auto add = dyn_cast_or_null<AddOp>(producer);
     if (!add || !add->hasOneUse() || !add.getType().getElementType().isF32())
@@ -82,15 +68,7 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
       return static_cast<int64_t>(std::nearbyint(std::ldexp(m, static_cast<int>(shift))));
     };
 
-    int64_t qmin = static_cast<int64_t>(q.getQuantMin());
-    int64_t qmax = static_cast<int64_t>(q.getQuantMax());
-    int64_t outMin = qmin, outMax = qmax;
-    if (lo)
-      outMin = std::max(outMin, quantizeFloat(static_cast<float>(*lo), out->scales[0],
-                                              out->zeroPoints[0], qmin, qmax));
-    if (hi)
-      outMax = std::min(outMax, quantizeFloat(static_cast<float>(*hi), out->scales[0],
-                                              out->zeroPoints[0], qmin, qmax));
+    auto [outMin, outMax] = outputRange(q, *out, act.lo, act.hi);
 
     OpBuilder b(q);
     Value folded = QAddOp::create(
@@ -101,8 +79,8 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
         b.getI64IntegerAttr(outMax));
     q.getResult().replaceAllUsesWith(folded);
     q.erase();
-    if (activation)
-      activation->erase();
+    if (act.op)
+      act.op->erase();
     add.erase();
     return success();
   }

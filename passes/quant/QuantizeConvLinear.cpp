@@ -28,25 +28,11 @@ namespace kiln {
 
 namespace {
 
-/// What a matched pattern folds into.
-struct Folded {
-  Value input;                      // int8, per-tensor zero point inputZeroPoint
-  Value weight;                     // int8 constant
-  std::vector<double> weightScales; // one per output channel
-  Value floatBias;                  // float constant or null
-  int64_t inputZeroPoint;
-  double inputScale;
-  int64_t outputMin, outputMax;
-};
-
 struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLinearPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<QuantizeOp> quantizes;
-    getOperation()->walk([&](QuantizeOp q) { quantizes.push_back(q); });
-    for (QuantizeOp q : quantizes)
-      (void)fold(q);
+    forEachQuantize(getOperation(), [&](QuantizeOp q) { return fold(q); });
   }
 
   /// The activation between the conv/linear and the quantize, as float
@@ -71,20 +57,13 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     int64_t outZeroPoint = out->zeroPoints[0];
 
     // Walk up through an unfused activation.
-    Operation *producer = q.getInput().getDefiningOp();
-    std::optional<double> lo, hi;
+    ActivationBounds act = activationProducing(q.getInput());
+    std::optional<double> lo = act.lo, hi = act.hi;
     SmallVector<Operation *> chain;
-    if (auto relu = dyn_cast_or_null<ReluOp>(producer)) {
-      lo = 0.0;
-      chain.push_back(relu);
-      producer = relu.getInput().getDefiningOp();
-    } else if (auto clamp = dyn_cast_or_null<ClampOp>(producer)) {
-      if (clamp.getMin())
-        lo = clamp.getMin()->convertToDouble();
-      if (clamp.getMax())
-        hi = clamp.getMax()->convertToDouble();
-      chain.push_back(clamp);
-      producer = clamp.getInput().getDefiningOp();
+    Operation *producer = q.getInput().getDefiningOp();
+    if (act.op) {
+      chain.push_back(act.op);
+      producer = act.op->getOperand(0).getDefiningOp();
     }
     if (!producer || !producer->hasOneUse() ||
         llvm::any_of(chain, [](Operation *op) { return !op->hasOneUse(); }))
@@ -146,14 +125,7 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     }
     // The output range: the quantize's, narrowed by the activation (quantizing
     // is monotonic, so clamping before it is clamping after it).
-    int64_t qmin = q.getQuantMin(), qmax = q.getQuantMax();
-    int64_t outMin = qmin, outMax = qmax;
-    if (lo)
-      outMin = std::max(outMin,
-                        quantizeFloat(static_cast<float>(*lo), outScale, outZeroPoint, qmin, qmax));
-    if (hi)
-      outMax = std::min(outMax,
-                        quantizeFloat(static_cast<float>(*hi), outScale, outZeroPoint, qmin, qmax));
+    auto [outMin, outMax] = outputRange(q, *out, lo, hi);
 
     OpBuilder b(q);
     Location loc = producer->getLoc();

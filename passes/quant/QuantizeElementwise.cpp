@@ -64,10 +64,7 @@ struct QuantizeElementwisePass : impl::QuantizeElementwisePassBase<QuantizeEleme
   using Base::Base;
 
   void runOnOperation() override {
-    SmallVector<QuantizeOp> quantizes;
-    getOperation()->walk([&](QuantizeOp q) { quantizes.push_back(q); });
-    for (QuantizeOp q : quantizes)
-      (void)fold(q);
+    forEachQuantize(getOperation(), [&](QuantizeOp q) { return fold(q); });
   }
 
   LogicalResult fold(QuantizeOp q) {

@@ -166,6 +166,23 @@ LogicalResult checkQuantizedResult(NodeImport &n, Type type) {
   return success();
 }
 
+/// The per-tensor scale and zero point of quantize/dequantize_per_tensor:
+/// numbers (`.default`) or one-element tensors (`.tensor`), as rank-0 f64
+/// and i64 values, the scale checked where it is known.
+template <bool TensorParams> FailureOr<std::pair<Value, Value>> perTensorParams(NodeImport &n) {
+  if constexpr (TensorParams) {
+    auto s = oneElement(n, "scale", n.b.getF64Type());
+    auto z = oneElement(n, "zero_point", n.b.getI64Type());
+    if (failed(s) || failed(z) || failed(checkConstantScales(n, *s)))
+      return failure();
+    return std::make_pair(*s, *z);
+  } else {
+    if (failed(checkScale(n, *n.number("scale"))))
+      return failure();
+    return numberParams(n, *n.number("scale"), n.integer("zero_point"));
+  }
+}
+
 Value buildQuantize(NodeImport &n, Value input, Value scale, Value zeroPoint,
                     std::optional<int64_t> axis) {
   return QuantizeOp::create(n.b, n.loc, n.resultType(0), input, scale, zeroPoint,
@@ -181,20 +198,10 @@ template <bool TensorParams> LogicalResult importQuantizePerTensor(NodeImport &n
   if (failed(type) || failed(checkRange(n, *type)) || failed(requireFloatInput(n)) ||
       failed(checkQuantizedResult(n, *type)))
     return failure();
-  Value scale, zeroPoint;
-  if constexpr (TensorParams) {
-    auto s = oneElement(n, "scale", n.b.getF64Type());
-    auto z = oneElement(n, "zero_point", n.b.getI64Type());
-    if (failed(s) || failed(z) || failed(checkConstantScales(n, *s)))
-      return failure();
-    scale = *s;
-    zeroPoint = *z;
-  } else {
-    if (failed(checkScale(n, *n.number("scale"))))
-      return failure();
-    std::tie(scale, zeroPoint) = numberParams(n, *n.number("scale"), n.integer("zero_point"));
-  }
-  n.results = {buildQuantize(n, floatInput(n), scale, zeroPoint, std::nullopt)};
+  auto params = perTensorParams<TensorParams>(n);
+  if (failed(params))
+    return failure();
+  n.results = {buildQuantize(n, floatInput(n), params->first, params->second, std::nullopt)};
   return success();
 }
 
@@ -239,20 +246,10 @@ Value buildDequantize(NodeImport &n, Value scale, Value zeroPoint, std::optional
 template <bool TensorParams> LogicalResult importDequantizePerTensor(NodeImport &n) {
   if (failed(checkDequantize(n)))
     return failure();
-  Value scale, zeroPoint;
-  if constexpr (TensorParams) {
-    auto s = oneElement(n, "scale", n.b.getF64Type());
-    auto z = oneElement(n, "zero_point", n.b.getI64Type());
-    if (failed(s) || failed(z) || failed(checkConstantScales(n, *s)))
-      return failure();
-    scale = *s;
-    zeroPoint = *z;
-  } else {
-    if (failed(checkScale(n, *n.number("scale"))))
-      return failure();
-    std::tie(scale, zeroPoint) = numberParams(n, *n.number("scale"), n.integer("zero_point"));
-  }
-  n.results = {buildDequantize(n, scale, zeroPoint, std::nullopt)};
+  auto params = perTensorParams<TensorParams>(n);
+  if (failed(params))
+    return failure();
+  n.results = {buildDequantize(n, params->first, params->second, std::nullopt)};
   return success();
 }
 

@@ -11,6 +11,46 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
+/// acc[m, n] = bias[n] + sum_k input[m, k] * weight[n, k] (the bias
+/// converted to the accumulator's type, or zero), the product in `accType`'s
+/// element type by `multiplyAdd(b, loc, x, w, acc)`.
+Value accumulateRows(OpBuilder &b, Location loc, Value input, Value weight, Value bias,
+                     RankedTensorType accType,
+                     function_ref<Value(OpBuilder &, Location, Value, Value, Value)> multiplyAdd) {
+  MLIRContext *ctx = b.getContext();
+  Type acc = accType.getElementType();
+  AffineExpr dm, dn, dk;
+  bindDims(ctx, dm, dn, dk);
+  Value init;
+  if (bias) {
+    // Start the accumulator at the bias, broadcast over rows.
+    init = linalg::GenericOp::create(b, loc, TypeRange{accType}, ValueRange{bias},
+                                     ValueRange{emptyTensor(b, loc, accType)},
+                                     SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
+                                                            AffineMap::get(2, 0, {dm, dn}, ctx)},
+                                     parallelIterators(2),
+                                     [&](OpBuilder &b, Location loc, ValueRange args) {
+                                       linalg::YieldOp::create(b, loc,
+                                                               convertScalar(b, loc, args[0], acc));
+                                     })
+               .getResult(0);
+  } else {
+    init = filledTensor(b, loc, accType, 0.0);
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dm, dk}, ctx),
+                                 AffineMap::get(3, 0, {dn, dk}, ctx),
+                                 AffineMap::get(3, 0, {dm, dn}, ctx)};
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel, utils::IteratorType::reduction};
+  return linalg::GenericOp::create(b, loc, TypeRange{accType}, ValueRange{input, weight},
+                                   ValueRange{init}, maps, iterators,
+                                   [&](OpBuilder &b, Location loc, ValueRange args) {
+                                     linalg::YieldOp::create(
+                                         b, loc, multiplyAdd(b, loc, args[0], args[1], args[2]));
+                                   })
+      .getResult(0);
+}
+
 /// result[m, n] = bias[n] + sum_k input[m, k] * weight[n, k], with the leading
 /// dimensions of the input collapsed into m.
 struct LinearToGeneric : OpConversionPattern<LinearOp> {
@@ -18,7 +58,6 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
   LogicalResult matchAndRewrite(LinearOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type elementType = resultType.getElementType();
     ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
@@ -29,41 +68,13 @@ struct LinearToGeneric : OpConversionPattern<LinearOp> {
     Type acc = accumulatorType(elementType);
     auto accType = RankedTensorType::get({m, n}, acc);
 
-    AffineExpr dm, dn, dk;
-    bindDims(ctx, dm, dn, dk);
-    Value init;
-    if (Value bias = adaptor.getBias()) {
-      // Start the accumulator at the bias, broadcast over rows.
-      init = linalg::GenericOp::create(rewriter, loc, TypeRange{accType}, ValueRange{bias},
-                                       ValueRange{emptyTensor(rewriter, loc, accType)},
-                                       SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
-                                                              AffineMap::get(2, 0, {dm, dn}, ctx)},
-                                       parallelIterators(2),
-                                       [&](OpBuilder &b, Location loc, ValueRange args) {
-                                         linalg::YieldOp::create(
-                                             b, loc, convertScalar(b, loc, args[0], acc));
-                                       })
-                 .getResult(0);
-    } else {
-      init = filledTensor(rewriter, loc, accType, 0.0);
-    }
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dm, dk}, ctx),
-                                   AffineMap::get(3, 0, {dn, dk}, ctx),
-                                   AffineMap::get(3, 0, {dm, dn}, ctx)};
-    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
-                                                  utils::IteratorType::parallel,
-                                                  utils::IteratorType::reduction};
     Value sum =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
-            ValueRange{init}, maps, iterators,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
-                                                 convertScalar(b, loc, args[1], acc));
-              linalg::YieldOp::create(b, loc,
-                                      arith::AddFOp::create(b, loc, args[2], prod).getResult());
-            })
-            .getResult(0);
+        accumulateRows(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(), accType,
+                       [&](OpBuilder &b, Location loc, Value x, Value w, Value sum) -> Value {
+                         Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, x, acc),
+                                                            convertScalar(b, loc, w, acc));
+                         return arith::AddFOp::create(b, loc, sum, prod);
+                       });
     sum = applyActivation(rewriter, loc, convertElements(rewriter, loc, sum, elementType),
                           op.getActivation());
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, sum, resultType.getShape()));
@@ -78,7 +89,6 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
   LogicalResult matchAndRewrite(QLinearOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getType());
     ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
     int64_t k = inShape.back();
@@ -89,39 +99,14 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
         subtractZeroPoint(rewriter, loc, reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
                           op.getInputZeroPoint(), i16);
     auto accType = RankedTensorType::get({m, n}, i32);
-    AffineExpr dm, dn, dk;
-    bindDims(ctx, dm, dn, dk);
-    Value init;
-    if (Value bias = adaptor.getBias())
-      init = linalg::GenericOp::create(rewriter, loc, TypeRange{accType}, ValueRange{bias},
-                                       ValueRange{emptyTensor(rewriter, loc, accType)},
-                                       SmallVector<AffineMap>{AffineMap::get(2, 0, {dn}, ctx),
-                                                              AffineMap::get(2, 0, {dm, dn}, ctx)},
-                                       parallelIterators(2),
-                                       [&](OpBuilder &b, Location loc, ValueRange args) {
-                                         linalg::YieldOp::create(b, loc, args[0]);
-                                       })
-                 .getResult(0);
-    else
-      init = filledTensor(rewriter, loc, accType, 0.0);
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {dm, dk}, ctx),
-                                   AffineMap::get(3, 0, {dn, dk}, ctx),
-                                   AffineMap::get(3, 0, {dm, dn}, ctx)};
-    SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
-                                                  utils::IteratorType::parallel,
-                                                  utils::IteratorType::reduction};
     Value acc =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{accType}, ValueRange{input, adaptor.getWeight()},
-            ValueRange{init}, maps, iterators,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value prod =
-                  arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]),
-                                        arith::ExtSIOp::create(b, loc, i32, args[1]));
-              linalg::YieldOp::create(b, loc,
-                                      arith::AddIOp::create(b, loc, args[2], prod).getResult());
-            })
-            .getResult(0);
+        accumulateRows(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(), accType,
+                       [&](OpBuilder &b, Location loc, Value x, Value w, Value sum) -> Value {
+                         Value prod =
+                             arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
+                                                   arith::ExtSIOp::create(b, loc, i32, w));
+                         return arith::AddIOp::create(b, loc, sum, prod);
+                       });
     auto flatType = RankedTensorType::get({m, n}, resultType.getElementType());
     Value result = requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1,
                                     op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
