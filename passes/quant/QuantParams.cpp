@@ -65,6 +65,20 @@ template <typename OpTy> static std::optional<QuantParams> readParams(OpTy op) {
 std::optional<QuantParams> constantParams(QuantizeOp op) { return readParams(op); }
 std::optional<QuantParams> constantParams(DequantizeOp op) { return readParams(op); }
 
+std::optional<QuantParams> int8PerTensorParams(QuantizeOp op) {
+  auto params = constantParams(op);
+  if (!params || params->perChannel || !isInt8(op.getResult()))
+    return std::nullopt;
+  return params;
+}
+
+std::optional<QuantParams> int8PerTensorParams(DequantizeOp op) {
+  auto params = constantParams(op);
+  if (!params || params->perChannel || !isInt8(op.getInput()))
+    return std::nullopt;
+  return params;
+}
+
 ActivationBounds activationProducing(Value v) {
   ActivationBounds bounds;
   Operation *op = v.getDefiningOp();

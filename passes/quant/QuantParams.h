@@ -28,6 +28,12 @@ struct QuantParams {
 std::optional<QuantParams> constantParams(QuantizeOp op);
 std::optional<QuantParams> constantParams(DequantizeOp op);
 
+/// The parameters of a per-tensor quantize to int8, or of a per-tensor
+/// dequantize of int8, when constant; std::nullopt otherwise (what the
+/// integer folds start from).
+std::optional<QuantParams> int8PerTensorParams(QuantizeOp op);
+std::optional<QuantParams> int8PerTensorParams(DequantizeOp op);
+
 /// Whether `v` is a tensor of int8.
 bool isInt8(mlir::Value v);
 

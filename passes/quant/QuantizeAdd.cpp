@@ -32,8 +32,8 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
   }
 
   LogicalResult fold(QuantizeOp q) {
-    auto out = constantParams(q);
-    if (!out || out->perChannel || !isInt8(q.getResult()))
+    auto out = int8PerTensorParams(q);
+    if (!out)
       return failure();
     // An optional relu or clamp between the add and the quantize.
     ActivationBounds act = activationProducing(q.getInput());
@@ -48,10 +48,10 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
       return failure();
     auto dqa = add.getLhs().getDefiningOp<DequantizeOp>();
     auto dqb = add.getRhs().getDefiningOp<DequantizeOp>();
-    if (!dqa || !dqb || !isInt8(dqa.getInput()) || !isInt8(dqb.getInput()))
+    if (!dqa || !dqb)
       return failure();
-    auto pa = constantParams(dqa), pb = constantParams(dqb);
-    if (!pa || !pb || pa->perChannel || pb->perChannel)
+    auto pa = int8PerTensorParams(dqa), pb = int8PerTensorParams(dqb);
+    if (!pa || !pb)
       return failure();
 
     // The multipliers s_a / s_y and s_b / s_y from the float32 values PyTorch

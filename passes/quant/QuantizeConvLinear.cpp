@@ -50,8 +50,8 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
   }
 
   LogicalResult fold(QuantizeOp q) {
-    auto out = constantParams(q);
-    if (!out || out->perChannel || !isInt8(q.getResult()))
+    auto out = int8PerTensorParams(q);
+    if (!out)
       return failure();
     double outScale = out->scales[0];
     int64_t outZeroPoint = out->zeroPoints[0];

@@ -68,8 +68,8 @@ struct QuantizeElementwisePass : impl::QuantizeElementwisePassBase<QuantizeEleme
   }
 
   LogicalResult fold(QuantizeOp q) {
-    auto out = constantParams(q);
-    if (!out || out->perChannel || !isInt8(q.getResult()))
+    auto out = int8PerTensorParams(q);
+    if (!out)
       return failure();
     // The chain of elementwise ops up to a dequantize, each used once.
     SmallVector<Operation *> chain;
