@@ -386,7 +386,10 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   Stage graphOrLast = std::min(last, Stage::Graph);
   if (failed(runStages(*module, Stage::Import, graphOrLast, pipeline, clock, preexistingBlobs)))
     return failure();
-  QuantizationSummary quantization = findFloatIslands(*module);
+  // Only the report reads it.
+  QuantizationSummary quantization;
+  if (!options.reportPath.empty())
+    quantization = findFloatIslands(*module);
   if (failed(runStages(*module, graphOrLast, memoryOrLast, pipeline, clock, preexistingBlobs)))
     return failure();
   if (last >= Stage::Memory && failed(readArenaPlan(*module, *interface)))

@@ -59,14 +59,10 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     // Walk up through an unfused activation.
     ActivationBounds act = activationProducing(q.getInput());
     std::optional<double> lo = act.lo, hi = act.hi;
-    SmallVector<Operation *> chain;
     Operation *producer = q.getInput().getDefiningOp();
-    if (act.op) {
-      chain.push_back(act.op);
+    if (act.op)
       producer = act.op->getOperand(0).getDefiningOp();
-    }
-    if (!producer || !producer->hasOneUse() ||
-        llvm::any_of(chain, [](Operation *op) { return !op->hasOneUse(); }))
+    if (!producer || !producer->hasOneUse() || (act.op && !act.op->hasOneUse()))
       return failure();
 
     std::optional<StringRef> activation;
@@ -85,17 +81,17 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
       return failure();
     }
     auto bounds = activationBounds(activation);
-    if (!bounds || (activation && !chain.empty()))
+    if (!bounds || (activation && act.op))
       return failure();
     if (activation)
       std::tie(lo, hi) = *bounds;
 
     // The input: a per-tensor dequantize of int8.
     auto dqx = input.getDefiningOp<DequantizeOp>();
-    if (!dqx || !isInt8(dqx.getInput()))
+    if (!dqx)
       return failure();
-    auto in = constantParams(dqx);
-    if (!in || in->perChannel)
+    auto in = int8PerTensorParams(dqx);
+    if (!in)
       return failure();
     // The weight: a dequantize of a constant int8 tensor, symmetric, per
     // tensor or per output channel.
@@ -165,8 +161,8 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     }
     q.getResult().replaceAllUsesWith(folded);
     q.erase();
-    for (Operation *op : chain)
-      op->erase();
+    if (act.op)
+      act.op->erase();
     producer->erase();
     return success();
   }

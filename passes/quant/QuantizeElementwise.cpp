@@ -90,10 +90,10 @@ struct QuantizeElementwisePass : impl::QuantizeElementwisePassBase<QuantizeEleme
       functions.push_back(f);
       v = op->getOperand(0);
     }
-    if (chain.empty() || !isInt8(dq.getInput()))
+    if (chain.empty())
       return failure();
-    auto in = constantParams(dq);
-    if (!in || in->perChannel || !cast<RankedTensorType>(dq.getType()).getElementType().isF32())
+    auto in = int8PerTensorParams(dq);
+    if (!in || !cast<RankedTensorType>(dq.getType()).getElementType().isF32())
       return failure();
 
     // The table: every int8 input through dequantize, the chain (innermost

@@ -77,7 +77,7 @@ import torch
 import aten_eval
 import schemas
 from graph_ir import InputSpec, Node, Program, TensorMeta, Value
-from torch_enums import default_to_torch
+from torch_enums import complete_arguments, default_to_torch
 
 # --------------------------------------------------------------------------------------------
 # Configuration (ExecuTorch backends/xnnpack/quantizer/xnnpack_quantizer.py,
@@ -789,14 +789,9 @@ class _Builder:
 
     def node(self, key: str, args: Dict[str, Any], n_out: int = 1, like_stack=None) -> Node:
         s = self.table.lookup(key)
-        full = {}
-        for a in s.arguments:
-            if a.name in args:
-                full[a.name] = args[a.name]
-            elif a.has_default:
-                full[a.name] = default_to_torch(a.default)
-            else:
-                raise QuantizeError("%s: no value for %s" % (key, a.name))
+        full, missing = complete_arguments(s, args)
+        if missing:
+            raise QuantizeError("%s: no value for %s" % (key, missing))
         outs = [Value(s.name) for _ in range(n_out)]
         return Node(s, full, outs, meta={"module_stack": list(like_stack or [])})
 

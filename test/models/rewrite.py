@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 
 import schemas
 from graph_ir import Node, Program, Value
-from torch_enums import default_to_torch
+from torch_enums import complete_arguments, default_to_torch
 
 
 class RewriteError(Exception):
@@ -41,15 +41,10 @@ class Context:
         s = self.schema(key)
         if s is None:
             return []
-        full = {}
-        for a in s.arguments:
-            if a.name in args:
-                full[a.name] = args[a.name]
-            elif a.has_default:
-                full[a.name] = default_to_torch(a.default)
-            else:
-                raise RewriteError("%s: rewriting %s gives no value for argument %r"
-                                   % (key, like.key, a.name))
+        full, missing = complete_arguments(s, args)
+        if missing:
+            raise RewriteError("%s: rewriting %s gives no value for argument %r"
+                               % (key, like.key, missing))
         extra = set(args) - set(full)
         if extra:
             raise RewriteError("%s has no argument(s) %s (rewriting %s)"

@@ -72,3 +72,18 @@ def default_to_torch(value):
     if isinstance(value, list):
         return [default_to_torch(v) for v in value]
     return value
+
+
+def complete_arguments(schema, args):
+    """`args` (name -> value) completed with `schema`'s defaults, in schema order:
+    (the full dict, None), or (None, the name of the first argument that has neither
+    a value nor a default)."""
+    full = {}
+    for a in schema.arguments:
+        if a.name in args:
+            full[a.name] = args[a.name]
+        elif a.has_default:
+            full[a.name] = default_to_torch(a.default)
+        else:
+            return None, a.name
+    return full, None
