@@ -168,7 +168,7 @@ def ConvertKilnToLinalgPass : Pass<"convert-kiln-to-linalg", "mlir::ModuleOp"> {
 }
 
 def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::FuncOp"> {
-  let summary = "Route float32 conv2d and linear ops with constant weights to micro-kernels";
+  let summary = "Route conv2d and linear ops (float32 and int8) with constant weights to micro-kernels";
   let description = [{
     Runs before `convert-kiln-to-linalg`. A float32 `kiln.conv2d` with
     constant weight and bias (groups = 1, or depthwise: one input and one
@@ -182,9 +182,16 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     fused activation (sigmoid) becomes a kiln op after it. The end of a
     residual block, `add(conv2d(x), r)` with the conv's only use, optionally
     under a relu, becomes one `conv2d_residual` kernel (the add and relu in
-    its epilogue). Everything else
+    its epilogue). With `qmr` > 0, `kiln.qconv2d` (groups = 1 or depthwise)
+    and `kiln.qlinear` with constant int8 weights and int32 bias become the
+    int8 kernels `qconv2d`, `qdwconv2d` and `qlinear`: weights packed in words
+    of four consecutive k, conv2d `[ceil(F/qmr)][ceil(K/4)][qmr]` words and
+    linear `[ceil(N/qnr)][ceil(K/4)][qnr]`, the bias folded with the input's
+    zero point (and `qoff`, 128 where the kernels' dot product reads the
+    activations as unsigned bytes): `bias - (zx + qoff) * sum_k w`. A 1x1
+    qconv2d of a 1x1 image is the qlinear kernel. Everything else
     (other element types, computed weights, grouped convolutions) is left to
-    the linalg lowering. `mr` = 0 turns the pass off.
+    the linalg lowering. `mr` = 0 and `qmr` = 0 turn the pass off.
   }];
   let options = [
     Option<"mr", "mr", "int64_t", /*default=*/"0",
@@ -193,6 +200,12 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
            "Columns of the kernels' register tile">,
     Option<"kc", "kc", "int64_t", /*default=*/"256",
            "Depth of the kernels' K blocks (conv2d weights are packed by K block)">,
+    Option<"qmr", "qmr", "int64_t", /*default=*/"0",
+           "Rows of the int8 kernels' tile (0: select no int8 kernels)">,
+    Option<"qnr", "qnr", "int64_t", /*default=*/"0",
+           "Columns of the int8 kernels' tile">,
+    Option<"qoff", "qoff", "int64_t", /*default=*/"0",
+           "What the int8 kernels add to their activations (128: unsigned x signed dot products)">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect"];
 }

@@ -59,9 +59,15 @@ llvm::Expected<std::unique_ptr<llvm::Module>> loadLibrary(llvm::StringRef target
 
 std::string kernelLibrary(llvm::StringRef target, const llvm::TargetMachine &machine) {
   const TargetDesc *desc = findTarget(target);
-  if (desc && !desc->kernelVariant.empty() &&
-      machine.getMCSubtargetInfo()->checkFeatures(desc->kernelVariantFeature))
-    return desc->kernelVariant.str();
+  if (!desc)
+    return target.str();
+  llvm::SmallVector<llvm::StringRef> variants;
+  desc->kernelVariants.split(variants, ';', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef variant : variants) {
+    auto [name, features] = variant.split(' ');
+    if (machine.getMCSubtargetInfo()->checkFeatures(features))
+      return name.str();
+  }
   return target.str();
 }
 
@@ -70,17 +76,31 @@ llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target) {
   auto library = loadLibrary(target, context);
   if (!library)
     return library.takeError();
-  llvm::GlobalVariable *global = (*library)->getGlobalVariable("kiln_uk_geometry");
-  auto *values = global && global->hasInitializer()
-                     ? llvm::dyn_cast<llvm::ConstantDataArray>(global->getInitializer())
-                     : nullptr;
-  if (!values || values->getNumElements() != 3)
-    return llvm::createStringError("the micro-kernel library of '" + target +
-                                   "' has no kiln_uk_geometry");
+  // Three ints each: {MR, NR, KC} and {QMR, QNR, QOFF}.
+  auto read = [&](llvm::StringRef name, int64_t *out) -> llvm::Error {
+    llvm::GlobalVariable *global = (*library)->getGlobalVariable(name);
+    auto *values = global && global->hasInitializer()
+                       ? llvm::dyn_cast<llvm::ConstantDataArray>(global->getInitializer())
+                       : nullptr;
+    if (!values || values->getNumElements() != 3)
+      return llvm::createStringError("the micro-kernel library of '" + target + "' has no " +
+                                     name);
+    for (unsigned i = 0; i < 3; ++i)
+      out[i] = static_cast<int64_t>(values->getElementAsInteger(i));
+    return llvm::Error::success();
+  };
+  int64_t tile[3], int8Tile[3];
+  if (llvm::Error error = read("kiln_uk_geometry", tile))
+    return std::move(error);
+  if (llvm::Error error = read("kiln_uk_int8_geometry", int8Tile))
+    return std::move(error);
   KernelGeometry g;
-  g.mr = static_cast<int64_t>(values->getElementAsInteger(0));
-  g.nr = static_cast<int64_t>(values->getElementAsInteger(1));
-  g.kc = static_cast<int64_t>(values->getElementAsInteger(2));
+  g.mr = tile[0];
+  g.nr = tile[1];
+  g.kc = tile[2];
+  g.qmr = int8Tile[0];
+  g.qnr = int8Tile[1];
+  g.qoff = int8Tile[2];
   return g;
 }
 

@@ -21,7 +21,7 @@ namespace kiln {
 // from it by targets/CMakeLists.txt).
 static const TargetDesc kTargets[] = {
 #define KILN_TARGET(name, summary, triple, cpu, features, indexBits, pic, hardFloat, arenaAlign,   \
-                    hosted, nativeRounding, kernelVariant, kernelVariantFeature, optLevel)         \
+                    hosted, nativeRounding, kernelVariants, optLevel)                             \
   {name,                                                                                           \
    summary,                                                                                        \
    triple,                                                                                         \
@@ -33,8 +33,7 @@ static const TargetDesc kTargets[] = {
    arenaAlign,                                                                                     \
    hosted,                                                                                         \
    nativeRounding,                                                                                 \
-   kernelVariant,                                                                                  \
-   kernelVariantFeature,                                                                           \
+   kernelVariants,                                                                                 \
    OptLevel::optLevel},
 #include "TargetTable.inc"
 #undef KILN_TARGET

@@ -57,10 +57,10 @@ struct TargetDesc {
   /// floor/ceil/trunc are instructions for every CPU of the target; otherwise
   /// the compiler expands them (LLVM would call libm's floorf, ...).
   bool nativeRounding;
-  /// A second micro-kernel library ("x86_64-avx512") for CPUs of the target
-  /// with `kernelVariantFeature` ("+avx512f"), or "".
-  llvm::StringLiteral kernelVariant;
-  llvm::StringLiteral kernelVariantFeature;
+  /// Other micro-kernel libraries for CPUs of the target with more features:
+  /// "NAME +f1,+f2;NAME +f3" ("x86_64-avx512 +avx512f"), most specific first,
+  /// or "".
+  llvm::StringLiteral kernelVariants;
   /// Default optimization level (-Os where flash is scarce).
   OptLevel optLevel;
 };

@@ -64,9 +64,9 @@ def render_docs_table(targets):
         if t["features"]:
             cpu += ", " + t["features"]
         tile = t["kernel-tile"]
-        if t["kernel-variant"]:
-            vname, vtile, vfeature = t["kernel-variant"].split()
-            tile += " (%s with %s)" % (vtile, vfeature)
+        for variant in filter(None, (v.strip() for v in t["kernel-variant"].split(";"))):
+            vname, vtile, vfeatures = variant.split()
+            tile += " (%s with %s)" % (vtile, vfeatures.replace(",", " "))
         rows.append("| `%s` | %s | %s | `-%s` | %s | %s | %s | %s | %s | %s | %s |" % (
             name, t["triple"], cpu, t["opt-level"], t["index-bits"], t["pic"], t["hosted"],
             t["native-rounding"], t["arena-align"], tile, runs_under(t)))

@@ -342,6 +342,9 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     pipeline.microKernelMR = geometry->mr;
     pipeline.microKernelNR = geometry->nr;
     pipeline.microKernelKC = geometry->kc;
+    pipeline.microKernelQMR = geometry->qmr;
+    pipeline.microKernelQNR = geometry->qnr;
+    pipeline.microKernelQOff = geometry->qoff;
   }
   llvm::StringRef reportExtension = llvm::sys::path::extension(options.reportPath);
   if (!options.reportPath.empty() && reportExtension != ".json" && reportExtension != ".html")

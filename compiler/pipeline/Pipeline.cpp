@@ -51,10 +51,12 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                          o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:
-    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3}}), "
+    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
+                         "qnr={5} qoff={6}}), "
                          "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
                          o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "",
-                         o.microKernelMR, o.microKernelNR, o.microKernelKC)
+                         o.microKernelMR, o.microKernelNR, o.microKernelKC, o.microKernelQMR,
+                         o.microKernelQNR, o.microKernelQOff)
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
@@ -144,6 +146,15 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<int64_t> microKernelKC{*this, "micro-kernel-kc",
                                 llvm::cl::desc("Micro-kernel K block depth"),
                                 llvm::cl::init(defaults.microKernelKC)};
+  Option<int64_t> microKernelQMR{*this, "micro-kernel-qmr",
+                                 llvm::cl::desc("int8 micro-kernel tile rows (0: none)"),
+                                 llvm::cl::init(defaults.microKernelQMR)};
+  Option<int64_t> microKernelQNR{*this, "micro-kernel-qnr",
+                                 llvm::cl::desc("int8 micro-kernel tile columns"),
+                                 llvm::cl::init(defaults.microKernelQNR)};
+  Option<int64_t> microKernelQOff{*this, "micro-kernel-qoff",
+                                  llvm::cl::desc("int8 micro-kernels' activation offset"),
+                                  llvm::cl::init(defaults.microKernelQOff)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
                               llvm::cl::init(defaults.expandRounding)};
@@ -164,6 +175,9 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.microKernelMR = microKernelMR;
     o.microKernelNR = microKernelNR;
     o.microKernelKC = microKernelKC;
+    o.microKernelQMR = microKernelQMR;
+    o.microKernelQNR = microKernelQNR;
+    o.microKernelQOff = microKernelQOff;
     return o;
   }
 };

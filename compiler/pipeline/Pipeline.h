@@ -60,6 +60,10 @@ struct PipelineOptions {
   int64_t microKernelMR = 0;
   int64_t microKernelNR = 0;
   int64_t microKernelKC = 256;
+  /// The int8 kernels' tile and activation offset (0 rows: no int8 kernels).
+  int64_t microKernelQMR = 0;
+  int64_t microKernelQNR = 0;
+  int64_t microKernelQOff = 0;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

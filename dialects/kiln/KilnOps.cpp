@@ -561,27 +561,48 @@ LogicalResult EmbeddingOp::verify() {
 // MicroKernelOp
 //===----------------------------------------------------------------------===//
 
-std::optional<std::pair<unsigned, unsigned>> MicroKernelOp::signature(StringRef kernel) {
-#define KILN_UK_SIGNATURE(name, inputs, params)                                                    \
+std::optional<MicroKernelOp::Signature> MicroKernelOp::signature(StringRef kernel) {
+#define KILN_UK_SIGNATURE(name, buffers, params)                                                   \
   if (kernel == #name)                                                                             \
-    return std::make_pair(unsigned(inputs), unsigned(params));
+    return Signature{buffers, unsigned(params)};
   KILN_UK_KERNELS(KILN_UK_SIGNATURE)
 #undef KILN_UK_SIGNATURE
   return std::nullopt;
+}
+
+/// Whether `type` is the element type kiln_kernels.h writes as `letter`.
+static bool isKernelElementType(Type type, char letter) {
+  switch (letter) {
+  case 'f':
+    return type.isF32();
+  case 'b':
+    return type.isInteger(8);
+  case 'i':
+    return type.isInteger(32);
+  default:
+    return false;
+  }
+}
+
+static StringRef kernelElementTypeName(char letter) {
+  return letter == 'f' ? "f32" : letter == 'b' ? "i8" : "i32";
 }
 
 LogicalResult MicroKernelOp::verify() {
   auto sig = signature(getKernel());
   if (!sig)
     return emitOpError("names no micro-kernel: '") << getKernel() << "'";
-  if (getInputs().size() != sig->first || getOutputs().size() != 1)
-    return emitOpError("kernel '")
-           << getKernel() << "' takes " << sig->first << " inputs and 1 output";
-  if (getParams().size() != sig->second)
-    return emitOpError("kernel '") << getKernel() << "' takes " << sig->second << " params";
-  for (Value v : getOperands())
-    if (!cast<ShapedType>(v.getType()).getElementType().isF32())
-      return emitOpError("expects float32 operands");
+  unsigned numInputs = sig->buffers.size() - 1;
+  if (getInputs().size() != numInputs || getOutputs().size() != 1)
+    return emitOpError("kernel '") << getKernel() << "' takes " << numInputs
+                                   << " inputs and 1 output";
+  if (getParams().size() != sig->params)
+    return emitOpError("kernel '") << getKernel() << "' takes " << sig->params << " params";
+  for (auto [i, v] : llvm::enumerate(getOperands()))
+    if (!isKernelElementType(cast<ShapedType>(v.getType()).getElementType(), sig->buffers[i]))
+      return emitOpError("operand #")
+             << i << " of kernel '" << getKernel() << "' must have element type "
+             << kernelElementTypeName(sig->buffers[i]);
   return success();
 }
 

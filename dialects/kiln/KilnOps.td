@@ -625,9 +625,12 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
 
     The kernels, their operands (inputs, then the one output) and their
     integer params, in order, are declared in `targets/kernels/kiln_kernels.h`
-    (the micro-kernel ABI; `KILN_UK_KERNELS` gives each kernel's number of
-    inputs and params, which the verifier checks). Every operand is float32;
-    the last param is the epilogue's activation (`enum kiln_uk_activation`).
+    (the micro-kernel ABI; `KILN_UK_KERNELS` gives each kernel's buffers
+    with their element types, and its number of params, which the verifier
+    checks). The float32 kernels' last param is the epilogue's activation
+    (`enum kiln_uk_activation`); the int8 kernels (`qconv2d`, `qdwconv2d`,
+    `qlinear`) take int8 data and weights and int32 bias and requantization
+    parameters.
 
     ```mlir
     %y = kiln.micro_kernel "linear" [1, 64, 10, 0]
@@ -644,9 +647,14 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
   }];
   let extraClassDeclaration = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() { return getOutputsMutable(); }
-    /// The number of inputs and params `kernel` takes, or std::nullopt for a
-    /// kernel Kiln does not have.
-    static std::optional<std::pair<unsigned, unsigned>> signature(::llvm::StringRef kernel);
+    /// What `kernel` takes (kiln_kernels.h): one letter per buffer, inputs
+    /// then the output (f float32, b int8, i int32), and the number of int
+    /// params; std::nullopt for a kernel Kiln does not have.
+    struct Signature {
+      ::llvm::StringRef buffers;
+      unsigned params;
+    };
+    static std::optional<Signature> signature(::llvm::StringRef kernel);
   }];
   let hasVerifier = 1;
 }

@@ -1,8 +1,9 @@
 //===- SelectMicroKernels.cpp - the kiln-select-micro-kernels pass --------===//
 //
-// float32 conv2d (groups = 1 or depthwise) and linear ops with constant
-// weights become kiln.micro_kernel ops; their weights are packed here into
-// the layouts of targets/kernels/kiln_kernels.h. See Passes.td.
+// float32 conv2d (groups = 1 or depthwise) and linear ops, and their int8
+// forms kiln.qconv2d and kiln.qlinear, with constant weights become
+// kiln.micro_kernel ops; their weights are packed here into the layouts of
+// targets/kernels/kiln_kernels.h. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
@@ -50,11 +51,39 @@ std::optional<std::vector<float>> readFloats(Value v, int64_t expected, int64_t 
   return out;
 }
 
-Value floatConstant(OpBuilder &b, Location loc, ArrayRef<float> values, StringRef hint) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, b.getF32Type());
-  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
-                       values.size() * sizeof(float));
+/// The elements of an integer constant of `T`'s width (or zeros when `v` is
+/// null), padded with zeros to `size` elements.
+template <typename T>
+std::optional<std::vector<T>> readInts(Value v, int64_t expected, int64_t size) {
+  std::vector<T> out(size, 0);
+  if (!v)
+    return out;
+  std::optional<ConstantData> data = readConstant(v);
+  if (!data || !data->type.getElementType().isInteger(8 * sizeof(T)) ||
+      data->numElements() != expected)
+    return std::nullopt;
+  std::memcpy(out.data(), data->bytes.data(), expected * sizeof(T));
+  return out;
+}
+
+template <typename T>
+Value rawConstant(OpBuilder &b, Location loc, ArrayRef<T> values, Type elementType,
+                  StringRef hint) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elementType);
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T));
   return makeRawConstant(b, loc, type, bytes, hint);
+}
+
+Value floatConstant(OpBuilder &b, Location loc, ArrayRef<float> values, StringRef hint) {
+  return rawConstant(b, loc, values, b.getF32Type(), hint);
+}
+
+Value int32Constant(OpBuilder &b, Location loc, ArrayRef<int32_t> values, StringRef hint) {
+  return rawConstant(b, loc, values, b.getI32Type(), hint);
+}
+
+Value int8Constant(OpBuilder &b, Location loc, ArrayRef<int8_t> values, StringRef hint) {
+  return rawConstant(b, loc, values, b.getI8Type(), hint);
 }
 
 bool allF32(Operation *op) {
@@ -101,25 +130,173 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   using Base::Base;
 
   void runOnOperation() override {
-    if (mr <= 0)
+    if (mr <= 0 && qmr <= 0)
       return;
-    if (nr <= 0 || kc <= 0) {
-      getOperation().emitError("kiln-select-micro-kernels: nr and kc must be positive");
+    if ((mr > 0 && (nr <= 0 || kc <= 0)) || (qmr > 0 && qnr <= 0) || (qoff != 0 && qoff != 128)) {
+      getOperation().emitError("kiln-select-micro-kernels: nr, kc and qnr must be positive and "
+                               "qoff 0 or 128");
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<Conv2dOp, LinearOp>(op))
+      if ((mr > 0 && isa<Conv2dOp, LinearOp>(op)) || (qmr > 0 && isa<QConv2dOp, QLinearOp>(op)))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       rewriter.setInsertionPoint(op);
       if (auto conv = dyn_cast<Conv2dOp>(op))
         selectConv(rewriter, conv);
+      else if (auto linear = dyn_cast<LinearOp>(op))
+        selectLinear(rewriter, linear);
+      else if (auto qconv = dyn_cast<QConv2dOp>(op))
+        selectQConv(rewriter, qconv);
       else
-        selectLinear(rewriter, cast<LinearOp>(op));
+        selectQLinear(rewriter, cast<QLinearOp>(op));
     }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // int8
+  //===--------------------------------------------------------------------===//
+
+  /// The int8 kernels' requantization parameters, padded to `size`; nullopt
+  /// for a shift the kernels do not take (31: a multiplier of 2^0 or more).
+  static std::optional<std::pair<std::vector<int32_t>, std::vector<int32_t>>>
+  requantParams(ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift, int64_t size) {
+    if (llvm::any_of(shift, [](int32_t s) { return s > 30; }))
+      return std::nullopt;
+    std::vector<int32_t> m(multiplier.begin(), multiplier.end()), s(shift.begin(), shift.end());
+    m.resize(size, 0);
+    s.resize(size, 0);
+    return std::make_pair(std::move(m), std::move(s));
+  }
+
+  /// bias[f] - (zx + qoff) * sum_k w[f][k], padded to `size` (kiln_kernels.h).
+  std::vector<int32_t> foldedBias(ArrayRef<int32_t> bias, ArrayRef<int8_t> weight, int64_t rows,
+                                  int64_t k, int64_t inputZeroPoint, int64_t size) {
+    std::vector<int32_t> out(size, 0);
+    for (int64_t f = 0; f < rows; ++f) {
+      int64_t sum = 0;
+      for (int64_t j = 0; j < k; ++j)
+        sum += weight[f * k + j];
+      out[f] = static_cast<int32_t>(bias[f] - (inputZeroPoint + qoff) * sum);
+    }
+    return out;
+  }
+
+  /// weight[rows][k] as [ceil(rows/block)][K4][block] words of four k
+  /// (K4 = ceil(k/4)), zeros for the padding: the int8 kernels' layout.
+  static std::vector<int8_t> packWords(ArrayRef<int8_t> weight, int64_t rows, int64_t k,
+                                       int64_t block) {
+    int64_t k4 = (k + 3) / 4, padded = roundUp(rows, block);
+    std::vector<int8_t> packed(padded * k4 * 4, 0);
+    for (int64_t f = 0; f < rows; ++f)
+      for (int64_t j = 0; j < k; ++j)
+        packed[((f / block) * k4 * block + (j / 4) * block + f % block) * 4 + j % 4] =
+            weight[f * k + j];
+    return packed;
+  }
+
+  /// Replaces `op` by the int8 kernel `kernel` over (input, weights, bias,
+  /// multipliers, shifts).
+  static void replaceWithInt8Kernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
+                                    Value input, ArrayRef<int8_t> weight, ArrayRef<int32_t> bias,
+                                    ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
+                                    ArrayRef<int64_t> params) {
+    Location loc = op->getLoc();
+    Value w = int8Constant(rewriter, loc, weight, kernel == "qdwconv2d" ? "qdwconv_weight"
+                                                                        : "qweight_packed");
+    Value b = int32Constant(rewriter, loc, bias, "qbias");
+    Value m = int32Constant(rewriter, loc, multiplier, "qmultiplier");
+    Value s = int32Constant(rewriter, loc, shift, "qshift");
+    replaceWithKernel(rewriter, op, kernel, {input, w, b, m, s}, params, std::nullopt);
+  }
+
+  void selectQConv(RewriterBase &rewriter, QConv2dOp op) {
+    ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+    ArrayRef<int64_t> w = cast<RankedTensorType>(op.getWeight().getType()).getShape();
+    ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
+    ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding(), dil = op.getDilation();
+    int64_t f = w[0], c = in[1], kh = w[2], kw = w[3], k = w[1] * kh * kw;
+    auto groups = static_cast<int64_t>(op.getGroups());
+    bool depthwise = groups == c && f == c && w[1] == 1 && groups > 1;
+    bool pointwise = groups == 1 && kh == 1 && kw == 1 && in[2] == 1 && in[3] == 1 && out[2] == 1 &&
+                     out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
+    if (groups != 1 && !depthwise)
+      return;
+    auto zx = static_cast<int64_t>(op.getInputZeroPoint());
+    SmallVector<int64_t> tail{zx, static_cast<int64_t>(op.getOutputZeroPoint()),
+                              static_cast<int64_t>(op.getOutputMin()),
+                              static_cast<int64_t>(op.getOutputMax())};
+    SmallVector<int64_t> params{in[0], c, in[2], in[3]};
+    if (!depthwise)
+      params.push_back(f);
+    params.append({kh, kw, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], out[2], out[3]});
+    if (!fitInt32(params) || !fitInt32({roundUp(f, qmr) * roundUp(k, 4), in[0] * c * in[2] * in[3]}) ||
+        llvm::is_contained(out, 0))
+      return;
+    std::optional<std::vector<int8_t>> weight = readInts<int8_t>(op.getWeight(), f * k, f * k);
+    std::optional<std::vector<int32_t>> bias = readInts<int32_t>(op.getBias(), f, f);
+    if (!weight || !bias)
+      return;
+    if (pointwise) {
+      // [N, C, 1, 1] -> [N, F, 1, 1] is a linear layer over [N, C].
+      replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
+                         op.getShift(), in[0], c, f, tail);
+      return;
+    }
+    if (depthwise) {
+      auto rq = requantParams(op.getMultiplier(), op.getShift(), f);
+      if (!rq)
+        return;
+      params.append(tail.begin(), tail.end());
+      replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, rq->first,
+                            rq->second, params);
+      return;
+    }
+    int64_t fp = roundUp(f, qmr);
+    auto rq = requantParams(op.getMultiplier(), op.getShift(), fp);
+    if (!rq)
+      return;
+    params.append(tail.begin(), tail.end());
+    replaceWithInt8Kernel(rewriter, op, "qconv2d", op.getInput(), packWords(*weight, f, k, qmr),
+                          foldedBias(*bias, *weight, f, k, zx, fp), rq->first, rq->second, params);
+  }
+
+  void selectQLinear(RewriterBase &rewriter, QLinearOp op) {
+    ArrayRef<int64_t> in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+    ArrayRef<int64_t> w = cast<RankedTensorType>(op.getWeight().getType()).getShape();
+    int64_t n = w[0], k = w[1], m = 1;
+    for (int64_t d : in.drop_back())
+      m *= d;
+    std::optional<std::vector<int8_t>> weight = readInts<int8_t>(op.getWeight(), n * k, n * k);
+    std::optional<std::vector<int32_t>> bias = readInts<int32_t>(op.getBias(), n, n);
+    if (!weight || !bias)
+      return;
+    replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
+                       op.getShift(), m, k, n,
+                       {static_cast<int64_t>(op.getInputZeroPoint()),
+                        static_cast<int64_t>(op.getOutputZeroPoint()),
+                        static_cast<int64_t>(op.getOutputMin()),
+                        static_cast<int64_t>(op.getOutputMax())});
+  }
+
+  /// `op` as the qlinear kernel: y[m][n] from x[m][k] and weight[n][k];
+  /// `tail` is (zx, zy, lo, hi).
+  void replaceWithQLinear(RewriterBase &rewriter, Operation *op, Value input,
+                          ArrayRef<int8_t> weight, ArrayRef<int32_t> bias,
+                          ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift, int64_t m,
+                          int64_t k, int64_t n, ArrayRef<int64_t> tail) {
+    int64_t np = roundUp(n, qnr);
+    if (m == 0 || n == 0 || k == 0 || !fitInt32({m, n, k, m * k, np * roundUp(k, 4), m * n}))
+      return;
+    auto rq = requantParams(multiplier, shift, np);
+    if (!rq)
+      return;
+    replaceWithInt8Kernel(rewriter, op, "qlinear", input, packWords(weight, n, k, qnr),
+                          foldedBias(bias, weight, n, k, tail[0], np), rq->first, rq->second,
+                          {m, k, n, tail[1], tail[2], tail[3]});
   }
 
   void selectConv(RewriterBase &rewriter, Conv2dOp op) {

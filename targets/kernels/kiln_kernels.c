@@ -404,3 +404,456 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
     }
   }
 }
+
+//===----------------------------------------------------------------------===//
+// int8 kernels: int8 x int8 -> int32, requantized to int8
+//===----------------------------------------------------------------------===//
+//
+// Both GEMM-shaped kernels (qconv2d, qlinear) multiply in groups of four
+// consecutive k: a "word" is four int8 values of one row (k .. k+3) in one
+// 32-bit int, a lane of the packed operand is four values of one column. One
+// dot4 instruction adds the four products to an int32 accumulator:
+//   AVX-512 VNNI / AVX-VNNI   vpdpbusd (unsigned x signed bytes)
+//   AArch64 dot product       sdot
+//   Armv7E-M DSP              sxtb16 + smlad (two products per smlad)
+//   anything else             portable C (LLVM vectorizes it)
+// The instruction set comes from the library's required features
+// (targets/targets.ini, kernel-variant: -DKILN_FEATURE_<feature>), never
+// from the CPU the library happens to be compiled for, so a model only gets
+// instructions its CPU has (kilnc picks the library by the CPU's features).
+//
+// vpdpbusd multiplies unsigned by signed bytes: its libraries (QOFF = 128)
+// read the activations as uint8 x + 128 (the sign bit flipped); kilnc folds
+// -(input_zero_point + QOFF) * sum_k w[f][k] into the int32 bias at compile
+// time, so every library computes sum (x - zx) * w exactly. Sums fit int32:
+// |acc| <= 255 * 127 * K.
+//
+// Requantization is Kiln's (passes/quant/Requantize.h, docs/quantization.md):
+// y = clamp(zy + round_half_even(acc * multiplier / 2^(31 - shift)), lo, hi),
+// the product exact in 64 bits; every library gives the same bytes.
+
+typedef signed char i8;
+typedef unsigned char u8;
+typedef long long i64;
+// A 32-bit word at any address (int8 buffers are only byte aligned).
+typedef int wordu __attribute__((aligned(1)));
+
+#if defined(KILN_FEATURE_avx512vnni)
+#include <immintrin.h>
+#define QMR 8
+#define QNR 32
+#define QVL 16
+#define QOFF 128
+typedef int vq __attribute__((ext_vector_type(16)));
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  return (vq)_mm512_dpbusd_epi32((__m512i)acc, (__m512i)lanes, _mm512_set1_epi32(word));
+}
+INLINE vq dot4_uw(vq acc, vq lanes, int word) {
+  return (vq)_mm512_dpbusd_epi32((__m512i)acc, _mm512_set1_epi32(word), (__m512i)lanes);
+}
+#elif defined(KILN_FEATURE_avxvnni)
+#include <immintrin.h>
+#define QMR 6
+#define QNR 16
+#define QVL 8
+#define QOFF 128
+typedef int vq __attribute__((ext_vector_type(8)));
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  return (vq)_mm256_dpbusd_avx_epi32((__m256i)acc, (__m256i)lanes, _mm256_set1_epi32(word));
+}
+INLINE vq dot4_uw(vq acc, vq lanes, int word) {
+  return (vq)_mm256_dpbusd_avx_epi32((__m256i)acc, _mm256_set1_epi32(word), (__m256i)lanes);
+}
+#elif defined(KILN_FEATURE_dotprod)
+#include <arm_neon.h>
+#define QMR 4
+#define QNR 16
+#define QVL 4
+#define QOFF 0
+typedef int vq __attribute__((ext_vector_type(4)));
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  return (vq)vdotq_s32((int32x4_t)acc, vreinterpretq_s8_s32((int32x4_t)lanes),
+                       vreinterpretq_s8_s32(vdupq_n_s32(word)));
+}
+#define dot4_uw dot4_ul
+#elif defined(KILN_FEATURE_dsp)
+#include <arm_acle.h>
+#define QMR 2
+#define QNR 2
+#define QVL 1
+#define QOFF 0
+typedef int vq __attribute__((ext_vector_type(1)));
+// (b0, b2) and (b1, b3) as int16 pairs; smlad adds both products of a pair.
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  int l = lanes[0];
+  int s = __smlad(__sxtb16(word), __sxtb16(l), acc[0]);
+  return (vq)__smlad(__sxtb16(__ror(word, 8)), __sxtb16(__ror(l, 8)), s);
+}
+#define dot4_uw dot4_ul
+#else
+#define QMR MR
+#define QNR NR
+#define QVL NR
+#define QOFF 0
+typedef int vq __attribute__((ext_vector_type(NR)));
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  typedef unsigned vqun __attribute__((ext_vector_type(NR)));
+  vqun l = (vqun)lanes;
+  vq b0 = (vq)(l << 24) >> 24, b1 = (vq)(l << 16) >> 24, b2 = (vq)(l << 8) >> 24, b3 = lanes >> 24;
+  int w0 = (i8)word, w1 = (i8)(word >> 8), w2 = (i8)(word >> 16), w3 = word >> 24;
+  return acc + (b0 * w0 + b1 * w1) + (b2 * w2 + b3 * w3);
+}
+#define dot4_uw dot4_ul
+#endif
+
+#define QNV (QNR / QVL)
+typedef int vqu __attribute__((ext_vector_type(QVL), aligned(1)));
+typedef i64 vq64 __attribute__((ext_vector_type(QVL)));
+typedef i8 vq8 __attribute__((ext_vector_type(QVL)));
+typedef i8 vq8u __attribute__((ext_vector_type(QVL), aligned(1)));
+// The bits that make a word of int8 values the uint8 values vpdpbusd reads.
+#define QFLIP (QOFF ? (int)0x80808080u : 0)
+
+/// Read by kilnc (targets/Kernels.cpp) to pack int8 weights for these kernels.
+const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
+
+/// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
+/// product is in 64 bits), plus the zero point, clamped, as int8.
+INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
+  vq64 prod = __builtin_convertvector(acc, vq64) * __builtin_convertvector(mult, vq64);
+  vq64 total = 31 - __builtin_convertvector(shift, vq64);
+  vq64 half = (vq64)1 << (total - 1);
+  // floor(prod / 2^total) + 1 when the rest is above half, or half with an
+  // odd floor: one add before the shift does both.
+  vq64 y = (prod + half - 1 + ((prod >> total) & 1)) >> total;
+  y = y + zy;
+  y = y < lo ? (vq64)lo : y;
+  y = y > hi ? (vq64)hi : y;
+  return __builtin_convertvector(y, vq8);
+}
+
+INLINE void store_q(i8 *p, vq8 v, isize n) {
+  if (n == QVL) {
+    *(vq8u *)p = v;
+    return;
+  }
+  i8 t[QVL];
+  *(vq8u *)t = v;
+  for (isize j = 0; j < n; ++j)
+    p[j] = t[j];
+}
+
+/// A run of panel columns j .. j+n within one output row (oy, ox ...).
+struct qrun {
+  isize oy, ox, j, n;
+};
+
+/// Row k = (ci, ki, kj) of the im2col matrix of one int8 image for the
+/// panel's columns (its runs), into t[0 .. QNR): `pad` (the input's zero
+/// point) where the kernel window leaves the image.
+INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nruns, isize ki,
+                         isize kj, isize h, isize w, isize sh, isize sw, isize pt, isize pl,
+                         isize dh, isize dw, i8 pad) {
+  for (int r = 0; r < nruns; ++r) {
+    i8 *d = t + runs[r].j;
+    isize n = runs[r].n, iy = runs[r].oy * sh - pt + ki * dh;
+    if ((usize)iy >= (usize)h) {
+      for (isize u = 0; u < n; ++u)
+        d[u] = pad;
+      continue;
+    }
+    const i8 *row = plane + iy * w;
+    isize ix0 = runs[r].ox * sw - pl + kj * dw;
+    // Run elements u with 0 <= ix0 + u * sw < w.
+    isize lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+    isize hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+    lo = min_i(lo, n);
+    hi = min_i(hi, n);
+    if (hi < lo)
+      hi = lo;
+    isize u = 0;
+    for (; u < lo; ++u)
+      d[u] = pad;
+    if (sw == 1)
+      for (; u < hi; ++u)
+        d[u] = row[ix0 + u];
+    else
+      for (; u < hi; ++u)
+        d[u] = row[ix0 + u * sw];
+    for (; u < n; ++u)
+      d[u] = pad;
+  }
+}
+
+/// Four rows t[4][QNR] as the panel's words: lane j = (t0[j], t1[j], t2[j],
+/// t3[j]), flipped to uint8 for vpdpbusd.
+INLINE void q_interleave(int *dst, const i8 t[4][QNR]) {
+  for (int j = 0; j < QNR; ++j)
+    dst[j] = (int)(((unsigned)(u8)t[0][j] | (unsigned)(u8)t[1][j] << 8 |
+                    (unsigned)(u8)t[2][j] << 16 | (unsigned)(u8)t[3][j] << 24) ^
+                   (unsigned)QFLIP);
+}
+
+/// The conv tile: rows = filters f0 .. f0+rows (their packed weight words
+/// a[g][QMR]), columns = the panel's pixels (b[g][QNR]); acc starts from the
+/// folded bias and is requantized per filter into c[i * ldc + j].
+INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, isize rows,
+                       isize cols, const int *bias, const int *mult, const int *shift, int zy,
+                       int lo, int hi) {
+  vq acc[QMR][QNV];
+  for (int i = 0; i < QMR; ++i)
+    for (int v = 0; v < QNV; ++v)
+      acc[i][v] = (vq)bias[i];
+  for (isize g = 0; g < k4; ++g) {
+    vq bv[QNV];
+    for (int v = 0; v < QNV; ++v)
+      bv[v] = *(const vq *)(b + g * QNR + v * QVL);
+    for (int i = 0; i < QMR; ++i) {
+      int word = ((const wordu *)a)[g * QMR + i];
+      for (int v = 0; v < QNV; ++v)
+        acc[i][v] = dot4_ul(acc[i][v], bv[v], word);
+    }
+  }
+  for (int i = 0; i < QMR; ++i) {
+    if (i >= rows)
+      break;
+    for (int v = 0; v < QNV; ++v) {
+      isize n = min_i(QVL, cols - v * QVL);
+      if (n > 0)
+        store_q(c + i * ldc + v * QVL,
+                requantize(acc[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi), n);
+    }
+  }
+}
+
+/// int8 conv2d, NCHW, groups = 1, as an implicit GEMM (kiln_kernels.h).
+__attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const int *bias,
+                                               const int *mult, const int *shift, i8 *out, int n,
+                                               int c, int h, int w, int f, int kh, int kw, int sh,
+                                               int sw, int pt, int pl, int dh, int dw, int oh,
+                                               int ow, int zx, int zy, int lo, int hi) {
+  isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow, ksz = (isize)kh * kw;
+  // The panel of QNR pixels: k4 words per pixel, on the stack.
+  int bp[k4 * QNR] __attribute__((aligned(64)));
+  int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
+  for (isize img = 0; img < n; ++img) {
+    const i8 *x = in + img * c * h * w;
+    i8 *y = out + img * f * P;
+    for (isize p0 = 0; p0 < P; p0 += QNR) {
+      isize cols = min_i(QNR, P - p0);
+      struct qrun runs[QNR];
+      int nruns = 0;
+      for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++nruns, ox = 0, ++oy) {
+        isize len = min_i(ow - ox, cols - j);
+        runs[nruns] = (struct qrun){oy, ox, j, len};
+        j += len;
+      }
+      for (isize g = 0; g < k4; ++g) {
+        i8 t[4][QNR];
+        for (int r = 0; r < 4; ++r) {
+          isize k = g * 4 + r;
+          if (k >= K) {
+            for (int j = 0; j < QNR; ++j)
+              t[r][j] = 0;
+            continue;
+          }
+          const i8 *plane = x + (k / ksz) * h * w;
+          if (simple && cols == QNR) {
+            for (int j = 0; j < QNR; ++j)
+              t[r][j] = plane[p0 + j];
+            continue;
+          }
+          q_gather_row(t[r], plane, runs, nruns, (k % ksz) / kw, k % kw, h, w, sh, sw, pt, pl, dh,
+                       dw, (i8)zx);
+          for (isize j = cols; j < QNR; ++j)
+            t[r][j] = 0;
+        }
+        q_interleave(bp + g * QNR, t);
+      }
+      for (isize f0 = 0; f0 < f; f0 += QMR)
+        qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp, y + f0 * P + p0, P,
+                   min_i(QMR, f - f0), cols, bias + f0, mult + f0, shift + f0, zy, lo, hi);
+    }
+  }
+}
+
+/// Four int8 values of x from p as a word (past `avail` values: zeros).
+INLINE int load_word(const i8 *p, isize avail) {
+  if (avail >= 4)
+    return *(const wordu *)p;
+  unsigned v = 0;
+  for (isize t = 0; t < avail; ++t)
+    v |= (unsigned)(u8)p[t] << (8 * t);
+  return (int)v;
+}
+
+/// The linear tile: ROWS rows of x (m0 ..) against one panel of QNR outputs
+/// (weights b[g][QNR] words), bias, multiplier and shift per column. One row
+/// keeps two accumulator sets (even and odd k groups) so the dot products
+/// do not wait on each other.
+#define DEFINE_QTILE_LINEAR(name, ROWS, CHAINS)                                                    \
+  INLINE void name(isize k, const i8 *x, const int *b, i8 *y, isize ldy, isize rows, isize cols,  \
+                   const int *bias, const int *mult, const int *shift, int zy, int lo, int hi) {  \
+    isize k4 = (k + 3) / 4;                                                                        \
+    vq acc[CHAINS][ROWS][QNV];                                                                     \
+    for (int s = 0; s < CHAINS; ++s)                                                               \
+      for (int i = 0; i < ROWS; ++i)                                                               \
+        for (int v = 0; v < QNV; ++v)                                                              \
+          acc[s][i][v] = s ? (vq)0 : *(const vqu *)(bias + v * QVL);                               \
+    const i8 *xr[ROWS];                                                                            \
+    for (int i = 0; i < ROWS; ++i)                                                                 \
+      xr[i] = x + (i < rows ? i : 0) * k;                                                          \
+    isize g = 0;                                                                                   \
+    for (; g + CHAINS <= k4; g += CHAINS)                                                          \
+      for (int s = 0; s < CHAINS; ++s) {                                                           \
+        isize gg = g + s;                                                                          \
+        vq bv[QNV];                                                                                \
+        for (int v = 0; v < QNV; ++v)                                                              \
+          bv[v] = *(const vqu *)(b + gg * QNR + v * QVL);                                           \
+        for (int i = 0; i < ROWS; ++i) {                                                           \
+          int word = load_word(xr[i] + gg * 4, k - gg * 4) ^ QFLIP;                                \
+          for (int v = 0; v < QNV; ++v)                                                            \
+            acc[s][i][v] = dot4_uw(acc[s][i][v], bv[v], word);                                     \
+        }                                                                                          \
+      }                                                                                            \
+    for (; g < k4; ++g) {                                                                          \
+      vq bv[QNV];                                                                                  \
+      for (int v = 0; v < QNV; ++v)                                                                \
+        bv[v] = *(const vqu *)(b + g * QNR + v * QVL);                                             \
+      for (int i = 0; i < ROWS; ++i) {                                                             \
+        int word = load_word(xr[i] + g * 4, k - g * 4) ^ QFLIP;                                    \
+        for (int v = 0; v < QNV; ++v)                                                              \
+          acc[0][i][v] = dot4_uw(acc[0][i][v], bv[v], word);                                       \
+      }                                                                                            \
+    }                                                                                              \
+    for (int i = 0; i < ROWS; ++i) {                                                               \
+      if (i >= rows)                                                                               \
+        break;                                                                                     \
+      for (int v = 0; v < QNV; ++v) {                                                              \
+        isize nn = min_i(QVL, cols - v * QVL);                                                     \
+        vq sum = acc[0][i][v];                                                                     \
+        for (int s = 1; s < CHAINS; ++s)                                                           \
+          sum = sum + acc[s][i][v];                                                                \
+        if (nn > 0)                                                                                \
+          store_q(y + i * ldy + v * QVL,                                                           \
+                  requantize(sum, *(const vqu *)(mult + v * QVL),                                  \
+                             *(const vqu *)(shift + v * QVL), zy, lo, hi),                         \
+                  nn);                                                                             \
+      }                                                                                            \
+    }                                                                                              \
+  }
+DEFINE_QTILE_LINEAR(qtile_linear, QMR, 1)
+DEFINE_QTILE_LINEAR(qtile_linear_row, 1, 2)
+
+/// int8 fully connected layer (kiln_kernels.h).
+__attribute__((noinline)) void kiln_uk_qlinear(const i8 *x, const i8 *wp, const int *bias,
+                                               const int *mult, const int *shift, i8 *y, int m,
+                                               int k, int n, int zy, int lo, int hi) {
+  isize k4 = ((isize)k + 3) / 4;
+  for (isize n0 = 0; n0 < n; n0 += QNR) {
+    isize cols = min_i(QNR, n - n0);
+    const int *b = (const int *)(wp + n0 * k4 * 4);
+    isize m0 = 0;
+    for (; m0 + QMR <= m; m0 += QMR)
+      qtile_linear(k, x + m0 * k, b, y + m0 * n + n0, n, QMR, cols, bias + n0, mult + n0,
+                   shift + n0, zy, lo, hi);
+    for (; m0 < m; ++m0)
+      qtile_linear_row(k, x + m0 * k, b, y + m0 * n + n0, n, 1, cols, bias + n0, mult + n0,
+                       shift + n0, zy, lo, hi);
+  }
+}
+
+/// The depthwise kernel's int32 lanes.
+typedef int vdq __attribute__((ext_vector_type(DNR)));
+typedef short vdhu __attribute__((ext_vector_type(DNR), aligned(2)));
+
+/// DNR int16 values from p with stride sw.
+INLINE vdq load_strided_h(const short *p, isize sw) {
+  if (sw == 1)
+    return __builtin_convertvector(*(const vdhu *)p, vdq);
+  short t[DNR];
+  for (int j = 0; j < DNR; ++j)
+    t[j] = p[j * sw];
+  return __builtin_convertvector(*(const vdhu *)t, vdq);
+}
+
+/// Per channel: acc * multiplier / 2^(31 - shift), as requantize().
+INLINE int requantize_one(int acc, int mult, int shift, int zy, int lo, int hi) {
+  i64 prod = (i64)acc * mult, total = 31 - shift, half = (i64)1 << (total - 1);
+  i64 y = ((prod + half - 1 + ((prod >> total) & 1)) >> total) + zy;
+  return (int)(y < lo ? lo : y > hi ? hi : y);
+}
+
+/// int8 depthwise conv2d, NCHW (kiln_kernels.h). As kiln_uk_dwconv2d: the
+/// KH input rows under an output row are staged on the stack, as int16
+/// x - zx with zeros for the padding, so the padding adds nothing and every
+/// load is a whole vector; taller kernels or longer rows take a scalar path.
+__attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, const int *bias,
+                                                 const int *mult, const int *shift, i8 *out, int n,
+                                                 int c, int h, int w, int kh, int kw, int sh,
+                                                 int sw, int pt, int pl, int dh, int dw, int oh,
+                                                 int ow, int zx, int zy, int lo, int hi) {
+  short rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
+  int acc_row[DW_ROW] __attribute__((aligned(64)));
+  isize groups = (ow + 4 * DNR - 1) / (4 * DNR);
+  isize span = groups * 4 * DNR * sw + (kw - 1) * dw + DNR;
+  int staged = span <= DW_ROW && kh <= DW_KMAX;
+  isize copy_end = min_i(pl + w, span);
+  for (isize r = 0; staged && r < kh; ++r)
+    for (isize j = 0; j < span; ++j)
+      rows[r][j] = 0;
+  for (isize plane = 0; plane < (isize)n * c; ++plane) {
+    isize ch = plane % c;
+    const i8 *x = in + plane * h * w;
+    i8 *y = out + plane * oh * ow;
+    const i8 *wk = wt + ch * kh * kw;
+    for (isize oy = 0; oy < oh; ++oy) {
+      i8 *yr = y + oy * ow;
+      if (staged) {
+        int valid[DW_KMAX];
+        for (isize ki = 0; ki < kh; ++ki) {
+          isize iy = oy * sh - pt + ki * dh;
+          valid[ki] = (usize)iy < (usize)h;
+          if (valid[ki])
+            for (isize j = pl; j < copy_end; ++j)
+              rows[ki][j] = (short)(x[iy * w + j - pl] - zx);
+        }
+        for (isize g = 0; g < groups; ++g) {
+          vdq acc[4];
+          for (int u = 0; u < 4; ++u)
+            acc[u] = (vdq)bias[ch];
+          for (isize ki = 0; ki < kh; ++ki) {
+            if (!valid[ki])
+              continue;
+            for (isize kj = 0; kj < kw; ++kj) {
+              int wv = wk[ki * kw + kj];
+              const short *r = rows[ki] + kj * dw + g * 4 * DNR * sw;
+              for (int u = 0; u < 4; ++u)
+                acc[u] = acc[u] + wv * load_strided_h(r + u * DNR * sw, sw);
+            }
+          }
+          for (int u = 0; u < 4; ++u)
+            *(vdq *)(acc_row + (g * 4 + u) * DNR) = acc[u];
+        }
+        int m = mult[ch], s = shift[ch];
+        for (isize ox = 0; ox < ow; ++ox)
+          yr[ox] = (i8)requantize_one(acc_row[ox], m, s, zy, lo, hi);
+        continue;
+      }
+      for (isize ox = 0; ox < ow; ++ox) {
+        int acc = bias[ch];
+        for (isize ki = 0; ki < kh; ++ki) {
+          isize iy = oy * sh - pt + ki * dh;
+          if ((usize)iy >= (usize)h)
+            continue;
+          for (isize kj = 0; kj < kw; ++kj) {
+            isize ix = ox * sw - pl + kj * dw;
+            if ((usize)ix < (usize)w)
+              acc += (x[iy * w + ix] - zx) * wk[ki * kw + kj];
+          }
+        }
+        yr[ox] = (i8)requantize_one(acc, mult[ch], shift[ch], zy, lo, hi);
+      }
+    }
+  }
+}

@@ -11,12 +11,14 @@
  *   test/unit/MicroKernelAbiTest.cpp        KILN_UK_KERNELS against the
  *                                           prototypes
  *
- * Every kernel takes its float32 inputs (read only), then its one float32
- * output, then int parameters; the last parameter is the epilogue's
- * activation. kiln-lower-micro-kernels passes each buffer as the address of
- * its first element and each parameter as a 32-bit int; when kilnc links a
- * kernel library into a model (targets/Kernels.cpp) it checks that every
- * kernel the model calls is defined there with the type of the call.
+ * Every kernel takes its inputs (read only), then its one output, then int
+ * parameters: the float32 kernels take float32 buffers and end with the
+ * epilogue's activation; the int8 kernels take int8 data and weights and
+ * int32 biases and requantization parameters. kiln-lower-micro-kernels passes
+ * each buffer as the address of its first element and each parameter as a
+ * 32-bit int; when kilnc links a kernel library into a model
+ * (targets/Kernels.cpp) it checks that every kernel the model calls is
+ * defined there with the type of the call.
  *
  * Freestanding C: no includes.
  *===----------------------------------------------------------------------===*/
@@ -35,13 +37,18 @@ enum kiln_uk_activation {
   KILN_UK_ACT_HARDSWISH = 3,
 };
 
-/* X(name, inputs, params): every kernel, as `kiln_uk_<name>` with `inputs`
- * float32 input pointers, one output pointer and `params` int parameters. */
+/* X(name, buffers, params): every kernel, as `kiln_uk_<name>` with one
+ * pointer per letter of `buffers` (the inputs, then the output, last), each
+ * letter the element type: f float32, b int8, i int32; then `params` int
+ * parameters. */
 #define KILN_UK_KERNELS(X)                                                                         \
-  X(conv2d, 3, 16)                                                                                 \
-  X(conv2d_residual, 4, 16)                                                                        \
-  X(dwconv2d, 3, 15)                                                                               \
-  X(linear, 3, 4)
+  X(conv2d, "ffff", 16)                                                                            \
+  X(conv2d_residual, "fffff", 16)                                                                  \
+  X(dwconv2d, "ffff", 15)                                                                          \
+  X(linear, "ffff", 4)                                                                             \
+  X(qconv2d, "bbiiib", 19)                                                                         \
+  X(qdwconv2d, "bbiiib", 18)                                                                       \
+  X(qlinear, "bbiiib", 6)
 
 /* conv2d, groups = 1, NCHW, as an implicit GEMM:
  *   out = act(conv(in, W) + bias)
@@ -68,6 +75,37 @@ void kiln_uk_dwconv2d(const float *in, const float *wt, const float *bias, float
  * as [ceil(N/NR)][K][NR] and bias padded to a multiple of NR. */
 void kiln_uk_linear(const float *x, const float *wp, const float *bias, float *y, int m, int k,
                     int n, int act);
+
+/* The int8 kernels (kiln.qconv2d and kiln.qlinear with constant weights):
+ * int8 input with zero point zx, symmetric int8 weights, int32 accumulation,
+ * then per output channel
+ *   y = clamp(zy + round_half_even(acc * mult[f] / 2^(31 - shift[f])), lo, hi)
+ * Weights are packed in words of four consecutive k (k .. k+3 of one filter
+ * or output, zeros past K), K4 = ceil(K/4) words per filter; QMR, QNR and QOFF
+ * come from the library's kiln_uk_int8_geometry. The int32 bias is folded:
+ *   bias'[f] = bias[f] - (zx + QOFF) * sum_k w[f][k]
+ * and padded with bias, mult and shift to the packing's multiple (QMR for
+ * conv, QNR for linear; the padding's values are never stored).
+ *
+ * qconv2d, groups = 1, NCHW: wp is [ceil(F/QMR)][K4][QMR] words (K = C*KH*KW);
+ * padding reads as zx. Params as conv2d's, then zx, zy, lo, hi. */
+void kiln_uk_qconv2d(const signed char *in, const signed char *wp, const int *bias,
+                     const int *mult, const int *shift, signed char *out, int n, int c, int h,
+                     int w, int f, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw,
+                     int oh, int ow, int zx, int zy, int lo, int hi);
+
+/* Depthwise int8 conv2d: wt is [C][KH][KW] unpacked, bias [C] not folded
+ * (the kernel subtracts zx); params as dwconv2d's, then zx, zy, lo, hi. */
+void kiln_uk_qdwconv2d(const signed char *in, const signed char *wt, const int *bias,
+                       const int *mult, const int *shift, signed char *out, int n, int c, int h,
+                       int w, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw,
+                       int oh, int ow, int zx, int zy, int lo, int hi);
+
+/* int8 fully connected: y[m][n] from x[m][k] with wp [ceil(N/QNR)][K4][QNR]
+ * words; zx is in the folded bias. */
+void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bias,
+                     const int *mult, const int *shift, signed char *y, int m, int k, int n,
+                     int zy, int lo, int hi);
 
 #ifdef __cplusplus
 }
