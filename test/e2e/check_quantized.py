@@ -98,7 +98,7 @@ def check_case(a, name):
     os.makedirs(work, exist_ok=True)
     lib, report = os.path.join(work, "m.so"), os.path.join(work, "report.json")
     run([a.kilnc, os.path.join(case_dir, "model.pt2"), "--emit=shared", "-o", lib,
-         "--report=" + report])
+         "--report=" + report] + a.kilnc_arg)
     with open(report) as f:
         quant = json.load(f).get("quantization", {})
     islands = quant.get("float_islands", [])
@@ -154,6 +154,8 @@ def main():
     p.add_argument("--models", required=True)
     p.add_argument("--work", required=True)
     p.add_argument("--verbose", action="store_true", help="list each island's nodes")
+    p.add_argument("--kilnc-arg", action="append", default=[],
+                   help="one more kilnc argument (--kilnc-arg=--cpu=native)")
     p.add_argument("cases", nargs="+")
     a = p.parse_args()
     failed = []
