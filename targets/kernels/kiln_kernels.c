@@ -548,9 +548,18 @@ struct qrun {
   isize oy, ox, j, n;
 };
 
-/// Row k = (ci, ki, kj) of the im2col matrix of one int8 image for the
-/// panel's columns (its runs), into t[0 .. QNR): `pad` (the input's zero
-/// point) where the kernel window leaves the image.
+/// n bytes from src to dst, eight at a time (n is at most QNR).
+INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
+  isize u = 0;
+  for (; u + 8 <= n; u += 8)
+    __builtin_memcpy(dst + u, src + u, 8);
+  for (; u < n; ++u)
+    dst[u] = src[u];
+}
+
+/// Row k = (ki, kj) of channel `plane` of the im2col matrix of one int8
+/// image for the panel's columns (its runs), into t[0 .. QNR): `pad` (the
+/// input's zero point) where the kernel window leaves the image.
 INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nruns, isize ki,
                          isize kj, isize h, isize w, isize sh, isize sw, isize pt, isize pl,
                          isize dh, isize dw, i8 pad) {
@@ -564,9 +573,19 @@ INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nr
     }
     const i8 *row = plane + iy * w;
     isize ix0 = runs[r].ox * sw - pl + kj * dw;
+    if (sw == 1 && ix0 >= 0 && ix0 + n <= w) {
+      copy_bytes(d, row + ix0, n); // the whole run inside the row
+      continue;
+    }
     // Run elements u with 0 <= ix0 + u * sw < w.
-    isize lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
-    isize hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+    isize lo, hi;
+    if (sw == 1) {
+      lo = ix0 >= 0 ? 0 : -ix0;
+      hi = w - ix0;
+    } else {
+      lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+      hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+    }
     lo = min_i(lo, n);
     hi = min_i(hi, n);
     if (hi < lo)
@@ -574,24 +593,31 @@ INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nr
     isize u = 0;
     for (; u < lo; ++u)
       d[u] = pad;
-    if (sw == 1)
-      for (; u < hi; ++u)
-        d[u] = row[ix0 + u];
-    else
+    if (sw == 1) {
+      copy_bytes(d + lo, row + ix0 + lo, hi - lo);
+      u = hi;
+    } else {
       for (; u < hi; ++u)
         d[u] = row[ix0 + u * sw];
+    }
     for (; u < n; ++u)
       d[u] = pad;
   }
 }
 
+typedef unsigned char vqb __attribute__((ext_vector_type(QNR)));
+typedef unsigned char vqbu __attribute__((ext_vector_type(QNR), aligned(1)));
+typedef unsigned vqw __attribute__((ext_vector_type(QNR)));
+
 /// Four rows t[4][QNR] as the panel's words: lane j = (t0[j], t1[j], t2[j],
 /// t3[j]), flipped to uint8 for vpdpbusd.
 INLINE void q_interleave(int *dst, const i8 t[4][QNR]) {
-  for (int j = 0; j < QNR; ++j)
-    dst[j] = (int)(((unsigned)(u8)t[0][j] | (unsigned)(u8)t[1][j] << 8 |
-                    (unsigned)(u8)t[2][j] << 16 | (unsigned)(u8)t[3][j] << 24) ^
-                   (unsigned)QFLIP);
+  vqw w0 = __builtin_convertvector(*(const vqbu *)t[0], vqw);
+  vqw w1 = __builtin_convertvector(*(const vqbu *)t[1], vqw);
+  vqw w2 = __builtin_convertvector(*(const vqbu *)t[2], vqw);
+  vqw w3 = __builtin_convertvector(*(const vqbu *)t[3], vqw);
+  vqw words = (w0 | w1 << 8 | w2 << 16 | w3 << 24) ^ (unsigned)QFLIP;
+  __builtin_memcpy(dst, &words, sizeof(words));
 }
 
 /// The conv tile: rows = filters f0 .. f0+rows (their packed weight words
@@ -632,7 +658,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
                                                int c, int h, int w, int f, int kh, int kw, int sh,
                                                int sw, int pt, int pl, int dh, int dw, int oh,
                                                int ow, int zx, int zy, int lo, int hi) {
-  isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow, ksz = (isize)kh * kw;
+  isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow;
   // The panel of QNR pixels: k4 words per pixel, on the stack.
   int bp[k4 * QNR] __attribute__((aligned(64)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
@@ -648,25 +674,30 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
         runs[nruns] = (struct qrun){oy, ox, j, len};
         j += len;
       }
+      // Row k of the im2col matrix is (ci, ki, kj), counted along.
+      isize ci = 0, ki = 0, kj = 0;
       for (isize g = 0; g < k4; ++g) {
-        i8 t[4][QNR];
+        i8 t[4][QNR] __attribute__((aligned(64)));
         for (int r = 0; r < 4; ++r) {
-          isize k = g * 4 + r;
-          if (k >= K) {
+          if (g * 4 + r >= K) {
             for (int j = 0; j < QNR; ++j)
               t[r][j] = 0;
             continue;
           }
-          const i8 *plane = x + (k / ksz) * h * w;
-          if (simple && cols == QNR) {
-            for (int j = 0; j < QNR; ++j)
-              t[r][j] = plane[p0 + j];
-            continue;
-          }
-          q_gather_row(t[r], plane, runs, nruns, (k % ksz) / kw, k % kw, h, w, sh, sw, pt, pl, dh,
-                       dw, (i8)zx);
-          for (isize j = cols; j < QNR; ++j)
+          const i8 *plane = x + ci * h * w;
+          if (simple && cols == QNR)
+            __builtin_memcpy(t[r], plane + p0, QNR);
+          else
+            q_gather_row(t[r], plane, runs, nruns, ki, kj, h, w, sh, sw, pt, pl, dh, dw, (i8)zx);
+          for (isize j = cols; j < QNR; ++j) // the last panel's columns past P
             t[r][j] = 0;
+          if (++kj == kw) {
+            kj = 0;
+            if (++ki == kh) {
+              ki = 0;
+              ++ci;
+            }
+          }
         }
         q_interleave(bp + g * QNR, t);
       }
@@ -763,18 +794,22 @@ __attribute__((noinline)) void kiln_uk_qlinear(const i8 *x, const i8 *wp, const 
   }
 }
 
-/// The depthwise kernel's int32 lanes.
+/// The int8 depthwise kernel's lanes: int16 differences and products
+/// (|x - zx| <= 255 and |w| <= 127: every product fits int16), int32 sums.
 typedef int vdq __attribute__((ext_vector_type(DNR)));
+typedef short vdh __attribute__((ext_vector_type(DNR)));
 typedef short vdhu __attribute__((ext_vector_type(DNR), aligned(2)));
 
-/// DNR int16 values from p with stride sw.
-INLINE vdq load_strided_h(const short *p, isize sw) {
+/// DNR int16 values from p with stride sw (1 and 2 are vector loads).
+INLINE vdh load_strided_h(const short *p, isize sw) {
   if (sw == 1)
-    return __builtin_convertvector(*(const vdhu *)p, vdq);
+    return *(const vdhu *)p;
+  if (sw == 2)
+    return __builtin_shufflevector(*(const vdhu *)p, *(const vdhu *)(p + DNR), EVEN_LANES(DNR));
   short t[DNR];
   for (int j = 0; j < DNR; ++j)
     t[j] = p[j * sw];
-  return __builtin_convertvector(*(const vdhu *)t, vdq);
+  return *(const vdhu *)t;
 }
 
 /// Per channel: acc * multiplier / 2^(31 - shift), as requantize().
@@ -826,10 +861,10 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
             if (!valid[ki])
               continue;
             for (isize kj = 0; kj < kw; ++kj) {
-              int wv = wk[ki * kw + kj];
+              short wv = wk[ki * kw + kj];
               const short *r = rows[ki] + kj * dw + g * 4 * DNR * sw;
               for (int u = 0; u < 4; ++u)
-                acc[u] = acc[u] + wv * load_strided_h(r + u * DNR * sw, sw);
+                acc[u] += __builtin_convertvector(load_strided_h(r + u * DNR * sw, sw) * wv, vdq);
             }
           }
           for (int u = 0; u < 4; ++u)
