@@ -6,7 +6,8 @@
 # and the runtime stub on freestanding targets) with that target's toolchain,
 # runs it as the target's qemu-* fields in targets/targets.ini say (natively,
 # under qemu-user, qemu-system-arm's mps2 boards or qemu-hexagon) and passes
-# when the runner prints "kiln-qemu: PASS".
+# when the runner prints "kiln-qemu: PASS". KILN_KILNC_ARGS (environment), if set, are
+# more kilnc arguments (--cpu=native).
 set -eu
 kilnc=$1 target=$2 model=$3 work=$4 python=$5
 shift 5
@@ -17,7 +18,8 @@ runner=$("$info" "$target" qemu-runner)
 command=$("$info" "$target" qemu-command)
 rm -rf "$work"
 mkdir -p "$work"
-"$kilnc" "$model/model.pt2" --target="$target" --name=model -o "$work/model.o"
+# shellcheck disable=SC2086
+"$kilnc" "$model/model.pt2" --target="$target" --name=model ${KILN_KILNC_ARGS:-} -o "$work/model.o"
 "$python" "$here/make_case.py" "$model" "$work" "$@"
 
 common="-O2 -std=c11 -I$work -I$stub/include -I$here"
