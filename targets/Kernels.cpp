@@ -83,8 +83,7 @@ llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target) {
                        ? llvm::dyn_cast<llvm::ConstantDataArray>(global->getInitializer())
                        : nullptr;
     if (!values || values->getNumElements() != 3)
-      return llvm::createStringError("the micro-kernel library of '" + target + "' has no " +
-                                     name);
+      return llvm::createStringError("the micro-kernel library of '" + target + "' has no " + name);
     for (unsigned i = 0; i < 3; ++i)
       out[i] = static_cast<int64_t>(values->getElementAsInteger(i));
     return llvm::Error::success();

@@ -21,7 +21,7 @@ namespace kiln {
 // from it by targets/CMakeLists.txt).
 static const TargetDesc kTargets[] = {
 #define KILN_TARGET(name, summary, triple, cpu, features, indexBits, pic, hardFloat, arenaAlign,   \
-                    hosted, nativeRounding, kernelVariants, optLevel)                             \
+                    hosted, nativeRounding, kernelVariants, optLevel)                              \
   {name,                                                                                           \
    summary,                                                                                        \
    triple,                                                                                         \

@@ -43,12 +43,13 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Import:
     return "";
   case Stage::Graph:
-    return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
-                         "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
-                         "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-elementwise, "
-                         "canonicalize, cse, "
-                         "kiln-dce)",
-                         o.fuse ? "kiln-fuse-activations, " : "")
+    return llvm::formatv(
+               "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
+               "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
+               "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-elementwise, "
+               "canonicalize, cse, "
+               "kiln-dce)",
+               o.fuse ? "kiln-fuse-activations, " : "")
         .str();
   case Stage::Lower:
     return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "

@@ -594,8 +594,8 @@ LogicalResult MicroKernelOp::verify() {
     return emitOpError("names no micro-kernel: '") << getKernel() << "'";
   unsigned numInputs = sig->buffers.size() - 1;
   if (getInputs().size() != numInputs || getOutputs().size() != 1)
-    return emitOpError("kernel '") << getKernel() << "' takes " << numInputs
-                                   << " inputs and 1 output";
+    return emitOpError("kernel '")
+           << getKernel() << "' takes " << numInputs << " inputs and 1 output";
   if (getParams().size() != sig->params)
     return emitOpError("kernel '") << getKernel() << "' takes " << sig->params << " params";
   for (auto [i, v] : llvm::enumerate(getOperands()))

@@ -75,6 +75,37 @@ template <typename OpTy> struct ExpandRounding : OpRewritePattern<OpTy> {
   }
 };
 
+/// Expands math.roundeven on floats of at most 32 bits without conversions:
+///   t = |x| < 2^p ? copysign((|x| + 2^p) - 2^p, x) : x     (p: significand bits)
+/// The sum lies in [2^p, 2^(p+1)), where floats are the integers, so the add
+/// rounds |x| half to even (the default rounding mode) and the subtraction is
+/// exact. Values with |x| >= 2^p (and infinities, NaN) are integral already.
+/// (MLIR's expansion converts through i64: a libcall, __aeabi_l2f, on 32-bit
+/// Arm.)
+struct ExpandRoundEven : OpRewritePattern<math::RoundEvenOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::RoundEvenOp op, PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    auto elementType = dyn_cast<FloatType>(getElementTypeOrSelf(type));
+    if (!elementType || elementType.getWidth() > 32)
+      return failure();
+    Location loc = op.getLoc();
+    TypedAttr attr = rewriter.getFloatAttr(
+        elementType, std::ldexp(1.0, static_cast<int>(elementType.getFPMantissaWidth() - 1)));
+    if (auto shaped = dyn_cast<ShapedType>(type))
+      attr = DenseElementsAttr::get(shaped, attr);
+    Value limit = arith::ConstantOp::create(rewriter, loc, type, attr);
+    Value x = op.getOperand();
+    Value magnitude = math::AbsFOp::create(rewriter, loc, x);
+    Value small = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT, magnitude, limit);
+    Value rounded = arith::SubFOp::create(
+        rewriter, loc, arith::AddFOp::create(rewriter, loc, magnitude, limit), limit);
+    Value signed_ = math::CopySignOp::create(rewriter, loc, rounded, x);
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, small, signed_, x);
+    return success();
+  }
+};
+
 struct ApproximateMathPass : impl::ApproximateMathPassBase<ApproximateMathPass> {
   using Base::Base;
   void runOnOperation() override {
@@ -83,11 +114,14 @@ struct ApproximateMathPass : impl::ApproximateMathPassBase<ApproximateMathPass> 
     populateMathF32ExpansionPatterns(patterns, approximate);
     populateMathPolynomialApproximationPatterns(patterns, approximate);
     // Hyperbolic and other composite functions in terms of exp/log first.
-    math::populateExpansionPatterns(patterns, {"sinh", "cosh", "tan", "asinh", "acosh", "atanh",
-                                               "exp2", "powf", "ctlz", "round", "roundeven"});
+    SmallVector<StringRef> expanded{"sinh",  "cosh", "tan",  "asinh", "acosh",
+                                    "atanh", "exp2", "powf", "ctlz",  "round"};
     if (expandRounding)
       patterns.add<ExpandRounding<math::FloorOp>, ExpandRounding<math::CeilOp>,
-                   ExpandRounding<math::TruncOp>>(&getContext());
+                   ExpandRounding<math::TruncOp>, ExpandRoundEven>(&getContext());
+    else
+      expanded.push_back("roundeven");
+    math::populateExpansionPatterns(patterns, expanded);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     WalkResult leftover = getOperation()->walk([](Operation *op) {

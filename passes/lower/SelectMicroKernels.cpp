@@ -205,8 +205,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                                     ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
                                     ArrayRef<int64_t> params) {
     Location loc = op->getLoc();
-    Value w = int8Constant(rewriter, loc, weight, kernel == "qdwconv2d" ? "qdwconv_weight"
-                                                                        : "qweight_packed");
+    Value w = int8Constant(rewriter, loc, weight,
+                           kernel == "qdwconv2d" ? "qdwconv_weight" : "qweight_packed");
     Value b = int32Constant(rewriter, loc, bias, "qbias");
     Value m = int32Constant(rewriter, loc, multiplier, "qmultiplier");
     Value s = int32Constant(rewriter, loc, shift, "qshift");
@@ -233,7 +233,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (!depthwise)
       params.push_back(f);
     params.append({kh, kw, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], out[2], out[3]});
-    if (!fitInt32(params) || !fitInt32({roundUp(f, qmr) * roundUp(k, 4), in[0] * c * in[2] * in[3]}) ||
+    if (!fitInt32(params) ||
+        !fitInt32({roundUp(f, qmr) * roundUp(k, 4), in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
       return;
     std::optional<std::vector<int8_t>> weight = readInts<int8_t>(op.getWeight(), f * k, f * k);
@@ -274,12 +275,11 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     std::optional<std::vector<int32_t>> bias = readInts<int32_t>(op.getBias(), n, n);
     if (!weight || !bias)
       return;
-    replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
-                       op.getShift(), m, k, n,
-                       {static_cast<int64_t>(op.getInputZeroPoint()),
-                        static_cast<int64_t>(op.getOutputZeroPoint()),
-                        static_cast<int64_t>(op.getOutputMin()),
-                        static_cast<int64_t>(op.getOutputMax())});
+    replaceWithQLinear(
+        rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(), op.getShift(), m, k, n,
+        {static_cast<int64_t>(op.getInputZeroPoint()),
+         static_cast<int64_t>(op.getOutputZeroPoint()), static_cast<int64_t>(op.getOutputMin()),
+         static_cast<int64_t>(op.getOutputMax())});
   }
 
   /// `op` as the qlinear kernel: y[m][n] from x[m][k] and weight[n][k];

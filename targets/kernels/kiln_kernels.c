@@ -482,6 +482,7 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #define QNR 2
 #define QVL 1
 #define QOFF 0
+#define QPN 16
 typedef int vq __attribute__((ext_vector_type(1)));
 // (b0, b2) and (b1, b3) as int16 pairs; smlad adds both products of a pair.
 INLINE vq dot4_ul(vq acc, vq lanes, int word) {
@@ -507,6 +508,12 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #endif
 
 #define QNV (QNR / QVL)
+/// The conv kernel's panel: QPN pixels packed at once (a multiple of QNR), so
+/// that a narrow register tile (the DSP's 2 x 2) does not pay the packing's
+/// per-panel work every QNR pixels.
+#ifndef QPN
+#define QPN QNR
+#endif
 typedef int vqu __attribute__((ext_vector_type(QVL), aligned(1)));
 typedef i64 vq64 __attribute__((ext_vector_type(QVL)));
 typedef i8 vq8 __attribute__((ext_vector_type(QVL)));
@@ -548,7 +555,7 @@ struct qrun {
   isize oy, ox, j, n;
 };
 
-/// n bytes from src to dst, eight at a time (n is at most QNR).
+/// n bytes from src to dst, eight at a time (n is at most QPN).
 INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
   isize u = 0;
   for (; u + 8 <= n; u += 8)
@@ -558,7 +565,7 @@ INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
 }
 
 /// Row k = (ki, kj) of channel `plane` of the im2col matrix of one int8
-/// image for the panel's columns (its runs), into t[0 .. QNR): `pad` (the
+/// image for the panel's columns (its runs), into t[0 .. QPN): `pad` (the
 /// input's zero point) where the kernel window leaves the image.
 INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nruns, isize ki,
                          isize kj, isize h, isize w, isize sh, isize sw, isize pt, isize pl,
@@ -605,13 +612,12 @@ INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nr
   }
 }
 
-typedef unsigned char vqb __attribute__((ext_vector_type(QNR)));
-typedef unsigned char vqbu __attribute__((ext_vector_type(QNR), aligned(1)));
-typedef unsigned vqw __attribute__((ext_vector_type(QNR)));
+typedef unsigned char vqbu __attribute__((ext_vector_type(QPN), aligned(1)));
+typedef unsigned vqw __attribute__((ext_vector_type(QPN)));
 
-/// Four rows t[4][QNR] as the panel's words: lane j = (t0[j], t1[j], t2[j],
+/// Four rows t[4][QPN] as the panel's words: lane j = (t0[j], t1[j], t2[j],
 /// t3[j]), flipped to uint8 for vpdpbusd.
-INLINE void q_interleave(int *dst, const i8 t[4][QNR]) {
+INLINE void q_interleave(int *dst, const i8 t[4][QPN]) {
   vqw w0 = __builtin_convertvector(*(const vqbu *)t[0], vqw);
   vqw w1 = __builtin_convertvector(*(const vqbu *)t[1], vqw);
   vqw w2 = __builtin_convertvector(*(const vqbu *)t[2], vqw);
@@ -621,8 +627,8 @@ INLINE void q_interleave(int *dst, const i8 t[4][QNR]) {
 }
 
 /// The conv tile: rows = filters f0 .. f0+rows (their packed weight words
-/// a[g][QMR]), columns = the panel's pixels (b[g][QNR]); acc starts from the
-/// folded bias and is requantized per filter into c[i * ldc + j].
+/// a[g][QMR]), columns = QNR of the panel's pixels (b[g * QPN ..]); acc starts
+/// from the folded bias and is requantized per filter into c[i * ldc + j].
 INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, isize rows,
                        isize cols, const int *bias, const int *mult, const int *shift, int zy,
                        int lo, int hi) {
@@ -633,7 +639,7 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
   for (isize g = 0; g < k4; ++g) {
     vq bv[QNV];
     for (int v = 0; v < QNV; ++v)
-      bv[v] = *(const vq *)(b + g * QNR + v * QVL);
+      bv[v] = *(const vq *)(b + g * QPN + v * QVL);
     for (int i = 0; i < QMR; ++i) {
       int word = ((const wordu *)a)[g * QMR + i];
       for (int v = 0; v < QNV; ++v)
@@ -646,8 +652,8 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
     for (int v = 0; v < QNV; ++v) {
       isize n = min_i(QVL, cols - v * QVL);
       if (n > 0)
-        store_q(c + i * ldc + v * QVL,
-                requantize(acc[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi), n);
+        store_q(c + i * ldc + v * QVL, requantize(acc[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi),
+                n);
     }
   }
 }
@@ -659,15 +665,15 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
                                                int sw, int pt, int pl, int dh, int dw, int oh,
                                                int ow, int zx, int zy, int lo, int hi) {
   isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow;
-  // The panel of QNR pixels: k4 words per pixel, on the stack.
-  int bp[k4 * QNR] __attribute__((aligned(64)));
+  // The panel of QPN pixels: k4 words per pixel, on the stack.
+  int bp[k4 * QPN] __attribute__((aligned(64)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;
     i8 *y = out + img * f * P;
-    for (isize p0 = 0; p0 < P; p0 += QNR) {
-      isize cols = min_i(QNR, P - p0);
-      struct qrun runs[QNR];
+    for (isize p0 = 0; p0 < P; p0 += QPN) {
+      isize cols = min_i(QPN, P - p0);
+      struct qrun runs[QPN];
       int nruns = 0;
       for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++nruns, ox = 0, ++oy) {
         isize len = min_i(ow - ox, cols - j);
@@ -677,19 +683,19 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
       // Row k of the im2col matrix is (ci, ki, kj), counted along.
       isize ci = 0, ki = 0, kj = 0;
       for (isize g = 0; g < k4; ++g) {
-        i8 t[4][QNR] __attribute__((aligned(64)));
+        i8 t[4][QPN] __attribute__((aligned(64)));
         for (int r = 0; r < 4; ++r) {
           if (g * 4 + r >= K) {
-            for (int j = 0; j < QNR; ++j)
+            for (int j = 0; j < QPN; ++j)
               t[r][j] = 0;
             continue;
           }
           const i8 *plane = x + ci * h * w;
-          if (simple && cols == QNR)
-            __builtin_memcpy(t[r], plane + p0, QNR);
+          if (simple && cols == QPN)
+            __builtin_memcpy(t[r], plane + p0, QPN);
           else
             q_gather_row(t[r], plane, runs, nruns, ki, kj, h, w, sh, sw, pt, pl, dh, dw, (i8)zx);
-          for (isize j = cols; j < QNR; ++j) // the last panel's columns past P
+          for (isize j = cols; j < QPN; ++j) // the last panel's columns past P
             t[r][j] = 0;
           if (++kj == kw) {
             kj = 0;
@@ -699,11 +705,13 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
             }
           }
         }
-        q_interleave(bp + g * QNR, t);
+        q_interleave(bp + g * QPN, t);
       }
       for (isize f0 = 0; f0 < f; f0 += QMR)
-        qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp, y + f0 * P + p0, P,
-                   min_i(QMR, f - f0), cols, bias + f0, mult + f0, shift + f0, zy, lo, hi);
+        for (isize j0 = 0; j0 < cols; j0 += QNR)
+          qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp + j0, y + f0 * P + p0 + j0, P,
+                     min_i(QMR, f - f0), min_i(QNR, cols - j0), bias + f0, mult + f0, shift + f0,
+                     zy, lo, hi);
     }
   }
 }
@@ -723,8 +731,8 @@ INLINE int load_word(const i8 *p, isize avail) {
 /// keeps two accumulator sets (even and odd k groups) so the dot products
 /// do not wait on each other.
 #define DEFINE_QTILE_LINEAR(name, ROWS, CHAINS)                                                    \
-  INLINE void name(isize k, const i8 *x, const int *b, i8 *y, isize ldy, isize rows, isize cols,  \
-                   const int *bias, const int *mult, const int *shift, int zy, int lo, int hi) {  \
+  INLINE void name(isize k, const i8 *x, const int *b, i8 *y, isize ldy, isize rows, isize cols,   \
+                   const int *bias, const int *mult, const int *shift, int zy, int lo, int hi) {   \
     isize k4 = (k + 3) / 4;                                                                        \
     vq acc[CHAINS][ROWS][QNV];                                                                     \
     for (int s = 0; s < CHAINS; ++s)                                                               \
@@ -740,7 +748,7 @@ INLINE int load_word(const i8 *p, isize avail) {
         isize gg = g + s;                                                                          \
         vq bv[QNV];                                                                                \
         for (int v = 0; v < QNV; ++v)                                                              \
-          bv[v] = *(const vqu *)(b + gg * QNR + v * QVL);                                           \
+          bv[v] = *(const vqu *)(b + gg * QNR + v * QVL);                                          \
         for (int i = 0; i < ROWS; ++i) {                                                           \
           int word = load_word(xr[i] + gg * 4, k - gg * 4) ^ QFLIP;                                \
           for (int v = 0; v < QNV; ++v)                                                            \
@@ -767,8 +775,8 @@ INLINE int load_word(const i8 *p, isize avail) {
           sum = sum + acc[s][i][v];                                                                \
         if (nn > 0)                                                                                \
           store_q(y + i * ldy + v * QVL,                                                           \
-                  requantize(sum, *(const vqu *)(mult + v * QVL),                                  \
-                             *(const vqu *)(shift + v * QVL), zy, lo, hi),                         \
+                  requantize(sum, *(const vqu *)(mult + v * QVL), *(const vqu *)(shift + v * QVL), \
+                             zy, lo, hi),                                                          \
                   nn);                                                                             \
       }                                                                                            \
     }                                                                                              \

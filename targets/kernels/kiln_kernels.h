@@ -89,10 +89,10 @@ void kiln_uk_linear(const float *x, const float *wp, const float *bias, float *y
  *
  * qconv2d, groups = 1, NCHW: wp is [ceil(F/QMR)][K4][QMR] words (K = C*KH*KW);
  * padding reads as zx. Params as conv2d's, then zx, zy, lo, hi. */
-void kiln_uk_qconv2d(const signed char *in, const signed char *wp, const int *bias,
-                     const int *mult, const int *shift, signed char *out, int n, int c, int h,
-                     int w, int f, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw,
-                     int oh, int ow, int zx, int zy, int lo, int hi);
+void kiln_uk_qconv2d(const signed char *in, const signed char *wp, const int *bias, const int *mult,
+                     const int *shift, signed char *out, int n, int c, int h, int w, int f, int kh,
+                     int kw, int sh, int sw, int pt, int pl, int dh, int dw, int oh, int ow, int zx,
+                     int zy, int lo, int hi);
 
 /* Depthwise int8 conv2d: wt is [C][KH][KW] unpacked, bias [C] not folded
  * (the kernel subtracts zx); params as dwconv2d's, then zx, zy, lo, hi. */
@@ -103,9 +103,8 @@ void kiln_uk_qdwconv2d(const signed char *in, const signed char *wt, const int *
 
 /* int8 fully connected: y[m][n] from x[m][k] with wp [ceil(N/QNR)][K4][QNR]
  * words; zx is in the folded bias. */
-void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bias,
-                     const int *mult, const int *shift, signed char *y, int m, int k, int n,
-                     int zy, int lo, int hi);
+void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bias, const int *mult,
+                     const int *shift, signed char *y, int m, int k, int n, int zy, int lo, int hi);
 
 #ifdef __cplusplus
 }

@@ -184,8 +184,7 @@ int main(void) {
         maxErr = err != err ? 3.4e38f : err;
       if (same)
         continue;
-      int ok = CASE_SCALED_TOL >= 0 ? err <= bound
-                                    : err <= CASE_ATOL + CASE_RTOL * magnitude(ref);
+      int ok = CASE_SCALED_TOL >= 0 ? err <= bound : err <= CASE_ATOL + CASE_RTOL * magnitude(ref);
       if (!ok)
         ++bad;
     }

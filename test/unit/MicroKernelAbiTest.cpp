@@ -25,10 +25,10 @@ struct KernelShape {
 
 template <typename T> constexpr char letterOf() {
   using E = std::remove_const_t<std::remove_pointer_t<T>>;
-  return std::is_same_v<E, float> ? 'f'
+  return std::is_same_v<E, float>         ? 'f'
          : std::is_same_v<E, signed char> ? 'b'
-         : std::is_same_v<E, int> ? 'i'
-                                  : '?';
+         : std::is_same_v<E, int>         ? 'i'
+                                          : '?';
 }
 
 template <typename... Args> KernelShape shapeOf(void (*)(Args...)) {

@@ -55,6 +55,29 @@ func.func @rounding(%x: f32) -> (f32, f32, f32) {
 
 // -----
 
+// roundeven (quantize's rounding): with expand-rounding, no conversion at
+// all: |x| + 2^23 rounds half to even in [2^23, 2^24), where floats are the
+// integers; copysign keeps -0.0 and the sign. Without it, MLIR's expansion
+// (through i64).
+// CHECK-LABEL: func.func @round_even
+// NATIVE: arith.fptosi %{{.*}} : f32 to i64
+// EXPAND-NOT: math.roundeven
+// EXPAND-NOT: arith.fptosi
+// EXPAND: %[[LIMIT:.*]] = arith.constant 0x4B000000 : f32
+// EXPAND: %[[ABS:.*]] = math.absf %[[X:.*]] : f32
+// EXPAND: %[[SMALL:.*]] = arith.cmpf olt, %[[ABS]], %[[LIMIT]]
+// EXPAND: %[[UP:.*]] = arith.addf %[[ABS]], %[[LIMIT]]
+// EXPAND: %[[R:.*]] = arith.subf %[[UP]], %[[LIMIT]]
+// EXPAND: %[[S:.*]] = math.copysign %[[R]], %[[X]]
+// EXPAND: %[[T:.*]] = arith.select %[[SMALL]], %[[S]], %[[X]]
+// EXPAND: return %[[T]]
+func.func @round_even(%x: f32) -> f32 {
+  %r = math.roundeven %x : f32
+  return %r : f32
+}
+
+// -----
+
 // f16 uses its own 2^10 limit; f64 is left alone (it would need 64-bit
 // conversions, helpers on 32-bit targets).
 // CHECK-LABEL: func.func @other_widths

@@ -39,18 +39,36 @@ func.func @quantize_per_channel(%x: tensor<2x4x3xf32>, %s: tensor<4xf32>, %z: te
 
 // -----
 
-// Dequantize: (q - zp) in i64, to float, times the scale (a per-tensor f64
-// scale is rounded to f32 first, as PyTorch does with a Python float).
+// Dequantize: (q - zp) to float, times the scale (a per-tensor f64 scale is
+// rounded to f32 first, as PyTorch does with a Python float). q - zp is exact
+// in i32 for an int8 q and a constant zero point that fits i32: no 64-bit
+// conversion (a libcall on 32-bit Arm).
 // CHECK-LABEL: func.func @dequantize_per_tensor
 // CHECK: ^bb0(%[[Q:.*]]: i8, %[[S:.*]]: f64, %[[Z:.*]]: i64, %{{.*}}: f32):
-// CHECK: %[[Q64:.*]] = arith.extsi %[[Q]] : i8 to i64
-// CHECK: %[[D:.*]] = arith.subi %[[Q64]], %[[Z]] : i64
-// CHECK: %[[DF:.*]] = arith.sitofp %[[D]] : i64 to f32
+// CHECK: %[[Q32:.*]] = arith.extsi %[[Q]] : i8 to i32
+// CHECK: %[[Z32:.*]] = arith.trunci %[[Z]] : i64 to i32
+// CHECK: %[[D:.*]] = arith.subi %[[Q32]], %[[Z32]] : i32
+// CHECK: %[[DF:.*]] = arith.sitofp %[[D]] : i32 to f32
 // CHECK: %[[SF:.*]] = arith.truncf %[[S]] : f64 to f32
 // CHECK: arith.mulf %[[DF]], %[[SF]] : f32
 func.func @dequantize_per_tensor(%q: tensor<2x3xi8>) -> tensor<2x3xf32> {
   %s = arith.constant dense<0.05> : tensor<f64>
   %z = arith.constant dense<-3> : tensor<i64>
+  %x = kiln.dequantize %q, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<2x3xi8>, tensor<f64>, tensor<i64>) -> tensor<2x3xf32>
+  return %x : tensor<2x3xf32>
+}
+
+// -----
+
+// A zero point that is not a constant (nor choose_qparams') may not fit i32:
+// the difference stays in i64.
+// CHECK-LABEL: func.func @dequantize_unknown_zero_point
+// CHECK: ^bb0(%[[Q:.*]]: i8, %[[S:.*]]: f64, %[[Z:.*]]: i64, %{{.*}}: f32):
+// CHECK: %[[Q64:.*]] = arith.extsi %[[Q]] : i8 to i64
+// CHECK: %[[D:.*]] = arith.subi %[[Q64]], %[[Z]] : i64
+// CHECK: arith.sitofp %[[D]] : i64 to f32
+func.func @dequantize_unknown_zero_point(%q: tensor<2x3xi8>, %z: tensor<i64>) -> tensor<2x3xf32> {
+  %s = arith.constant dense<0.05> : tensor<f64>
   %x = kiln.dequantize %q, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<2x3xi8>, tensor<f64>, tensor<i64>) -> tensor<2x3xf32>
   return %x : tensor<2x3xf32>
 }
