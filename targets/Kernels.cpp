@@ -62,7 +62,7 @@ std::string kernelLibrary(llvm::StringRef target, const llvm::TargetMachine &mac
   if (!desc)
     return target.str();
   llvm::SmallVector<llvm::StringRef> variants;
-  desc->kernelVariants.split(variants, ';', -1, /*KeepEmpty=*/false);
+  desc->kernelVariants.split(variants, '|', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef variant : variants) {
     auto [name, features] = variant.split(' ');
     if (machine.getMCSubtargetInfo()->checkFeatures(features))

@@ -58,7 +58,7 @@ struct TargetDesc {
   /// the compiler expands them (LLVM would call libm's floorf, ...).
   bool nativeRounding;
   /// Other micro-kernel libraries for CPUs of the target with more features:
-  /// "NAME +f1,+f2;NAME +f3" ("x86_64-avx512 +avx512f"), most specific first,
+  /// "NAME +f1,+f2|NAME +f3" ("x86_64-avx512 +avx512f"), most specific first,
   /// or "".
   llvm::StringLiteral kernelVariants;
   /// Default optimization level (-Os where flash is scarce).

@@ -38,52 +38,39 @@ std::optional<int64_t> activationCode(std::optional<StringRef> activation) {
   return std::nullopt;
 }
 
-/// float32 elements of a constant (or zeros when `v` is null), padded with
-/// zeros to `size` elements.
-std::optional<std::vector<float>> readFloats(Value v, int64_t expected, int64_t size) {
-  std::vector<float> out(size, 0.0f);
-  if (!v)
-    return out;
-  std::optional<ConstantData> data = readConstant(v);
-  if (!data || !data->type.getElementType().isF32() || data->numElements() != expected)
-    return std::nullopt;
-  std::memcpy(out.data(), data->bytes.data(), expected * sizeof(float));
-  return out;
+/// The element type of constants of `T` (float32, int8, int32).
+template <typename T> Type elementTypeOf(MLIRContext *ctx) {
+  if constexpr (std::is_same_v<T, float>)
+    return Float32Type::get(ctx);
+  else
+    return IntegerType::get(ctx, 8 * sizeof(T));
 }
 
-/// The elements of an integer constant of `T`'s width (or zeros when `v` is
-/// null), padded with zeros to `size` elements.
+/// The elements of a constant of `T` (or zeros when `v` is null), padded
+/// with zeros to `size` elements; std::nullopt for another element type or
+/// count.
 template <typename T>
-std::optional<std::vector<T>> readInts(Value v, int64_t expected, int64_t size) {
-  std::vector<T> out(size, 0);
+std::optional<std::vector<T>> readValues(Value v, int64_t expected, int64_t size) {
+  std::vector<T> out(size, T(0));
   if (!v)
     return out;
   std::optional<ConstantData> data = readConstant(v);
-  if (!data || !data->type.getElementType().isInteger(8 * sizeof(T)) ||
+  if (!data || data->type.getElementType() != elementTypeOf<T>(v.getContext()) ||
       data->numElements() != expected)
     return std::nullopt;
   std::memcpy(out.data(), data->bytes.data(), expected * sizeof(T));
   return out;
 }
 
-template <typename T>
-Value rawConstant(OpBuilder &b, Location loc, ArrayRef<T> values, Type elementType,
-                  StringRef hint) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())}, elementType);
+/// A 1-D constant of `values` (a std::vector or ArrayRef; a blob named after
+/// `hint`).
+template <typename Range>
+Value rawConstant(OpBuilder &b, Location loc, const Range &values, StringRef hint) {
+  using T = std::decay_t<decltype(values[0])>;
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    elementTypeOf<T>(b.getContext()));
   ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T));
   return makeRawConstant(b, loc, type, bytes, hint);
-}
-
-Value floatConstant(OpBuilder &b, Location loc, ArrayRef<float> values, StringRef hint) {
-  return rawConstant(b, loc, values, b.getF32Type(), hint);
-}
-
-Value int32Constant(OpBuilder &b, Location loc, ArrayRef<int32_t> values, StringRef hint) {
-  return rawConstant(b, loc, values, b.getI32Type(), hint);
-}
-
-Value int8Constant(OpBuilder &b, Location loc, ArrayRef<int8_t> values, StringRef hint) {
-  return rawConstant(b, loc, values, b.getI8Type(), hint);
 }
 
 bool allF32(Operation *op) {
@@ -198,6 +185,14 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     return packed;
   }
 
+  /// (input zero point, output zero point, output_min, output_max): the
+  /// last params of every int8 kernel (qlinear's zx is in its bias).
+  template <typename OpTy> static SmallVector<int64_t, 4> requantTail(OpTy op) {
+    return {static_cast<int64_t>(op.getInputZeroPoint()),
+            static_cast<int64_t>(op.getOutputZeroPoint()), static_cast<int64_t>(op.getOutputMin()),
+            static_cast<int64_t>(op.getOutputMax())};
+  }
+
   /// Replaces `op` by the int8 kernel `kernel` over (input, weights, bias,
   /// multipliers, shifts).
   static void replaceWithInt8Kernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
@@ -205,11 +200,11 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                                     ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
                                     ArrayRef<int64_t> params) {
     Location loc = op->getLoc();
-    Value w = int8Constant(rewriter, loc, weight,
-                           kernel == "qdwconv2d" ? "qdwconv_weight" : "qweight_packed");
-    Value b = int32Constant(rewriter, loc, bias, "qbias");
-    Value m = int32Constant(rewriter, loc, multiplier, "qmultiplier");
-    Value s = int32Constant(rewriter, loc, shift, "qshift");
+    Value w = rawConstant(rewriter, loc, weight,
+                          kernel == "qdwconv2d" ? "qdwconv_weight" : "qweight_packed");
+    Value b = rawConstant(rewriter, loc, bias, "qbias");
+    Value m = rawConstant(rewriter, loc, multiplier, "qmultiplier");
+    Value s = rawConstant(rewriter, loc, shift, "qshift");
     replaceWithKernel(rewriter, op, kernel, {input, w, b, m, s}, params, std::nullopt);
   }
 
@@ -225,10 +220,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                      out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
     if (groups != 1 && !depthwise)
       return;
-    auto zx = static_cast<int64_t>(op.getInputZeroPoint());
-    SmallVector<int64_t> tail{zx, static_cast<int64_t>(op.getOutputZeroPoint()),
-                              static_cast<int64_t>(op.getOutputMin()),
-                              static_cast<int64_t>(op.getOutputMax())};
+    SmallVector<int64_t, 4> tail = requantTail(op);
     SmallVector<int64_t> params{in[0], c, in[2], in[3]};
     if (!depthwise)
       params.push_back(f);
@@ -237,8 +229,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
         !fitInt32({roundUp(f, qmr) * roundUp(k, 4), in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
       return;
-    std::optional<std::vector<int8_t>> weight = readInts<int8_t>(op.getWeight(), f * k, f * k);
-    std::optional<std::vector<int32_t>> bias = readInts<int32_t>(op.getBias(), f, f);
+    std::optional<std::vector<int8_t>> weight = readValues<int8_t>(op.getWeight(), f * k, f * k);
+    std::optional<std::vector<int32_t>> bias = readValues<int32_t>(op.getBias(), f, f);
     if (!weight || !bias)
       return;
     if (pointwise) {
@@ -247,22 +239,20 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                          op.getShift(), in[0], c, f, tail);
       return;
     }
-    if (depthwise) {
-      auto rq = requantParams(op.getMultiplier(), op.getShift(), f);
-      if (!rq)
-        return;
-      params.append(tail.begin(), tail.end());
-      replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, rq->first,
-                            rq->second, params);
-      return;
-    }
-    int64_t fp = roundUp(f, qmr);
+    // Depthwise weights and bias stay as they are; qconv2d's are packed and
+    // padded to qmr filters.
+    int64_t fp = depthwise ? f : roundUp(f, qmr);
     auto rq = requantParams(op.getMultiplier(), op.getShift(), fp);
     if (!rq)
       return;
     params.append(tail.begin(), tail.end());
-    replaceWithInt8Kernel(rewriter, op, "qconv2d", op.getInput(), packWords(*weight, f, k, qmr),
-                          foldedBias(*bias, *weight, f, k, zx, fp), rq->first, rq->second, params);
+    if (depthwise)
+      replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, rq->first,
+                            rq->second, params);
+    else
+      replaceWithInt8Kernel(rewriter, op, "qconv2d", op.getInput(), packWords(*weight, f, k, qmr),
+                            foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second,
+                            params);
   }
 
   void selectQLinear(RewriterBase &rewriter, QLinearOp op) {
@@ -271,15 +261,12 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     int64_t n = w[0], k = w[1], m = 1;
     for (int64_t d : in.drop_back())
       m *= d;
-    std::optional<std::vector<int8_t>> weight = readInts<int8_t>(op.getWeight(), n * k, n * k);
-    std::optional<std::vector<int32_t>> bias = readInts<int32_t>(op.getBias(), n, n);
+    std::optional<std::vector<int8_t>> weight = readValues<int8_t>(op.getWeight(), n * k, n * k);
+    std::optional<std::vector<int32_t>> bias = readValues<int32_t>(op.getBias(), n, n);
     if (!weight || !bias)
       return;
-    replaceWithQLinear(
-        rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(), op.getShift(), m, k, n,
-        {static_cast<int64_t>(op.getInputZeroPoint()),
-         static_cast<int64_t>(op.getOutputZeroPoint()), static_cast<int64_t>(op.getOutputMin()),
-         static_cast<int64_t>(op.getOutputMax())});
+    replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
+                       op.getShift(), m, k, n, requantTail(op));
   }
 
   /// `op` as the qlinear kernel: y[m][n] from x[m][k] and weight[n][k];
@@ -326,7 +313,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (!fitInt32(params) || !fitInt32({f * k, in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
       return;
-    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), f * k, f * k);
+    std::optional<std::vector<float>> weight = readValues<float>(op.getWeight(), f * k, f * k);
     if (!weight)
       return;
     if (pointwise) {
@@ -334,12 +321,12 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       return;
     }
     int64_t fp = depthwise ? f : roundUp(f, mr);
-    std::optional<std::vector<float>> bias = readFloats(op.getBias(), f, fp);
+    std::optional<std::vector<float>> bias = readValues<float>(op.getBias(), f, fp);
     if (!bias)
       return;
     Value packedWeight;
     if (depthwise) {
-      packedWeight = floatConstant(rewriter, loc, *weight, "dwconv_weight");
+      packedWeight = rawConstant(rewriter, loc, *weight, "dwconv_weight");
     } else {
       // [ceil(K/kc)][ceil(F/mr)][kc'][mr] (kc' = kc but in the last K
       // block): the mr filters of a block interleaved per k, one K block of
@@ -350,9 +337,9 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
         for (int64_t i = 0; i < f; ++i)
           packed[k0 * fp + (i / mr) * mr * depth + (j - k0) * mr + i % mr] = (*weight)[i * k + j];
       }
-      packedWeight = floatConstant(rewriter, loc, packed, "conv_weight_packed");
+      packedWeight = rawConstant(rewriter, loc, packed, "conv_weight_packed");
     }
-    Value biasValue = floatConstant(rewriter, loc, *bias, "conv_bias");
+    Value biasValue = rawConstant(rewriter, loc, *bias, "conv_bias");
     // relu(conv(x) + r) or conv(x) + r, the end of a residual block: the add
     // (and the relu) run in the epilogue, the sum never goes to memory twice.
     if (!depthwise && !activation) {
@@ -401,7 +388,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       m *= d;
     if (m == 0 || n == 0 || k == 0 || !fitInt32({m, n, k, m * k, n * k, m * n}))
       return;
-    std::optional<std::vector<float>> weight = readFloats(op.getWeight(), n * k, n * k);
+    std::optional<std::vector<float>> weight = readValues<float>(op.getWeight(), n * k, n * k);
     if (!weight)
       return;
     replaceWithLinear(rewriter, op, *weight, op.getBias(), m, k, n, activation);
@@ -413,7 +400,7 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                          std::optional<StringRef> activation) {
     std::optional<int64_t> act = activationCode(activation);
     int64_t np = roundUp(n, nr);
-    std::optional<std::vector<float>> bias = readFloats(biasInput, n, np);
+    std::optional<std::vector<float>> bias = readValues<float>(biasInput, n, np);
     if (!bias)
       return;
     // [ceil(N/nr)][K][nr]: weightᵀ in column panels of nr outputs.
@@ -422,8 +409,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       for (int64_t j = 0; j < k; ++j)
         packed[(i / nr) * k * nr + j * nr + i % nr] = weight[i * k + j];
     Location loc = op->getLoc();
-    Value packedWeight = floatConstant(rewriter, loc, packed, "linear_weight_packed");
-    Value biasValue = floatConstant(rewriter, loc, *bias, "linear_bias");
+    Value packedWeight = rawConstant(rewriter, loc, packed, "linear_weight_packed");
+    Value biasValue = rawConstant(rewriter, loc, *bias, "linear_bias");
     replaceWithKernel(rewriter, op, "linear", {op->getOperand(0), packedWeight, biasValue},
                       {m, k, n, act.value_or(KILN_UK_ACT_NONE)}, activation);
   }

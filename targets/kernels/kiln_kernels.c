@@ -6,7 +6,8 @@
 // CPU and features, then optimized with the model's code. No libc, no
 // allocation; the only scratch is on the stack: KC x NR x NCB floats of
 // packed input (64 KiB on x86-64 and AArch64, 1 KiB on the scalar targets)
-// and two staged rows in the depthwise kernel.
+// and two staged rows in the depthwise kernel; the int8 conv kernel's panel
+// of K x QPN bytes (K = C*KH*KW, a variable-length array).
 //
 // The kernels' signatures, parameters and activation codes are in
 // kiln_kernels.h (the micro-kernel ABI). Weights are constants, so kilnc packs
@@ -141,6 +142,44 @@ INLINE void tile(isize kc, const float *a, isize a_rs, isize a_ks, const float *
   }
 DEFINE_LOAD_STRIDED(load_strided, vf, vfu, NR)
 
+/// A run of panel columns j .. j+n of the im2col matrix: output pixels
+/// (oy, ox .. ox+n) within one output row.
+struct pixel_run {
+  isize oy, ox, j, n;
+};
+
+/// The runs of the panel of output pixels p0 .. p0+cols (ow pixels a row)
+/// into runs[]; returns how many.
+INLINE int pixel_runs(struct pixel_run *runs, isize p0, isize cols, isize ow) {
+  int count = 0;
+  for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++count, ox = 0, ++oy) {
+    isize len = min_i(ow - ox, cols - j);
+    runs[count] = (struct pixel_run){oy, ox, j, len};
+    j += len;
+  }
+  return count;
+}
+
+/// The elements t in [*lo, *hi) of a run of n whose input column ix0 + t * sw
+/// is inside a row of w (no division at strides 1 and 2).
+INLINE void in_row(isize ix0, isize sw, isize w, isize n, isize *lo, isize *hi) {
+  isize l, h;
+  if (sw == 1) {
+    l = ix0 >= 0 ? 0 : -ix0;
+    h = w - ix0;
+  } else if (sw == 2) {
+    l = ix0 >= 0 ? 0 : (-ix0 + 1) >> 1;
+    h = w - 1 - ix0 >= 0 ? ((w - 1 - ix0) >> 1) + 1 : 0;
+  } else {
+    l = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+    h = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
+  }
+  l = min_i(l, n);
+  h = min_i(h, n);
+  *lo = l;
+  *hi = h < l ? l : h;
+}
+
 /// Copies rows k0 .. k0+kc of the im2col matrix of one image (row k =
 /// (channel, ki, kj), column p = output pixel) for the pixels p0 .. p0+cols
 /// into the panel bp[kc][NR], zeros for padding and for columns past `cols`.
@@ -149,16 +188,8 @@ DEFINE_LOAD_STRIDED(load_strided, vf, vfu, NR)
 INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0, isize cols,
                         isize h, isize w, isize kh, isize kw, isize sh, isize sw, isize pt,
                         isize pl, isize dh, isize dw, isize ow) {
-  isize run_oy[NR], run_ox[NR], run_j[NR], run_n[NR];
-  int runs = 0;
-  for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++runs, ox = 0, ++oy) {
-    isize len = min_i(ow - ox, cols - j);
-    run_oy[runs] = oy;
-    run_ox[runs] = ox;
-    run_j[runs] = j;
-    run_n[runs] = len;
-    j += len;
-  }
+  struct pixel_run run[NR];
+  int runs = pixel_runs(run, p0, cols, ow);
   isize ksz = kh * kw;
   isize ci = k0 / ksz, ki = (k0 % ksz) / kw, kj = k0 % kw;
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
@@ -170,35 +201,21 @@ INLINE void pack_im2col(float *bp, const float *x, isize k0, isize kc, isize p0,
       *(vf *)dst = *(const vfu *)(plane + p0);
     } else {
       for (int r = 0; r < runs; ++r) {
-        float *d = dst + run_j[r];
-        isize n = run_n[r], iy = run_oy[r] * sh - pt + ki * dh;
+        float *d = dst + run[r].j;
+        isize n = run[r].n, iy = run[r].oy * sh - pt + ki * dh;
         if ((usize)iy >= (usize)h) {
           for (isize t = 0; t < n; ++t)
             d[t] = 0.0f;
           continue;
         }
         const float *row = plane + iy * w;
-        isize ix0 = run_ox[r] * sw - pl + kj * dw;
+        isize ix0 = run[r].ox * sw - pl + kj * dw;
         if (n == NR && ix0 >= 0 && (sw == 1 || sw == 2) && ix0 + sw * NR <= w) {
           *(vfu *)d = load_strided(row + ix0, sw); // a whole run inside the row
           continue;
         }
-        // Run elements t with 0 <= ix0 + t * sw < w (no division at stride 1).
         isize lo, hi;
-        if (sw == 1) {
-          lo = ix0 >= 0 ? 0 : -ix0;
-          hi = w - ix0;
-        } else if (sw == 2) {
-          lo = ix0 >= 0 ? 0 : (-ix0 + 1) >> 1;
-          hi = w - 1 - ix0 >= 0 ? ((w - 1 - ix0) >> 1) + 1 : 0;
-        } else {
-          lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
-          hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
-        }
-        lo = min_i(lo, n);
-        hi = min_i(hi, n);
-        if (hi < lo)
-          hi = lo;
+        in_row(ix0, sw, w, n, &lo, &hi);
         isize t = 0;
         for (; t < lo; ++t)
           d[t] = 0.0f;
@@ -319,6 +336,25 @@ DEFINE_LOAD_STRIDED(load_strided_d, vd, vdu, DNR)
 /// The most kernel rows (KH) the staged depthwise path takes.
 #define DW_KMAX 5
 
+/// How the depthwise kernels stage rows: output vectors rounded up to
+/// `groups` of four, the `span` of columns their loads touch (one more
+/// vector for the stride-2 pair load), whether that fits the stack
+/// (`staged`), and the column where the copied input row ends.
+struct dw_stage {
+  isize groups, span, copy_end;
+  int staged;
+};
+
+INLINE struct dw_stage dw_stage_of(isize w, isize ow, isize kh, isize kw, isize sw, isize pl,
+                                   isize dw) {
+  struct dw_stage st;
+  st.groups = (ow + 4 * DNR - 1) / (4 * DNR);
+  st.span = st.groups * 4 * DNR * sw + (kw - 1) * dw + DNR;
+  st.staged = st.span <= DW_ROW && kh <= DW_KMAX;
+  st.copy_end = min_i(pl + w, st.span);
+  return st;
+}
+
 /// Depthwise 2-D convolution, NCHW (groups = C, one filter per channel):
 /// W is [C][KH][KW] as PyTorch has it. For each output row, the KH input rows
 /// under it are staged on the stack with their zero padding, so every load is
@@ -331,14 +367,11 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
                                                 int dw, int oh, int ow, int act) {
   float rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
   float acc_row[DW_ROW] __attribute__((aligned(64)));
-  // Output vectors, rounded up to groups of four; the columns their loads touch
-  // (one more vector for the stride-2 pair load).
-  isize groups = (ow + 4 * DNR - 1) / (4 * DNR);
-  isize span = groups * 4 * DNR * sw + (kw - 1) * dw + DNR;
-  int staged = span <= DW_ROW && kh <= DW_KMAX;
-  isize copy_end = min_i(pl + w, span);
+  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw);
+  isize groups = st.groups, copy_end = st.copy_end;
+  int staged = st.staged;
   for (isize r = 0; staged && r < kh; ++r)
-    for (isize j = 0; j < span; ++j)
+    for (isize j = 0; j < st.span; ++j)
       rows[r][j] = 0.0f;
   for (isize plane = 0; plane < (isize)n * c; ++plane) {
     isize ch = plane % c;
@@ -524,16 +557,19 @@ typedef i8 vq8u __attribute__((ext_vector_type(QVL), aligned(1)));
 /// Read by kilnc (targets/Kernels.cpp) to pack int8 weights for these kernels.
 const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
 
+/// prod / 2^total rounded half to even, total >= 1, for int64 scalars and
+/// vectors (`one` is 1 of that type): floor(prod / 2^total) + 1 when the rest
+/// is above half, or half with an odd floor; one add before the shift does
+/// both.
+#define SHIFT_ROUND_HALF_EVEN(prod, total, one)                                                    \
+  (((prod) + ((one) << ((total) - 1)) - 1 + (((prod) >> (total)) & 1)) >> (total))
+
 /// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
 /// product is in 64 bits), plus the zero point, clamped, as int8.
 INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   vq64 prod = __builtin_convertvector(acc, vq64) * __builtin_convertvector(mult, vq64);
   vq64 total = 31 - __builtin_convertvector(shift, vq64);
-  vq64 half = (vq64)1 << (total - 1);
-  // floor(prod / 2^total) + 1 when the rest is above half, or half with an
-  // odd floor: one add before the shift does both.
-  vq64 y = (prod + half - 1 + ((prod >> total) & 1)) >> total;
-  y = y + zy;
+  vq64 y = SHIFT_ROUND_HALF_EVEN(prod, total, (vq64)1) + zy;
   y = y < lo ? (vq64)lo : y;
   y = y > hi ? (vq64)hi : y;
   return __builtin_convertvector(y, vq8);
@@ -550,11 +586,6 @@ INLINE void store_q(i8 *p, vq8 v, isize n) {
     p[j] = t[j];
 }
 
-/// A run of panel columns j .. j+n within one output row (oy, ox ...).
-struct qrun {
-  isize oy, ox, j, n;
-};
-
 /// n bytes from src to dst, eight at a time (n is at most QPN).
 INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
   isize u = 0;
@@ -567,7 +598,7 @@ INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
 /// Row k = (ki, kj) of channel `plane` of the im2col matrix of one int8
 /// image for the panel's columns (its runs), into t[0 .. QPN): `pad` (the
 /// input's zero point) where the kernel window leaves the image.
-INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nruns, isize ki,
+INLINE void q_gather_row(i8 *t, const i8 *plane, const struct pixel_run *runs, int nruns, isize ki,
                          isize kj, isize h, isize w, isize sh, isize sw, isize pt, isize pl,
                          isize dh, isize dw, i8 pad) {
   for (int r = 0; r < nruns; ++r) {
@@ -584,19 +615,8 @@ INLINE void q_gather_row(i8 *t, const i8 *plane, const struct qrun *runs, int nr
       copy_bytes(d, row + ix0, n); // the whole run inside the row
       continue;
     }
-    // Run elements u with 0 <= ix0 + u * sw < w.
     isize lo, hi;
-    if (sw == 1) {
-      lo = ix0 >= 0 ? 0 : -ix0;
-      hi = w - ix0;
-    } else {
-      lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
-      hi = w - 1 - ix0 >= 0 ? (w - 1 - ix0) / sw + 1 : 0;
-    }
-    lo = min_i(lo, n);
-    hi = min_i(hi, n);
-    if (hi < lo)
-      hi = lo;
+    in_row(ix0, sw, w, n, &lo, &hi);
     isize u = 0;
     for (; u < lo; ++u)
       d[u] = pad;
@@ -673,13 +693,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
     i8 *y = out + img * f * P;
     for (isize p0 = 0; p0 < P; p0 += QPN) {
       isize cols = min_i(QPN, P - p0);
-      struct qrun runs[QPN];
-      int nruns = 0;
-      for (isize j = 0, oy = p0 / ow, ox = p0 % ow; j < cols; ++nruns, ox = 0, ++oy) {
-        isize len = min_i(ow - ox, cols - j);
-        runs[nruns] = (struct qrun){oy, ox, j, len};
-        j += len;
-      }
+      struct pixel_run runs[QPN];
+      int nruns = pixel_runs(runs, p0, cols, ow);
       // Row k of the im2col matrix is (ci, ki, kj), counted along.
       isize ci = 0, ki = 0, kj = 0;
       for (isize g = 0; g < k4; ++g) {
@@ -822,8 +837,8 @@ INLINE vdh load_strided_h(const short *p, isize sw) {
 
 /// Per channel: acc * multiplier / 2^(31 - shift), as requantize().
 INLINE int requantize_one(int acc, int mult, int shift, int zy, int lo, int hi) {
-  i64 prod = (i64)acc * mult, total = 31 - shift, half = (i64)1 << (total - 1);
-  i64 y = ((prod + half - 1 + ((prod >> total) & 1)) >> total) + zy;
+  i64 prod = (i64)acc * mult, total = 31 - shift;
+  i64 y = SHIFT_ROUND_HALF_EVEN(prod, total, (i64)1) + zy;
   return (int)(y < lo ? lo : y > hi ? hi : y);
 }
 
@@ -838,12 +853,11 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
                                                  int ow, int zx, int zy, int lo, int hi) {
   short rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
   int acc_row[DW_ROW] __attribute__((aligned(64)));
-  isize groups = (ow + 4 * DNR - 1) / (4 * DNR);
-  isize span = groups * 4 * DNR * sw + (kw - 1) * dw + DNR;
-  int staged = span <= DW_ROW && kh <= DW_KMAX;
-  isize copy_end = min_i(pl + w, span);
+  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw);
+  isize groups = st.groups, copy_end = st.copy_end;
+  int staged = st.staged;
   for (isize r = 0; staged && r < kh; ++r)
-    for (isize j = 0; j < span; ++j)
+    for (isize j = 0; j < st.span; ++j)
       rows[r][j] = 0;
   for (isize plane = 0; plane < (isize)n * c; ++plane) {
     isize ch = plane % c;

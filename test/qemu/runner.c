@@ -116,19 +116,6 @@ static float element(const void *data, int dtype, size_t i) {
 
 static float magnitude(float x) { return x < 0 ? -x : x; }
 
-/* Bytes per element of a dtype runner.c compares. */
-static size_t element_bytes(int dtype) {
-  switch (dtype) {
-  case KILN_DTYPE_INT64:
-    return 8;
-  case KILN_DTYPE_FLOAT32:
-  case KILN_DTYPE_INT32:
-    return 4;
-  default:
-    return 1;
-  }
-}
-
 /* FNV-1a of n bytes: the digest the cross-target tests compare
  * (test/qemu/check_identical.sh). */
 static uint32_t fnv1a(const void *data, size_t n) {
@@ -204,7 +191,7 @@ int main(void) {
     put("kiln-qemu: output ");
     put_uint((uint32_t)k);
     put(" fnv1a ");
-    put_uint(fnv1a(case_outputs[k], count * element_bytes((int)d->dtype)));
+    put_uint(fnv1a(case_outputs[k], count * kiln_dtype_size(d->dtype)));
     flush();
   }
   put(failures ? "kiln-qemu: FAIL" : "kiln-qemu: PASS");
