@@ -189,7 +189,8 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     linear `[ceil(N/qnr)][ceil(K/4)][qnr]`, the bias folded with the input's
     zero point (and `qoff`, 128 where the kernels' dot product reads the
     activations as unsigned bytes): `bias - (zx + qoff) * sum_k w`. A 1x1
-    qconv2d of a 1x1 image is the qlinear kernel. Everything else
+    qconv2d of a 1x1 image is the qlinear kernel, and every `kiln.lookup`
+    (an int8 function as a 256-entry table) the `lookup` kernel. Everything else
     (other element types, computed weights, grouped convolutions) is left to
     the linalg lowering. `mr` = 0 and `qmr` = 0 turn the pass off.
   }];

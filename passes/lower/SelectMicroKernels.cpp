@@ -1,8 +1,8 @@
 //===- SelectMicroKernels.cpp - the kiln-select-micro-kernels pass --------===//
 //
 // float32 conv2d (groups = 1 or depthwise) and linear ops, and their int8
-// forms kiln.qconv2d and kiln.qlinear, with constant weights become
-// kiln.micro_kernel ops; their weights are packed here into the layouts of
+// forms kiln.qconv2d and kiln.qlinear, with constant weights, and int8
+// table lookups become kiln.micro_kernel ops; their weights are packed here into the layouts of
 // targets/kernels/kiln_kernels.h. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
@@ -127,7 +127,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if ((mr > 0 && isa<Conv2dOp, LinearOp>(op)) || (qmr > 0 && isa<QConv2dOp, QLinearOp>(op)))
+      if ((mr > 0 && isa<Conv2dOp, LinearOp>(op)) ||
+          (qmr > 0 && isa<QConv2dOp, QLinearOp, LookupOp>(op)))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -138,6 +139,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
         selectLinear(rewriter, linear);
       else if (auto qconv = dyn_cast<QConv2dOp>(op))
         selectQConv(rewriter, qconv);
+      else if (auto lookup = dyn_cast<LookupOp>(op))
+        selectLookup(rewriter, lookup);
       else
         selectQLinear(rewriter, cast<QLinearOp>(op));
     }
@@ -253,6 +256,14 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       replaceWithInt8Kernel(rewriter, op, "qconv2d", op.getInput(), packWords(*weight, f, k, qmr),
                             foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second,
                             params);
+  }
+
+  /// kiln.lookup as the lookup kernel over all its elements.
+  static void selectLookup(RewriterBase &rewriter, LookupOp op) {
+    int64_t n = cast<RankedTensorType>(op.getType()).getNumElements();
+    if (n == 0 || !fitInt32({n}))
+      return;
+    replaceWithKernel(rewriter, op, "lookup", {op.getInput(), op.getTable()}, {n}, std::nullopt);
   }
 
   void selectQLinear(RewriterBase &rewriter, QLinearOp op) {

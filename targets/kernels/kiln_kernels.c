@@ -336,9 +336,9 @@ DEFINE_LOAD_STRIDED(load_strided_d, vd, vdu, DNR)
 /// The most kernel rows (KH) the staged depthwise path takes.
 #define DW_KMAX 5
 
-/// How the depthwise kernels stage rows: output vectors rounded up to
-/// `groups` of four, the `span` of columns their loads touch (one more
-/// vector for the stride-2 pair load), whether that fits the stack
+/// How the depthwise kernels stage rows: output columns in `groups` of
+/// `group` lanes, the `span` of columns their loads touch (one more vector of
+/// `lanes` for the stride-2 pair load), whether that fits the stack
 /// (`staged`), and the column where the copied input row ends.
 struct dw_stage {
   isize groups, span, copy_end;
@@ -346,10 +346,10 @@ struct dw_stage {
 };
 
 INLINE struct dw_stage dw_stage_of(isize w, isize ow, isize kh, isize kw, isize sw, isize pl,
-                                   isize dw) {
+                                   isize dw, isize group, isize lanes) {
   struct dw_stage st;
-  st.groups = (ow + 4 * DNR - 1) / (4 * DNR);
-  st.span = st.groups * 4 * DNR * sw + (kw - 1) * dw + DNR;
+  st.groups = (ow + group - 1) / group;
+  st.span = st.groups * group * sw + (kw - 1) * dw + lanes;
   st.staged = st.span <= DW_ROW && kh <= DW_KMAX;
   st.copy_end = min_i(pl + w, st.span);
   return st;
@@ -367,7 +367,7 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
                                                 int dw, int oh, int ow, int act) {
   float rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
   float acc_row[DW_ROW] __attribute__((aligned(64)));
-  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw);
+  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw, 4 * DNR, DNR);
   isize groups = st.groups, copy_end = st.copy_end;
   int staged = st.staged;
   for (isize r = 0; staged && r < kh; ++r)
@@ -464,6 +464,10 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
 // Requantization is Kiln's (passes/quant/Requantize.h, docs/quantization.md):
 // y = clamp(zy + round_half_even(acc * multiplier / 2^(31 - shift)), lo, hi),
 // the product exact in 64 bits; every library gives the same bytes.
+
+#if defined(__aarch64__) && defined(__ARM_NEON)
+#include <arm_neon.h> // the table lookup's tbl
+#endif
 
 typedef signed char i8;
 typedef unsigned char u8;
@@ -818,19 +822,26 @@ __attribute__((noinline)) void kiln_uk_qlinear(const i8 *x, const i8 *wp, const 
 }
 
 /// The int8 depthwise kernel's lanes: int16 differences and products
-/// (|x - zx| <= 255 and |w| <= 127: every product fits int16), int32 sums.
-typedef int vdq __attribute__((ext_vector_type(DNR)));
-typedef short vdh __attribute__((ext_vector_type(DNR)));
-typedef short vdhu __attribute__((ext_vector_type(DNR), aligned(2)));
+/// (|x - zx| <= 255 and |w| <= 127: every product fits int16), int32 sums;
+/// 16 lanes where the float kernel has 8 (int16 data is half as wide).
+#if NR > 8
+#define QDNR 16
+#else
+#define QDNR DNR
+#endif
+typedef int vdq __attribute__((ext_vector_type(QDNR)));
+typedef int vdqu __attribute__((ext_vector_type(QDNR), aligned(4)));
+typedef short vdh __attribute__((ext_vector_type(QDNR)));
+typedef short vdhu __attribute__((ext_vector_type(QDNR), aligned(2)));
 
-/// DNR int16 values from p with stride sw (1 and 2 are vector loads).
+/// QDNR int16 values from p with stride sw (1 and 2 are vector loads).
 INLINE vdh load_strided_h(const short *p, isize sw) {
   if (sw == 1)
     return *(const vdhu *)p;
   if (sw == 2)
-    return __builtin_shufflevector(*(const vdhu *)p, *(const vdhu *)(p + DNR), EVEN_LANES(DNR));
-  short t[DNR];
-  for (int j = 0; j < DNR; ++j)
+    return __builtin_shufflevector(*(const vdhu *)p, *(const vdhu *)(p + QDNR), EVEN_LANES(QDNR));
+  short t[QDNR];
+  for (int j = 0; j < QDNR; ++j)
     t[j] = p[j * sw];
   return *(const vdhu *)t;
 }
@@ -842,20 +853,189 @@ INLINE int requantize_one(int acc, int mult, int shift, int zy, int lo, int hi) 
   return (int)(y < lo ? lo : y > hi ? hi : y);
 }
 
-/// int8 depthwise conv2d, NCHW (kiln_kernels.h). As kiln_uk_dwconv2d: the
+/// The int8 depthwise kernel's accumulator buffer (outputs of one channel).
+#define QDW_ACC (4 * DW_ROW)
+
+/// One output row of the staged depthwise path: `groups` groups of U
+/// vectors of outputs, each summed over every valid tap in registers, into
+/// acc_row. Called with constant U (and, for 3 x 3 kernels, constant sizes
+/// and stride) so that the taps unroll and the sums stay in registers.
+INLINE void qdw_row(int *acc_row, short *const *rp, const int *valid, const i8 *wk, isize groups,
+                    isize kh, isize kw, isize sw, isize dw, int bias, const int U) {
+  for (isize g = 0; g < groups; ++g) {
+    vdq acc[4];
+    for (int u = 0; u < U; ++u)
+      acc[u] = (vdq)bias;
+    for (isize ki = 0; ki < kh; ++ki) {
+      if (!valid[ki])
+        continue;
+      const short *row = rp[ki] + g * U * QDNR * sw;
+      for (isize kj = 0; kj < kw; ++kj) {
+        short wv = wk[ki * kw + kj];
+        for (int u = 0; u < U; ++u)
+          acc[u] +=
+              __builtin_convertvector(load_strided_h(row + kj * dw + u * QDNR * sw, sw) * wv, vdq);
+      }
+    }
+    for (int u = 0; u < U; ++u)
+      *(vdqu *)(acc_row + (g * U + u) * QDNR) = acc[u];
+  }
+}
+
+/// qdw_row for 3 x 3 kernels at stride 1 or 2 with constant sizes, else as
+/// given.
+INLINE void qdw_row_sized(int *acc_row, short *const *rp, const int *valid, const i8 *wk,
+                          isize groups, isize kh, isize kw, isize sw, isize dw, int bias,
+                          const int U) {
+  if (kh == 3 && kw == 3 && dw == 1 && sw == 1)
+    qdw_row(acc_row, rp, valid, wk, groups, 3, 3, 1, 1, bias, U);
+  else if (kh == 3 && kw == 3 && dw == 1 && sw == 2)
+    qdw_row(acc_row, rp, valid, wk, groups, 3, 3, 2, 1, bias, U);
+  else
+    qdw_row(acc_row, rp, valid, wk, groups, kh, kw, sw, dw, bias, U);
+}
+
+/// Requantizes `filled` sums of one channel to yf in whole vectors: the
+/// last may spill into outputs that a later row overwrites, never past
+/// out_end.
+INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, vq m, vq s, int zy,
+                      int lo, int hi) {
+  for (isize i = 0; i < filled; i += QVL)
+    store_q(yf + i, requantize(*(const vqu *)(acc + i), m, s, zy, lo, hi),
+            min_i(QVL, out_end - yf - i));
+}
+
+#if defined(KILN_FEATURE_avx512vbmi)
+/// The staged depthwise row with vpdpbusd (kernels at most 4 wide, stride 1
+/// or 2, undilated): a kernel row's taps are one word of weights (zero past
+/// kw) and the staged row holds x + 128 as uint8 (the padding zx + 128), so
+/// one vpermb (idx: lane i, byte k = column i * sw + k) lays out the four
+/// inputs under each of 16 outputs and one vpdpbusd adds the row's products.
+/// bias0 is the bias less (zx + 128) * the valid rows' weight sums.
+INLINE void qdw_row_vbmi(int *acc_row, u8 *const *rp, const int *valid, const int *words,
+                         isize groups, isize kh, isize sw, int bias0, __m512i idx, const int U) {
+  for (isize g = 0; g < groups; ++g) {
+    __m512i acc[4];
+    for (int u = 0; u < U; ++u)
+      acc[u] = _mm512_set1_epi32(bias0);
+    for (isize ki = 0; ki < kh; ++ki) {
+      if (!valid[ki])
+        continue;
+      __m512i wv = _mm512_set1_epi32(words[ki]);
+      const u8 *row = rp[ki] + g * U * 16 * sw;
+      for (int u = 0; u < U; ++u)
+        acc[u] = _mm512_dpbusd_epi32(
+            acc[u], _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(row + u * 16 * sw)), wv);
+    }
+    for (int u = 0; u < U; ++u)
+      _mm512_storeu_si512(acc_row + (g * U + u) * 16, acc[u]);
+  }
+}
+
+/// The most bytes of uint8 rows the vpdpbusd depthwise path stages.
+#define QDW_QBYTES 16384
+
+/// One channel of the depthwise kernel with qdw_row_vbmi. The input rows are
+/// staged (x + 128) in `stage`, rows of `rowbytes` whose padding already
+/// holds zx + 128: the whole plane at once where it fits (no row is read
+/// right after it is written), else a ring of kh rows.
+INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, int *acc, const i8 *x, i8 *y,
+                           const i8 *out_end, const i8 *wk, int bias, int mult, int shift, isize h,
+                           isize w, isize kh, isize kw, isize sh, isize sw, isize pt, isize pl,
+                           isize oh, isize ow, isize groups, isize copy_end, int U, int zx, int zy,
+                           int lo, int hi) {
+  u8 lanes[64];
+  for (int l = 0; l < 64; ++l)
+    lanes[l] = (u8)(l / 4 * sw + l % 4);
+  __m512i idx = _mm512_loadu_si512(lanes);
+  int words[DW_KMAX], rowsum[DW_KMAX];
+  for (isize ki = 0; ki < kh; ++ki) {
+    unsigned word = 0;
+    rowsum[ki] = 0;
+    for (isize kj = 0; kj < kw; ++kj) {
+      word |= (unsigned)(u8)wk[ki * kw + kj] << (8 * kj);
+      rowsum[ki] += wk[ki * kw + kj];
+    }
+    words[ki] = (int)word;
+  }
+  int whole = h * rowbytes <= QDW_QBYTES;
+  isize held[DW_KMAX];
+  for (isize r = 0; r < DW_KMAX; ++r)
+    held[r] = -1;
+  for (isize iy = 0; whole && iy < h; ++iy)
+    for (isize j = pl; j < copy_end; ++j)
+      stage[iy * rowbytes + j] = (u8)(x[iy * w + j - pl] ^ 0x80);
+  isize first = 0, filled = 0;
+  for (isize oy = 0; oy < oh; ++oy) {
+    int valid[DW_KMAX];
+    u8 *rp[DW_KMAX];
+    int bias0 = bias;
+    for (isize ki = 0; ki < kh; ++ki) {
+      isize iy = oy * sh - pt + ki;
+      valid[ki] = (usize)iy < (usize)h;
+      if (!valid[ki])
+        continue;
+      bias0 -= (zx + 128) * rowsum[ki];
+      isize slot = whole ? iy : iy - iy / kh * kh;
+      rp[ki] = stage + slot * rowbytes;
+      if (whole || held[slot] == iy)
+        continue;
+      held[slot] = iy;
+      for (isize j = pl; j < copy_end; ++j)
+        rp[ki][j] = (u8)(x[iy * w + j - pl] ^ 0x80);
+    }
+    if (U == 1)
+      qdw_row_vbmi(acc + filled, rp, valid, words, groups, kh, sw, bias0, idx, 1);
+    else if (U == 2)
+      qdw_row_vbmi(acc + filled, rp, valid, words, groups, kh, sw, bias0, idx, 2);
+    else
+      qdw_row_vbmi(acc + filled, rp, valid, words, groups, kh, sw, bias0, idx, 4);
+    filled += ow;
+    if (filled + ow <= QDW_ACC && oy + 1 < oh)
+      continue;
+    qdw_flush(y + first, acc, filled, out_end, (vq)mult, (vq)shift, zy, lo, hi);
+    first += filled;
+    filled = 0;
+  }
+}
+#endif
+
+/// int8 depthwise conv2d, NCHW (kiln_kernels.h). As kiln_uk_dwconv2d, the
 /// KH input rows under an output row are staged on the stack, as int16
 /// x - zx with zeros for the padding, so the padding adds nothing and every
-/// load is a whole vector; taller kernels or longer rows take a scalar path.
+/// load is a whole vector; a staged row stays for the next output rows that
+/// read it (a ring of KH rows, undilated kernels). Short rows take fewer
+/// vectors per group (U = 1, 2 or 4); taller kernels or longer rows take a
+/// scalar path.
 __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, const int *bias,
                                                  const int *mult, const int *shift, i8 *out, int n,
                                                  int c, int h, int w, int kh, int kw, int sh,
                                                  int sw, int pt, int pl, int dh, int dw, int oh,
                                                  int ow, int zx, int zy, int lo, int hi) {
   short rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
-  int acc_row[DW_ROW] __attribute__((aligned(64)));
-  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw);
+  // Sums of consecutive output rows of one channel, requantized together.
+  int acc[QDW_ACC + DW_ROW] __attribute__((aligned(64)));
+  int U = ow <= QDNR ? 1 : ow <= 2 * QDNR ? 2 : 4;
+  struct dw_stage st = dw_stage_of(w, ow, kh, kw, sw, pl, dw, U * QDNR, QDNR);
   isize groups = st.groups, copy_end = st.copy_end;
   int staged = st.staged;
+  i8 *out_end = out + (isize)n * c * oh * ow;
+#if defined(KILN_FEATURE_avx512vbmi)
+  u8 stage[QDW_QBYTES] __attribute__((aligned(64)));
+  isize rowbytes = (st.span + 64 + 63) / 64 * 64;
+  if (staged && kw <= 4 && dw == 1 && (sw == 1 || sw == 2) && QDNR == 16 &&
+      kh * rowbytes <= QDW_QBYTES) {
+    for (isize j = 0; j < QDW_QBYTES; ++j)
+      stage[j] = (u8)(zx ^ 0x80);
+    for (isize plane = 0; plane < (isize)n * c; ++plane) {
+      isize ch = plane % c;
+      qdw_plane_vbmi(stage, rowbytes, acc, in + plane * h * w, out + plane * oh * ow, out_end,
+                     wt + ch * kh * kw, bias[ch], mult[ch], shift[ch], h, w, kh, kw, sh, sw, pt, pl,
+                     oh, ow, groups, copy_end, U, zx, zy, lo, hi);
+    }
+    return;
+  }
+#endif
   for (isize r = 0; staged && r < kh; ++r)
     for (isize j = 0; j < st.span; ++j)
       rows[r][j] = 0;
@@ -864,53 +1044,97 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
     const i8 *x = in + plane * h * w;
     i8 *y = out + plane * oh * ow;
     const i8 *wk = wt + ch * kh * kw;
-    for (isize oy = 0; oy < oh; ++oy) {
-      i8 *yr = y + oy * ow;
-      if (staged) {
-        int valid[DW_KMAX];
-        for (isize ki = 0; ki < kh; ++ki) {
-          isize iy = oy * sh - pt + ki * dh;
-          valid[ki] = (usize)iy < (usize)h;
-          if (valid[ki])
-            for (isize j = pl; j < copy_end; ++j)
-              rows[ki][j] = (short)(x[iy * w + j - pl] - zx);
-        }
-        for (isize g = 0; g < groups; ++g) {
-          vdq acc[4];
-          for (int u = 0; u < 4; ++u)
-            acc[u] = (vdq)bias[ch];
+    vq m = mult[ch], s = shift[ch];
+    if (!staged) {
+      for (isize oy = 0; oy < oh; ++oy)
+        for (isize ox = 0; ox < ow; ++ox) {
+          int sum = bias[ch];
           for (isize ki = 0; ki < kh; ++ki) {
-            if (!valid[ki])
+            isize iy = oy * sh - pt + ki * dh;
+            if ((usize)iy >= (usize)h)
               continue;
             for (isize kj = 0; kj < kw; ++kj) {
-              short wv = wk[ki * kw + kj];
-              const short *r = rows[ki] + kj * dw + g * 4 * DNR * sw;
-              for (int u = 0; u < 4; ++u)
-                acc[u] += __builtin_convertvector(load_strided_h(r + u * DNR * sw, sw) * wv, vdq);
+              isize ix = ox * sw - pl + kj * dw;
+              if ((usize)ix < (usize)w)
+                sum += (x[iy * w + ix] - zx) * wk[ki * kw + kj];
             }
           }
-          for (int u = 0; u < 4; ++u)
-            *(vdq *)(acc_row + (g * 4 + u) * DNR) = acc[u];
+          y[oy * ow + ox] = (i8)requantize_one(sum, mult[ch], shift[ch], zy, lo, hi);
         }
-        int m = mult[ch], s = shift[ch];
-        for (isize ox = 0; ox < ow; ++ox)
-          yr[ox] = (i8)requantize_one(acc_row[ox], m, s, zy, lo, hi);
-        continue;
-      }
-      for (isize ox = 0; ox < ow; ++ox) {
-        int acc = bias[ch];
-        for (isize ki = 0; ki < kh; ++ki) {
-          isize iy = oy * sh - pt + ki * dh;
-          if ((usize)iy >= (usize)h)
+      continue;
+    }
+    isize held[DW_KMAX]; // the input row each staged row holds
+    for (isize r = 0; r < DW_KMAX; ++r)
+      held[r] = -1;
+    isize first = 0, filled = 0; // acc holds outputs first .. first + filled
+    for (isize oy = 0; oy < oh; ++oy) {
+      int valid[DW_KMAX];
+      short *rp[DW_KMAX];
+      for (isize ki = 0; ki < kh; ++ki) {
+        isize iy = oy * sh - pt + ki * dh;
+        valid[ki] = (usize)iy < (usize)h;
+        if (!valid[ki])
+          continue;
+        // Undilated: the kh rows under an output row are consecutive, each in
+        // its own slot iy mod kh, and stay for the next output rows.
+        isize slot = ki;
+        if (dh == 1) {
+          slot = iy - iy / kh * kh;
+          if (held[slot] == iy) {
+            rp[ki] = rows[slot];
             continue;
-          for (isize kj = 0; kj < kw; ++kj) {
-            isize ix = ox * sw - pl + kj * dw;
-            if ((usize)ix < (usize)w)
-              acc += (x[iy * w + ix] - zx) * wk[ki * kw + kj];
           }
         }
-        yr[ox] = (i8)requantize_one(acc, mult[ch], shift[ch], zy, lo, hi);
+        held[slot] = iy;
+        rp[ki] = rows[slot];
+        for (isize j = pl; j < copy_end; ++j)
+          rp[ki][j] = (short)(x[iy * w + j - pl] - zx);
       }
+      if (U == 1)
+        qdw_row_sized(acc + filled, rp, valid, wk, groups, kh, kw, sw, dw, bias[ch], 1);
+      else if (U == 2)
+        qdw_row_sized(acc + filled, rp, valid, wk, groups, kh, kw, sw, dw, bias[ch], 2);
+      else
+        qdw_row_sized(acc + filled, rp, valid, wk, groups, kh, kw, sw, dw, bias[ch], 4);
+      filled += ow;
+      if (filled + ow <= QDW_ACC && oy + 1 < oh)
+        continue;
+      qdw_flush(y + first, acc, filled, out_end, m, s, zy, lo, hi);
+      first += filled;
+      filled = 0;
     }
   }
+}
+
+/// int8 table lookup (kiln_kernels.h): y[i] = table[x[i] + 128].
+__attribute__((noinline)) void kiln_uk_lookup(const i8 *x, const i8 *table, i8 *y, int n) {
+  isize i = 0;
+#if defined(KILN_FEATURE_avx512vbmi)
+  // Two 128-entry vpermi2b lookups (index bits 0-6), the sign bit picks one.
+  __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
+  __m512i t2 = _mm512_loadu_si512(table + 128), t3 = _mm512_loadu_si512(table + 192);
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  for (; i < n; i += 64) {
+    __mmask64 live = n - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - i)) - 1;
+    __m512i idx = _mm512_xor_si512(_mm512_maskz_loadu_epi8(live, x + i), flip);
+    __m512i low = _mm512_permutex2var_epi8(t0, idx, t1);
+    __m512i high = _mm512_permutex2var_epi8(t2, idx, t3);
+    _mm512_mask_storeu_epi8(y + i, live,
+                            _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), low, high));
+  }
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+  // Four 64-entry tbl/tbx lookups; an index past a table's 64 keeps the lane.
+  uint8x16x4_t t[4];
+  for (int q = 0; q < 4; ++q)
+    t[q] = vld1q_u8_x4((const u8 *)table + 64 * q);
+  for (; i + 16 <= n; i += 16) {
+    uint8x16_t idx = veorq_u8(vld1q_u8((const u8 *)x + i), vdupq_n_u8(0x80));
+    uint8x16_t r = vqtbl4q_u8(t[0], idx);
+    for (int q = 1; q < 4; ++q)
+      r = vqtbx4q_u8(r, t[q], vsubq_u8(idx, vdupq_n_u8((u8)(64 * q))));
+    vst1q_u8((u8 *)y + i, r);
+  }
+#endif
+  for (; i < n; ++i)
+    y[i] = table[(u8)x[i] ^ 0x80];
 }

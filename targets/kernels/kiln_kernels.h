@@ -48,7 +48,8 @@ enum kiln_uk_activation {
   X(linear, "ffff", 4)                                                                             \
   X(qconv2d, "bbiiib", 19)                                                                         \
   X(qdwconv2d, "bbiiib", 18)                                                                       \
-  X(qlinear, "bbiiib", 6)
+  X(qlinear, "bbiiib", 6)                                                                          \
+  X(lookup, "bbb", 1)
 
 /* conv2d, groups = 1, NCHW, as an implicit GEMM:
  *   out = act(conv(in, W) + bias)
@@ -105,6 +106,10 @@ void kiln_uk_qdwconv2d(const signed char *in, const signed char *wt, const int *
  * words; zx is in the folded bias. */
 void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bias, const int *mult,
                      const int *shift, signed char *y, int m, int k, int n, int zy, int lo, int hi);
+
+/* int8 elementwise function as a 256-entry table (kiln.lookup):
+ * y[i] = table[x[i] + 128] for i < n. */
+void kiln_uk_lookup(const signed char *x, const signed char *table, signed char *y, int n);
 
 #ifdef __cplusplus
 }

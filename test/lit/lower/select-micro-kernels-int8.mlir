@@ -91,6 +91,27 @@ func.func @qpointwise(%x: tensor<1x2x1x1xi8>) -> tensor<1x2x1x1xi8> {
 
 // -----
 
+// Every int8 table lookup is the lookup kernel over all its elements, the
+// table passed as it is; with only the float kernels (NOQ) it is left alone.
+// CHECK-LABEL: func.func @lookup
+// CHECK: %[[T:.*]] = arith.constant dense<7> : tensor<256xi8>
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3x5xi8>
+// CHECK: %[[Y:.*]] = kiln.micro_kernel "lookup" [30]
+// CHECK-SAME: ins(%arg0, %[[T]] : tensor<2x3x5xi8>, tensor<256xi8>)
+// CHECK-SAME: outs(%[[E]] : tensor<2x3x5xi8>)
+// CHECK-NOT: kiln.lookup
+// CHECK: return %[[Y]]
+// NOQ-LABEL: func.func @lookup
+// NOQ: kiln.lookup
+// NOQ-NOT: kiln.micro_kernel
+func.func @lookup(%x: tensor<2x3x5xi8>) -> tensor<2x3x5xi8> {
+  %t = arith.constant dense<7> : tensor<256xi8>
+  %y = kiln.lookup %x, %t : (tensor<2x3x5xi8>, tensor<256xi8>) -> tensor<2x3x5xi8>
+  return %y : tensor<2x3x5xi8>
+}
+
+// -----
+
 // Left to the linalg lowering: grouped convolutions, weights that are not
 // constants, and shifts the kernels do not take (31).
 // CHECK-LABEL: func.func @left_alone
