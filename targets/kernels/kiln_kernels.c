@@ -570,6 +570,33 @@ const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
 
 /// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
 /// product is in 64 bits), plus the zero point, clamped, as int8.
+#if defined(KILN_FEATURE_avx512vnni)
+/// AVX-512: the even and odd int32 lanes' products as two vectors of int64
+/// (vpmuldq), the rounding as SHIFT_ROUND_HALF_EVEN (the parity bit as a
+/// mask), the zero point, a saturating narrowing to int8 and the clamp in
+/// bytes. The same value as the portable form below.
+INLINE __m512i requantize_half(__m512i prod, __m512i total, int zy) {
+  const __m512i one = _mm512_set1_epi64(1);
+  __m512i half = _mm512_sub_epi64(_mm512_sllv_epi64(one, _mm512_sub_epi64(total, one)), one);
+  __mmask8 odd = _mm512_test_epi64_mask(prod, _mm512_sllv_epi64(one, total));
+  __m512i sum = _mm512_add_epi64(prod, half);
+  sum = _mm512_mask_add_epi64(sum, odd, sum, one);
+  return _mm512_add_epi64(_mm512_srav_epi64(sum, total), _mm512_set1_epi64(zy));
+}
+
+INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
+  const __m512i low = _mm512_set1_epi64(0xffffffff);
+  __m512i a = (__m512i)acc, m = (__m512i)mult;
+  __m512i total = _mm512_sub_epi32(_mm512_set1_epi32(31), (__m512i)shift);
+  __m512i even = requantize_half(_mm512_mul_epi32(a, m), _mm512_and_si512(total, low), zy);
+  __m512i odd =
+      requantize_half(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32)),
+                      _mm512_srli_epi64(total, 32), zy);
+  __m128i y = _mm_unpacklo_epi8(_mm512_cvtsepi64_epi8(even), _mm512_cvtsepi64_epi8(odd));
+  y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
+  return (vq8)y;
+}
+#else
 INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   vq64 prod = __builtin_convertvector(acc, vq64) * __builtin_convertvector(mult, vq64);
   vq64 total = 31 - __builtin_convertvector(shift, vq64);
@@ -578,6 +605,7 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   y = y > hi ? (vq64)hi : y;
   return __builtin_convertvector(y, vq8);
 }
+#endif
 
 INLINE void store_q(i8 *p, vq8 v, isize n) {
   if (n == QVL) {
@@ -589,6 +617,9 @@ INLINE void store_q(i8 *p, vq8 v, isize n) {
   for (isize j = 0; j < n; ++j)
     p[j] = t[j];
 }
+
+typedef i8 vb16 __attribute__((ext_vector_type(16), aligned(1)));
+typedef i8 vb32 __attribute__((ext_vector_type(32), aligned(1)));
 
 /// n bytes from src to dst, eight at a time (n is at most QPN).
 INLINE void copy_bytes(i8 *dst, const i8 *src, isize n) {
@@ -628,6 +659,11 @@ INLINE void q_gather_row(i8 *t, const i8 *plane, const struct pixel_run *runs, i
       copy_bytes(d + lo, row + ix0 + lo, hi - lo);
       u = hi;
     } else {
+      // Stride 2: the even bytes of 32, 16 at a time, while they are in the row.
+      for (; sw == 2 && u + 16 <= hi && ix0 + 2 * u + 32 <= w; u += 16) {
+        vb32 v = *(const vb32 *)(row + ix0 + 2 * u);
+        *(vb16 *)(d + u) = __builtin_shufflevector(v, v, EVEN_LANES(16));
+      }
       for (; u < hi; ++u)
         d[u] = row[ix0 + u * sw];
     }
@@ -906,6 +942,19 @@ INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, v
 }
 
 #if defined(KILN_FEATURE_avx512vbmi)
+/// The kernel rows' weights as words (zeros past kw) and their sums.
+INLINE void qdw_words(int *words, int *rowsum, const i8 *wk, isize kh, isize kw) {
+  for (isize ki = 0; ki < kh; ++ki) {
+    unsigned word = 0;
+    rowsum[ki] = 0;
+    for (isize kj = 0; kj < kw; ++kj) {
+      word |= (unsigned)(u8)wk[ki * kw + kj] << (8 * kj);
+      rowsum[ki] += wk[ki * kw + kj];
+    }
+    words[ki] = (int)word;
+  }
+}
+
 /// The staged depthwise row with vpdpbusd (kernels at most 4 wide, stride 1
 /// or 2, undilated): a kernel row's taps are one word of weights (zero past
 /// kw) and the staged row holds x + 128 as uint8 (the padding zx + 128), so
@@ -939,25 +988,13 @@ INLINE void qdw_row_vbmi(int *acc_row, u8 *const *rp, const int *valid, const in
 /// staged (x + 128) in `stage`, rows of `rowbytes` whose padding already
 /// holds zx + 128: the whole plane at once where it fits (no row is read
 /// right after it is written), else a ring of kh rows.
-INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, int *acc, const i8 *x, i8 *y,
+INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, const i8 *x, i8 *y,
                            const i8 *out_end, const i8 *wk, int bias, int mult, int shift, isize h,
                            isize w, isize kh, isize kw, isize sh, isize sw, isize pt, isize pl,
                            isize oh, isize ow, isize groups, isize copy_end, int U, int zx, int zy,
                            int lo, int hi) {
-  u8 lanes[64];
-  for (int l = 0; l < 64; ++l)
-    lanes[l] = (u8)(l / 4 * sw + l % 4);
-  __m512i idx = _mm512_loadu_si512(lanes);
   int words[DW_KMAX], rowsum[DW_KMAX];
-  for (isize ki = 0; ki < kh; ++ki) {
-    unsigned word = 0;
-    rowsum[ki] = 0;
-    for (isize kj = 0; kj < kw; ++kj) {
-      word |= (unsigned)(u8)wk[ki * kw + kj] << (8 * kj);
-      rowsum[ki] += wk[ki * kw + kj];
-    }
-    words[ki] = (int)word;
-  }
+  qdw_words(words, rowsum, wk, kh, kw);
   int whole = h * rowbytes <= QDW_QBYTES;
   isize held[DW_KMAX];
   for (isize r = 0; r < DW_KMAX; ++r)
@@ -998,6 +1035,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, int *acc, const i8 *x, i8 
     filled = 0;
   }
 }
+
 #endif
 
 /// int8 depthwise conv2d, NCHW (kiln_kernels.h). As kiln_uk_dwconv2d, the
@@ -1023,13 +1061,17 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
 #if defined(KILN_FEATURE_avx512vbmi)
   u8 stage[QDW_QBYTES] __attribute__((aligned(64)));
   isize rowbytes = (st.span + 64 + 63) / 64 * 64;
-  if (staged && kw <= 4 && dw == 1 && (sw == 1 || sw == 2) && QDNR == 16 &&
+  if (staged && kw <= 4 && dw == 1 && dh == 1 && (sw == 1 || sw == 2) && QDNR == 16 &&
       kh * rowbytes <= QDW_QBYTES) {
     for (isize j = 0; j < QDW_QBYTES; ++j)
       stage[j] = (u8)(zx ^ 0x80);
+    u8 lanes[64]; // lane i, byte k: column i * sw + k
+    for (int l = 0; l < 64; ++l)
+      lanes[l] = (u8)(l / 4 * sw + l % 4);
+    __m512i idx = _mm512_loadu_si512(lanes);
     for (isize plane = 0; plane < (isize)n * c; ++plane) {
       isize ch = plane % c;
-      qdw_plane_vbmi(stage, rowbytes, acc, in + plane * h * w, out + plane * oh * ow, out_end,
+      qdw_plane_vbmi(stage, rowbytes, idx, acc, in + plane * h * w, out + plane * oh * ow, out_end,
                      wt + ch * kh * kw, bias[ch], mult[ch], shift[ch], h, w, kh, kw, sh, sw, pt, pl,
                      oh, ow, groups, copy_end, U, zx, zy, lo, hi);
     }
