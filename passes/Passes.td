@@ -119,6 +119,21 @@ def QuantizeElementwisePass : Pass<"kiln-quantize-elementwise"> {
   }];
 }
 
+def Int8IOPass : Pass<"kiln-int8-io", "mlir::func::FuncOp"> {
+  let summary = "Make a quantized program's inputs and outputs int8 (kilnc --io=int8)";
+  let description = [{
+    On the entry function (`@forward`): an input whose every use is a
+    per-tensor kiln.quantize to int8 with constant scale and zero point (all
+    with the same parameters) becomes that int8 tensor, and the quantizes go;
+    an output returned by a per-tensor kiln.dequantize of int8 becomes that
+    int8 tensor. Each gets `kiln.scale`, `kiln.zero_point`, `kiln.quant_min`
+    and `kiln.quant_max` attributes, which the C header states as macros, so
+    integer-only firmware needs no float at the model's boundary. Any other
+    input or output (used by a float op, quantized per channel, a float
+    output) is an error naming it: the program cannot have int8 I/O.
+  }];
+}
+
 def QuantizeConvLinearPass : Pass<"kiln-quantize-conv-linear"> {
   let summary = "Fold dequantize -> conv2d/linear [-> relu] -> quantize into int8 ops";
   let description = [{

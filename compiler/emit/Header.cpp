@@ -69,6 +69,27 @@ std::string emitHeader(const ModelInterface &model, llvm::StringRef sourceName,
   for (size_t i = 0; i < model.outputs.size(); ++i)
     os << "#define " << upper << "_OUTPUT_" << i << "_BYTES " << model.outputs[i].sizeBytes
        << "u\n";
+  // int8 inputs and outputs (--io=int8): their affine quantization.
+  bool quantizedIO = false;
+  auto quantization = [&](const char *kind, size_t i, const TensorInterface &t) {
+    if (!t.quantization)
+      return;
+    if (!quantizedIO)
+      os << "\n/* int8 inputs and outputs (--io=int8): real = (q - ZERO_POINT) * SCALE.\n"
+            " * A float input x is quantized as PyTorch's quantize_per_tensor does:\n"
+            " * q = clamp(round_half_even(x * (float)(1.0 / SCALE)) + ZERO_POINT, QUANT_MIN, "
+            "QUANT_MAX). */\n";
+    quantizedIO = true;
+    std::string prefix = "#define " + upper + "_" + kind + "_" + std::to_string(i) + "_";
+    os << prefix << "SCALE " << llvm::formatv("{0:e16}", t.quantization->scale) << "\n";
+    os << prefix << "ZERO_POINT (" << t.quantization->zeroPoint << ")\n";
+    os << prefix << "QUANT_MIN (" << t.quantization->quantMin << ")\n";
+    os << prefix << "QUANT_MAX (" << t.quantization->quantMax << ")\n";
+  };
+  for (size_t i = 0; i < model.inputs.size(); ++i)
+    quantization("INPUT", i, model.inputs[i]);
+  for (size_t i = 0; i < model.outputs.size(); ++i)
+    quantization("OUTPUT", i, model.outputs[i]);
   std::string bankParams;
   if (plan.banked()) {
     os << "\n/* Memory banks, fastest first: " << model.name

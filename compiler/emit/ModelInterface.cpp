@@ -21,6 +21,21 @@ llvm::StringRef dtypeName(uint32_t dtype) {
   return e ? e->name : "unknown";
 }
 
+/// The kiln.scale / kiln.zero_point / kiln.quant_min / kiln.quant_max of an
+/// int8 input or output (kiln-int8-io), if it has them.
+static std::optional<TensorQuantization> quantizationOf(DictionaryAttr attrs) {
+  if (!attrs)
+    return std::nullopt;
+  auto scale = attrs.getAs<FloatAttr>(kScaleAttr);
+  auto zeroPoint = attrs.getAs<IntegerAttr>(kZeroPointAttr);
+  auto qmin = attrs.getAs<IntegerAttr>(kQuantMinAttr);
+  auto qmax = attrs.getAs<IntegerAttr>(kQuantMaxAttr);
+  if (!scale || !zeroPoint || !qmin || !qmax)
+    return std::nullopt;
+  return TensorQuantization{scale.getValueAsDouble(), zeroPoint.getInt(), qmin.getInt(),
+                            qmax.getInt()};
+}
+
 static FailureOr<TensorInterface> describe(Operation *where, Type type, StringAttr nameAttr,
                                            llvm::StringRef fallbackName) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -52,6 +67,7 @@ FailureOr<ModelInterface> readModelInterface(ModuleOp module, llvm::StringRef na
                       "input_" + std::to_string(i));
     if (failed(t))
       return failure();
+    t->quantization = quantizationOf(func.getArgAttrDict(i));
     model.inputs.push_back(*t);
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
@@ -59,6 +75,7 @@ FailureOr<ModelInterface> readModelInterface(ModuleOp module, llvm::StringRef na
                       "output_" + std::to_string(i));
     if (failed(t))
       return failure();
+    t->quantization = quantizationOf(func.getResultAttrDict(i));
     model.outputs.push_back(*t);
   }
   return model;

@@ -15,16 +15,25 @@
 #include "passes/memory/MemoryPlan.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace kiln {
+
+/// The affine quantization of an int8 input or output (kilnc --io=int8):
+/// real = (q - zeroPoint) * scale, q in [quantMin, quantMax].
+struct TensorQuantization {
+  double scale = 1.0;
+  int64_t zeroPoint = 0, quantMin = 0, quantMax = 0;
+};
 
 struct TensorInterface {
   std::string name;
   uint32_t dtype = 0; // KILN_DTYPE_*
   std::vector<int64_t> shape;
   uint64_t sizeBytes = 0;
+  std::optional<TensorQuantization> quantization;
 };
 
 struct ModelInterface {

@@ -389,6 +389,12 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   Stage graphOrLast = std::min(last, Stage::Graph);
   if (failed(runStages(*module, Stage::Import, graphOrLast, pipeline, clock, preexistingBlobs)))
     return failure();
+  // --io=int8 changed the entry function's inputs and outputs.
+  if (pipeline.ioInt8 && graphOrLast >= Stage::Graph) {
+    interface = readModelInterface(*module, name);
+    if (failed(interface))
+      return failure();
+  }
   // Only the report reads it.
   QuantizationSummary quantization;
   if (!options.reportPath.empty())

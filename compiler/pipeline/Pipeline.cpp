@@ -47,9 +47,9 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
                "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
                "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-elementwise, "
-               "canonicalize, cse, "
+               "canonicalize, cse, {1}"
                "kiln-dce)",
-               o.fuse ? "kiln-fuse-activations, " : "")
+               o.fuse ? "kiln-fuse-activations, " : "", o.ioInt8 ? "kiln-int8-io, " : "")
         .str();
   case Stage::Lower:
     return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
@@ -138,6 +138,9 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<bool> ioInArena{*this, "io-in-arena",
                          llvm::cl::desc("Place inputs and outputs in the arena"),
                          llvm::cl::init(defaults.ioInArena)};
+  Option<bool> ioInt8{*this, "io-int8",
+                      llvm::cl::desc("int8 inputs and outputs for a quantized program"),
+                      llvm::cl::init(defaults.ioInt8)};
   Option<int64_t> microKernelMR{*this, "micro-kernel-mr",
                                 llvm::cl::desc("Micro-kernel tile rows (0: no micro-kernels)"),
                                 llvm::cl::init(defaults.microKernelMR)};
@@ -172,6 +175,7 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
       return banks.takeError();
     o.memoryBanks = std::move(*banks);
     o.ioInArena = ioInArena;
+    o.ioInt8 = ioInt8;
     o.expandRounding = expandRounding;
     o.microKernelMR = microKernelMR;
     o.microKernelNR = microKernelNR;

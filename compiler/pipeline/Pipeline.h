@@ -47,6 +47,9 @@ struct PipelineOptions {
   std::vector<MemoryBank> memoryBanks;
   /// Place inputs and outputs in the arena.
   bool ioInArena = false;
+  /// A quantized program's inputs and outputs as the int8 tensors they are
+  /// quantized to and dequantized from (kiln-int8-io; kilnc --io=int8).
+  bool ioInt8 = false;
 
   // What the target decides.
 

@@ -15,6 +15,12 @@ namespace kiln {
 constexpr llvm::StringLiteral kEntryFunctionName = "forward";
 /// Names a model input (argument attribute) or output (result attribute).
 constexpr llvm::StringLiteral kNameAttr = "kiln.name";
+/// The scale, zero point and range of an int8 input or output (kilnc
+/// --io=int8: kiln-int8-io sets them, the C header states them).
+constexpr llvm::StringLiteral kScaleAttr = "kiln.scale";
+constexpr llvm::StringLiteral kZeroPointAttr = "kiln.zero_point";
+constexpr llvm::StringLiteral kQuantMinAttr = "kiln.quant_min";
+constexpr llvm::StringLiteral kQuantMaxAttr = "kiln.quant_max";
 /// Marks the arena argument the memory planner adds.
 constexpr llvm::StringLiteral kArenaAttr = "kiln.arena";
 /// Bytes of arena the entry function needs, and their alignment, for readers

@@ -122,6 +122,18 @@ int main(int argc, char **argv) {
       cl::desc("Place inputs and outputs in the arena too (the header gives their offsets; "
                "<name>_run_in_arena(arena) needs no other buffer)"),
       cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  enum class IOKind { Float, Int8 };
+  cl::opt<IOKind> io(
+      "io", cl::desc("A quantized program's inputs and outputs"),
+      cl::values(clEnumValN(IOKind::Float, "float",
+                            "float32, quantized on entry and dequantized on exit, as exported "
+                            "(default)"),
+                 clEnumValN(IOKind::Int8, "int8",
+                            "the int8 tensors themselves; the header gives each one's "
+                            "<NAME>_INPUT_<i>_SCALE, _ZERO_POINT, _QUANT_MIN and _QUANT_MAX "
+                            "(OUTPUT_<i> likewise), so integer-only firmware needs no float at "
+                            "the boundary")),
+      cl::init(IOKind::Float), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> report(
       "report",
       cl::desc("Write the compile report: FILE.json (the memory plan: arena, lower bound, "
@@ -253,6 +265,7 @@ int main(int argc, char **argv) {
   if (arenaAlign != 0) // 0: the target's
     options.pipeline.arenaAlign = arenaAlign;
   options.pipeline.ioInArena = ioInArena;
+  options.pipeline.ioInt8 = io == IOKind::Int8;
   options.pipeline.fuse = !noFusion;
   options.pipeline.inPlace = !noInPlace;
   options.reportPath = report;
