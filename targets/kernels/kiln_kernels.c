@@ -449,6 +449,7 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
 //   AVX-512 VNNI / AVX-VNNI   vpdpbusd (unsigned x signed bytes)
 //   AArch64 dot product       sdot
 //   Armv7E-M DSP              sxtb16 + smlad (two products per smlad)
+//   Armv8.1-M Helium (MVE)    vmullb/vmullt.s8 (16 products), widened into lanes
 //   anything else             portable C (LLVM vectorizes it)
 // The instruction set comes from the library's required features
 // (targets/targets.ini, kernel-variant: -DKILN_FEATURE_<feature>), never
@@ -511,6 +512,25 @@ typedef int vq __attribute__((ext_vector_type(4)));
 INLINE vq dot4_ul(vq acc, vq lanes, int word) {
   return (vq)vdotq_s32((int32x4_t)acc, vreinterpretq_s8_s32((int32x4_t)lanes),
                        vreinterpretq_s8_s32(vdupq_n_s32(word)));
+}
+#define dot4_uw dot4_ul
+#elif defined(KILN_FEATURE_mve)
+#include <arm_mve.h>
+#define QMR 4
+#define QNR 4
+#define QVL 4
+#define QOFF 0
+#define QPN 16
+typedef int vq __attribute__((ext_vector_type(4)));
+// Helium has no 4-way dot product: the 16 byte products of a vector of words
+// and the broadcast weight word as two widening multiplies (even and odd
+// bytes, int16: |x * w| <= 128 * 127, a sum of two fits), added, then each
+// int16 pair (k0 + k1, k2 + k3) widened and added into its lane.
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  int8x16_t l = vreinterpretq_s8_s32((int32x4_t)lanes);
+  int8x16_t w = vreinterpretq_s8_s32(vdupq_n_s32(word));
+  int16x8_t pairs = vaddq_s16(vmullbq_int_s8(l, w), vmulltq_int_s8(l, w));
+  return (vq)vaddq_s32((int32x4_t)acc, vaddq_s32(vmovlbq_s16(pairs), vmovltq_s16(pairs)));
 }
 #define dot4_uw dot4_ul
 #elif defined(KILN_FEATURE_dsp)
@@ -1163,6 +1183,12 @@ __attribute__((noinline)) void kiln_uk_lookup(const i8 *x, const i8 *table, i8 *
     __m512i high = _mm512_permutex2var_epi8(t2, idx, t3);
     _mm512_mask_storeu_epi8(y + i, live,
                             _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), low, high));
+  }
+#elif defined(KILN_FEATURE_mve)
+  // Helium: one byte gather (vldrb with offsets) per 16 values.
+  for (; i + 16 <= n; i += 16) {
+    uint8x16_t idx = veorq_u8(vld1q_u8((const u8 *)x + i), vdupq_n_u8(0x80));
+    vst1q_u8((u8 *)y + i, vldrbq_gather_offset_u8((const u8 *)table, idx));
   }
 #elif defined(__aarch64__) && defined(__ARM_NEON)
   // Four 64-entry tbl/tbx lookups; an index past a table's 64 keeps the lane.

@@ -5,7 +5,7 @@
 # portable runner (runner.c + case.c from make_case.py + the platform layer,
 # and the runtime stub on freestanding targets) with that target's toolchain,
 # runs it as the target's qemu-* fields in targets/targets.ini say (natively,
-# under qemu-user, qemu-system-arm's mps2 boards or qemu-hexagon) and passes
+# under qemu-user, qemu-system-arm's mps2/mps3 boards or qemu-hexagon) and passes
 # when the runner prints "kiln-qemu: PASS". KILN_KILNC_ARGS (environment), if set, are
 # more kilnc arguments (--cpu=native).
 set -eu
@@ -40,9 +40,14 @@ case $runner in
       "$here/startup_cortexm.c" "$stub/kiln_runtime.c")
     objs=$(ls "$work"/*.o | grep -v model.o)
     # shellcheck disable=SC2086
-    ld.lld-22 -T "$here/cortexm.ld" --gc-sections $objs "$work/model.o" -o "$work/runner.elf"
+    # The board's memory map: <board>.ld where the board has its own, else
+    # cortexm.ld (the mps2 boards).
+    board=$("$info" "$target" qemu-board)
+    ldscript=$here/cortexm.ld
+    [ -f "$here/$board.ld" ] && ldscript=$here/$board.ld
+    ld.lld-22 -T "$ldscript" --gc-sections $objs "$work/model.o" -o "$work/runner.elf"
     # shellcheck disable=SC2086
-    timeout 600 $command -M "$("$info" "$target" qemu-board)" -kernel "$work/runner.elf" \
+    timeout 600 $command -M "$board" -kernel "$work/runner.elf" \
       > "$work/output.txt" 2>&1 || true
     ;;
   hexagon)

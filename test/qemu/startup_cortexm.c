@@ -1,4 +1,4 @@
-/* Reset code for Cortex-M4/M7 under QEMU's mps2 boards: the vector table
+/* Reset code for Cortex-M4/M7/M55 under QEMU's mps2/mps3 boards: the vector table
  * (initial stack pointer, reset handler), enabling the FPU (CPACR, full access
  * to CP10 and CP11), then main. QEMU loads the ELF's segments itself, .bss
  * zero-filled, so nothing is copied. */
