@@ -167,6 +167,9 @@ void initializeLLVMTargets() {
     llvm::InitializeAllTargets();
     llvm::InitializeAllTargetMCs();
     llvm::InitializeAllAsmPrinters();
+    // Inline assembly in the micro-kernels (the Cortex-M DSP k loop) is parsed
+    // when the object is written.
+    llvm::InitializeAllAsmParsers();
   });
 }
 

@@ -535,11 +535,14 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #define dot4_uw dot4_ul
 #elif defined(KILN_FEATURE_dsp)
 #include <arm_acle.h>
-#define QMR 2
-#define QNR 2
+// One filter by four pixels: 4 sums, the weight word's two halves and the
+// panel's words loaded in pairs fit the 13 registers (2 x 2 spilled).
+#define QMR 1
+#define QNR 4
 #define QVL 1
 #define QOFF 0
 #define QPN 16
+#define QSPLIT 2
 typedef int vq __attribute__((ext_vector_type(1)));
 // (b0, b2) and (b1, b3) as int16 pairs; smlad adds both products of a pair.
 INLINE vq dot4_ul(vq acc, vq lanes, int word) {
@@ -571,6 +574,11 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #ifndef QPN
 #define QPN QNR
 #endif
+/// Words the conv panel holds per word of four k: 2 where the panel keeps
+/// them unpacked for the dot product (the DSP's smlad operands).
+#ifndef QSPLIT
+#define QSPLIT 1
+#endif
 typedef int vqu __attribute__((ext_vector_type(QVL), aligned(1)));
 typedef i64 vq64 __attribute__((ext_vector_type(QVL)));
 typedef i8 vq8 __attribute__((ext_vector_type(QVL)));
@@ -587,6 +595,25 @@ const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
 /// both.
 #define SHIFT_ROUND_HALF_EVEN(prod, total, one)                                                    \
   (((prod) + ((one) << ((total) - 1)) - 1 + (((prod) >> (total)) & 1)) >> (total))
+
+/// requantize() for one value, in the word operations of 32-bit machines:
+/// with total >= 32 (multipliers below 2^-1, the usual case) the shift and
+/// the parity come from the product's high word alone and the rounding
+/// constant 2^(total-1) - 1 is two words, so no 64-bit shift by a variable
+/// amount is needed (a dozen instructions on Cortex-M instead of ~70).
+INLINE int requantize_scalar(int acc, int mult, int shift, int zy, int lo, int hi) {
+  i64 prod = (i64)acc * mult;
+  int total = 31 - shift, y;
+  if (total >= 32) {
+    int s = total - 32, high = (int)(prod >> 32);
+    unsigned chi = s ? (1u << (s - 1)) - 1 : 0u, clo = s ? 0xffffffffu : 0x7fffffffu;
+    i64 sum = prod + (i64)((unsigned long long)chi << 32 | clo) + ((high >> s) & 1);
+    y = ((int)(sum >> 32) >> s) + zy;
+  } else {
+    y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)total, (i64)1) + zy;
+  }
+  return y < lo ? lo : y > hi ? hi : y;
+}
 
 /// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
 /// product is in 64 bits), plus the zero point, clamped, as int8.
@@ -615,6 +642,10 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   __m128i y = _mm_unpacklo_epi8(_mm512_cvtsepi64_epi8(even), _mm512_cvtsepi64_epi8(odd));
   y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
   return (vq8)y;
+}
+#elif QVL == 1
+INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
+  return (vq8)(i8)requantize_scalar(acc[0], mult[0], shift[0], zy, lo, hi);
 }
 #else
 INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
@@ -698,13 +729,63 @@ typedef unsigned vqw __attribute__((ext_vector_type(QPN)));
 /// Four rows t[4][QPN] as the panel's words: lane j = (t0[j], t1[j], t2[j],
 /// t3[j]), flipped to uint8 for vpdpbusd.
 INLINE void q_interleave(int *dst, const i8 t[4][QPN]) {
+#if QSPLIT == 2
+  // The DSP's panel: each word as its two smlad operands, (b0, b2) then
+  // (b1, b3) as int16 pairs (what sxtb16 makes of the word), built here once
+  // instead of in every filter tile that reads the panel; scalar code (a
+  // 16-lane vector would be kept on the stack).
+  for (int j = 0; j < QPN; ++j) {
+    dst[j] = (int)((unsigned)(unsigned short)t[0][j] | (unsigned)t[2][j] << 16);
+    dst[QPN + j] = (int)((unsigned)(unsigned short)t[1][j] | (unsigned)t[3][j] << 16);
+  }
+#else
   vqw w0 = __builtin_convertvector(*(const vqbu *)t[0], vqw);
   vqw w1 = __builtin_convertvector(*(const vqbu *)t[1], vqw);
   vqw w2 = __builtin_convertvector(*(const vqbu *)t[2], vqw);
   vqw w3 = __builtin_convertvector(*(const vqbu *)t[3], vqw);
   vqw words = (w0 | w1 << 8 | w2 << 16 | w3 << 24) ^ (unsigned)QFLIP;
   __builtin_memcpy(dst, &words, sizeof(words));
+#endif
 }
+
+#if QSPLIT == 2
+/// The DSP tile's k loop (QMR = 1, QNR = 4): per word of four k, the
+/// weight word's halves (sxtb16) times the panel's unpacked words, 8 smlad
+/// for 16 products, 18 instructions (LLVM's schedule of the same C spills a
+/// sum and loads the panel one word at a time: 25). k4 >= 1.
+INLINE void qdot_dsp(isize k4, const int *a, const int *b, vq acc[1][4]) {
+  int c0 = acc[0][0][0], c1 = acc[0][1][0], c2 = acc[0][2][0], c3 = acc[0][3][0];
+  int w, h, p0, p1;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldr %[w], [%[a]], #4\n\t"
+      "ldrd %[p0], %[p1], [%[b]]\n\t"
+      "sxtb16 %[h], %[w]\n\t"
+      "smlad %[c0], %[h], %[p0], %[c0]\n\t"
+      "smlad %[c1], %[h], %[p1], %[c1]\n\t"
+      "ldrd %[p0], %[p1], [%[b], #8]\n\t"
+      "smlad %[c2], %[h], %[p0], %[c2]\n\t"
+      "smlad %[c3], %[h], %[p1], %[c3]\n\t"
+      "sxtb16 %[h], %[w], ror #8\n\t"
+      "ldrd %[p0], %[p1], [%[b], %[odd]]\n\t"
+      "smlad %[c0], %[h], %[p0], %[c0]\n\t"
+      "smlad %[c1], %[h], %[p1], %[c1]\n\t"
+      "ldrd %[p0], %[p1], [%[b], %[odd2]]\n\t"
+      "smlad %[c2], %[h], %[p0], %[c2]\n\t"
+      "smlad %[c3], %[h], %[p1], %[c3]\n\t"
+      "add %[b], %[b], %[step]\n\t"
+      "subs %[n], %[n], #1\n\t"
+      "bne 1b"
+      : [c0] "+r"(c0), [c1] "+r"(c1), [c2] "+r"(c2), [c3] "+r"(c3), [a] "+r"(a), [b] "+r"(b),
+        [n] "+r"(k4), [w] "=&r"(w), [h] "=&r"(h), [p0] "=&r"(p0), [p1] "=&r"(p1)
+      : [odd] "I"(QPN * 4), [odd2] "I"(QPN * 4 + 8), [step] "I"(QPN * 8)
+      : "cc", "memory");
+  acc[0][0][0] = c0;
+  acc[0][1][0] = c1;
+  acc[0][2][0] = c2;
+  acc[0][3][0] = c3;
+}
+#endif
 
 /// The conv tile: rows = filters f0 .. f0+rows (their packed weight words
 /// a[g][QMR]), columns = QNR of the panel's pixels (b[g * QPN ..]); acc starts
@@ -716,6 +797,9 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QNV; ++v)
       acc[i][v] = (vq)bias[i];
+#if QSPLIT == 2
+  qdot_dsp(k4, a, b, acc);
+#else
   for (isize g = 0; g < k4; ++g) {
     vq bv[QNV];
     for (int v = 0; v < QNV; ++v)
@@ -726,14 +810,16 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
         acc[i][v] = dot4_ul(acc[i][v], bv[v], word);
     }
   }
+#endif
   for (int i = 0; i < QMR; ++i) {
     if (i >= rows)
       break;
+    // Read once: the byte stores below may alias them as far as C knows.
+    vq m = (vq)mult[i], sh = (vq)shift[i];
     for (int v = 0; v < QNV; ++v) {
       isize n = min_i(QVL, cols - v * QVL);
       if (n > 0)
-        store_q(c + i * ldc + v * QVL, requantize(acc[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi),
-                n);
+        store_q(c + i * ldc + v * QVL, requantize(acc[i][v], m, sh, zy, lo, hi), n);
     }
   }
 }
@@ -745,8 +831,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
                                                int sw, int pt, int pl, int dh, int dw, int oh,
                                                int ow, int zx, int zy, int lo, int hi) {
   isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow;
-  // The panel of QPN pixels: k4 words per pixel, on the stack.
-  int bp[k4 * QPN] __attribute__((aligned(64)));
+  // The panel of QPN pixels: k4 words per pixel (QSPLIT words unpacked for
+  // the DSP), on the stack.
+  int bp[k4 * QPN * QSPLIT] __attribute__((aligned(64)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;
@@ -780,7 +867,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
             }
           }
         }
-        q_interleave(bp + g * QPN, t);
+        q_interleave(bp + g * QPN * QSPLIT, t);
       }
       for (isize f0 = 0; f0 < f; f0 += QMR)
         for (isize j0 = 0; j0 < cols; j0 += QNR)
@@ -904,9 +991,7 @@ INLINE vdh load_strided_h(const short *p, isize sw) {
 
 /// Per channel: acc * multiplier / 2^(31 - shift), as requantize().
 INLINE int requantize_one(int acc, int mult, int shift, int zy, int lo, int hi) {
-  i64 prod = (i64)acc * mult, total = 31 - shift;
-  i64 y = SHIFT_ROUND_HALF_EVEN(prod, total, (i64)1) + zy;
-  return (int)(y < lo ? lo : y > hi ? hi : y);
+  return requantize_scalar(acc, mult, shift, zy, lo, hi);
 }
 
 /// The int8 depthwise kernel's accumulator buffer (outputs of one channel).

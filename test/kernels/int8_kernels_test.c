@@ -101,11 +101,11 @@ static void test_linear(int m, int k, int n) {
 static void test_ties(void) {
   /* small multipliers and large shifts: exact halves (ties) and the extremes of the shift */
   int n = 4096, QNR = kiln_uk_int8_geometry[1];
-  int shifts[] = {30, 29, 25, 0, -20, -31};
-  for (int si = 0; si < 6; ++si) {
+  int shifts[] = {30, 29, 25, 0, -1, -2, -20, -31};
+  for (int si = 0; si < 8; ++si) {
     int c = 1, h = 16, w = 256; signed char *x = malloc(n), wt[1] = {1}, *y = malloc(n);
     int b[64] = {0}, m[64], sh[64];
-    for (int i = 0; i < 64; ++i) { m[i] = shifts[si] > 20 ? 3 : 0x7fffffff; sh[i] = shifts[si]; }
+    for (int i = 0; i < 64; ++i) { m[i] = shifts[si] > 20 ? 3 : shifts[si] == -1 || shifts[si] == -2 ? 1 << 30 : 0x7fffffff; sh[i] = shifts[si]; }
     for (int i = 0; i < n; ++i) x[i] = rnd(-128, 127);
     int zy = rnd(-128, 127), bad = 0;
     kiln_uk_qdwconv2d(x, wt, b, m, sh, y, 1, c, h, w, 1, 1, 1, 1, 0, 0, 1, 1, h, w, 0, zy, -128, 127);

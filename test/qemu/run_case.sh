@@ -6,8 +6,11 @@
 # and the runtime stub on freestanding targets) with that target's toolchain,
 # runs it as the target's qemu-* fields in targets/targets.ini say (natively,
 # under qemu-user, qemu-system-arm's mps2/mps3 boards or qemu-hexagon) and passes
-# when the runner prints "kiln-qemu: PASS". KILN_KILNC_ARGS (environment), if set, are
-# more kilnc arguments (--cpu=native).
+# when the runner prints "kiln-qemu: PASS". From the environment, if set:
+# KILN_KILNC_ARGS, more kilnc arguments (--cpu=native); KILN_RUNNER_CFLAGS, more C flags
+# for the runner (-DKILN_QEMU_RUNS=2: that many inferences); KILN_QEMU_PLUGIN, a TCG
+# plugin for qemu-system-arm (the mps2 runner; tools/sizes/sizes.sh counts
+# instructions with ../shared/tools/qemu-insncount).
 set -eu
 kilnc=$1 target=$2 model=$3 work=$4 python=$5
 shift 5
@@ -22,7 +25,7 @@ mkdir -p "$work"
 "$kilnc" "$model/model.pt2" --target="$target" --name=model ${KILN_KILNC_ARGS:-} -o "$work/model.o"
 "$python" "$here/make_case.py" "$model" "$work" "$@"
 
-common="-O2 -std=c11 -I$work -I$stub/include -I$here"
+common="-O2 -std=c11 -I$work -I$stub/include -I$here ${KILN_RUNNER_CFLAGS:-}"
 sources="$here/runner.c $work/case.c"
 freestanding="$("$info" "$target" cflags) -ffreestanding -nostdlib"
 case $runner in
@@ -47,7 +50,10 @@ case $runner in
     [ -f "$here/$board.ld" ] && ldscript=$here/$board.ld
     ld.lld-22 -T "$ldscript" --gc-sections $objs "$work/model.o" -o "$work/runner.elf"
     # shellcheck disable=SC2086
-    timeout 600 $command -M "$board" -kernel "$work/runner.elf" \
+    plugin=
+    [ -n "${KILN_QEMU_PLUGIN:-}" ] && plugin="-d plugin -plugin $KILN_QEMU_PLUGIN"
+    # shellcheck disable=SC2086
+    timeout 600 $command -M "$board" $plugin -kernel "$work/runner.elf" \
       > "$work/output.txt" 2>&1 || true
     ;;
   hexagon)
