@@ -108,6 +108,21 @@ def QuantizeAddPass : Pass<"kiln-quantize-add"> {
   }];
 }
 
+def QuantizeAvgPoolPass : Pass<"kiln-quantize-avg-pool"> {
+  let summary = "Fold dequantize -> avg_pool2d -> quantize into int8 average pooling";
+  let description = [{
+    An avg_pool2d of a per-tensor int8 kiln.dequantize, whose only user is a
+    per-tensor int8 kiln.quantize, becomes kiln.qavg_pool2d when every
+    window's divisor is the same N (no padding or padding counted, no window
+    past the padded input, or a divisor_override): int8 in and out, the
+    window's dequantized values summed and divided in float32 as the Q/DQ
+    graph computes them (so the result is PyTorch's), but no float tensor
+    in memory. Left alone: per-channel
+    parameters, other element types, windows with different divisors, a pool
+    with other users.
+  }];
+}
+
 def QuantizeElementwisePass : Pass<"kiln-quantize-elementwise"> {
   let summary = "Tabulate elementwise functions between an int8 dequantize and quantize";
   let description = [{

@@ -728,6 +728,36 @@ LogicalResult QLinearOp::verify() {
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 
+LogicalResult QAvgPool2dOp::verify() {
+  ArrayRef<int64_t> in = getInput().getType().getShape(), out = getType().getShape();
+  ArrayRef<int64_t> kernel = getKernel(), stride = getStride(), padding = getPadding();
+  if (in.size() != 4 || out.size() != 4)
+    return emitOpError("input and result must be NCHW (rank 4)");
+  if (kernel.size() != 2 || stride.size() != 2 || padding.size() != 2)
+    return emitOpError("kernel, stride and padding must have 2 entries each");
+  for (int d = 0; d < 2; ++d) {
+    if (kernel[d] < 1 || stride[d] < 1 || padding[d] < 0)
+      return emitOpError("kernel and stride must be positive and padding non-negative");
+    int64_t expected = (in[2 + d] + 2 * padding[d] - kernel[d]) / stride[d] + 1;
+    if (out[2 + d] != expected)
+      return emitOpError("result spatial size ") << out[2 + d] << " differs from " << expected;
+  }
+  if (out[0] != in[0] || out[1] != in[1])
+    return emitOpError("result batch and channels must equal the input's");
+  if (static_cast<int64_t>(getDivisor()) < 1)
+    return emitOpError("divisor must be positive");
+  if (!(getInputScale().convertToDouble() > 0) || !(getOutputScale().convertToDouble() > 0))
+    return emitOpError("scales must be positive");
+  for (int64_t v :
+       {static_cast<int64_t>(getInputZeroPoint()), static_cast<int64_t>(getOutputZeroPoint()),
+        static_cast<int64_t>(getOutputMin()), static_cast<int64_t>(getOutputMax())})
+    if (v < -128 || v > 127)
+      return emitOpError("zero points and output bounds must be int8 values, got ") << v;
+  if (static_cast<int64_t>(getOutputMin()) > static_cast<int64_t>(getOutputMax()))
+    return emitOpError("output_min exceeds output_max");
+  return success();
+}
+
 LogicalResult QAddOp::verify() {
   if (failed(verifyBroadcastBinary(*this)))
     return failure();

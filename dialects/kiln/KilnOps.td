@@ -808,6 +808,29 @@ def Kiln_QAddOp : Kiln_Op<"qadd", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QAvgPool2dOp : Kiln_Op<"qavg_pool2d", [Pure]> {
+  let summary = "2-D average pooling (NCHW) of int8 values to int8 values";
+  let description = [{
+    What `dequantize(x) -> avg_pool2d -> quantize` (per-tensor int8) computes
+    when every window has the same divisor N, without the float tensors
+    between: per window, in float32 as PyTorch's Q/DQ graph does,
+
+      v = (sum_window float32(x - input_zero_point) * float32(input_scale)) / N
+      y = clamp(round_half_even(v * float32(1 / output_scale)) + output_zero_point,
+                output_min, output_max)
+
+    `padding` reads as input_zero_point (a dequantized zero).
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$stride, DenseI64ArrayAttr:$padding,
+                       F64Attr:$input_scale, I64Attr:$input_zero_point, I64Attr:$divisor,
+                       F64Attr:$output_scale, I64Attr:$output_zero_point,
+                       I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Kiln_LookupOp : Kiln_Op<"lookup", [Pure]> {
   let summary = "int8 elementwise function as a 256-entry table";
   let description = [{

@@ -579,6 +579,13 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #ifndef QSPLIT
 #define QSPLIT 1
 #endif
+/// The panel's alignment: a vector register's (64 for AVX-512), 8 for the
+/// DSP's ldrd; an over-aligned stack array costs a base register.
+#if QSPLIT == 2
+#define QPANEL_ALIGN 8
+#else
+#define QPANEL_ALIGN 64
+#endif
 typedef int vqu __attribute__((ext_vector_type(QVL), aligned(1)));
 typedef i64 vq64 __attribute__((ext_vector_type(QVL)));
 typedef i8 vq8 __attribute__((ext_vector_type(QVL)));
@@ -600,19 +607,38 @@ const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
 /// with total >= 32 (multipliers below 2^-1, the usual case) the shift and
 /// the parity come from the product's high word alone and the rounding
 /// constant 2^(total-1) - 1 is two words, so no 64-bit shift by a variable
-/// amount is needed (a dozen instructions on Cortex-M instead of ~70).
-INLINE int requantize_scalar(int acc, int mult, int shift, int zy, int lo, int hi) {
+/// amount is needed (a dozen instructions on Cortex-M instead of ~70). The
+/// constants depend on the channel's shift only: rq_words_of once per
+/// channel, rq_words_apply per value.
+struct rq_words {
+  int total, s;
+  unsigned chi, clo;
+};
+
+INLINE struct rq_words rq_words_of(int shift) {
+  struct rq_words r;
+  r.total = 31 - shift;
+  r.s = r.total - 32;
+  r.chi = r.s > 0 ? (1u << (r.s - 1)) - 1 : 0u;
+  r.clo = r.s > 0 ? 0xffffffffu : 0x7fffffffu;
+  return r;
+}
+
+INLINE int rq_words_apply(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
   i64 prod = (i64)acc * mult;
-  int total = 31 - shift, y;
-  if (total >= 32) {
-    int s = total - 32, high = (int)(prod >> 32);
-    unsigned chi = s ? (1u << (s - 1)) - 1 : 0u, clo = s ? 0xffffffffu : 0x7fffffffu;
-    i64 sum = prod + (i64)((unsigned long long)chi << 32 | clo) + ((high >> s) & 1);
-    y = ((int)(sum >> 32) >> s) + zy;
+  int y;
+  if (r.total >= 32) {
+    int high = (int)(prod >> 32);
+    i64 sum = prod + (i64)((unsigned long long)r.chi << 32 | r.clo) + ((high >> r.s) & 1);
+    y = ((int)(sum >> 32) >> r.s) + zy;
   } else {
-    y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)total, (i64)1) + zy;
+    y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)r.total, (i64)1) + zy;
   }
   return y < lo ? lo : y > hi ? hi : y;
+}
+
+INLINE int requantize_scalar(int acc, int mult, int shift, int zy, int lo, int hi) {
+  return rq_words_apply(rq_words_of(shift), acc, mult, zy, lo, hi);
 }
 
 /// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
@@ -814,6 +840,14 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
   for (int i = 0; i < QMR; ++i) {
     if (i >= rows)
       break;
+#if QVL == 1
+    // The channel's rounding constants once for its QNR values.
+    struct rq_words r = rq_words_of(shift[i]);
+    int m = mult[i];
+    for (int v = 0; v < QNV; ++v)
+      if (v < cols)
+        c[i * ldc + v] = (i8)rq_words_apply(r, acc[i][v][0], m, zy, lo, hi);
+#else
     // Read once: the byte stores below may alias them as far as C knows.
     vq m = (vq)mult[i], sh = (vq)shift[i];
     for (int v = 0; v < QNV; ++v) {
@@ -821,6 +855,7 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
       if (n > 0)
         store_q(c + i * ldc + v * QVL, requantize(acc[i][v], m, sh, zy, lo, hi), n);
     }
+#endif
   }
 }
 
@@ -833,7 +868,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow;
   // The panel of QPN pixels: k4 words per pixel (QSPLIT words unpacked for
   // the DSP), on the stack.
-  int bp[k4 * QPN * QSPLIT] __attribute__((aligned(64)));
+  int bp[k4 * QPN * QSPLIT] __attribute__((aligned(QPANEL_ALIGN)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;

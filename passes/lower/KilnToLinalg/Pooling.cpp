@@ -128,10 +128,75 @@ struct AvgPool2dToLinalg : OpConversionPattern<AvgPool2dOp> {
   }
 };
 
+/// int8 average pooling (kiln.qavg_pool2d): the window sums of the
+/// dequantized input in float32, summed in the order the float lowering's
+/// linalg.pooling_nchw_sum sums (the input padded with its zero point, which
+/// dequantizes to 0), then divided, scaled and quantized per output.
+struct QAvgPool2dToLinalg : OpConversionPattern<QAvgPool2dOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QAvgPool2dOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto finalType = cast<RankedTensorType>(op.getType());
+    Type f32 = rewriter.getF32Type();
+    auto sumType = RankedTensorType::get(finalType.getShape(), f32);
+    ArrayRef<int64_t> kernel = op.getKernel(), stride = op.getStride();
+    auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
+    int64_t zx = attr(op.getInputZeroPoint()), zy = attr(op.getOutputZeroPoint());
+    double lo = double(attr(op.getOutputMin())), hi = double(attr(op.getOutputMax()));
+    float inScale = static_cast<float>(op.getInputScale().convertToDouble());
+    float divisor = static_cast<float>(attr(op.getDivisor()));
+    float inv = static_cast<float>(1.0 / op.getOutputScale().convertToDouble());
+    int64_t ones[2] = {1, 1};
+    Value input = padForPooling(rewriter, loc, adaptor.getInput(), sumType, kernel, stride,
+                                op.getPadding(), ones, static_cast<double>(zx));
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, f32);
+    // (n, c, oh, ow, kh, kw): input (n, c, oh * sh + kh, ow * sw + kw).
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0, {d(0), d(1), d(2) * stride[0] + d(4), d(3) * stride[1] + d(5)}, ctx),
+        AffineMap::get(6, 0, {d(4), d(5)}, ctx),
+        AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    SmallVector<utils::IteratorType> iterators = parallelIterators(4);
+    iterators.append(2, utils::IteratorType::reduction);
+    Value sums =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{sumType}, ValueRange{input, window},
+            ValueRange{filledTensor(rewriter, loc, sumType, 0.0)}, maps, iterators,
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Type i32 = b.getI32Type();
+              Value q = arith::SubIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]),
+                                              numberConstant(b, loc, i32, double(zx)));
+              Value x = arith::MulFOp::create(b, loc, arith::SIToFPOp::create(b, loc, f32, q),
+                                              floatConstant(b, loc, f32, inScale));
+              linalg::YieldOp::create(b, loc,
+                                      arith::AddFOp::create(b, loc, args[2], x).getResult());
+            })
+            .getResult(0);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{finalType}, ValueRange{sums},
+            ValueRange{emptyTensor(rewriter, loc, finalType)}, SmallVector<AffineMap>{id, id},
+            parallelIterators(4),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value v = arith::DivFOp::create(b, loc, args[0], floatConstant(b, loc, f32, divisor));
+              v = arith::MulFOp::create(b, loc, v, floatConstant(b, loc, f32, inv));
+              Value z = numberConstant(b, loc, b.getI32Type(), double(zy));
+              linalg::YieldOp::create(
+                  b, loc, quantizeScaled(b, loc, v, z, lo, hi, finalType.getElementType()));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateKilnPoolingToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MaxPool2dToLinalg, AvgPool2dToLinalg>(patterns.getContext());
+  patterns.add<MaxPool2dToLinalg, AvgPool2dToLinalg, QAvgPool2dToLinalg>(patterns.getContext());
 }
 
 } // namespace kiln

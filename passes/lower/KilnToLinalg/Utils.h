@@ -41,12 +41,11 @@ mlir::Value reshapeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value in
 /// `low` = [top, left], `high` = [bottom, right]. Returns `input` unchanged
 /// when all amounts are zero.
 mlir::Value padSpatial(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
-                       llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
-                       double value);
+                       llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high, double value);
 
 /// A constant tensor of float `type` holding `values` (row-major).
-mlir::Value floatTensorConstant(mlir::OpBuilder &b, mlir::Location loc,
-                                mlir::RankedTensorType type, llvm::ArrayRef<double> values);
+mlir::Value floatTensorConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                                llvm::ArrayRef<double> values);
 
 /// The type arithmetic accumulates in: f32 for f16 and bf16 (as PyTorch's
 /// CPU kernels do, rounding once at the end), the type itself otherwise.
@@ -77,6 +76,12 @@ mlir::Value applyActivation(mlir::OpBuilder &b, mlir::Location loc, mlir::Value 
 mlir::Value subtractZeroPoint(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                               int64_t zeroPoint, mlir::Type type);
 /// x / 2^shift rounded half to even (both of the same integer type).
+/// PyTorch's quantize of `v` = x * float32(1 / scale) (f32), given a zero
+/// point `z` (an integer) and bounds whose |quant_min - z|, |quant_max - z| <
+/// 2^22: clamp, round half to even, add z (Quantize.cpp).
+mlir::Value quantizeScaled(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Value z,
+                           double qmin, double qmax, mlir::Type resultType);
+
 mlir::Value shiftRightRoundingEven(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                                    mlir::Value shift);
 /// An int32 accumulator tensor requantized to `resultType` (int8): per index

@@ -1,23 +1,49 @@
 // RUN: kiln-opt %s -split-input-file -convert-kiln-to-linalg | FileCheck %s
 
 // Per tensor: 1 / scale in f64, rounded to f32 (PyTorch divides a Python
-// float); multiply, round half to even, add the zero point, clamp with
-// maxnum/minnum, convert.
+// float); multiply. With constant zero points and bounds (here -3, [-128,
+// 127]), clamp to [quant_min - zp, quant_max - zp] with maxnum/minnum (a NaN
+// becomes quant_min), then round half to even by adding 1.5 * 2^23 and taking
+// the sum's bits less the constant's (0x4B400000), add the zero point in i32.
 // CHECK-LABEL: func.func @quantize_per_tensor
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<f64>, tensor<i64>) outs(%{{.*}} : tensor<2x3xi8>)
 // CHECK: ^bb0(%[[X:.*]]: f32, %[[S:.*]]: f64, %[[Z:.*]]: i64, %{{.*}}: i8):
 // CHECK: %[[INV64:.*]] = arith.divf %{{.*}}, %[[S]] : f64
 // CHECK: %[[INV:.*]] = arith.truncf %[[INV64]] : f64 to f32
 // CHECK: %[[V:.*]] = arith.mulf %[[X]], %[[INV]] : f32
-// CHECK: %[[R:.*]] = math.roundeven %[[V]] : f32
 // CHECK: %[[ZF:.*]] = arith.sitofp %[[Z]] : i64 to f32
+// CHECK: %[[LOB:.*]] = arith.subf %{{.*}}, %[[ZF]] : f32
+// CHECK: %[[HIB:.*]] = arith.subf %{{.*}}, %[[ZF]] : f32
+// CHECK: %[[LO:.*]] = arith.maxnumf %[[V]], %[[LOB]] : f32
+// CHECK: %[[HI:.*]] = arith.minnumf %[[LO]], %[[HIB]] : f32
+// CHECK: %[[SUM:.*]] = arith.addf %[[HI]], %{{.*}} : f32
+// CHECK: %[[BITS:.*]] = arith.bitcast %[[SUM]] : f32 to i32
+// CHECK: %[[R:.*]] = arith.subi %[[BITS]], %{{.*}} : i32
+// CHECK: %[[Z32:.*]] = arith.trunci %[[Z]] : i64 to i32
+// CHECK: %[[Q:.*]] = arith.addi %[[R]], %[[Z32]] : i32
+// CHECK: arith.trunci %[[Q]] : i32 to i8
+// CHECK-NOT: math.roundeven
+func.func @quantize_per_tensor(%x: tensor<2x3xf32>) -> tensor<2x3xi8> {
+  %s = arith.constant dense<0.05> : tensor<f64>
+  %z = arith.constant dense<-3> : tensor<i64>
+  %q = kiln.quantize %x, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<2x3xf32>, tensor<f64>, tensor<i64>) -> tensor<2x3xi8>
+  return %q : tensor<2x3xi8>
+}
+
+// -----
+
+// A zero point only known at run time (here an argument): multiply, round
+// half to even, add the zero point, clamp with maxnum/minnum, convert.
+// CHECK-LABEL: func.func @quantize_runtime_zero_point
+// CHECK: %[[V:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: %[[R:.*]] = math.roundeven %[[V]] : f32
+// CHECK: %[[ZF:.*]] = arith.sitofp %{{.*}} : i64 to f32
 // CHECK: %[[A:.*]] = arith.addf %[[R]], %[[ZF]] : f32
 // CHECK: %[[LO:.*]] = arith.maxnumf %[[A]], %{{.*}} : f32
 // CHECK: %[[HI:.*]] = arith.minnumf %[[LO]], %{{.*}} : f32
 // CHECK: arith.fptosi %[[HI]] : f32 to i8
-func.func @quantize_per_tensor(%x: tensor<2x3xf32>) -> tensor<2x3xi8> {
+func.func @quantize_runtime_zero_point(%x: tensor<2x3xf32>, %z: tensor<i64>) -> tensor<2x3xi8> {
   %s = arith.constant dense<0.05> : tensor<f64>
-  %z = arith.constant dense<-3> : tensor<i64>
   %q = kiln.quantize %x, %s, %z {quant_min = -128 : i64, quant_max = 127 : i64} : (tensor<2x3xf32>, tensor<f64>, tensor<i64>) -> tensor<2x3xi8>
   return %q : tensor<2x3xi8>
 }
@@ -90,4 +116,26 @@ func.func @dequantize_unknown_zero_point(%q: tensor<2x3xi8>, %z: tensor<i64>) ->
 func.func @choose_qparams(%x: tensor<2x3xf32>) -> (tensor<1xf64>, tensor<1xi64>) {
   %s, %z = kiln.choose_qparams %x {quant_min = -128 : i64, quant_max = 127 : i64, eps = 1.1920928955078125e-07 : f64} : (tensor<2x3xf32>) -> (tensor<1xf64>, tensor<1xi64>)
   return %s, %z : tensor<1xf64>, tensor<1xi64>
+}
+
+// -----
+
+// kiln.qavg_pool2d: the window sums of the dequantized input (x + 4, times
+// 0.02 in f32) over reduction dimensions, no float input tensor; then / 4,
+// times float32(1 / 0.01) and quantized with zero point 3.
+// CHECK-LABEL: func.func @qavg_pool
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]{{.*}} ins(%arg0, %{{.*}} : tensor<1x2x4x4xi8>, tensor<2x2xf32>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.subi
+// CHECK: arith.sitofp
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<1x2x2x2xf32>) outs(%{{.*}} : tensor<1x2x2x2xi8>)
+// CHECK: arith.divf
+// CHECK: arith.mulf
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+func.func @qavg_pool(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
+  %y = kiln.qavg_pool2d %x {divisor = 4 : i64, input_scale = 2.000000e-02 : f64, input_zero_point = -4 : i64, kernel = array<i64: 2, 2>, output_max = 127 : i64, output_min = -128 : i64, output_scale = 1.000000e-02 : f64, output_zero_point = 3 : i64, padding = array<i64: 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
+  return %y : tensor<1x2x2x2xi8>
 }
