@@ -101,3 +101,35 @@ function(kiln_tile_defines tile out)
   list(GET parts 3 ncb)
   set(${out} -DKILN_MR=${mr} -DKILN_NR=${nr} -DKILN_KC=${kc} -DKILN_NCB=${ncb} PARENT_SCOPE)
 endfunction()
+
+# kiln_kernel_library(TARGET ENTRY NAME_OUT FLAGS_OUT): one kernel library of TARGET,
+# ENTRY as kiln_kernel_libraries lists it ("NAME TILE [+f1,+f2]"): its name, and the C
+# flags it is compiled with: the target's cflags, the tile's -DKILN_* defines and, for
+# each feature, -Xclang -target-feature -Xclang +f and -DKILN_FEATURE_f.
+function(kiln_kernel_library target entry name_out flags_out)
+  separate_arguments(flags UNIX_COMMAND "${KILN_TARGET_${target}_cflags}")
+  string(REPLACE " " ";" entry "${entry}")
+  list(GET entry 0 library)
+  list(GET entry 1 tile)
+  kiln_tile_defines(${tile} tile_defines)
+  list(APPEND flags ${tile_defines})
+  list(LENGTH entry fields)
+  if(fields GREATER 2)
+    list(GET entry 2 features)
+    string(REPLACE "," ";" features "${features}")
+    foreach(feature ${features})
+      string(SUBSTRING "${feature}" 1 -1 name)
+      string(MAKE_C_IDENTIFIER "${name}" name)
+      list(APPEND flags -Xclang -target-feature -Xclang ${feature} -DKILN_FEATURE_${name})
+    endforeach()
+  endif()
+  set(${name_out} ${library} PARENT_SCOPE)
+  set(${flags_out} ${flags} PARENT_SCOPE)
+endfunction()
+
+# kiln_kernel_libraries(TARGET OUT): TARGET's kernel libraries, its own first
+# ("TARGET TILE"), then its kernel-variant entries.
+function(kiln_kernel_libraries target out)
+  set(${out} "${target} ${KILN_TARGET_${target}_kernel-tile}" ${KILN_TARGET_${target}_kernel-variant}
+      PARENT_SCOPE)
+endfunction()

@@ -17,17 +17,12 @@ integers, only the boundary moves. Exit 1 otherwise.
 import argparse
 import os
 import re
-import subprocess
 import sys
 
 import numpy as np
 
-
-def run(cmd):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError("%s failed:\n%s%s" % (" ".join(cmd), proc.stdout, proc.stderr))
-    return proc.stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_quantized import run, samples  # noqa: E402
 
 
 def header_quantization(header, name):
@@ -42,20 +37,9 @@ def header_quantization(header, name):
             for k, v in found.items()}
 
 
-def samples(case_dir):
-    def numbered(folder, prefix):
-        files, k = [], 0
-        while os.path.exists(os.path.join(folder, "%s%d.npy" % (prefix, k))):
-            files.append(os.path.join(folder, "%s%d.npy" % (prefix, k)))
-            k += 1
-        return files
-    out = [numbered(case_dir, "input_")]
-    q = os.path.join(case_dir, "quant_inputs")
-    s = 0
-    while os.path.exists(os.path.join(q, "input_%d_0.npy" % s)):
-        out.append(numbered(q, "input_%d_" % s))
-        s += 1
-    return out
+def inputs_of(case_dir):
+    """The input files of input_0 and of the 8 seeded quant inputs."""
+    return [inputs for inputs, _ in samples(case_dir)]
 
 
 def check_case(a, name):
@@ -68,7 +52,7 @@ def check_case(a, name):
     run([a.kilnc, model, "--emit=shared", "--io=int8", "-o", int8_lib])
     params = header_quantization(os.path.join(work, "q.h"), "q")
     elements = 0
-    for s, inputs in enumerate(samples(case_dir)):
+    for s, inputs in enumerate(inputs_of(case_dir)):
         fdir, qdir = os.path.join(work, "f_%d" % s), os.path.join(work, "q_%d" % s)
         cmd_f = [a.kiln_run, float_lib, "--output-dir", fdir, "--quiet"]
         cmd_q = [a.kiln_run, int8_lib, "--output-dir", qdir, "--quiet"]
@@ -100,7 +84,7 @@ def check_case(a, name):
             elements += want.size
             k += 1
     print("%-40s ok    %d output elements identical (int8 I/O vs float I/O), %d inputs"
-          % (name, elements, len(samples(case_dir))))
+          % (name, elements, len(inputs_of(case_dir))))
     return True
 
 
