@@ -624,16 +624,20 @@ INLINE struct rq_words rq_words_of(int shift) {
   return r;
 }
 
-INLINE int rq_words_apply(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
+/// rq_words_apply for a channel with total >= 32.
+INLINE int rq_words_high(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
   i64 prod = (i64)acc * mult;
-  int y;
-  if (r.total >= 32) {
-    int high = (int)(prod >> 32);
-    i64 sum = prod + (i64)((unsigned long long)r.chi << 32 | r.clo) + ((high >> r.s) & 1);
-    y = ((int)(sum >> 32) >> r.s) + zy;
-  } else {
-    y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)r.total, (i64)1) + zy;
-  }
+  int high = (int)(prod >> 32);
+  i64 sum = prod + (i64)((unsigned long long)r.chi << 32 | r.clo) + ((high >> r.s) & 1);
+  int y = ((int)(sum >> 32) >> r.s) + zy;
+  return y < lo ? lo : y > hi ? hi : y;
+}
+
+INLINE int rq_words_apply(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
+  if (r.total >= 32)
+    return rq_words_high(r, acc, mult, zy, lo, hi);
+  i64 prod = (i64)acc * mult;
+  int y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)r.total, (i64)1) + zy;
   return y < lo ? lo : y > hi ? hi : y;
 }
 
@@ -754,25 +758,43 @@ typedef unsigned vqw __attribute__((ext_vector_type(QPN)));
 
 /// Four rows t[4][QPN] as the panel's words: lane j = (t0[j], t1[j], t2[j],
 /// t3[j]), flipped to uint8 for vpdpbusd.
-INLINE void q_interleave(int *dst, const i8 t[4][QPN]) {
 #if QSPLIT == 2
-  // The DSP's panel: each word as its two smlad operands, (b0, b2) then
-  // (b1, b3) as int16 pairs (what sxtb16 makes of the word), built here once
-  // instead of in every filter tile that reads the panel; scalar code (a
-  // 16-lane vector would be kept on the stack).
-  for (int j = 0; j < QPN; ++j) {
-    dst[j] = (int)((unsigned)(unsigned short)t[0][j] | (unsigned)t[2][j] << 16);
-    dst[QPN + j] = (int)((unsigned)(unsigned short)t[1][j] | (unsigned)t[3][j] << 16);
+/// The DSP's panel words for four rows src[0..3] (QPN bytes each, zeros past
+/// `cols`): each word of four k as its two smlad operands, (b0, b2) then
+/// (b1, b3) as int16 pairs (what sxtb16 makes of the word), built here once
+/// instead of in every filter tile that reads the panel.
+INLINE void q_interleave_split(int *dst, const i8 *const src[4], isize cols) {
+  isize j = 0;
+  for (; j < cols; ++j) {
+    dst[j] = (int)((unsigned)(unsigned short)src[0][j] | (unsigned)src[2][j] << 16);
+    dst[QPN + j] = (int)((unsigned)(unsigned short)src[1][j] | (unsigned)src[3][j] << 16);
   }
+  for (; j < QPN; ++j)
+    dst[j] = dst[QPN + j] = 0;
+}
+
+/// Where row k = (ki, kj) of the panel's im2col matrix lies in the input as
+/// it is (one run of pixels at stride 1, inside the image), else NULL.
+INLINE const i8 *q_row_in_place(const i8 *plane, const struct pixel_run *runs, int nruns, isize ki,
+                                isize kj, isize h, isize w, isize sh, isize sw, isize pt, isize pl,
+                                isize dh, isize dw) {
+  if (nruns != 1 || sw != 1)
+    return 0;
+  isize iy = runs[0].oy * sh - pt + ki * dh, ix0 = runs[0].ox - pl + kj * dw;
+  if ((usize)iy >= (usize)h || ix0 < 0 || ix0 + runs[0].n > w)
+    return 0;
+  return plane + iy * w + ix0;
+}
 #else
+INLINE void q_interleave(int *dst, const i8 t[4][QPN]) {
   vqw w0 = __builtin_convertvector(*(const vqbu *)t[0], vqw);
   vqw w1 = __builtin_convertvector(*(const vqbu *)t[1], vqw);
   vqw w2 = __builtin_convertvector(*(const vqbu *)t[2], vqw);
   vqw w3 = __builtin_convertvector(*(const vqbu *)t[3], vqw);
   vqw words = (w0 | w1 << 8 | w2 << 16 | w3 << 24) ^ (unsigned)QFLIP;
   __builtin_memcpy(dst, &words, sizeof(words));
-#endif
 }
+#endif
 
 #if QSPLIT == 2
 /// The DSP tile's k loop (QMR = 1, QNR = 4): per word of four k, the
@@ -818,7 +840,7 @@ INLINE void qdot_dsp(isize k4, const int *a, const int *b, vq acc[1][4]) {
 /// from the folded bias and is requantized per filter into c[i * ldc + j].
 INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, isize rows,
                        isize cols, const int *bias, const int *mult, const int *shift, int zy,
-                       int lo, int hi) {
+                       int lo, int hi, int high) {
   vq acc[QMR][QNV];
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QNV; ++v)
@@ -841,13 +863,21 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
     if (i >= rows)
       break;
 #if QVL == 1
-    // The channel's rounding constants once for its QNR values.
+    // The channel's rounding constants once for its QNR values; `high`
+    // (every channel's total >= 32, known per call) drops the other case.
     struct rq_words r = rq_words_of(shift[i]);
     int m = mult[i];
-    for (int v = 0; v < QNV; ++v)
-      if (v < cols)
-        c[i * ldc + v] = (i8)rq_words_apply(r, acc[i][v][0], m, zy, lo, hi);
+    if (high)
+      for (int v = 0; v < QNV; ++v) {
+        if (v < cols)
+          c[i * ldc + v] = (i8)rq_words_high(r, acc[i][v][0], m, zy, lo, hi);
+      }
+    else
+      for (int v = 0; v < QNV; ++v)
+        if (v < cols)
+          c[i * ldc + v] = (i8)rq_words_apply(r, acc[i][v][0], m, zy, lo, hi);
 #else
+    (void)high;
     // Read once: the byte stores below may alias them as far as C knows.
     vq m = (vq)mult[i], sh = (vq)shift[i];
     for (int v = 0; v < QNV; ++v) {
@@ -870,6 +900,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   // the DSP), on the stack.
   int bp[k4 * QPN * QSPLIT] __attribute__((aligned(QPANEL_ALIGN)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
+  int high = 1; // every filter's requantization shifts by 32 or more
+  for (isize o = 0; o < f; ++o)
+    high &= shift[o] <= -1;
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;
     i8 *y = out + img * f * P;
@@ -881,19 +914,37 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
       isize ci = 0, ki = 0, kj = 0;
       for (isize g = 0; g < k4; ++g) {
         i8 t[4][QPN] __attribute__((aligned(64)));
+#if QSPLIT == 2
+        // The rows read in place where they are contiguous in the input
+        // (q_row_in_place), else gathered into t.
+        const i8 *src[4];
+#endif
         for (int r = 0; r < 4; ++r) {
           if (g * 4 + r >= K) {
             for (int j = 0; j < QPN; ++j)
               t[r][j] = 0;
+#if QSPLIT == 2
+            src[r] = t[r];
+#endif
             continue;
           }
           const i8 *plane = x + ci * h * w;
+#if QSPLIT == 2
+          src[r] = simple
+                       ? plane + p0
+                       : q_row_in_place(plane, runs, nruns, ki, kj, h, w, sh, sw, pt, pl, dh, dw);
+          if (!src[r]) {
+            q_gather_row(t[r], plane, runs, nruns, ki, kj, h, w, sh, sw, pt, pl, dh, dw, (i8)zx);
+            src[r] = t[r];
+          }
+#else
           if (simple && cols == QPN)
             __builtin_memcpy(t[r], plane + p0, QPN);
           else
             q_gather_row(t[r], plane, runs, nruns, ki, kj, h, w, sh, sw, pt, pl, dh, dw, (i8)zx);
           for (isize j = cols; j < QPN; ++j) // the last panel's columns past P
             t[r][j] = 0;
+#endif
           if (++kj == kw) {
             kj = 0;
             if (++ki == kh) {
@@ -902,13 +953,17 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
             }
           }
         }
+#if QSPLIT == 2
+        q_interleave_split(bp + g * QPN * 2, src, cols);
+#else
         q_interleave(bp + g * QPN * QSPLIT, t);
+#endif
       }
       for (isize f0 = 0; f0 < f; f0 += QMR)
         for (isize j0 = 0; j0 < cols; j0 += QNR)
           qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp + j0, y + f0 * P + p0 + j0, P,
                      min_i(QMR, f - f0), min_i(QNR, cols - j0), bias + f0, mult + f0, shift + f0,
-                     zy, lo, hi);
+                     zy, lo, hi, high);
     }
   }
 }
