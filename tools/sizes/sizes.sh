@@ -103,6 +103,6 @@ awk -v f=kws_cnn -v q=kws_cnn-int8 -v t=cortex-m4 '
   FILENAME ~ /instructions/ && $2 == t && $1 == f {fi = $3}
   FILENAME ~ /instructions/ && $2 == t && $1 == q {qi = $3}
   END {
-    printf "kws_cnn on %s, int8 / float32: weights (.rodata) %d / %d = %.1f%%, arena %d / %d = %.1f%%, instructions %d / %d = %.1f%%\n",
+    printf "kws_cnn on %s, int8 / float32: weights (.rodata) %d / %d = %.2f%%, arena %d / %d = %.2f%%, instructions %d / %d = %.3f%%\n",
       t, qro, fro, 100 * qro / fro, qarena, farena, 100 * qarena / farena, qi, fi, 100 * qi / fi
   }' "$work/table.txt" "$work/instructions.txt"
