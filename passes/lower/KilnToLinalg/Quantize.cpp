@@ -120,10 +120,7 @@ struct QuantizeToGeneric : OpConversionPattern<QuantizeOp> {
 bool zeroPointFits32(Value zeroPoint) {
   if (zeroPoint.getDefiningOp<ChooseQParamsOp>())
     return true;
-  DenseIntElementsAttr values;
-  if (!matchPattern(zeroPoint, m_Constant(&values)))
-    return false;
-  return llvm::all_of(values.getValues<APInt>(), [](const APInt &v) { return v.isSignedIntN(32); });
+  return constantZeroPointsWithin(zeroPoint, int64_t(1) << 31);
 }
 
 struct DequantizeToGeneric : OpConversionPattern<DequantizeOp> {
