@@ -674,6 +674,40 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
   return (vq8)y;
 }
+
+/// The largest |acc| requantize_exact takes (acc * mult is then below 2^53).
+#define RQ_EXACT_BOUND (1 << 22)
+
+/// A channel's requantization as one double, mult * 2^-(31 - shift) (exact:
+/// mult has 31 bits), for requantize_exact; 0 where the channel's bound
+/// (|bias| + 255 * sum |w|, from the caller) reaches RQ_EXACT_BOUND or its
+/// multiplier is 1 or more (shift > 0), which keep requantize.
+INLINE double rq_exact_scale(long long bound, int mult, int shift) {
+  if (bound >= RQ_EXACT_BOUND || shift > 0)
+    return 0;
+  unsigned long long bits = (unsigned long long)(1023 - 31 + shift) << 52;
+  double pow2;
+  __builtin_memcpy(&pow2, &bits, sizeof(pow2));
+  return (double)mult * pow2;
+}
+
+/// requantize() where |acc| < RQ_EXACT_BOUND and the multiplier is below 1:
+/// acc * scale is exact in a double (at most 53 significant bits) and
+/// vcvtpd2dq rounds it half to even, so this is the same value in a third
+/// of the instructions (the int64 form costs the most in layers with a
+/// small K, where there are few products per output).
+INLINE vq8 requantize_exact(vq acc, __m512d scale, int zy, int lo, int hi) {
+  __m512i a = (__m512i)acc;
+  __m512d p0 = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(a)), scale);
+  __m512d p1 = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(a, 1)), scale);
+  __m256i r0 = _mm512_cvt_roundpd_epi32(p0, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256i r1 = _mm512_cvt_roundpd_epi32(p1, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(r0), r1, 1);
+  __m128i y = _mm512_cvtsepi32_epi8(_mm512_add_epi32(r, _mm512_set1_epi32(zy)));
+  y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
+  return (vq8)y;
+}
+#define KILN_RQ_EXACT 1
 #elif QVL == 1
 INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   return (vq8)(i8)requantize_scalar(acc[0], mult[0], shift[0], zy, lo, hi);
@@ -687,6 +721,10 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
   y = y > hi ? (vq64)hi : y;
   return __builtin_convertvector(y, vq8);
 }
+#endif
+
+#ifndef KILN_RQ_EXACT
+#define KILN_RQ_EXACT 0
 #endif
 
 INLINE void store_q(i8 *p, vq8 v, isize n) {
@@ -836,12 +874,44 @@ INLINE void qdot_dsp(isize k4, const int *a, const int *b, vq acc[1][4]) {
 }
 #endif
 
+#if KILN_RQ_EXACT
+/// The conv's filters' requantize_exact scales (0 where a filter keeps
+/// requantize): filter o's sums lie in bias[o] + 255 * [-sum of its negative
+/// weights, sum of its positive ones] (inputs as uint8), summed from the
+/// packed words with vpdpbusd.
+static void qconv_exact_scales(double *exact, const i8 *wp, const int *bias, const int *mult,
+                               const int *shift, isize f, isize k4) {
+  const __m512i ones = _mm512_set1_epi8(1), zero = _mm512_setzero_si512();
+  for (isize f0 = 0; f0 < f; f0 += QMR) {
+    // One block: k4 groups of QMR = 8 words; lanes i and i + 8 are filter f0 + i.
+    const i8 *block = wp + f0 * k4 * 4;
+    isize bytes = k4 * QMR * 4;
+    __m512i pos = zero, all = zero;
+    for (isize o = 0; o < bytes; o += 64) {
+      __mmask64 live = bytes - o >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (bytes - o)) - 1;
+      __m512i w = _mm512_maskz_loadu_epi8(live, block + o);
+      pos = _mm512_dpbusd_epi32(pos, _mm512_max_epi8(w, zero), ones);
+      all = _mm512_dpbusd_epi32(all, _mm512_abs_epi8(w), ones);
+    }
+    int p[16], a[16];
+    _mm512_storeu_si512(p, pos);
+    _mm512_storeu_si512(a, all);
+    for (isize i = 0; i < QMR && f0 + i < f; ++i) {
+      long long up = p[i] + p[i + 8], down = a[i] + a[i + 8] - up, b = bias[f0 + i];
+      long long top = b + 255 * up, bottom = b - 255 * down;
+      long long bound = top > -bottom ? top : -bottom; // top >= bottom
+      exact[f0 + i] = rq_exact_scale(bound, mult[f0 + i], shift[f0 + i]);
+    }
+  }
+}
+#endif
+
 /// The conv tile: rows = filters f0 .. f0+rows (their packed weight words
 /// a[g][QMR]), columns = QNR of the panel's pixels (b[g * QPN ..]); acc starts
 /// from the folded bias and is requantized per filter into c[i * ldc + j].
 INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, isize rows,
-                       isize cols, const int *bias, const int *mult, const int *shift, int zy,
-                       int lo, int hi, int high) {
+                       isize cols, const int *bias, const int *mult, const int *shift,
+                       const double *exact, int zy, int lo, int hi, int high) {
   vq acc[QMR][QNV];
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QNV; ++v)
@@ -864,6 +934,7 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
     if (i >= rows)
       break;
 #if QVL == 1
+    (void)exact;
     // The channel's rounding constants once for its QNR values; `high`
     // (every channel's total >= 32, known per call) drops the other case.
     struct rq_words r = rq_words_of(shift[i]);
@@ -879,6 +950,19 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
           c[i * ldc + v] = (i8)rq_words_apply(r, acc[i][v][0], m, zy, lo, hi);
 #else
     (void)high;
+#if !KILN_RQ_EXACT
+    (void)exact;
+#else
+    if (exact[i] != 0) {
+      __m512d d = _mm512_set1_pd(exact[i]);
+      for (int v = 0; v < QNV; ++v) {
+        isize n = min_i(QVL, cols - v * QVL);
+        if (n > 0)
+          store_q(c + i * ldc + v * QVL, requantize_exact(acc[i][v], d, zy, lo, hi), n);
+      }
+      continue;
+    }
+#endif
     // Read once: the byte stores below may alias them as far as C knows.
     vq m = (vq)mult[i], sh = (vq)shift[i];
     for (int v = 0; v < QNV; ++v) {
@@ -904,6 +988,12 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   int high = 1; // every filter's requantization shifts by 32 or more
   for (isize o = 0; o < f; ++o)
     high &= shift[o] <= -1;
+#if KILN_RQ_EXACT
+  double exact[f]; // requantize_exact's scales, 0: requantize
+  qconv_exact_scales(exact, wp, bias, mult, shift, f, k4);
+#else
+  const double *exact = 0;
+#endif
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;
     i8 *y = out + img * f * P;
@@ -964,7 +1054,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
         for (isize j0 = 0; j0 < cols; j0 += QNR)
           qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp + j0, y + f0 * P + p0 + j0, P,
                      min_i(QMR, f - f0), min_i(QNR, cols - j0), bias + f0, mult + f0, shift + f0,
-                     zy, lo, hi, high);
+                     exact + f0, zy, lo, hi, high);
     }
   }
 }
@@ -1122,11 +1212,36 @@ INLINE void qdw_row_sized(int *acc_row, short *const *rp, const int *valid, cons
     qdw_row(acc_row, rp, valid, wk, groups, kh, kw, sw, dw, bias, U);
 }
 
+/// A depthwise channel's requantize_exact scale (0: requantize): its sums
+/// lie within |bias| + 255 * sum |w|.
+INLINE double qdw_exact_scale(const i8 *wk, isize taps, int bias, int mult, int shift) {
+#if KILN_RQ_EXACT
+  long long bound = bias < 0 ? -(long long)bias : bias;
+  for (isize t = 0; t < taps; ++t)
+    bound += 255 * (wk[t] < 0 ? -wk[t] : wk[t]);
+  return rq_exact_scale(bound, mult, shift);
+#else
+  (void)wk, (void)taps, (void)bias, (void)mult, (void)shift;
+  return 0;
+#endif
+}
+
 /// Requantizes `filled` sums of one channel to yf in whole vectors: the
 /// last may spill into outputs that a later row overwrites, never past
 /// out_end.
-INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, vq m, vq s, int zy,
-                      int lo, int hi) {
+INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, vq m, vq s,
+                      double exact, int zy, int lo, int hi) {
+#if KILN_RQ_EXACT
+  if (exact != 0) {
+    __m512d d = _mm512_set1_pd(exact);
+    for (isize i = 0; i < filled; i += QVL)
+      store_q(yf + i, requantize_exact(*(const vqu *)(acc + i), d, zy, lo, hi),
+              min_i(QVL, out_end - yf - i));
+    return;
+  }
+#else
+  (void)exact;
+#endif
   for (isize i = 0; i < filled; i += QVL)
     store_q(yf + i, requantize(*(const vqu *)(acc + i), m, s, zy, lo, hi),
             min_i(QVL, out_end - yf - i));
@@ -1186,6 +1301,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
                            int lo, int hi) {
   int words[DW_KMAX], rowsum[DW_KMAX];
   qdw_words(words, rowsum, wk, kh, kw);
+  double exact = qdw_exact_scale(wk, kh * kw, bias, mult, shift);
   int whole = h * rowbytes <= QDW_QBYTES;
   isize held[DW_KMAX];
   for (isize r = 0; r < DW_KMAX; ++r)
@@ -1221,7 +1337,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
     filled += ow;
     if (filled + ow <= QDW_ACC && oy + 1 < oh)
       continue;
-    qdw_flush(y + first, acc, filled, out_end, (vq)mult, (vq)shift, zy, lo, hi);
+    qdw_flush(y + first, acc, filled, out_end, (vq)mult, (vq)shift, exact, zy, lo, hi);
     first += filled;
     filled = 0;
   }
@@ -1278,6 +1394,7 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
     i8 *y = out + plane * oh * ow;
     const i8 *wk = wt + ch * kh * kw;
     vq m = mult[ch], s = shift[ch];
+    double exact = qdw_exact_scale(wk, kh * kw, bias[ch], mult[ch], shift[ch]);
     if (!staged) {
       for (isize oy = 0; oy < oh; ++oy)
         for (isize ox = 0; ox < ow; ++ox) {
@@ -1332,7 +1449,7 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
       filled += ow;
       if (filled + ow <= QDW_ACC && oy + 1 < oh)
         continue;
-      qdw_flush(y + first, acc, filled, out_end, m, s, zy, lo, hi);
+      qdw_flush(y + first, acc, filled, out_end, m, s, exact, zy, lo, hi);
       first += filled;
       filled = 0;
     }

@@ -47,6 +47,7 @@ static int rq(long long acc, int m, int s, int zy, int lo, int hi) {
   int t = 31 - s; long long p = acc * m; long long fl = p >> t; long long rem = p - fl * (1ll << t); long long half = 1ll << (t - 1);
   long long y = fl + ((rem > half || (rem == half && (fl & 1))) ? 1 : 0); y += zy; if (y < lo) y = lo; if (y > hi) y = hi; return (int)y; }
 static int fails = 0;
+static int conv_ties; /* test_conv with power-of-two multipliers (ties) */
 static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int dwise) {
   int QMR = kiln_uk_int8_geometry[0], QNR = kiln_uk_int8_geometry[1], QOFF = kiln_uk_int8_geometry[2];
   int oh = (h + 2 * pt - dh * (kh - 1) - 1) / sh + 1, ow = (w + 2 * pl - dw * (kw - 1) - 1) / sw + 1;
@@ -60,6 +61,10 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
   int fp = (f + QMR - 1) / QMR * QMR + QNR;
   int *bias = calloc(fp, 4), *mult = calloc(fp, 4), *shift = calloc(fp, 4), *fb = calloc(fp, 4);
   for (int i = 0; i < f; ++i) { bias[i] = rnd(-100000, 100000); mult[i] = rnd(1 << 30, 0x7fffffff); shift[i] = rnd(-12, -5); }
+  if (conv_ties) /* acc / 4 .. acc / 16: every fourth sum or more is a tie */
+    for (int i = 0; i < f; ++i) { bias[i] = rnd(-1000, 1000); mult[i] = 1 << 30; shift[i] = rnd(-3, -1); }
+  if (conv_ties == 2) /* biases about the double requantization's bound, 2^22: filters either side */
+    for (int i = 0; i < f; ++i) bias[i] = rnd(-4400000, 4400000);
   for (int i = 0; i < f; ++i) { long long s = 0; for (int k = 0; k < K; ++k) s += wt[i * K + k]; fb[i] = bias[i] - (dwise ? 0 : (zx + QOFF) * s); }
   if (dwise) {
     kiln_uk_qdwconv2d(x, wt, fb, mult, shift, y, n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
@@ -146,6 +151,16 @@ int main(void) {
   test_conv(1, 4, 12, 12, 4, 5, 5, 1, 1, 2, 2, 1, 1, 1);
   test_conv(1, 3, 9, 300, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1);
   test_conv(1, 3, 9, 9, 3, 7, 7, 1, 1, 3, 3, 1, 1, 1);
+  /* Ties through the conv and depthwise epilogues: small K (AVX-512's double
+   * requantization) and large K (its int64 one). */
+  conv_ties = 1;
+  test_conv(1, 16, 14, 14, 40, 1, 1, 1, 1, 0, 0, 1, 1, 0);
+  test_conv(1, 64, 7, 7, 70, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 8, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  conv_ties = 2;
+  test_conv(1, 16, 14, 14, 40, 1, 1, 1, 1, 0, 0, 1, 1, 0);
+  test_conv(1, 8, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+  conv_ties = 0;
   test_linear(1, 37, 10); test_linear(3, 128, 70); test_linear(17, 64, 33); test_linear(1, 1280, 1000);
   printf(fails ? "FAILED\n" : "ALL OK\n"); return fails != 0;
 }
