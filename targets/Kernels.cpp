@@ -76,22 +76,22 @@ llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target) {
   auto library = loadLibrary(target, context);
   if (!library)
     return library.takeError();
-  // Three ints each: {MR, NR, KC} and {QMR, QNR, QOFF}.
-  auto read = [&](llvm::StringRef name, int64_t *out) -> llvm::Error {
+  // {MR, NR, KC} and {QMR, QNR, QOFF, QFOURS}.
+  auto read = [&](llvm::StringRef name, int64_t *out, unsigned count) -> llvm::Error {
     llvm::GlobalVariable *global = (*library)->getGlobalVariable(name);
     auto *values = global && global->hasInitializer()
                        ? llvm::dyn_cast<llvm::ConstantDataArray>(global->getInitializer())
                        : nullptr;
-    if (!values || values->getNumElements() != 3)
+    if (!values || values->getNumElements() != count)
       return llvm::createStringError("the micro-kernel library of '" + target + "' has no " + name);
-    for (unsigned i = 0; i < 3; ++i)
+    for (unsigned i = 0; i < count; ++i)
       out[i] = static_cast<int64_t>(values->getElementAsInteger(i));
     return llvm::Error::success();
   };
-  int64_t tile[3], int8Tile[3];
-  if (llvm::Error error = read("kiln_uk_geometry", tile))
+  int64_t tile[3], int8Tile[4];
+  if (llvm::Error error = read("kiln_uk_geometry", tile, 3))
     return std::move(error);
-  if (llvm::Error error = read("kiln_uk_int8_geometry", int8Tile))
+  if (llvm::Error error = read("kiln_uk_int8_geometry", int8Tile, 4))
     return std::move(error);
   KernelGeometry g;
   g.mr = tile[0];
@@ -100,6 +100,7 @@ llvm::Expected<KernelGeometry> kernelGeometry(llvm::StringRef target) {
   g.qmr = int8Tile[0];
   g.qnr = int8Tile[1];
   g.qoff = int8Tile[2];
+  g.qfours = int8Tile[3] != 0;
   return g;
 }
 

@@ -24,10 +24,12 @@ namespace kiln {
 /// The register tile of a target's kernels: MR rows by NR columns, and the
 /// depth KC of a packed panel; for the int8 kernels, their tile (QMR x QNR)
 /// and the offset QOFF their activations carry (128 where the dot product
-/// multiplies unsigned by signed bytes, else 0).
+/// multiplies unsigned by signed bytes, else 0), and QFOURS: whether conv
+/// weights with C % 4 == 0 are packed in channel fours (kiln_kernels.h).
 struct KernelGeometry {
   int64_t mr = 0, nr = 0, kc = 0;
   int64_t qmr = 0, qnr = 0, qoff = 0;
+  bool qfours = false;
 };
 
 /// The kernel library for code from `machine` for the `--target` named

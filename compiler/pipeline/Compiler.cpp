@@ -345,6 +345,7 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
     pipeline.microKernelQMR = geometry->qmr;
     pipeline.microKernelQNR = geometry->qnr;
     pipeline.microKernelQOff = geometry->qoff;
+    pipeline.microKernelQFours = geometry->qfours;
   }
   llvm::StringRef reportExtension = llvm::sys::path::extension(options.reportPath);
   if (!options.reportPath.empty() && reportExtension != ".json" && reportExtension != ".html")

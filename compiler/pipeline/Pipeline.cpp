@@ -54,11 +54,11 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
         .str();
   case Stage::Lower:
     return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
-                         "qnr={5} qoff={6}}), "
+                         "qnr={5} qoff={6} qfours={7}}), "
                          "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
                          o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "",
                          o.microKernelMR, o.microKernelNR, o.microKernelKC, o.microKernelQMR,
-                         o.microKernelQNR, o.microKernelQOff)
+                         o.microKernelQNR, o.microKernelQOff, o.microKernelQFours)
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
@@ -160,6 +160,9 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<int64_t> microKernelQOff{*this, "micro-kernel-qoff",
                                   llvm::cl::desc("int8 micro-kernels' activation offset"),
                                   llvm::cl::init(defaults.microKernelQOff)};
+  Option<bool> microKernelQFours{*this, "micro-kernel-qfours",
+                                 llvm::cl::desc("int8 conv weights in channel fours (C % 4 == 0)"),
+                                 llvm::cl::init(defaults.microKernelQFours)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
                               llvm::cl::init(defaults.expandRounding)};
@@ -184,6 +187,7 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.microKernelQMR = microKernelQMR;
     o.microKernelQNR = microKernelQNR;
     o.microKernelQOff = microKernelQOff;
+    o.microKernelQFours = microKernelQFours;
     return o;
   }
 };

@@ -67,6 +67,7 @@ struct PipelineOptions {
   int64_t microKernelQMR = 0;
   int64_t microKernelQNR = 0;
   int64_t microKernelQOff = 0;
+  bool microKernelQFours = false;
 };
 
 /// Appends the passes of one stage (the one that produces `stage`'s output

@@ -253,9 +253,23 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
       replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, rq->first,
                             rq->second, params);
     else
-      replaceWithInt8Kernel(rewriter, op, "qconv2d", op.getInput(), packWords(*weight, f, k, qmr),
-                            foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second,
-                            params);
+      replaceWithInt8Kernel(
+          rewriter, op, "qconv2d", op.getInput(),
+          packWords(qfours && c % 4 == 0 ? inChannelFours(*weight, f, c, kh * kw) : *weight, f, k,
+                    qmr),
+          foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second, params);
+  }
+
+  /// Conv weights [f][c][taps] with k in channel fours (qfours, c % 4 == 0):
+  /// [f][c/4][taps][4].
+  static std::vector<int8_t> inChannelFours(ArrayRef<int8_t> weight, int64_t f, int64_t c,
+                                            int64_t taps) {
+    std::vector<int8_t> out(weight.size());
+    for (int64_t o = 0; o < f; ++o)
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t t = 0; t < taps; ++t)
+          out[((o * c + ci / 4 * 4) * taps + t * 4) + ci % 4] = weight[(o * c + ci) * taps + t];
+    return out;
   }
 
   /// kiln.lookup as the lookup kernel over all its elements.

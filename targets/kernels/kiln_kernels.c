@@ -594,8 +594,16 @@ typedef i8 vq8u __attribute__((ext_vector_type(QVL), aligned(1)));
 // The bits that make a word of int8 values the uint8 values vpdpbusd reads.
 #define QFLIP (QOFF ? (int)0x80808080u : 0)
 
+/// Whether this library's conv weights with C % 4 == 0 come in channel
+/// fours (kiln_kernels.h): the direct conv's order (AVX-512 VNNI).
+#if defined(KILN_FEATURE_avx512vnni)
+#define QFOURS 1
+#else
+#define QFOURS 0
+#endif
+
 /// Read by kilnc (targets/Kernels.cpp) to pack int8 weights for these kernels.
-const int kiln_uk_int8_geometry[3] = {QMR, QNR, QOFF};
+const int kiln_uk_int8_geometry[4] = {QMR, QNR, QOFF, QFOURS};
 
 /// prod / 2^total rounded half to even, total >= 1, for int64 scalars and
 /// vectors (`one` is 1 of that type): floor(prod / 2^total) + 1 when the rest
@@ -882,6 +890,11 @@ INLINE void qdot_dsp(isize k4, const int *a, const int *b, vq acc[1][4]) {
 static void qconv_exact_scales(double *exact, const i8 *wp, const int *bias, const int *mult,
                                const int *shift, isize f, isize k4) {
   const __m512i ones = _mm512_set1_epi8(1), zero = _mm512_setzero_si512();
+  if (k4 > 256) { // large K: sums mostly reach the bound, and a pass over the weights costs
+    for (isize o = 0; o < f; ++o)
+      exact[o] = 0;
+    return;
+  }
   for (isize f0 = 0; f0 < f; f0 += QMR) {
     // One block: k4 groups of QMR = 8 words; lanes i and i + 8 are filter f0 + i.
     const i8 *block = wp + f0 * k4 * 4;
@@ -974,6 +987,159 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
   }
 }
 
+#if defined(KILN_FEATURE_avx512vnni)
+/// The direct int8 conv (AVX-512 VNNI): stride 1, undilated, C % 4 == 0,
+/// so the weights come in channel fours (kiln_kernels.h) and a dot product's
+/// four k are four channels of one pixel. A band of output rows reads its
+/// input rows once, stored padded as words of four channels (x + 128 as
+/// uint8; the padding zx + 128), QD_WIDTH words per row: the output pixels
+/// of the band, counted along those rows (flat position q = oy * QD_WIDTH +
+/// ox, the columns past ow computed and dropped), read the words of tap
+/// (ki, kj) at q + ki * QD_WIDTH + kj, consecutive: the tiles load the
+/// panel's vectors straight from the band, with no im2col copy.
+#define QD_WORDS 32768 // the band's words on the stack (128 KB)
+#define QD_VN 2        // vectors of 16 positions per tile
+
+/// Padded rows r0 .. r0 + rows of channel fours 0 .. c4n into xp (plane
+/// words per channel four, rows of wq words, then the tail as padding).
+INLINE void qd_pack(unsigned *xp, const i8 *x, isize c4n, isize h, isize w, isize pt, isize pl,
+                    isize r0, isize rows, isize wq, isize plane, int zx) {
+  const unsigned pad = 0x01010101u * (u8)(zx ^ 0x80);
+  const __m512i flip = _mm512_set1_epi32((int)0x80808080u);
+  isize right = min_i(w, wq - pl); // input columns inside a padded row
+  for (isize c4 = 0; c4 < c4n; ++c4) {
+    unsigned *dst = xp + c4 * plane;
+    const i8 *src = x + c4 * 4 * h * w;
+    for (isize r = 0; r < rows; ++r, dst += wq) {
+      isize iy = r0 + r - pt;
+      if ((usize)iy >= (usize)h || right <= 0) {
+        for (isize j = 0; j < wq; ++j)
+          dst[j] = pad;
+        continue;
+      }
+      for (isize j = 0; j < pl; ++j)
+        dst[j] = pad;
+      const i8 *row = src + iy * w;
+      for (isize j = 0; j < right; j += 16) {
+        __mmask16 live = right - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (right - j)) - 1);
+        __m512i word = _mm512_setzero_si512();
+        for (int t = 0; t < 4; ++t) {
+          __m512i bytes = _mm512_maskz_loadu_epi8(live, row + t * h * w + j);
+          word = _mm512_or_si512(
+              word, _mm512_slli_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(bytes)), 8 * t));
+        }
+        _mm512_mask_storeu_epi32(dst + pl + j, live, _mm512_xor_si512(word, flip));
+      }
+      for (isize j = pl + right; j < wq; ++j)
+        dst[j] = pad;
+    }
+    for (isize j = rows * wq; j < plane; ++j)
+      dst[j - rows * wq] = pad;
+  }
+}
+
+/// One tile of the direct conv: filters f0 .. f0 + 8 (their words a[k4][8])
+/// at flat positions q0 .. q0 + 16 * QD_VN of the band, requantized into
+/// the output rows (ldo bytes apart per filter; y is the band's first row).
+INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *taps, isize ntaps,
+                    const int *a, isize rows, i8 *y, isize ldo, isize q0, isize qend, isize wq,
+                    isize ow, const int *bias, const int *mult, const int *shift,
+                    const double *exact, int zy, int lo, int hi) {
+  __m512i acc[QMR][QD_VN];
+  for (int i = 0; i < QMR; ++i)
+    for (int v = 0; v < QD_VN; ++v)
+      acc[i][v] = _mm512_set1_epi32(bias[i]);
+  const unsigned *b0 = band + q0;
+  for (isize c4 = 0; c4 < c4n; ++c4, b0 += plane)
+    for (isize t = 0; t < ntaps; ++t, a += QMR) {
+      __m512i bv[QD_VN];
+      for (int v = 0; v < QD_VN; ++v)
+        bv[v] = _mm512_loadu_si512(b0 + taps[t] + 16 * v);
+      for (int i = 0; i < QMR; ++i) {
+        __m512i wv = _mm512_set1_epi32(a[i]);
+        for (int v = 0; v < QD_VN; ++v)
+          acc[i][v] = _mm512_dpbusd_epi32(acc[i][v], bv[v], wv);
+      }
+    }
+  // Out of the registers at constant indices (the loops below index by
+  // variables, which would keep acc in memory through the k loop).
+  __m512i sums[QMR][QD_VN];
+  for (int i = 0; i < QMR; ++i)
+    for (int v = 0; v < QD_VN; ++v)
+      sums[i][v] = acc[i][v];
+  for (int v = 0; v < QD_VN; ++v) {
+    // The lanes' output rows: at most three runs of valid columns.
+    isize q = q0 + 16 * v;
+    if (q >= qend)
+      break;
+    __mmask16 masks[18];
+    isize shifts[18];
+    int runs = 0;
+    for (isize oy = q / wq; oy * wq < q + 16 && oy * wq < qend; ++oy) {
+      isize from = oy * wq > q ? oy * wq - q : 0, to = min_i(min_i(oy * wq + ow, qend) - q, 16);
+      if (to <= from)
+        continue;
+      masks[runs] = (__mmask16)(((1u << to) - 1) & ~((1u << from) - 1));
+      shifts[runs++] = oy * (ow - wq);
+    }
+    for (int i = 0; i < QMR && i < rows; ++i) {
+      vq8 r = exact[i] != 0 ? requantize_exact((vq)sums[i][v], _mm512_set1_pd(exact[i]), zy, lo, hi)
+                            : requantize((vq)sums[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi);
+      for (int s = 0; s < runs; ++s)
+        _mm512_mask_storeu_epi8((void *)((usize)y + i * ldo + q + shifts[s]), masks[s],
+                                _mm512_castsi128_si512((__m128i)r));
+    }
+  }
+}
+
+/// kiln_uk_qconv2d by the direct conv where it applies and its band fits
+/// the stack; 0 when it does not (the im2col path then runs).
+static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *mult,
+                        const int *shift, const double *exact, i8 *out, isize n, isize c, isize h,
+                        isize w, isize f, isize kh, isize kw, isize sh, isize sw, isize pt,
+                        isize pl, isize dh, isize dw, isize oh, isize ow, int zx, int zy, int lo,
+                        int hi) {
+  if (sh != 1 || sw != 1 || dh != 1 || dw != 1 || c % 4 != 0 || kh * kw > 64)
+    return 0;
+  isize c4n = c / 4, wq = ow + kw - 1, k4 = c4n * kh * kw;
+  // Rows per band: its rows + kh - 1 padded rows and a tail that the last
+  // tile's reads may pass into, per channel four, within QD_WORDS.
+  isize tail = 16 * QD_VN + kw;
+  isize rows = QD_WORDS / c4n / wq - (kh - 1) - (tail + wq - 1) / wq;
+  if (rows < 1)
+    return 0;
+  rows = min_i(rows, oh);
+  isize taps[64];
+  for (isize ki = 0; ki < kh; ++ki)
+    for (isize kj = 0; kj < kw; ++kj)
+      taps[ki * kw + kj] = ki * wq + kj;
+  unsigned band[QD_WORDS] __attribute__((aligned(64)));
+  isize P = oh * ow;
+  for (isize img = 0; img < n; ++img)
+    for (isize oy0 = 0; oy0 < oh; oy0 += rows) {
+      isize r = min_i(rows, oh - oy0), plane = (r + kh - 1) * wq + tail, qend = r * wq;
+      qd_pack(band, in + img * c * h * w, c4n, h, w, pt, pl, oy0, r + kh - 1, wq, plane, zx);
+      for (isize f0 = 0; f0 < f; f0 += QMR)
+        for (isize q0 = 0; q0 < qend; q0 += 16 * QD_VN)
+          qd_tile(band, plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
+                  min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qend, wq, ow,
+                  bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
+    }
+  return 1;
+}
+#endif
+
+/// The im2col matrix's next row (ci, ki, kj): kj, then ki, then ci by step.
+INLINE void next_tap(isize *ci, isize *ki, isize *kj, isize kh, isize kw, isize step) {
+  if (++*kj < kw)
+    return;
+  *kj = 0;
+  if (++*ki < kh)
+    return;
+  *ki = 0;
+  *ci += step;
+}
+
 /// int8 conv2d, NCHW, groups = 1, as an implicit GEMM (kiln_kernels.h).
 __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const int *bias,
                                                const int *mult, const int *shift, i8 *out, int n,
@@ -985,7 +1151,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   // the DSP), on the stack.
   int bp[k4 * QPN * QSPLIT] __attribute__((aligned(QPANEL_ALIGN)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
-  int high = 1; // every filter's requantization shifts by 32 or more
+  int fours = QFOURS && c % 4 == 0; // k in channel fours (kiln_kernels.h)
+  int high = 1;                     // every filter's requantization shifts by 32 or more
   for (isize o = 0; o < f; ++o)
     high &= shift[o] <= -1;
 #if KILN_RQ_EXACT
@@ -994,6 +1161,11 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
 #else
   const double *exact = 0;
 #endif
+#if defined(KILN_FEATURE_avx512vnni)
+  if (qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh,
+                   dw, oh, ow, zx, zy, lo, hi))
+    return;
+#endif
   for (isize img = 0; img < n; ++img) {
     const i8 *x = in + img * c * h * w;
     i8 *y = out + img * f * P;
@@ -1001,7 +1173,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
       isize cols = min_i(QPN, P - p0);
       struct pixel_run runs[QPN];
       int nruns = pixel_runs(runs, p0, cols, ow);
-      // Row k of the im2col matrix is (ci, ki, kj), counted along.
+      // Row k of the im2col matrix is (ci, ki, kj), counted along; in
+      // channel fours (fours) word g's rows are channels ci .. ci + 3.
       isize ci = 0, ki = 0, kj = 0;
       for (isize g = 0; g < k4; ++g) {
         i8 t[4][QPN] __attribute__((aligned(64)));
@@ -1019,7 +1192,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
 #endif
             continue;
           }
-          const i8 *plane = x + ci * h * w;
+          const i8 *plane = x + (fours ? ci + r : ci) * h * w;
 #if QSPLIT == 2
           src[r] = simple
                        ? plane + p0
@@ -1036,13 +1209,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
           for (isize j = cols; j < QPN; ++j) // the last panel's columns past P
             t[r][j] = 0;
 #endif
-          if (++kj == kw) {
-            kj = 0;
-            if (++ki == kh) {
-              ki = 0;
-              ++ci;
-            }
-          }
+          if (!fours || r == 3)
+            next_tap(&ci, &ki, &kj, kh, kw, fours ? 4 : 1);
         }
 #if QSPLIT == 2
         q_interleave_split(bp + g * QPN * 2, src, cols);

@@ -40,7 +40,7 @@ static int cpu_has_library_features(void) {
 #endif
   return 1;
 }
-extern const int kiln_uk_int8_geometry[3];
+extern const int kiln_uk_int8_geometry[4];
 static unsigned long long rs = 88172645463325252ull;
 static int rnd(int lo, int hi) { rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17; return lo + (int)(rs % (unsigned long long)(hi - lo + 1)); }
 static int rq(long long acc, int m, int s, int zy, int lo, int hi) {
@@ -70,7 +70,11 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
     kiln_uk_qdwconv2d(x, wt, fb, mult, shift, y, n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
   } else {
     signed char *wp = calloc(fp * K4 * 4, 1);
-    for (int i = 0; i < f; ++i) for (int k = 0; k < K; ++k) wp[((i / QMR) * K4 * QMR + (k / 4) * QMR + i % QMR) * 4 + k % 4] = wt[i * K + k];
+    /* k as kiln_kernels.h orders it: in channel fours where the library's QFOURS says so */
+    int fours = kiln_uk_int8_geometry[3] && cin % 4 == 0, taps = kh * kw;
+    for (int i = 0; i < f; ++i) for (int k = 0; k < K; ++k) {
+      int ci = k / taps, t = k % taps, kk = fours ? (ci / 4 * taps + t) * 4 + ci % 4 : k;
+      wp[((i / QMR) * K4 * QMR + (kk / 4) * QMR + i % QMR) * 4 + kk % 4] = wt[i * K + k]; }
     kiln_uk_qconv2d(x, wp, fb, mult, shift, y, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
     free(wp);
   }
@@ -161,6 +165,18 @@ int main(void) {
   test_conv(1, 16, 14, 14, 40, 1, 1, 1, 1, 0, 0, 1, 1, 0);
   test_conv(1, 8, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
   conv_ties = 0;
+  /* C % 4 == 0: channel fours; at stride 1 the AVX-512 direct conv (one band
+   * or several, f past a multiple of 8, 5 x 5 taps, no padding, two images,
+   * a band too wide for the stack: the im2col path), else im2col in fours */
+  test_conv(1, 8, 9, 9, 12, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 64, 56, 56, 16, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 512, 7, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 4, 12, 12, 8, 5, 5, 1, 1, 2, 2, 1, 1, 0);
+  test_conv(1, 8, 10, 10, 8, 3, 3, 1, 1, 0, 0, 1, 1, 0);
+  test_conv(2, 12, 13, 29, 19, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 2048, 3, 64, 4, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 8, 17, 17, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
+  test_conv(1, 8, 20, 20, 8, 3, 3, 1, 1, 2, 2, 2, 2, 0);
   test_linear(1, 37, 10); test_linear(3, 128, 70); test_linear(17, 64, 33); test_linear(1, 1280, 1000);
   printf(fails ? "FAILED\n" : "ALL OK\n"); return fails != 0;
 }
