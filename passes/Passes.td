@@ -219,10 +219,11 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     linear `[ceil(N/qnr)][ceil(K/4)][qnr]`, the bias folded with the input's
     zero point (and `qoff`, 128 where the kernels' dot product reads the
     activations as unsigned bytes): `bias - (zx + qoff) * sum_k w`. With
-    `qfours`, a conv whose C is a multiple of 4 has its k in channel fours,
-    `k = ((c/4 * KH + ki) * KW + kj) * 4 + c % 4` (one word: four channels of
-    one tap, the order of the direct AVX-512 conv), else
-    `k = (c * KH + ki) * KW + kj`. A 1x1
+    `qfours`, a conv whose C rounded up to a multiple of 4, C4, is at most 4/3
+    of C (3, 6, 7 or a multiple of 4) has its k in channel fours, K = C4*KH*KW,
+    `k = ((c/4 * KH + ki) * KW + kj) * 4 + c % 4` with zero weights past C
+    (one word: four channels of one tap, the order of the direct AVX-512
+    conv), else `k = (c * KH + ki) * KW + kj`. A 1x1
     qconv2d of a 1x1 image is the qlinear kernel, and every `kiln.lookup`
     (an int8 function as a 256-entry table) the `lookup` kernel. Everything else
     (other element types, computed weights, grouped convolutions) is left to
@@ -242,7 +243,7 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     Option<"qoff", "qoff", "int64_t", /*default=*/"0",
            "What the int8 kernels add to their activations (128: unsigned x signed dot products)">,
     Option<"qfours", "qfours", "bool", /*default=*/"false",
-           "Pack int8 conv weights with C % 4 == 0 in channel fours">,
+           "Pack int8 conv weights in channel fours (C padded to a multiple of 4 where that adds at most a third)">,
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect", "::mlir::arith::ArithDialect"];
 }

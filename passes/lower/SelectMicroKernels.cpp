@@ -223,13 +223,16 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
                      out[3] == 1 && llvm::all_of(pad, [](int64_t p) { return p == 0; });
     if (groups != 1 && !depthwise)
       return;
+    // k in channel fours (kiln_kernels.h: qfours, C padded to a multiple of 4
+    // where that adds at most a third).
+    bool fours = qfours && !depthwise && 3 * roundUp(c, 4) <= 4 * c;
     SmallVector<int64_t, 4> tail = requantTail(op);
     SmallVector<int64_t> params{in[0], c, in[2], in[3]};
     if (!depthwise)
       params.push_back(f);
     params.append({kh, kw, stride[0], stride[1], pad[0], pad[1], dil[0], dil[1], out[2], out[3]});
     if (!fitInt32(params) ||
-        !fitInt32({roundUp(f, qmr) * roundUp(k, 4), in[0] * c * in[2] * in[3]}) ||
+        !fitInt32({roundUp(f, qmr) * roundUp(c, 4) * kh * kw, in[0] * c * in[2] * in[3]}) ||
         llvm::is_contained(out, 0))
       return;
     std::optional<std::vector<int8_t>> weight = readValues<int8_t>(op.getWeight(), f * k, f * k);
@@ -255,20 +258,21 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     else
       replaceWithInt8Kernel(
           rewriter, op, "qconv2d", op.getInput(),
-          packWords(qfours && c % 4 == 0 ? inChannelFours(*weight, f, c, kh * kw) : *weight, f, k,
-                    qmr),
+          fours ? packWords(inChannelFours(*weight, f, c, kh * kw), f, roundUp(c, 4) * kh * kw, qmr)
+                : packWords(*weight, f, k, qmr),
           foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second, params);
   }
 
-  /// Conv weights [f][c][taps] with k in channel fours (qfours, c % 4 == 0):
-  /// [f][c/4][taps][4].
+  /// Conv weights [f][c][taps] with k in channel fours (kiln_kernels.h):
+  /// [f][c4/4][taps][4], c4 = roundUp(c, 4), zeros for the channels past c.
   static std::vector<int8_t> inChannelFours(ArrayRef<int8_t> weight, int64_t f, int64_t c,
                                             int64_t taps) {
-    std::vector<int8_t> out(weight.size());
+    int64_t c4 = roundUp(c, 4);
+    std::vector<int8_t> out(f * c4 * taps, 0);
     for (int64_t o = 0; o < f; ++o)
       for (int64_t ci = 0; ci < c; ++ci)
         for (int64_t t = 0; t < taps; ++t)
-          out[((o * c + ci / 4 * 4) * taps + t * 4) + ci % 4] = weight[(o * c + ci) * taps + t];
+          out[((o * c4 + ci / 4 * 4) * taps + t * 4) + ci % 4] = weight[(o * c + ci) * taps + t];
     return out;
   }
 

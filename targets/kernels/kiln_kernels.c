@@ -1000,41 +1000,36 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
 #define QD_WORDS 32768 // the band's words on the stack (128 KB)
 #define QD_VN 2        // vectors of 16 positions per tile
 
-/// Padded rows r0 .. r0 + rows of channel fours 0 .. c4n into xp (plane
-/// words per channel four, rows of wq words, then the tail as padding).
-INLINE void qd_pack(unsigned *xp, const i8 *x, isize c4n, isize h, isize w, isize pt, isize pl,
-                    isize r0, isize rows, isize wq, isize plane, int zx) {
-  const unsigned pad = 0x01010101u * (u8)(zx ^ 0x80);
-  const __m512i flip = _mm512_set1_epi32((int)0x80808080u);
-  isize right = min_i(w, wq - pl); // input columns inside a padded row
-  for (isize c4 = 0; c4 < c4n; ++c4) {
-    unsigned *dst = xp + c4 * plane;
-    const i8 *src = x + c4 * 4 * h * w;
-    for (isize r = 0; r < rows; ++r, dst += wq) {
-      isize iy = r0 + r - pt;
-      if ((usize)iy >= (usize)h || right <= 0) {
-        for (isize j = 0; j < wq; ++j)
-          dst[j] = pad;
-        continue;
-      }
-      for (isize j = 0; j < pl; ++j)
-        dst[j] = pad;
-      const i8 *row = src + iy * w;
-      for (isize j = 0; j < right; j += 16) {
-        __mmask16 live = right - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (right - j)) - 1);
-        __m512i word = _mm512_setzero_si512();
-        for (int t = 0; t < 4; ++t) {
-          __m512i bytes = _mm512_maskz_loadu_epi8(live, row + t * h * w + j);
-          word = _mm512_or_si512(
-              word, _mm512_slli_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(bytes)), 8 * t));
-        }
-        _mm512_mask_storeu_epi32(dst + pl + j, live, _mm512_xor_si512(word, flip));
-      }
-      for (isize j = pl + right; j < wq; ++j)
-        dst[j] = pad;
+/// One packed row: nw words, word j the channels 4 * c4 .. 4 * c4 + 3 (zero
+/// bytes past c) of input row iy at column j * s + col0 (s = 1 or 2) as
+/// x + 128, or `pad` where that pixel is outside the image.
+INLINE void qd_row(unsigned *dst, const i8 *x, isize c, isize c4, isize h, isize w, isize iy,
+                   isize col0, isize s, isize nw, unsigned pad) {
+  const __m512i flip = _mm512_set1_epi32((int)0x80808080u), padv = _mm512_set1_epi32((int)pad);
+  for (isize j = 0; j < nw; j += 16) {
+    isize n = min_i(16, nw - j), ix0 = j * s + col0;
+    __mmask16 live = (__mmask16)((1u << n) - 1);
+    // Lanes l with 0 <= ix0 + l * s < w.
+    isize first = ix0 >= 0 ? 0 : (-ix0 + s - 1) / s,
+          last = w - 1 - ix0 < 0 ? -1 : (w - 1 - ix0) / s;
+    last = min_i(last, n - 1);
+    if ((usize)iy >= (usize)h || first > last) {
+      _mm512_mask_storeu_epi32(dst + j, live, padv);
+      continue;
     }
-    for (isize j = rows * wq; j < plane; ++j)
-      dst[j - rows * wq] = pad;
+    __mmask16 valid = (__mmask16)(((2u << last) - 1) & ~((1u << first) - 1));
+    // Bytes first * s .. last * s of the row from ix0 (the lanes' pixels).
+    __mmask64 bytes = (((__mmask64)2 << (last * s)) - 1) & ~(((__mmask64)1 << (first * s)) - 1);
+    __m512i word = _mm512_setzero_si512();
+    for (isize t = 0; t < 4 && 4 * c4 + t < c; ++t) {
+      const i8 *row = x + ((4 * c4 + t) * h + iy) * w;
+      __m512i v = _mm512_maskz_loadu_epi8(bytes, (const void *)((usize)row + ix0));
+      __m128i lanes = s == 1 ? _mm512_castsi512_si128(v)
+                             : _mm256_castsi256_si128(_mm512_cvtepi16_epi8(v)); // even bytes
+      word = _mm512_or_si512(word, _mm512_slli_epi32(_mm512_cvtepu8_epi32(lanes), 8 * (int)t));
+    }
+    _mm512_mask_storeu_epi32(dst + j, live,
+                             _mm512_mask_blend_epi32(valid, padv, _mm512_xor_si512(word, flip)));
   }
 }
 
@@ -1093,38 +1088,61 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
 }
 
 /// kiln_uk_qconv2d by the direct conv where it applies and its band fits
-/// the stack; 0 when it does not (the im2col path then runs).
+/// the stack; 0 when it does not (the im2col path then runs). At stride 1
+/// the band holds each channel four's padded input rows once (tap (ki, kj)
+/// at q + ki * wq + kj); at stride 2 a plane per channel four, kernel row
+/// and column parity, row oy holding input row 2 * oy + ki - pt at columns
+/// 2 * j + parity - pl (tap (ki, kj) at q + kj / 2 in plane (ki, kj % 2)).
 static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *mult,
                         const int *shift, const double *exact, i8 *out, isize n, isize c, isize h,
                         isize w, isize f, isize kh, isize kw, isize sh, isize sw, isize pt,
                         isize pl, isize dh, isize dw, isize oh, isize ow, int zx, int zy, int lo,
                         int hi) {
-  if (sh != 1 || sw != 1 || dh != 1 || dw != 1 || c % 4 != 0 || kh * kw > 64)
+  isize s = sh;
+  if (sw != s || (s != 1 && s != 2) || dh != 1 || dw != 1 || kh * kw > 64)
     return 0;
-  isize c4n = c / 4, wq = ow + kw - 1, k4 = c4n * kh * kw;
-  // Rows per band: its rows + kh - 1 padded rows and a tail that the last
-  // tile's reads may pass into, per channel four, within QD_WORDS.
+  isize c4n = (c + 3) / 4, k4 = c4n * kh * kw;
+  isize phases = s == 1 ? 1 : min_i(2, kw), wq = ow + (kw - 1) / s;
+  // A valid output's reads stay in its plane; a tile's lanes past the band's
+  // outputs may read on into the next plane, and past the last into the
+  // band's tail.
   isize tail = 16 * QD_VN + kw;
-  isize rows = QD_WORDS / c4n / wq - (kh - 1) - (tail + wq - 1) / wq;
+  isize planes = s == 1 ? 1 : kh * phases; // per channel four
+  // Rows per band within QD_WORDS: at stride 1 its rows + kh - 1 per
+  // channel four, at stride 2 its rows per plane.
+  isize rows = (QD_WORDS - tail) / (c4n * planes) / wq - (s == 1 ? kh - 1 : 0);
   if (rows < 1)
     return 0;
   rows = min_i(rows, oh);
-  isize taps[64];
-  for (isize ki = 0; ki < kh; ++ki)
-    for (isize kj = 0; kj < kw; ++kj)
-      taps[ki * kw + kj] = ki * wq + kj;
+  const unsigned pad = 0x01010101u * (u8)(zx ^ 0x80);
   unsigned band[QD_WORDS] __attribute__((aligned(64)));
   isize P = oh * ow;
-  for (isize img = 0; img < n; ++img)
+  for (isize img = 0; img < n; ++img) {
+    const i8 *x = in + img * c * h * w;
     for (isize oy0 = 0; oy0 < oh; oy0 += rows) {
-      isize r = min_i(rows, oh - oy0), plane = (r + kh - 1) * wq + tail, qend = r * wq;
-      qd_pack(band, in + img * c * h * w, c4n, h, w, pt, pl, oy0, r + kh - 1, wq, plane, zx);
+      isize r = min_i(rows, oh - oy0), qend = r * wq;
+      isize height = s == 1 ? r + kh - 1 : r, plane = height * wq; // words per plane
+      isize taps[64];
+      for (isize ki = 0; ki < kh; ++ki)
+        for (isize kj = 0; kj < kw; ++kj)
+          taps[ki * kw + kj] = s == 1 ? ki * wq + kj : (ki * phases + kj % 2) * plane + kj / 2;
+      for (isize c4 = 0; c4 < c4n; ++c4)
+        for (isize pi = 0; pi < planes; ++pi) {
+          unsigned *dst = band + (c4 * planes + pi) * plane;
+          isize ki = pi / phases, ph = pi % phases;
+          for (isize y = 0; y < height; ++y)
+            qd_row(dst + y * wq, x, c, c4, h, w, s == 1 ? oy0 + y - pt : (oy0 + y) * 2 + ki - pt,
+                   s == 1 ? -pl : ph - pl, s, wq, pad);
+        }
+      for (isize j = c4n * planes * plane; j < c4n * planes * plane + tail; ++j)
+        band[j] = pad;
       for (isize f0 = 0; f0 < f; f0 += QMR)
         for (isize q0 = 0; q0 < qend; q0 += 16 * QD_VN)
-          qd_tile(band, plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
+          qd_tile(band, planes * plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
                   min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qend, wq, ow,
                   bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
     }
+  }
   return 1;
 }
 #endif
@@ -1146,13 +1164,15 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
                                                int c, int h, int w, int f, int kh, int kw, int sh,
                                                int sw, int pt, int pl, int dh, int dw, int oh,
                                                int ow, int zx, int zy, int lo, int hi) {
-  isize K = (isize)c * kh * kw, k4 = (K + 3) / 4, P = (isize)oh * ow;
+  // k in channel fours (kiln_kernels.h): C padded to a multiple of 4.
+  int fours = QFOURS && 3 * ((c + 3) / 4 * 4) <= 4 * c;
+  isize K = (isize)c * kh * kw, P = (isize)oh * ow;
+  isize k4 = fours ? (isize)(c + 3) / 4 * kh * kw : (K + 3) / 4;
   // The panel of QPN pixels: k4 words per pixel (QSPLIT words unpacked for
   // the DSP), on the stack.
   int bp[k4 * QPN * QSPLIT] __attribute__((aligned(QPANEL_ALIGN)));
   int simple = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0;
-  int fours = QFOURS && c % 4 == 0; // k in channel fours (kiln_kernels.h)
-  int high = 1;                     // every filter's requantization shifts by 32 or more
+  int high = 1; // every filter's requantization shifts by 32 or more
   for (isize o = 0; o < f; ++o)
     high &= shift[o] <= -1;
 #if KILN_RQ_EXACT
@@ -1162,8 +1182,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   const double *exact = 0;
 #endif
 #if defined(KILN_FEATURE_avx512vnni)
-  if (qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh,
-                   dw, oh, ow, zx, zy, lo, hi))
+  if (fours && qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw,
+                            pt, pl, dh, dw, oh, ow, zx, zy, lo, hi))
     return;
 #endif
   for (isize img = 0; img < n; ++img) {
@@ -1184,12 +1204,14 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
         const i8 *src[4];
 #endif
         for (int r = 0; r < 4; ++r) {
-          if (g * 4 + r >= K) {
+          if (fours ? ci + r >= c : g * 4 + r >= K) { // past K, or a padding channel
             for (int j = 0; j < QPN; ++j)
               t[r][j] = 0;
 #if QSPLIT == 2
             src[r] = t[r];
 #endif
+            if (fours && r == 3)
+              next_tap(&ci, &ki, &kj, kh, kw, 4);
             continue;
           }
           const i8 *plane = x + (fours ? ci + r : ci) * h * w;

@@ -90,10 +90,12 @@ void kiln_uk_linear(const float *x, const float *wp, const float *bias, float *y
  *
  * qconv2d, groups = 1, NCHW: wp is [ceil(F/QMR)][K4][QMR] words (K = C*KH*KW),
  * k = (c * KH + ki) * KW + kj; but where the library's QFOURS (the fourth
- * value of kiln_uk_int8_geometry) is 1 and C % 4 == 0, in channel fours:
- * k = ((c / 4 * KH + ki) * KW + kj) * 4 + c % 4, a word being four channels
- * of one tap (the direct conv's order). Padding reads as zx. Params as
- * conv2d's, then zx, zy, lo, hi. */
+ * value of kiln_uk_int8_geometry) is 1 and C4 = 4 * ceil(C/4) is at most
+ * 4/3 of C (3 * C4 <= 4 * C: C = 3, 6, 7 or any multiple of 4), in channel
+ * fours: K = C4*KH*KW, k = ((c / 4 * KH + ki) * KW + kj) * 4 + c % 4, zero
+ * weights for the channels past C: a word is four channels of one tap (the
+ * direct conv's order). Padding reads as zx. Params as conv2d's, then zx,
+ * zy, lo, hi. */
 void kiln_uk_qconv2d(const signed char *in, const signed char *wp, const int *bias, const int *mult,
                      const int *shift, signed char *out, int n, int c, int h, int w, int f, int kh,
                      int kw, int sh, int sw, int pt, int pl, int dh, int dw, int oh, int ow, int zx,

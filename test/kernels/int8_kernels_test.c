@@ -71,7 +71,8 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
   } else {
     signed char *wp = calloc(fp * K4 * 4, 1);
     /* k as kiln_kernels.h orders it: in channel fours where the library's QFOURS says so */
-    int fours = kiln_uk_int8_geometry[3] && cin % 4 == 0, taps = kh * kw;
+    int c4 = (cin + 3) / 4 * 4, fours = kiln_uk_int8_geometry[3] && 3 * c4 <= 4 * cin, taps = kh * kw;
+    if (fours) { free(wp); K4 = c4 * taps / 4; wp = calloc(fp * K4 * 4, 1); }
     for (int i = 0; i < f; ++i) for (int k = 0; k < K; ++k) {
       int ci = k / taps, t = k % taps, kk = fours ? (ci / 4 * taps + t) * 4 + ci % 4 : k;
       wp[((i / QMR) * K4 * QMR + (kk / 4) * QMR + i % QMR) * 4 + kk % 4] = wt[i * K + k]; }
@@ -177,6 +178,17 @@ int main(void) {
   test_conv(1, 2048, 3, 64, 4, 3, 3, 1, 1, 1, 1, 1, 1, 0);
   test_conv(1, 8, 17, 17, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
   test_conv(1, 8, 20, 20, 8, 3, 3, 1, 1, 2, 2, 2, 2, 0);
+  /* stride 2 (the direct conv's parity planes): a 7 x 7 stem of three
+   * channels (padded to four), 3 x 3 and 1 x 1 (no padding), odd sizes, a
+   * band too wide; six channels (padded), two (not in fours) */
+  test_conv(1, 3, 224, 224, 16, 7, 7, 2, 2, 3, 3, 1, 1, 0);
+  test_conv(1, 3, 33, 31, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
+  test_conv(2, 16, 15, 15, 12, 3, 3, 2, 2, 1, 1, 1, 1, 0);
+  test_conv(1, 16, 14, 14, 24, 1, 1, 2, 2, 0, 0, 1, 1, 0);
+  test_conv(1, 8, 9, 10, 8, 4, 4, 2, 2, 1, 1, 1, 1, 0);
+  test_conv(1, 1024, 5, 40, 4, 3, 3, 2, 2, 1, 1, 1, 1, 0);
+  test_conv(1, 6, 12, 12, 8, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+  test_conv(1, 2, 12, 12, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
   test_linear(1, 37, 10); test_linear(3, 128, 70); test_linear(17, 64, 33); test_linear(1, 1280, 1000);
   printf(fails ? "FAILED\n" : "ALL OK\n"); return fails != 0;
 }

@@ -38,3 +38,35 @@ func.func @not_fours(%x: tensor<1x2x2x2xi8>) -> tensor<1x1x2x2xi8> {
   %y = kiln.qconv2d %x, %w, %b {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = 0 : i64, output_zero_point = 0 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: -4>, output_min = -128 : i64, output_max = 127 : i64} : (tensor<1x2x2x2xi8>, tensor<1x2x1x1xi8>, tensor<1xi32>) -> tensor<1x1x2x2xi8>
   return %y : tensor<1x1x2x2xi8>
 }
+
+// -----
+
+// C = 3 under qfours: padded to four channels (3 * 4 <= 4 * 3) with a zero
+// weight, one tap: the word (1, 2, 3, 0), K4 = 1, then the padding filter's
+// zero word. Without qfours K = 3: the same word, as k = c.
+// FOURS-LABEL: func.func @three
+// FOURS: qweight_packed: "0x080000000102030000000000"
+// FLAT-LABEL: func.func @three
+// FLAT: qweight_packed: "0x080000000102030000000000"
+func.func @three(%x: tensor<1x3x2x2xi8>) -> tensor<1x1x2x2xi8> {
+  %w = arith.constant dense<[[[[1]], [[2]], [[3]]]]> : tensor<1x3x1x1xi8>
+  %b = arith.constant dense<[10]> : tensor<1xi32>
+  %y = kiln.qconv2d %x, %w, %b {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = 0 : i64, output_zero_point = 0 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: -4>, output_min = -128 : i64, output_max = 127 : i64} : (tensor<1x3x2x2xi8>, tensor<1x3x1x1xi8>, tensor<1xi32>) -> tensor<1x1x2x2xi8>
+  return %y : tensor<1x1x2x2xi8>
+}
+
+// -----
+
+// C = 3 with two taps: fours gives (c0, c1, c2, 0) per tap, tap 0 (1, 3, 5,
+// 0) then tap 1 (2, 4, 6, 0); flat gives k = c * 2 + t: (1, 2, 3, 4) and
+// (5, 6, 0, 0). Each word is followed by the padding filter's zero word.
+// FOURS-LABEL: func.func @three_taps
+// FOURS: qweight_packed: "0x0800000001030500000000000204060000000000"
+// FLAT-LABEL: func.func @three_taps
+// FLAT: qweight_packed: "0x0800000001020304000000000506000000000000"
+func.func @three_taps(%x: tensor<1x3x2x3xi8>) -> tensor<1x1x2x2xi8> {
+  %w = arith.constant dense<[[[[1, 2]], [[3, 4]], [[5, 6]]]]> : tensor<1x3x1x2xi8>
+  %b = arith.constant dense<[0]> : tensor<1xi32>
+  %y = kiln.qconv2d %x, %w, %b {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = 0 : i64, output_zero_point = 0 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: -4>, output_min = -128 : i64, output_max = 127 : i64} : (tensor<1x3x2x3xi8>, tensor<1x3x1x2xi8>, tensor<1xi32>) -> tensor<1x1x2x2xi8>
+  return %y : tensor<1x1x2x2xi8>
+}
