@@ -260,9 +260,34 @@ Value shiftRightRoundingEven(OpBuilder &b, Location loc, Value x, Value shift) {
   return arith::AddIOp::create(b, loc, floor, arith::ExtUIOp::create(b, loc, t, up));
 }
 
+/// The low bits t that qadd's sum splits off so that it is exact in 32 bits
+/// (QAddToGeneric), or nullopt: the largest |x - z| of the two int8 inputs
+/// da and db, their multipliers ma and mb (nonnegative), the shift.
+static std::optional<int64_t> qaddSplit(int64_t da, int64_t db, int64_t ma, int64_t mb,
+                                        int64_t shift) {
+  if (ma < 0 || mb < 0)
+    return std::nullopt;
+  // The final shift, shift - t + 1, and the mask of t bits stay within 30 bits.
+  for (int64_t t = std::max<int64_t>(0, shift - 30); t < shift && t <= 30; ++t) {
+    int64_t mask = (int64_t(1) << t) - 1;
+    int64_t high = da * (ma >> t) + db * (mb >> t), low = da * (ma & mask) + db * (mb & mask);
+    if (2 * (high + (low >> t) + 1) + 1 < (int64_t(1) << 31))
+      return t;
+  }
+  return std::nullopt;
+}
+
 /// int8 add of two quantized tensors (broadcasting): the inputs minus their
-/// zero points times their multipliers, summed in 64 bits, one rounding
-/// shift, the output zero point, the clamp.
+/// zero points times their multipliers, summed, one rounding shift, the
+/// output zero point, the clamp. The sum da * ma + db * mb has up to 40
+/// bits; it is computed exactly in 32-bit lanes (twice as many per vector,
+/// and 32-bit machines' own words) by splitting t low bits off the
+/// multipliers: with m = (M << t) + r,
+///   sum = G * 2^t + l,  G = da * Ma + db * Mb + (L >> t),  l = L & (2^t - 1)
+/// where L = da * ra + db * rb, and sum / 2^shift rounded half to even is
+/// (2G + (l != 0)) / 2^(shift - t + 1) rounded half to even (the same floor;
+/// the sticky bit decides above or at half). Where no t keeps 2G + 1 within
+/// int32, the sum is taken in 64 bits.
 struct QAddToGeneric : OpConversionPattern<QAddOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(QAddOp op, OpAdaptor adaptor,
@@ -273,6 +298,44 @@ struct QAddToGeneric : OpConversionPattern<QAddOp> {
     int64_t ma = attr(op.getLhsMultiplier()), mb = attr(op.getRhsMultiplier());
     int64_t shift = attr(op.getShift()), zy = attr(op.getOutputZeroPoint());
     int64_t lo = attr(op.getOutputMin()), hi = attr(op.getOutputMax());
+    auto widest = [](int64_t z) { return std::max(127 - z, z + 128); }; // of |x - z|
+    if (std::optional<int64_t> t = qaddSplit(widest(za), widest(zb), ma, mb, shift)) {
+      int64_t mask = (int64_t(1) << *t) - 1;
+      rewriter.replaceOp(
+          op,
+          broadcastGeneric(
+              rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
+              [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                Type i32 = b.getI32Type();
+                auto c = [&](int64_t v) { return numberConstant(b, loc, i32, double(v)); };
+                Value da = arith::SubIOp::create(
+                    b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]), c(za));
+                Value db = arith::SubIOp::create(
+                    b, loc, arith::ExtSIOp::create(b, loc, i32, args[1]), c(zb));
+                auto dot = [&](int64_t x, int64_t y) {
+                  return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, da, c(x)),
+                                               arith::MulIOp::create(b, loc, db, c(y)));
+                };
+                Value g = dot(ma >> *t, mb >> *t);
+                Value sticky = c(0);
+                if (*t > 0) {
+                  Value low = dot(ma & mask, mb & mask);
+                  g = arith::AddIOp::create(b, loc, g, arith::ShRSIOp::create(b, loc, low, c(*t)));
+                  Value rest = arith::AndIOp::create(b, loc, low, c(mask));
+                  sticky = arith::ExtUIOp::create(
+                      b, loc, i32,
+                      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest, c(0)));
+                }
+                Value g2 =
+                    arith::OrIOp::create(b, loc, arith::ShLIOp::create(b, loc, g, c(1)), sticky);
+                Value y = shiftRightRoundingEven(b, loc, g2, c(shift - *t + 1));
+                y = arith::AddIOp::create(b, loc, y, c(zy));
+                y = arith::MaxSIOp::create(b, loc, y, c(lo));
+                y = arith::MinSIOp::create(b, loc, y, c(hi));
+                return arith::TruncIOp::create(b, loc, type.getElementType(), y);
+              }));
+      return success();
+    }
     rewriter.replaceOp(
         op, broadcastGeneric(rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
                              [&](OpBuilder &b, Location loc, ValueRange args) -> Value {

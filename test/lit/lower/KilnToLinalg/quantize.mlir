@@ -139,3 +139,40 @@ func.func @qavg_pool(%x: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8> {
   %y = kiln.qavg_pool2d %x {divisor = 4 : i64, input_scale = 2.000000e-02 : f64, input_zero_point = -4 : i64, kernel = array<i64: 2, 2>, output_max = 127 : i64, output_min = -128 : i64, output_scale = 1.000000e-02 : f64, output_zero_point = 3 : i64, padding = array<i64: 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
   return %y : tensor<1x2x2x2xi8>
 }
+
+// -----
+
+// kiln.qadd in 32-bit lanes: |x - z| is at most 131 and 130 (zero points -4
+// and 2); the multipliers 214748360 and 1073741840 over 2^29 split t bits
+// off, the least t with 2 * G + 1 < 2^31: t = 8, 838860 and 4194304 high,
+// 200 and 16 low. G = da * 838860 + db * 4194304 + (da * 200 + db * 16) >> 8,
+// then (2G + sticky) shifted by 29 - 8 + 1 = 22 rounding half to even,
+// + zp_y, clamped.
+// CHECK-LABEL: func.func @qadd_split
+// CHECK: linalg.generic
+// CHECK-NOT: i64
+// CHECK-DAG: arith.constant 838860 : i32
+// CHECK-DAG: arith.constant 4194304 : i32
+// CHECK-DAG: arith.constant 200 : i32
+// CHECK-DAG: arith.constant 16 : i32
+// CHECK-DAG: arith.constant 255 : i32
+// CHECK-DAG: arith.constant 22 : i32
+// CHECK: arith.shrsi
+// CHECK: arith.trunci {{.*}} : i32 to i8
+func.func @qadd_split(%a: tensor<1x4xi8>, %b: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  %y = kiln.qadd %a, %b {lhs_multiplier = 214748360 : i64, lhs_zero_point = -4 : i64, output_max = 127 : i64, output_min = 7 : i64, output_zero_point = 7 : i64, rhs_multiplier = 1073741840 : i64, rhs_zero_point = 2 : i64, shift = 29 : i64} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %y : tensor<1x4xi8>
+}
+
+// -----
+
+// No split keeps 2G + 1 within int32 when the shift is small (the high
+// parts stay large): the sum in 64 bits.
+// CHECK-LABEL: func.func @qadd_wide
+// CHECK: linalg.generic
+// CHECK: arith.extsi {{.*}} : i8 to i64
+// CHECK: arith.trunci {{.*}} : i64 to i8
+func.func @qadd_wide(%a: tensor<1x4xi8>, %b: tensor<1x4xi8>) -> tensor<1x4xi8> {
+  %y = kiln.qadd %a, %b {lhs_multiplier = 2147483647 : i64, lhs_zero_point = 0 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_multiplier = 2147483647 : i64, rhs_zero_point = 0 : i64, shift = 3 : i64} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
+  return %y : tensor<1x4xi8>
+}
