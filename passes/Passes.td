@@ -279,6 +279,23 @@ def FuseElementwisePass : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FlattenElementwisePass : Pass<"kiln-flatten-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Collapse elementwise linalg.generic ops to one dimension";
+  let description = [{
+    A `linalg.generic` on statically shaped tensors whose loops are all
+    parallel and whose operands all have identity indexing maps (no
+    broadcast, no transpose, no `linalg.index`) computes the same over the
+    flat element order: its iteration dimensions collapse into one
+    (`tensor.collapse_shape` on the operands, `tensor.expand_shape` on the
+    results). LLVM then vectorizes one loop over the whole tensor instead of
+    each innermost row with its scalar remainder. Other generics (reductions,
+    broadcasts, the convolutions' loops), and those whose result is padded or
+    inserted into a larger tensor (bufferization writes them in place into
+    its interior, a strided view), are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def DistinctResultsPass : Pass<"kiln-distinct-results", "mlir::func::FuncOp"> {
   let summary = "Give every function result its own tensor";
   let description = [{

@@ -53,12 +53,13 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                o.fuse ? "kiln-fuse-activations, " : "", o.ioInt8 ? "kiln-int8-io, " : "")
         .str();
   case Stage::Lower:
-    return llvm::formatv("func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
-                         "qnr={5} qoff={6} qfours={7}}), "
-                         "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
-                         o.fuse ? ", kiln-fuse-elementwise, canonicalize, cse" : "",
-                         o.microKernelMR, o.microKernelNR, o.microKernelKC, o.microKernelQMR,
-                         o.microKernelQNR, o.microKernelQOff, o.microKernelQFours)
+    return llvm::formatv(
+               "func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
+               "qnr={5} qoff={6} qfours={7}}), "
+               "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
+               o.fuse ? ", kiln-fuse-elementwise, kiln-flatten-elementwise, canonicalize, cse" : "",
+               o.microKernelMR, o.microKernelNR, o.microKernelKC, o.microKernelQMR,
+               o.microKernelQNR, o.microKernelQOff, o.microKernelQFours)
         .str();
   case Stage::Bufferize:
     return llvm::formatv(
