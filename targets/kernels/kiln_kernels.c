@@ -1037,8 +1037,8 @@ INLINE void qd_row(unsigned *dst, const i8 *x, isize c, isize c4, isize h, isize
 /// at flat positions q0 .. q0 + 16 * QD_VN of the band, requantized into
 /// the output rows (ldo bytes apart per filter; y is the band's first row).
 INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *taps, isize ntaps,
-                    const int *a, isize rows, i8 *y, isize ldo, isize q0, isize qend, isize wq,
-                    isize ow, const int *bias, const int *mult, const int *shift,
+                    const int *a, isize rows, i8 *y, isize ldo, isize q0, isize oy0, isize qend,
+                    isize wq, isize ow, const int *bias, const int *mult, const int *shift,
                     const double *exact, int zy, int lo, int hi) {
   __m512i acc[QMR][QD_VN];
   for (int i = 0; i < QMR; ++i)
@@ -1070,7 +1070,10 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
     __mmask16 masks[18];
     isize shifts[18];
     int runs = 0;
-    for (isize oy = q / wq; oy * wq < q + 16 && oy * wq < qend; ++oy) {
+    isize oy = oy0; // the row of q0 (from the caller, without a division)
+    while ((oy + 1) * wq <= q)
+      ++oy;
+    for (; oy * wq < q + 16 && oy * wq < qend; ++oy) {
       isize from = oy * wq > q ? oy * wq - q : 0, to = min_i(min_i(oy * wq + ow, qend) - q, 16);
       if (to <= from)
         continue;
@@ -1137,10 +1140,13 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
       for (isize j = c4n * planes * plane; j < c4n * planes * plane + tail; ++j)
         band[j] = pad;
       for (isize f0 = 0; f0 < f; f0 += QMR)
-        for (isize q0 = 0; q0 < qend; q0 += 16 * QD_VN)
+        for (isize q0 = 0, qy = 0; q0 < qend; q0 += 16 * QD_VN) {
+          while ((qy + 1) * wq <= q0) // the band row of q0
+            ++qy;
           qd_tile(band, planes * plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
-                  min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qend, wq, ow,
-                  bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
+                  min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qy, qend, wq,
+                  ow, bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
+        }
     }
   }
   return 1;
