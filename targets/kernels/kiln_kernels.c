@@ -1188,7 +1188,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   const double *exact = 0;
 #endif
 #if defined(KILN_FEATURE_avx512vnni)
-  if (fours && qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw,
+  // 1 x 1 at stride 1 (`simple`) reads its panels in place already, and its
+  // stores are whole rows: the im2col path is the faster one there.
+  if (fours && !simple && qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw,
                             pt, pl, dh, dw, oh, ow, zx, zy, lo, hi))
     return;
 #endif
