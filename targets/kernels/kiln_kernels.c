@@ -1144,8 +1144,8 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
           while ((qy + 1) * wq <= q0) // the band row of q0
             ++qy;
           qd_tile(band, planes * plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
-                  min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qy, qend, wq,
-                  ow, bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
+                  min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qy, qend, wq, ow,
+                  bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
         }
     }
   }
@@ -1190,8 +1190,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
 #if defined(KILN_FEATURE_avx512vnni)
   // 1 x 1 at stride 1 (`simple`) reads its panels in place already, and its
   // stores are whole rows: the im2col path is the faster one there.
-  if (fours && !simple && qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw,
-                            pt, pl, dh, dw, oh, ow, zx, zy, lo, hi))
+  if (fours && !simple &&
+      qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh,
+                   dw, oh, ow, zx, zy, lo, hi))
     return;
 #endif
   for (isize img = 0; img < n; ++img) {
@@ -1485,6 +1486,16 @@ INLINE void qdw_row_vbmi(int *acc_row, u8 *const *rp, const int *valid, const in
   }
 }
 
+/// n bytes of an input row staged as x + 128 (uint8), 64 at a time.
+INLINE void qdw_stage_row(u8 *dst, const i8 *src, isize n) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  for (isize j = 0; j < n; j += 64) {
+    __mmask64 live = n - j >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - j)) - 1;
+    _mm512_mask_storeu_epi8(dst + j, live,
+                            _mm512_xor_si512(_mm512_maskz_loadu_epi8(live, src + j), flip));
+  }
+}
+
 /// The most bytes of uint8 rows the vpdpbusd depthwise path stages.
 #define QDW_QBYTES 16384
 
@@ -1505,8 +1516,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
   for (isize r = 0; r < DW_KMAX; ++r)
     held[r] = -1;
   for (isize iy = 0; whole && iy < h; ++iy)
-    for (isize j = pl; j < copy_end; ++j)
-      stage[iy * rowbytes + j] = (u8)(x[iy * w + j - pl] ^ 0x80);
+    qdw_stage_row(stage + iy * rowbytes + pl, x + iy * w, copy_end - pl);
   isize first = 0, filled = 0;
   for (isize oy = 0; oy < oh; ++oy) {
     int valid[DW_KMAX];
@@ -1523,8 +1533,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
       if (whole || held[slot] == iy)
         continue;
       held[slot] = iy;
-      for (isize j = pl; j < copy_end; ++j)
-        rp[ki][j] = (u8)(x[iy * w + j - pl] ^ 0x80);
+      qdw_stage_row(rp[ki] + pl, x + iy * w, copy_end - pl);
     }
     if (U == 1)
       qdw_row_vbmi(acc + filled, rp, valid, words, groups, kh, sw, bias0, idx, 1);
