@@ -2,6 +2,7 @@
 #include "targets/Target.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/TargetTransformInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
@@ -212,6 +213,23 @@ createTargetMachine(const ResolvedTarget &target, std::optional<llvm::CodeModel:
     return llvm::createStringError("cannot create a target machine for " + target.triple +
                                    " (cpu '" + target.cpu + "')");
   return machine;
+}
+
+unsigned fixedVectorBits(const llvm::TargetMachine &machine) {
+  // TargetTransformInfo answers for a function: an empty one with the machine's
+  // CPU and features.
+  llvm::LLVMContext context;
+  llvm::Module module("kiln-probe", context);
+  module.setTargetTriple(machine.getTargetTriple());
+  module.setDataLayout(machine.createDataLayout());
+  llvm::Function *probe =
+      llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(context), false),
+                             llvm::GlobalValue::ExternalLinkage, "kiln_probe", module);
+  probe->addFnAttr("target-cpu", machine.getTargetCPU());
+  probe->addFnAttr("target-features", machine.getTargetFeatureString());
+  llvm::TargetTransformInfo tti = machine.getTargetTransformInfo(*probe);
+  return static_cast<unsigned>(
+      tti.getRegisterBitWidth(llvm::TargetTransformInfo::RGK_FixedWidthVector).getFixedValue());
 }
 
 void optimizeModule(llvm::Module &module, llvm::TargetMachine &machine, OptLevel level) {

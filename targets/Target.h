@@ -112,6 +112,11 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const ResolvedTarget &target,
                     std::optional<llvm::CodeModel::Model> codeModel = std::nullopt);
 
+/// The width in bits of the fixed-length vector registers LLVM vectorizes loops
+/// with for `machine` (its TargetTransformInfo): 512 with AVX-512, 128 with NEON,
+/// Helium or RVV, 0 (or a scalar width) on the scalar cores.
+unsigned fixedVectorBits(const llvm::TargetMachine &machine);
+
 /// The code model an object with `constantBytes` bytes of constants needs:
 /// x86-64's small model addresses 2 GiB with 32-bit offsets, so beyond 1 GiB of
 /// constants the medium model places the large ones in .lrodata with 64-bit

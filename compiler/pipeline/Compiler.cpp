@@ -335,6 +335,10 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (!machine)
     return emitError(fileLoc) << llvm::toString(machine.takeError());
   std::string kernels = kernelLibrary(target->name, **machine);
+  // Flat elementwise loops help where LLVM vectorizes them (at least 64-bit
+  // vectors); on scalar cores they only change the loop nest (Cortex-M4: a few
+  // thousand more instructions per KWS inference).
+  pipeline.flattenElementwise = fixedVectorBits(**machine) >= 64;
   if (options.microKernels) {
     auto geometry = kernelGeometry(kernels);
     if (!geometry)

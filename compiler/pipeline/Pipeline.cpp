@@ -57,7 +57,10 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                "func.func(kiln-select-micro-kernels{{mr={1} nr={2} kc={3} qmr={4} "
                "qnr={5} qoff={6} qfours={7}}), "
                "convert-kiln-to-linalg, func.func(canonicalize, cse{0})",
-               o.fuse ? ", kiln-fuse-elementwise, kiln-flatten-elementwise, canonicalize, cse" : "",
+               !o.fuse ? ""
+               : o.flattenElementwise
+                   ? ", kiln-fuse-elementwise, kiln-flatten-elementwise, canonicalize, cse"
+                   : ", kiln-fuse-elementwise, canonicalize, cse",
                o.microKernelMR, o.microKernelNR, o.microKernelKC, o.microKernelQMR,
                o.microKernelQNR, o.microKernelQOff, o.microKernelQFours)
         .str();
@@ -164,6 +167,9 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
   Option<bool> microKernelQFours{*this, "micro-kernel-qfours",
                                  llvm::cl::desc("int8 conv weights in channel fours (C % 4 == 0)"),
                                  llvm::cl::init(defaults.microKernelQFours)};
+  Option<bool> flattenElementwise{*this, "flatten-elementwise",
+                                  llvm::cl::desc("Collapse elementwise loops to one dimension"),
+                                  llvm::cl::init(defaults.flattenElementwise)};
   Option<bool> expandRounding{*this, "expand-rounding",
                               llvm::cl::desc("Expand floor/ceil/trunc into integer conversions"),
                               llvm::cl::init(defaults.expandRounding)};
@@ -182,6 +188,7 @@ struct StageOptions : public PassPipelineOptions<StageOptions> {
     o.ioInArena = ioInArena;
     o.ioInt8 = ioInt8;
     o.expandRounding = expandRounding;
+    o.flattenElementwise = flattenElementwise;
     o.microKernelMR = microKernelMR;
     o.microKernelNR = microKernelNR;
     o.microKernelKC = microKernelKC;

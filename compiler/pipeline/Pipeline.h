@@ -58,6 +58,8 @@ struct PipelineOptions {
   /// Expand floor/ceil/trunc into integer conversions (the target has no
   /// rounding instructions and generated code calls no libm).
   bool expandRounding = true;
+  /// kiln-flatten-elementwise after fusion (targets whose loops LLVM vectorizes).
+  bool flattenElementwise = true;
   /// The register tile of the target's micro-kernels (targets/Kernels.h);
   /// mr = 0: no micro-kernels, conv2d and linear become linalg loops.
   int64_t microKernelMR = 0;

@@ -1153,17 +1153,6 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
 }
 #endif
 
-/// The im2col matrix's next row (ci, ki, kj): kj, then ki, then ci by step.
-INLINE void next_tap(isize *ci, isize *ki, isize *kj, isize kh, isize kw, isize step) {
-  if (++*kj < kw)
-    return;
-  *kj = 0;
-  if (++*ki < kh)
-    return;
-  *ki = 0;
-  *ci += step;
-}
-
 /// int8 conv2d, NCHW, groups = 1, as an implicit GEMM (kiln_kernels.h).
 __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const int *bias,
                                                const int *mult, const int *shift, i8 *out, int n,
@@ -1219,8 +1208,13 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
 #if QSPLIT == 2
             src[r] = t[r];
 #endif
-            if (fours && r == 3)
-              next_tap(&ci, &ki, &kj, kh, kw, 4);
+            if (fours && r == 3 && ++kj == kw) { // the next tap of channel fours
+              kj = 0;
+              if (++ki == kh) {
+                ki = 0;
+                ci += 4;
+              }
+            }
             continue;
           }
           const i8 *plane = x + (fours ? ci + r : ci) * h * w;
@@ -1240,8 +1234,15 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
           for (isize j = cols; j < QPN; ++j) // the last panel's columns past P
             t[r][j] = 0;
 #endif
-          if (!fours || r == 3)
-            next_tap(&ci, &ki, &kj, kh, kw, fours ? 4 : 1);
+          // The next row: kj, then ki, then ci (in channel fours after row 3,
+          // by four).
+          if ((!fours || r == 3) && ++kj == kw) {
+            kj = 0;
+            if (++ki == kh) {
+              ki = 0;
+              ci += fours ? 4 : 1;
+            }
+          }
         }
 #if QSPLIT == 2
         q_interleave_split(bp + g * QPN * 2, src, cols);

@@ -53,6 +53,20 @@ TEST_CASE("a native CPU resolves to the host's, with its features", "[targets]")
   CHECK(resolveTarget(*findTarget("cortex-m7"), "", "", OptLevel::O2).optLevel == OptLevel::O2);
 }
 
+TEST_CASE("the vector width that decides kiln-flatten-elementwise", "[targets]") {
+  auto bits = [](const char *name) {
+    auto machine = createTargetMachine(resolveTarget(*findTarget(name), "", ""));
+    REQUIRE(static_cast<bool>(machine));
+    return fixedVectorBits(**machine);
+  };
+  CHECK(bits("x86_64") == 256);     // x86-64-v3: AVX2
+  CHECK(bits("aarch64") == 128);    // NEON
+  CHECK(bits("cortex-m55") == 128); // Helium
+  CHECK(bits("riscv64-rvv") >= 128);
+  CHECK(bits("cortex-m4") < 64); // scalar (the DSP extension's SIMD is not LLVM's vectors)
+  CHECK(bits("riscv64") < 64);
+}
+
 TEST_CASE("depfiles escape what Make and Ninja read specially", "[depfile]") {
   CHECK(renderDepfile("out/net.o", {"a b/model.pt2", "x#1$y"}) ==
         "out/net.o: \\\n  a\\ b/model.pt2 \\\n  x\\#1$$y\n");
