@@ -299,63 +299,46 @@ struct QAddToGeneric : OpConversionPattern<QAddOp> {
     int64_t shift = attr(op.getShift()), zy = attr(op.getOutputZeroPoint());
     int64_t lo = attr(op.getOutputMin()), hi = attr(op.getOutputMax());
     auto widest = [](int64_t z) { return std::max(127 - z, z + 128); }; // of |x - z|
-    if (std::optional<int64_t> t = qaddSplit(widest(za), widest(zb), ma, mb, shift)) {
-      int64_t mask = (int64_t(1) << *t) - 1;
-      rewriter.replaceOp(
-          op,
-          broadcastGeneric(
-              rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
-              [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                Type i32 = b.getI32Type();
-                auto c = [&](int64_t v) { return numberConstant(b, loc, i32, double(v)); };
-                Value da = arith::SubIOp::create(
-                    b, loc, arith::ExtSIOp::create(b, loc, i32, args[0]), c(za));
-                Value db = arith::SubIOp::create(
-                    b, loc, arith::ExtSIOp::create(b, loc, i32, args[1]), c(zb));
-                auto dot = [&](int64_t x, int64_t y) {
-                  return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, da, c(x)),
-                                               arith::MulIOp::create(b, loc, db, c(y)));
-                };
-                Value g = dot(ma >> *t, mb >> *t);
-                Value sticky = c(0);
+    // In 32-bit lanes with the split's t bits, else the whole sum in 64 bits.
+    std::optional<int64_t> t = qaddSplit(widest(za), widest(zb), ma, mb, shift);
+    rewriter.replaceOp(
+        op,
+        broadcastGeneric(
+            rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
+            [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+              Type wide = t ? b.getI32Type() : b.getI64Type();
+              auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
+              Value da = arith::SubIOp::create(
+                  b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
+              Value db = arith::SubIOp::create(
+                  b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
+              auto dot = [&](int64_t x, int64_t y) -> Value {
+                return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, da, c(x)),
+                                             arith::MulIOp::create(b, loc, db, c(y)));
+              };
+              Value y;
+              if (!t) {
+                y = shiftRightRoundingEven(b, loc, dot(ma, mb), c(shift));
+              } else {
+                int64_t mask = (int64_t(1) << *t) - 1;
+                Value g = dot(ma >> *t, mb >> *t), sticky = c(0);
                 if (*t > 0) {
                   Value low = dot(ma & mask, mb & mask);
                   g = arith::AddIOp::create(b, loc, g, arith::ShRSIOp::create(b, loc, low, c(*t)));
                   Value rest = arith::AndIOp::create(b, loc, low, c(mask));
                   sticky = arith::ExtUIOp::create(
-                      b, loc, i32,
+                      b, loc, wide,
                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest, c(0)));
                 }
                 Value g2 =
                     arith::OrIOp::create(b, loc, arith::ShLIOp::create(b, loc, g, c(1)), sticky);
-                Value y = shiftRightRoundingEven(b, loc, g2, c(shift - *t + 1));
-                y = arith::AddIOp::create(b, loc, y, c(zy));
-                y = arith::MaxSIOp::create(b, loc, y, c(lo));
-                y = arith::MinSIOp::create(b, loc, y, c(hi));
-                return arith::TruncIOp::create(b, loc, type.getElementType(), y);
-              }));
-      return success();
-    }
-    rewriter.replaceOp(
-        op, broadcastGeneric(rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
-                             [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                               Type i64 = b.getI64Type();
-                               auto c = [&](int64_t v) {
-                                 return numberConstant(b, loc, i64, double(v));
-                               };
-                               auto term = [&](Value x, int64_t zp, int64_t m) {
-                                 Value d = arith::SubIOp::create(
-                                     b, loc, arith::ExtSIOp::create(b, loc, i64, x), c(zp));
-                                 return arith::MulIOp::create(b, loc, d, c(m));
-                               };
-                               Value sum = arith::AddIOp::create(b, loc, term(args[0], za, ma),
-                                                                 term(args[1], zb, mb));
-                               Value y = shiftRightRoundingEven(b, loc, sum, c(shift));
-                               y = arith::AddIOp::create(b, loc, y, c(zy));
-                               y = arith::MaxSIOp::create(b, loc, y, c(lo));
-                               y = arith::MinSIOp::create(b, loc, y, c(hi));
-                               return arith::TruncIOp::create(b, loc, type.getElementType(), y);
-                             }));
+                y = shiftRightRoundingEven(b, loc, g2, c(shift - *t + 1));
+              }
+              y = arith::AddIOp::create(b, loc, y, c(zy));
+              y = arith::MaxSIOp::create(b, loc, y, c(lo));
+              y = arith::MinSIOp::create(b, loc, y, c(hi));
+              return arith::TruncIOp::create(b, loc, type.getElementType(), y);
+            }));
     return success();
   }
 };
