@@ -585,7 +585,9 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
 #if QSPLIT == 2
 #define QPANEL_ALIGN 8
 #else
-#define QPANEL_ALIGN 64
+// A vector's own alignment where it is wider (32 lanes: 128 bytes): the tile
+// loads the panel as whole vectors.
+#define QPANEL_ALIGN (QVL * 4 > 64 ? QVL * 4 : 64)
 #endif
 typedef int vqu __attribute__((ext_vector_type(QVL), aligned(1)));
 typedef i64 vq64 __attribute__((ext_vector_type(QVL)));
@@ -1171,8 +1173,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   for (isize o = 0; o < f; ++o)
     high &= shift[o] <= -1;
 #if KILN_RQ_EXACT
-  double exact[f]; // requantize_exact's scales, 0: requantize
-  qconv_exact_scales(exact, wp, bias, mult, shift, f, k4);
+  double scales[f]; // requantize_exact's scales, 0: requantize
+  qconv_exact_scales(scales, wp, bias, mult, shift, f, k4);
+  const double *exact = scales;
 #else
   const double *exact = 0;
 #endif
@@ -1254,7 +1257,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
         for (isize j0 = 0; j0 < cols; j0 += QNR)
           qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp + j0, y + f0 * P + p0 + j0, P,
                      min_i(QMR, f - f0), min_i(QNR, cols - j0), bias + f0, mult + f0, shift + f0,
-                     exact + f0, zy, lo, hi, high);
+                     exact ? exact + f0 : exact, zy, lo, hi, high);
     }
   }
 }

@@ -107,6 +107,7 @@ static void test_linear(int m, int k, int n) {
   for (int a = 0; a < m; ++a) for (int o = 0; o < n; ++o) { long long acc = bias[o]; for (int j = 0; j < k; ++j) acc += (long long)(x[a * k + j] - zx) * wt[o * k + j];
     int ref = rq(acc, mult[o], shift[o], zy, -128, 127); if (ref != y[a * n + o] && bad++ < 3) printf("  mismatch %d,%d: %d vs %d\n", a, o, y[a*n+o], ref); }
   printf("linear m%d k%d n%d: %s\n", m, k, n, bad ? "FAIL" : "ok"); fails += bad != 0;
+  free(x); free(wt); free(y); free(wp); free(bias); free(mult); free(shift); free(fb);
 }
 static void test_ties(void) {
   /* small multipliers and large shifts: exact halves (ties) and the extremes of the shift */
