@@ -596,8 +596,9 @@ typedef i8 vq8u __attribute__((ext_vector_type(QVL), aligned(1)));
 // The bits that make a word of int8 values the uint8 values vpdpbusd reads.
 #define QFLIP (QOFF ? (int)0x80808080u : 0)
 
-/// Whether this library's conv weights with C % 4 == 0 come in channel
-/// fours (kiln_kernels.h): the direct conv's order (AVX-512 VNNI).
+/// Whether this library's conv weights come in channel fours where C rounded
+/// up to a multiple of 4 adds at most a third (kiln_kernels.h): the direct
+/// conv's order (AVX-512 VNNI).
 #if defined(KILN_FEATURE_avx512vnni)
 #define QFOURS 1
 #else
@@ -990,15 +991,15 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
 }
 
 #if defined(KILN_FEATURE_avx512vnni)
-/// The direct int8 conv (AVX-512 VNNI): stride 1, undilated, C % 4 == 0,
-/// so the weights come in channel fours (kiln_kernels.h) and a dot product's
-/// four k are four channels of one pixel. A band of output rows reads its
-/// input rows once, stored padded as words of four channels (x + 128 as
-/// uint8; the padding zx + 128), QD_WIDTH words per row: the output pixels
-/// of the band, counted along those rows (flat position q = oy * QD_WIDTH +
-/// ox, the columns past ow computed and dropped), read the words of tap
-/// (ki, kj) at q + ki * QD_WIDTH + kj, consecutive: the tiles load the
-/// panel's vectors straight from the band, with no im2col copy.
+/// The direct int8 conv (AVX-512 VNNI): stride 1 or 2, undilated, weights in
+/// channel fours (kiln_kernels.h), so a dot product's four k are four
+/// channels of one pixel. A band of output rows reads its input rows once,
+/// stored padded as words of four channels (x + 128 as uint8; the padding
+/// zx + 128), wq words per row: the output pixels of the band, counted along
+/// those rows (flat position q = oy * wq + ox, the columns past ow computed
+/// and dropped), read the words of a tap at q plus the tap's offset,
+/// consecutive (qconv_direct): the tiles load the panel's vectors straight
+/// from the band, with no im2col copy.
 #define QD_WORDS 32768 // the band's words on the stack (128 KB)
 #define QD_VN 2        // vectors of 16 positions per tile
 
@@ -1211,7 +1212,9 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
 #if QSPLIT == 2
             src[r] = t[r];
 #endif
-            if (fours && r == 3 && ++kj == kw) { // the next tap of channel fours
+            // The next tap of channel fours, as below (one shared advance after an
+            // if/else costs the Cortex-M4 25 K instructions per KWS inference).
+            if (fours && r == 3 && ++kj == kw) {
               kj = 0;
               if (++ki == kh) {
                 ki = 0;
