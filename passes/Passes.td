@@ -117,9 +117,12 @@ def QuantizeAvgPoolPass : Pass<"kiln-quantize-avg-pool"> {
     past the padded input, or a divisor_override): int8 in and out, the
     window's dequantized values summed and divided in float32 as the Q/DQ
     graph computes them (so the result is PyTorch's), but no float tensor
-    in memory. Left alone: per-channel
+    in memory. A kiln.mean over the trailing dimensions of such a dequantize
+    (the global average pool of a classifier) becomes the same op: the int8
+    input viewed as [1, P, 1, K] (kiln.reshape) and pooled with a 1 x K
+    window, the result reshaped back. Left alone: per-channel
     parameters, other element types, windows with different divisors, a pool
-    with other users.
+    with other users, a mean over dimensions that are not the last ones.
   }];
 }
 

@@ -109,6 +109,29 @@ std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
   return {outMin, outMax};
 }
 
+Value tabulate(OpBuilder &b, Location loc, Value input, const QuantParams &in,
+               const QuantParams &out, int64_t qmin, int64_t qmax,
+               llvm::function_ref<float(float)> f) {
+  std::vector<char> table(256);
+  for (int i = -128; i <= 127; ++i) {
+    float x = f(dequantizeInt(i, in.scales[0], in.zeroPoints[0]));
+    table[i + 128] = static_cast<char>(
+        static_cast<int8_t>(quantizeFloat(x, out.scales[0], out.zeroPoints[0], qmin, qmax)));
+  }
+  Type i8 = b.getIntegerType(8);
+  Value constant = makeRawConstant(b, loc, RankedTensorType::get({256}, i8), table, "lookup");
+  auto type = RankedTensorType::get(cast<RankedTensorType>(input.getType()).getShape(), i8);
+  return LookupOp::create(b, loc, type, input, constant);
+}
+
+Value requantizeInt8(OpBuilder &b, Location loc, Value input, const QuantParams &in,
+                     const QuantParams &out, int64_t qmin, int64_t qmax) {
+  if (in.scales[0] == out.scales[0] && in.zeroPoints[0] == out.zeroPoints[0] && qmin <= -128 &&
+      qmax >= 127)
+    return input;
+  return tabulate(b, loc, input, in, out, qmin, qmax, [](float x) { return x; });
+}
+
 bool isInt8(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType().isSignlessInteger(8);
 }

@@ -9,6 +9,7 @@
 
 #include "dialects/kiln/KilnOps.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
@@ -60,6 +61,21 @@ ActivationBounds activationProducing(mlir::Value v);
 /// own [quant_min, quant_max].
 std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
                                         std::optional<double> lo, std::optional<double> hi);
+
+/// kiln.lookup of the int8 tensor `input` (per-tensor parameters `in`):
+/// every int8 value dequantized, passed through `f` (float32) and quantized
+/// with `out` into [qmin, qmax], as PyTorch's Q/DQ graph computes each step,
+/// tabulated at compile time. The result has `input`'s shape.
+mlir::Value tabulate(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                     const QuantParams &in, const QuantParams &out, int64_t qmin, int64_t qmax,
+                     llvm::function_ref<float(float)> f);
+
+/// `input` (int8, parameters `in`) requantized to the parameters `out` and
+/// the range [qmin, qmax]: `input` itself when nothing changes (same scale,
+/// zero point, and a range that clamps nothing), else a kiln.lookup table.
+mlir::Value requantizeInt8(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                           const QuantParams &in, const QuantParams &out, int64_t qmin,
+                           int64_t qmax);
 
 } // namespace kiln
 

@@ -6,7 +6,11 @@
 // the Q/DQ graph does (an integer requantization of the sum rounds near-ties
 // differently from PyTorch's float arithmetic: 2% of qi_adaptive_avg_pool2d's
 // outputs), but no float tensor in memory: the island it replaces held the
-// dequantized input and the pooled output. See Passes.td.
+// dequantized input and the pooled output. A mean over trailing dimensions
+// (the global average pool that ends a classifier, adaptive_avg_pool2d(1) or
+// x.mean([2, 3])) is the same pooling with one window over those dimensions:
+// the int8 input is viewed as [1, P, 1, K] (P the kept elements, K the
+// reduced ones) and pooled with a 1 x K window. See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
@@ -51,6 +55,8 @@ struct QuantizeAvgPoolPass : impl::QuantizeAvgPoolPassBase<QuantizeAvgPoolPass> 
   }
 
   LogicalResult fold(QuantizeOp q) {
+    if (q.getInput().getDefiningOp<MeanOp>())
+      return foldMean(q);
     auto out = int8PerTensorParams(q);
     if (!out)
       return failure();
@@ -74,6 +80,54 @@ struct QuantizeAvgPoolPass : impl::QuantizeAvgPoolPassBase<QuantizeAvgPoolPass> 
     q.getResult().replaceAllUsesWith(folded);
     q.erase();
     pool.erase();
+    return success();
+  }
+
+  /// quantize(mean(dequantize(x))) over the trailing dimensions of x.
+  LogicalResult foldMean(QuantizeOp q) {
+    auto out = int8PerTensorParams(q);
+    auto mean = q.getInput().getDefiningOp<MeanOp>();
+    if (!out || !mean->hasOneUse() || !mean.getType().getElementType().isF32())
+      return failure();
+    auto dq = mean.getInput().getDefiningOp<DequantizeOp>();
+    auto in = dq ? int8PerTensorParams(dq) : std::nullopt;
+    if (!in)
+      return failure();
+    ArrayRef<int64_t> shape = mean.getInput().getType().getShape();
+    int64_t rank = static_cast<int64_t>(shape.size());
+    SmallVector<int64_t> dims(mean.getDims());
+    llvm::sort(dims);
+    // The reduced dimensions must be the last ones: then the kept elements
+    // are rows and the reduced ones are each row's columns.
+    for (size_t i = 0; i < dims.size(); ++i)
+      if (dims[i] != rank - static_cast<int64_t>(dims.size() - i))
+        return failure();
+    if (dims.empty())
+      return failure();
+    int64_t rows = 1, columns = 1;
+    for (int64_t d = 0; d < rank; ++d)
+      (d < dims.front() ? rows : columns) *= shape[d];
+    auto [outMin, outMax] = outputRange(q, *out, std::nullopt, std::nullopt);
+
+    OpBuilder b(q);
+    Location loc = mean.getLoc();
+    Type i8 = b.getIntegerType(8);
+    Value input = dq.getInput();
+    auto viewType = RankedTensorType::get({1, rows, 1, columns}, i8);
+    if (cast<RankedTensorType>(input.getType()) != viewType)
+      input = ReshapeOp::create(b, loc, viewType, input);
+    Value pooled = QAvgPool2dOp::create(
+        b, loc, RankedTensorType::get({1, rows, 1, 1}, i8), input,
+        b.getDenseI64ArrayAttr({1, columns}), b.getDenseI64ArrayAttr({1, 1}),
+        b.getDenseI64ArrayAttr({0, 0}), b.getF64FloatAttr(in->scales[0]),
+        b.getI64IntegerAttr(in->zeroPoints[0]), b.getI64IntegerAttr(columns),
+        b.getF64FloatAttr(out->scales[0]), b.getI64IntegerAttr(out->zeroPoints[0]),
+        b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
+    if (pooled.getType() != q.getType())
+      pooled = ReshapeOp::create(b, loc, q.getType(), pooled);
+    q.getResult().replaceAllUsesWith(pooled);
+    q.erase();
+    mean.erase();
     return success();
   }
 };

@@ -12,9 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
 #include "passes/Passes.h"
-#include "passes/graph/ConstantData.h"
 #include "passes/quant/QuantParams.h"
-#include "passes/quant/Requantize.h"
 
 #include <cmath>
 #include <functional>
@@ -98,20 +96,14 @@ struct QuantizeElementwisePass : impl::QuantizeElementwisePassBase<QuantizeEleme
 
     // The table: every int8 input through dequantize, the chain (innermost
     // first) and quantize.
-    std::vector<char> table(256);
-    for (int i = -128; i <= 127; ++i) {
-      float x = dequantizeInt(i, in->scales[0], in->zeroPoints[0]);
-      for (auto f = functions.rbegin(); f != functions.rend(); ++f)
-        x = (*f)(x);
-      table[i + 128] = static_cast<char>(static_cast<int8_t>(quantizeFloat(
-          x, out->scales[0], out->zeroPoints[0], static_cast<int64_t>(q.getQuantMin()),
-          static_cast<int64_t>(q.getQuantMax()))));
-    }
     OpBuilder b(q);
-    Location loc = chain.front()->getLoc();
-    Value constant =
-        makeRawConstant(b, loc, RankedTensorType::get({256}, b.getIntegerType(8)), table, "lookup");
-    Value lookup = LookupOp::create(b, loc, q.getType(), dq.getInput(), constant);
+    Value lookup = tabulate(b, chain.front()->getLoc(), dq.getInput(), *in, *out,
+                            static_cast<int64_t>(q.getQuantMin()),
+                            static_cast<int64_t>(q.getQuantMax()), [&](float x) {
+                              for (auto f = functions.rbegin(); f != functions.rend(); ++f)
+                                x = (*f)(x);
+                              return x;
+                            });
     q.getResult().replaceAllUsesWith(lookup);
     q.erase();
     for (Operation *op : chain)
