@@ -126,6 +126,22 @@ def QuantizeAvgPoolPass : Pass<"kiln-quantize-avg-pool"> {
   }];
 }
 
+def QuantizeConcatPadPass : Pass<"kiln-quantize-concat-pad"> {
+  let summary = "Keep concatenation and padding of dequantized int8 tensors in int8";
+  let description = [{
+    `quantize(concat(dequantize(a), dequantize(b), ...))` and
+    `quantize(pad(dequantize(x), value))`, per-tensor int8 throughout, with
+    the concat or pad used only by the quantize, become the concat or pad of
+    the int8 inputs, each requantized to the output's scale and zero point:
+    unchanged where its parameters are the output's and the quantize's
+    range is the whole of int8, else through a 256-entry kiln.lookup table
+    computed as PyTorch computes dequantize then quantize. A constant pad's
+    value is quantized with the output's parameters. Left alone: per-channel
+    parameters, an operand that is not a dequantize, a concat or pad with
+    other users.
+  }];
+}
+
 def QuantizeElementwisePass : Pass<"kiln-quantize-elementwise"> {
   let summary = "Tabulate elementwise functions between an int8 dequantize and quantize";
   let description = [{
