@@ -126,6 +126,18 @@ def QuantizeAvgPoolPass : Pass<"kiln-quantize-avg-pool"> {
   }];
 }
 
+def QuantizeMulPass : Pass<"kiln-quantize-mul"> {
+  let summary = "Fold dequantize -> mul -> quantize into int8 multiplication";
+  let description = [{
+    `quantize(dequantize(a) * dequantize(b))`, per-tensor int8 throughout,
+    with an optional relu or clamp before the quantize (each used once),
+    becomes kiln.qmul: the product of the inputs' differences from their
+    zero points times the fixed-point multiplier s_a * s_b / s_y, rounded
+    once, half to even; broadcasting as the mul's. Left alone: per-channel
+    parameters, an operand that is not a dequantize, a mul with other users.
+  }];
+}
+
 def QuantizeConcatPadPass : Pass<"kiln-quantize-concat-pad"> {
   let summary = "Keep concatenation and padding of dequantized int8 tensors in int8";
   let description = [{

@@ -46,7 +46,8 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
     return llvm::formatv(
                "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
                "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
-               "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-avg-pool, "
+               "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-mul, "
+               "kiln-quantize-avg-pool, "
                "kiln-quantize-concat-pad, kiln-quantize-elementwise, "
                "canonicalize, cse, {1}"
                "kiln-dce)",

@@ -758,8 +758,23 @@ LogicalResult QAvgPool2dOp::verify() {
   return success();
 }
 
+/// The checks kiln.qadd and kiln.qmul share: int8 zero points and bounds.
+template <typename OpTy> static LogicalResult verifyInt8Binary(OpTy op) {
+  if (failed(verifyBroadcastBinary(op)))
+    return failure();
+  for (int64_t v :
+       {static_cast<int64_t>(op.getLhsZeroPoint()), static_cast<int64_t>(op.getRhsZeroPoint()),
+        static_cast<int64_t>(op.getOutputZeroPoint()), static_cast<int64_t>(op.getOutputMin()),
+        static_cast<int64_t>(op.getOutputMax())})
+    if (v < -128 || v > 127)
+      return op.emitOpError("zero points and output bounds must be int8 values, got ") << v;
+  if (static_cast<int64_t>(op.getOutputMin()) > static_cast<int64_t>(op.getOutputMax()))
+    return op.emitOpError("output_min exceeds output_max");
+  return success();
+}
+
 LogicalResult QAddOp::verify() {
-  if (failed(verifyBroadcastBinary(*this)))
+  if (failed(verifyInt8Binary(*this)))
     return failure();
   auto shift = static_cast<int64_t>(getShift());
   if (shift < 1 || shift > 40)
@@ -768,14 +783,20 @@ LogicalResult QAddOp::verify() {
        {static_cast<int64_t>(getLhsMultiplier()), static_cast<int64_t>(getRhsMultiplier())})
     if (m < 0 || m >= (int64_t(1) << 32))
       return emitOpError("multipliers must be in [0, 2^32), got ") << m;
-  for (int64_t v :
-       {static_cast<int64_t>(getLhsZeroPoint()), static_cast<int64_t>(getRhsZeroPoint()),
-        static_cast<int64_t>(getOutputZeroPoint()), static_cast<int64_t>(getOutputMin()),
-        static_cast<int64_t>(getOutputMax())})
-    if (v < -128 || v > 127)
-      return emitOpError("zero points and output bounds must be int8 values, got ") << v;
-  if (static_cast<int64_t>(getOutputMin()) > static_cast<int64_t>(getOutputMax()))
-    return emitOpError("output_min exceeds output_max");
+  return success();
+}
+
+LogicalResult QMulOp::verify() {
+  if (failed(verifyInt8Binary(*this)))
+    return failure();
+  // The product of two differences (|d| <= 255) times the multiplier stays
+  // below 2^48, exact in 64 bits.
+  auto shift = static_cast<int64_t>(getShift());
+  if (shift < 1 || shift > 62)
+    return emitOpError("shift ") << shift << " is outside [1, 62]";
+  auto m = static_cast<int64_t>(getMultiplier());
+  if (m < 0 || m >= (int64_t(1) << 32))
+    return emitOpError("multiplier must be in [0, 2^32), got ") << m;
   return success();
 }
 

@@ -808,6 +808,29 @@ def Kiln_QAddOp : Kiln_Op<"qadd", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QMulOp : Kiln_Op<"qmul", [Pure]> {
+  let summary = "int8 product of two quantized tensors";
+  let description = [{
+    What `dequantize(a) * dequantize(b) [-> relu/relu6] -> quantize`
+    computes, in integers (NumPy broadcasting): with `multiplier` =
+    round(s_a * s_b / s_y * 2^shift),
+
+      y = clamp(output_zero_point + round_half_even((a - lhs_zero_point)
+              * (b - rhs_zero_point) * multiplier / 2^shift), output_min, output_max)
+
+    in 64-bit arithmetic (the product of the two differences has 17 bits).
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$lhs, StaticShapeTensorOf<[I8]>:$rhs,
+                       I64Attr:$lhs_zero_point, I64Attr:$rhs_zero_point,
+                       I64Attr:$multiplier, I64Attr:$shift,
+                       I64Attr:$output_zero_point, I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_QAvgPool2dOp : Kiln_Op<"qavg_pool2d", [Pure]> {
   let summary = "2-D average pooling (NCHW) of int8 values to int8 values";
   let description = [{

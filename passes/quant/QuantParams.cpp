@@ -109,6 +109,44 @@ std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
   return {outMin, outMax};
 }
 
+std::optional<BinaryPattern> matchBinary(QuantizeOp q, llvm::function_ref<bool(Operation *)> isOp) {
+  BinaryPattern p;
+  auto out = int8PerTensorParams(q);
+  if (!out)
+    return std::nullopt;
+  p.act = activationProducing(q.getInput());
+  Operation *producer = q.getInput().getDefiningOp();
+  if (p.act.op) {
+    if (!p.act.op->hasOneUse())
+      return std::nullopt;
+    producer = p.act.op->getOperand(0).getDefiningOp();
+  }
+  if (!producer || !isOp(producer) || producer->getNumOperands() != 2 || !producer->hasOneUse() ||
+      !cast<RankedTensorType>(producer->getResult(0).getType()).getElementType().isF32())
+    return std::nullopt;
+  p.op = producer;
+  p.lhs = producer->getOperand(0).getDefiningOp<DequantizeOp>();
+  p.rhs = producer->getOperand(1).getDefiningOp<DequantizeOp>();
+  if (!p.lhs || !p.rhs)
+    return std::nullopt;
+  auto pa = int8PerTensorParams(p.lhs), pb = int8PerTensorParams(p.rhs);
+  if (!pa || !pb)
+    return std::nullopt;
+  p.lhsParams = *pa;
+  p.rhsParams = *pb;
+  p.out = *out;
+  p.range = outputRange(q, *out, p.act.lo, p.act.hi);
+  return p;
+}
+
+void BinaryPattern::replace(QuantizeOp q, Value folded) {
+  q.getResult().replaceAllUsesWith(folded);
+  q.erase();
+  if (act.op)
+    act.op->erase();
+  op->erase();
+}
+
 Value tabulate(OpBuilder &b, Location loc, Value input, const QuantParams &in,
                const QuantParams &out, int64_t qmin, int64_t qmax,
                llvm::function_ref<float(float)> f) {

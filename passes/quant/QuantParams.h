@@ -62,6 +62,24 @@ ActivationBounds activationProducing(mlir::Value v);
 std::pair<int64_t, int64_t> outputRange(QuantizeOp q, const QuantParams &out,
                                         std::optional<double> lo, std::optional<double> hi);
 
+/// quantize(dequantize(a) <op> dequantize(b)), with an optional relu or clamp
+/// before the quantize: per-tensor int8 everywhere, float32 between, the op
+/// and the activation used once (what kiln-quantize-add and kiln-quantize-mul
+/// fold).
+struct BinaryPattern {
+  mlir::Operation *op = nullptr;
+  ActivationBounds act;
+  DequantizeOp lhs, rhs;
+  QuantParams lhsParams, rhsParams, out;
+  /// The int8 range of the result, the activation's bounds applied.
+  std::pair<int64_t, int64_t> range;
+
+  /// Replaces the quantize by `folded` and erases the pattern's float ops.
+  void replace(QuantizeOp q, mlir::Value folded);
+};
+std::optional<BinaryPattern> matchBinary(QuantizeOp q,
+                                         llvm::function_ref<bool(mlir::Operation *)> isOp);
+
 /// kiln.lookup of the int8 tensor `input` (per-tensor parameters `in`):
 /// every int8 value dequantized, passed through `f` (float32) and quantized
 /// with `out` into [qmin, qmax], as PyTorch's Q/DQ graph computes each step,

@@ -32,27 +32,10 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
   }
 
   LogicalResult fold(QuantizeOp q) {
-    auto out = int8PerTensorParams(q);
-    if (!out)
+    std::optional<BinaryPattern> p = matchBinary(q, [](Operation *op) { return isa<AddOp>(op); });
+    if (!p)
       return failure();
-    // An optional relu or clamp between the add and the quantize.
-    ActivationBounds act = activationProducing(q.getInput());
-    Operation *producer = q.getInput().getDefiningOp();
-    if (act.op) {
-      if (!act.op->hasOneUse())
-        return failure();
-      producer = act.op->getOperand(0).getDefiningOp();
-    }
-    auto add = dyn_cast_or_null<AddOp>(producer);
-    if (!add || !add->hasOneUse() || !add.getType().getElementType().isF32())
-      return failure();
-    auto dqa = add.getLhs().getDefiningOp<DequantizeOp>();
-    auto dqb = add.getRhs().getDefiningOp<DequantizeOp>();
-    if (!dqa || !dqb)
-      return failure();
-    auto pa = int8PerTensorParams(dqa), pb = int8PerTensorParams(dqb);
-    if (!pa || !pb)
-      return failure();
+    const QuantParams *pa = &p->lhsParams, *pb = &p->rhsParams, *out = &p->out;
 
     // The multipliers s_a / s_y and s_b / s_y from the float32 values PyTorch
     // computes with, as integers over a common power of two.
@@ -68,20 +51,15 @@ struct QuantizeAddPass : impl::QuantizeAddPassBase<QuantizeAddPass> {
       return static_cast<int64_t>(std::nearbyint(std::ldexp(m, static_cast<int>(shift))));
     };
 
-    auto [outMin, outMax] = outputRange(q, *out, act.lo, act.hi);
-
+    auto [outMin, outMax] = p->range;
     OpBuilder b(q);
     Value folded = QAddOp::create(
-        b, add.getLoc(), q.getType(), dqa.getInput(), dqb.getInput(),
+        b, p->op->getLoc(), q.getType(), p->lhs.getInput(), p->rhs.getInput(),
         b.getI64IntegerAttr(pa->zeroPoints[0]), b.getI64IntegerAttr(pb->zeroPoints[0]),
         b.getI64IntegerAttr(fixed(ma)), b.getI64IntegerAttr(fixed(mb)), b.getI64IntegerAttr(shift),
         b.getI64IntegerAttr(out->zeroPoints[0]), b.getI64IntegerAttr(outMin),
         b.getI64IntegerAttr(outMax));
-    q.getResult().replaceAllUsesWith(folded);
-    q.erase();
-    if (act.op)
-      act.op->erase();
-    add.erase();
+    p->replace(q, folded);
     return success();
   }
 };

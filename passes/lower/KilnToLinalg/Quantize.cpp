@@ -262,7 +262,8 @@ Value shiftRightRoundingEven(OpBuilder &b, Location loc, Value x, Value shift) {
 
 /// The low bits t that qadd's sum splits off so that it is exact in 32 bits
 /// (QAddToGeneric), or nullopt: the largest |x - z| of the two int8 inputs
-/// da and db, their multipliers ma and mb (nonnegative), the shift.
+/// da and db (the largest product for qmul, with db = 0), their multipliers
+/// ma and mb (nonnegative), the shift. Both partial sums must fit.
 static std::optional<int64_t> qaddSplit(int64_t da, int64_t db, int64_t ma, int64_t mb,
                                         int64_t shift) {
   if (ma < 0 || mb < 0)
@@ -271,23 +272,61 @@ static std::optional<int64_t> qaddSplit(int64_t da, int64_t db, int64_t ma, int6
   for (int64_t t = std::max<int64_t>(0, shift - 30); t < shift && t <= 30; ++t) {
     int64_t mask = (int64_t(1) << t) - 1;
     int64_t high = da * (ma >> t) + db * (mb >> t), low = da * (ma & mask) + db * (mb & mask);
-    if (2 * (high + (low >> t) + 1) + 1 < (int64_t(1) << 31))
+    if (low < (int64_t(1) << 31) && 2 * (high + (low >> t) + 1) + 1 < (int64_t(1) << 31))
       return t;
   }
   return std::nullopt;
 }
 
-/// int8 add of two quantized tensors (broadcasting): the inputs minus their
-/// zero points times their multipliers, summed, one rounding shift, the
-/// output zero point, the clamp. The sum da * ma + db * mb has up to 40
-/// bits; it is computed exactly in 32-bit lanes (twice as many per vector,
-/// and 32-bit machines' own words) by splitting t low bits off the
-/// multipliers: with m = (M << t) + r,
+/// round_half_even((da * ma + db * mb) / 2^shift), offset by the output
+/// zero point zy, clamped to [lo, hi], as `resultType` (int8): da and db are
+/// the inputs' differences from their zero points in `wide` lanes (db null
+/// for one term), t the split of qaddSplit when `wide` is i32. The sum has up
+/// to 48 bits; in 32-bit lanes (twice as many per vector, and 32-bit
+/// machines' own words) it is computed exactly by splitting t low bits off
+/// the multipliers: with m = (M << t) + r,
 ///   sum = G * 2^t + l,  G = da * Ma + db * Mb + (L >> t),  l = L & (2^t - 1)
 /// where L = da * ra + db * rb, and sum / 2^shift rounded half to even is
 /// (2G + (l != 0)) / 2^(shift - t + 1) rounded half to even (the same floor;
-/// the sticky bit decides above or at half). Where no t keeps 2G + 1 within
-/// int32, the sum is taken in 64 bits.
+/// the sticky bit decides above or at half).
+static Value requantizeSum(OpBuilder &b, Location loc, Type resultType, Value da, int64_t ma,
+                           Value db, int64_t mb, int64_t shift, std::optional<int64_t> t,
+                           int64_t zy, int64_t lo, int64_t hi) {
+  Type wide = da.getType();
+  auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
+  auto dot = [&](int64_t x, int64_t y) -> Value {
+    Value sum = arith::MulIOp::create(b, loc, da, c(x));
+    return db ? arith::AddIOp::create(b, loc, sum, arith::MulIOp::create(b, loc, db, c(y))) : sum;
+  };
+  Value y;
+  if (!t) {
+    y = shiftRightRoundingEven(b, loc, dot(ma, mb), c(shift));
+  } else {
+    int64_t mask = (int64_t(1) << *t) - 1;
+    Value g = dot(ma >> *t, mb >> *t), sticky = c(0);
+    if (*t > 0) {
+      Value low = dot(ma & mask, mb & mask);
+      g = arith::AddIOp::create(b, loc, g, arith::ShRSIOp::create(b, loc, low, c(*t)));
+      Value rest = arith::AndIOp::create(b, loc, low, c(mask));
+      sticky = arith::ExtUIOp::create(
+          b, loc, wide, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest, c(0)));
+    }
+    Value g2 = arith::OrIOp::create(b, loc, arith::ShLIOp::create(b, loc, g, c(1)), sticky);
+    y = shiftRightRoundingEven(b, loc, g2, c(shift - *t + 1));
+  }
+  y = arith::AddIOp::create(b, loc, y, c(zy));
+  y = arith::MaxSIOp::create(b, loc, y, c(lo));
+  y = arith::MinSIOp::create(b, loc, y, c(hi));
+  return arith::TruncIOp::create(b, loc, resultType, y);
+}
+
+/// The largest |x - z| of an int8 x.
+static int64_t widestDifference(int64_t z) { return std::max(127 - z, z + 128); }
+
+/// int8 add of two quantized tensors (broadcasting): the inputs minus their
+/// zero points times their multipliers, summed, one rounding shift, the
+/// output zero point, the clamp (requantizeSum), in 32-bit lanes where
+/// qaddSplit finds a split, else in 64 bits.
 struct QAddToGeneric : OpConversionPattern<QAddOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(QAddOp op, OpAdaptor adaptor,
@@ -296,49 +335,54 @@ struct QAddToGeneric : OpConversionPattern<QAddOp> {
     auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
     int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
     int64_t ma = attr(op.getLhsMultiplier()), mb = attr(op.getRhsMultiplier());
-    int64_t shift = attr(op.getShift()), zy = attr(op.getOutputZeroPoint());
-    int64_t lo = attr(op.getOutputMin()), hi = attr(op.getOutputMax());
-    auto widest = [](int64_t z) { return std::max(127 - z, z + 128); }; // of |x - z|
-    // In 32-bit lanes with the split's t bits, else the whole sum in 64 bits.
-    std::optional<int64_t> t = qaddSplit(widest(za), widest(zb), ma, mb, shift);
+    int64_t shift = attr(op.getShift());
+    std::optional<int64_t> t = qaddSplit(widestDifference(za), widestDifference(zb), ma, mb, shift);
     rewriter.replaceOp(
-        op,
-        broadcastGeneric(
-            rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
-            [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-              Type wide = t ? b.getI32Type() : b.getI64Type();
-              auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
-              Value da = arith::SubIOp::create(
-                  b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
-              Value db = arith::SubIOp::create(
-                  b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
-              auto dot = [&](int64_t x, int64_t y) -> Value {
-                return arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, da, c(x)),
-                                             arith::MulIOp::create(b, loc, db, c(y)));
-              };
-              Value y;
-              if (!t) {
-                y = shiftRightRoundingEven(b, loc, dot(ma, mb), c(shift));
-              } else {
-                int64_t mask = (int64_t(1) << *t) - 1;
-                Value g = dot(ma >> *t, mb >> *t), sticky = c(0);
-                if (*t > 0) {
-                  Value low = dot(ma & mask, mb & mask);
-                  g = arith::AddIOp::create(b, loc, g, arith::ShRSIOp::create(b, loc, low, c(*t)));
-                  Value rest = arith::AndIOp::create(b, loc, low, c(mask));
-                  sticky = arith::ExtUIOp::create(
-                      b, loc, wide,
-                      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rest, c(0)));
-                }
-                Value g2 =
-                    arith::OrIOp::create(b, loc, arith::ShLIOp::create(b, loc, g, c(1)), sticky);
-                y = shiftRightRoundingEven(b, loc, g2, c(shift - *t + 1));
-              }
-              y = arith::AddIOp::create(b, loc, y, c(zy));
-              y = arith::MaxSIOp::create(b, loc, y, c(lo));
-              y = arith::MinSIOp::create(b, loc, y, c(hi));
-              return arith::TruncIOp::create(b, loc, type.getElementType(), y);
-            }));
+        op, broadcastGeneric(
+                rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
+                [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                  Type wide = t ? b.getI32Type() : b.getI64Type();
+                  auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
+                  Value da = arith::SubIOp::create(
+                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
+                  Value db = arith::SubIOp::create(
+                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
+                  return requantizeSum(b, loc, type.getElementType(), da, ma, db, mb, shift, t,
+                                       attr(op.getOutputZeroPoint()), attr(op.getOutputMin()),
+                                       attr(op.getOutputMax()));
+                }));
+    return success();
+  }
+};
+
+/// int8 product of two quantized tensors (broadcasting): the product of the
+/// differences (17 bits) times the multiplier, one rounding shift
+/// (requantizeSum with one term), in 32-bit lanes where a split fits.
+struct QMulToGeneric : OpConversionPattern<QMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QMulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
+    int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
+    int64_t m = attr(op.getMultiplier()), shift = attr(op.getShift());
+    std::optional<int64_t> t =
+        qaddSplit(widestDifference(za) * widestDifference(zb), 0, m, 0, shift);
+    rewriter.replaceOp(
+        op, broadcastGeneric(
+                rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
+                [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                  Type wide = t ? b.getI32Type() : b.getI64Type();
+                  auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
+                  Value da = arith::SubIOp::create(
+                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
+                  Value db = arith::SubIOp::create(
+                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
+                  return requantizeSum(b, loc, type.getElementType(),
+                                       arith::MulIOp::create(b, loc, da, db), m, Value(), 0, shift,
+                                       t, attr(op.getOutputZeroPoint()), attr(op.getOutputMin()),
+                                       attr(op.getOutputMax()));
+                }));
     return success();
   }
 };
@@ -399,7 +443,7 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
 
 void populateKilnQuantizeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<QuantizeToGeneric, DequantizeToGeneric, ChooseQParamsToGeneric, LookupToGeneric,
-               QAddToGeneric>(patterns.getContext());
+               QAddToGeneric, QMulToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

@@ -325,3 +325,27 @@ func.func @dequantize_per_tensor_rank(%q: tensor<2x4xi8>, %s: tensor<4xf32>, %z:
   %0 = kiln.dequantize %q, %s, %z {quant_min = -127 : i64, quant_max = 127 : i64} : (tensor<2x4xi8>, tensor<4xf32>, tensor<4xi64>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @qmul_shift(%a: tensor<2x4xi8>, %b: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  // expected-error @+1 {{shift 63 is outside [1, 62]}}
+  %0 = kiln.qmul %a, %b {lhs_zero_point = 0 : i64, multiplier = 1073741824 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = 63 : i64} : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
+  return %0 : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @qmul_zero_point(%a: tensor<2x4xi8>, %b: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  // expected-error @+1 {{zero points and output bounds must be int8 values, got 200}}
+  %0 = kiln.qmul %a, %b {lhs_zero_point = 200 : i64, multiplier = 1073741824 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = 31 : i64} : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
+  return %0 : tensor<2x4xi8>
+}
+
+// -----
+
+func.func @qmul_broadcast(%a: tensor<2x4xi8>, %b: tensor<3x4xi8>) -> tensor<2x4xi8> {
+  // expected-error @+1 {{operand shapes do not broadcast: [2, 4] and [3, 4]}}
+  %0 = kiln.qmul %a, %b {lhs_zero_point = 0 : i64, multiplier = 1073741824 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = 31 : i64} : (tensor<2x4xi8>, tensor<3x4xi8>) -> tensor<2x4xi8>
+  return %0 : tensor<2x4xi8>
+}

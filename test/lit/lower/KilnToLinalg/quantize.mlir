@@ -176,3 +176,37 @@ func.func @qadd_wide(%a: tensor<1x4xi8>, %b: tensor<1x4xi8>) -> tensor<1x4xi8> {
   %y = kiln.qadd %a, %b {lhs_multiplier = 2147483647 : i64, lhs_zero_point = 0 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_multiplier = 2147483647 : i64, rhs_zero_point = 0 : i64, shift = 3 : i64} : (tensor<1x4xi8>, tensor<1x4xi8>) -> tensor<1x4xi8>
   return %y : tensor<1x4xi8>
 }
+
+// -----
+
+// kiln.qmul in 32-bit lanes: the product of the differences is at most
+// 132 * 126 = 16632 (zero points -4 and 2); the split of the multiplier
+// 1374389524 over 2^35 is t = 15 (41943 high, 1300 low: 16632 * 41943 and
+// 16632 * 32767 fit), the second input broadcast along the last dimension,
+// then (2G + sticky) shifted by 35 - 15 + 1 = 21, + zp_y, clamped.
+// CHECK-LABEL: func.func @qmul_split
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}]
+// CHECK-NOT: i64
+// CHECK-DAG: arith.constant 41943 : i32
+// CHECK-DAG: arith.constant 1300 : i32
+// CHECK-DAG: arith.constant 21 : i32
+// CHECK: arith.trunci {{.*}} : i32 to i8
+func.func @qmul_split(%a: tensor<2x4xi8>, %b: tensor<2x1xi8>) -> tensor<2x4xi8> {
+  %y = kiln.qmul %a, %b {lhs_zero_point = -4 : i64, multiplier = 1374389524 : i64, output_max = 127 : i64, output_min = 7 : i64, output_zero_point = 7 : i64, rhs_zero_point = 2 : i64, shift = 35 : i64} : (tensor<2x4xi8>, tensor<2x1xi8>) -> tensor<2x4xi8>
+  return %y : tensor<2x4xi8>
+}
+
+// -----
+
+// With zero points 127 and -128 the product reaches 255 * 255 = 65025: a
+// split with the high part within int32 leaves a low part that is not (t >=
+// 17), so the product is taken in 64 bits, shifted once by 35.
+// CHECK-LABEL: func.func @qmul_wide
+// CHECK: arith.extsi {{.*}} : i8 to i64
+// CHECK-DAG: arith.constant 1374389524 : i64
+// CHECK-DAG: arith.constant 35 : i64
+// CHECK: arith.trunci {{.*}} : i64 to i8
+func.func @qmul_wide(%a: tensor<2x4xi8>, %b: tensor<2x4xi8>) -> tensor<2x4xi8> {
+  %y = kiln.qmul %a, %b {lhs_zero_point = 127 : i64, multiplier = 1374389524 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = -128 : i64, shift = 35 : i64} : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
+  return %y : tensor<2x4xi8>
+}
