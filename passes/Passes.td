@@ -138,6 +138,20 @@ def QuantizeMulPass : Pass<"kiln-quantize-mul"> {
   }];
 }
 
+def QuantizeMatmulPass : Pass<"kiln-quantize-matmul"> {
+  let summary = "Fold dequantize -> matmul -> quantize into an int8 matrix product";
+  let description = [{
+    `quantize(matmul(dequantize(a), dequantize(b)))`, per-tensor int8
+    throughout (both operands activations), with an optional relu or clamp
+    before the quantize (each used once), becomes kiln.qmatmul: the products
+    of the differences from the zero points summed in int32, requantized by
+    one Q31 multiplier and shift (s_a * s_b / s_y). Left alone: a float
+    operand (a weight the quantizer left in float32, as addmm's), per-channel
+    parameters, a multiplier below 2^-31, a contraction long enough to
+    overflow int32, a matmul with other users.
+  }];
+}
+
 def QuantizeConcatPadPass : Pass<"kiln-quantize-concat-pad"> {
   let summary = "Keep concatenation and padding of dequantized int8 tensors in int8";
   let description = [{

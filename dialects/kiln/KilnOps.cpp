@@ -105,23 +105,29 @@ LogicalResult LinearOp::verify() {
   return verifyResultShape(*this, expected);
 }
 
-LogicalResult MatmulOp::verify() {
-  if (failed(verifySameElementTypes(*this)))
-    return failure();
-  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs());
+/// kiln.matmul's shapes (kiln.qmatmul's too).
+static LogicalResult verifyMatmulShapes(Operation *op) {
+  ArrayRef<int64_t> a = shapeOf(op->getOperand(0)), b = shapeOf(op->getOperand(1));
   if (a.size() < 2 || b.size() < 2)
-    return emitOpError("expects operands of rank >= 2, got ")
+    return op->emitOpError("expects operands of rank >= 2, got ")
            << shapeStr(a) << " and " << shapeStr(b);
   if (a.back() != b[b.size() - 2])
-    return emitOpError("contraction dimensions differ: ") << shapeStr(a) << " and " << shapeStr(b);
+    return op->emitOpError("contraction dimensions differ: ")
+           << shapeStr(a) << " and " << shapeStr(b);
   auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
   if (!batch)
-    return emitOpError("batch dimensions do not broadcast: ")
+    return op->emitOpError("batch dimensions do not broadcast: ")
            << shapeStr(a) << " and " << shapeStr(b);
   SmallVector<int64_t> expected = *batch;
   expected.push_back(a[a.size() - 2]);
   expected.push_back(b.back());
-  return verifyResultShape(*this, expected);
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult MatmulOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  return verifyMatmulShapes(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -725,6 +731,16 @@ LogicalResult QLinearOp::verify() {
   if (failed(verifyResultShape(*this, out)))
     return failure();
   return verifyRequantization(*this, w[0], getMultiplier(), getShift(), getInputZeroPoint(),
+                              getOutputZeroPoint(), getOutputMin(), getOutputMax());
+}
+
+LogicalResult QMatmulOp::verify() {
+  if (failed(verifyMatmulShapes(*this)))
+    return failure();
+  auto rhsZeroPoint = static_cast<int64_t>(getRhsZeroPoint());
+  if (rhsZeroPoint < -128 || rhsZeroPoint > 127)
+    return emitOpError("zero points and output bounds must be int8 values, got ") << rhsZeroPoint;
+  return verifyRequantization(*this, 1, getMultiplier(), getShift(), getLhsZeroPoint(),
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 

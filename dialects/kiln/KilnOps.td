@@ -831,6 +831,31 @@ def Kiln_QMulOp : Kiln_Op<"qmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QMatmulOp : Kiln_Op<"qmatmul", [Pure]> {
+  let summary = "int8 batched matrix product of two quantized tensors";
+  let description = [{
+    What `matmul(dequantize(a), dequantize(b)) -> quantize` computes, in
+    integers, with kiln.matmul's shapes (broadcast batch dimensions):
+
+      acc = sum_k (a[..., m, k] - lhs_zero_point) * (b[..., k, n] - rhs_zero_point)   (int32)
+      y = clamp(output_zero_point + requantize(acc, multiplier[0], shift[0]),
+                output_min, output_max)
+
+    with kiln.qconv2d's requantization (one multiplier: both scales are per
+    tensor).
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$lhs, StaticShapeTensorOf<[I8]>:$rhs,
+                       I64Attr:$lhs_zero_point, I64Attr:$rhs_zero_point,
+                       I64Attr:$output_zero_point,
+                       DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
+                       I64Attr:$output_min, I64Attr:$output_max);
+  let results = (outs StaticShapeTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_QAvgPool2dOp : Kiln_Op<"qavg_pool2d", [Pure]> {
   let summary = "2-D average pooling (NCHW) of int8 values to int8 values";
   let description = [{

@@ -116,54 +116,93 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
   }
 };
 
+/// acc[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] with broadcast
+/// batch dimensions (`accType` the result's shape), the product in
+/// `accType`'s element type by `multiplyAdd(b, loc, x, y, acc)`.
+Value batchMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs, RankedTensorType accType,
+                  function_ref<Value(OpBuilder &, Location, Value, Value, Value)> multiplyAdd) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> out = accType.getShape();
+  unsigned rank = out.size(), loops = rank + 1;
+  unsigned batchRank = rank - 2;
+  AffineExpr dM = getAffineDimExpr(rank - 2, ctx), dN = getAffineDimExpr(rank - 1, ctx),
+             dK = getAffineDimExpr(rank, ctx);
+
+  auto operandMap = [&](Value v, AffineExpr row, AffineExpr col) {
+    ArrayRef<int64_t> batch = cast<RankedTensorType>(v.getType()).getShape().drop_back(2);
+    unsigned offset = batchRank - batch.size();
+    SmallVector<AffineExpr> exprs;
+    for (auto [i, extent] : llvm::enumerate(batch))
+      exprs.push_back(extent == 1 && out[i + offset] != 1 ? getAffineConstantExpr(0, ctx)
+                                                          : getAffineDimExpr(i + offset, ctx));
+    exprs.push_back(row);
+    exprs.push_back(col);
+    return AffineMap::get(loops, 0, exprs, ctx);
+  };
+  SmallVector<AffineExpr> outExprs;
+  for (unsigned i = 0; i < rank; ++i)
+    outExprs.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<AffineMap> maps = {operandMap(lhs, dM, dK), operandMap(rhs, dK, dN),
+                                 AffineMap::get(loops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
+  iterators.push_back(utils::IteratorType::reduction);
+  return linalg::GenericOp::create(b, loc, TypeRange{accType}, ValueRange{lhs, rhs},
+                                   ValueRange{filledTensor(b, loc, accType, 0.0)}, maps, iterators,
+                                   [&](OpBuilder &b, Location loc, ValueRange args) {
+                                     linalg::YieldOp::create(
+                                         b, loc, multiplyAdd(b, loc, args[0], args[1], args[2]));
+                                   })
+      .getResult(0);
+}
+
 /// result[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] with broadcast
 /// batch dimensions.
 struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     auto resultType = cast<RankedTensorType>(op.getType());
-    ArrayRef<int64_t> out = resultType.getShape();
-    unsigned rank = out.size(), loops = rank + 1;
-    unsigned batchRank = rank - 2;
-    AffineExpr dM = getAffineDimExpr(rank - 2, ctx), dN = getAffineDimExpr(rank - 1, ctx),
-               dK = getAffineDimExpr(rank, ctx);
-
-    auto operandMap = [&](ArrayRef<int64_t> shape, AffineExpr row, AffineExpr col) {
-      ArrayRef<int64_t> batch = shape.drop_back(2);
-      unsigned offset = batchRank - batch.size();
-      SmallVector<AffineExpr> exprs;
-      for (auto [i, extent] : llvm::enumerate(batch))
-        exprs.push_back(extent == 1 && out[i + offset] != 1 ? getAffineConstantExpr(0, ctx)
-                                                            : getAffineDimExpr(i + offset, ctx));
-      exprs.push_back(row);
-      exprs.push_back(col);
-      return AffineMap::get(loops, 0, exprs, ctx);
-    };
-    SmallVector<AffineExpr> outExprs;
-    for (unsigned i = 0; i < rank; ++i)
-      outExprs.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<AffineMap> maps = {operandMap(op.getLhs().getType().getShape(), dM, dK),
-                                   operandMap(op.getRhs().getType().getShape(), dK, dN),
-                                   AffineMap::get(loops, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators = parallelIterators(rank);
-    iterators.push_back(utils::IteratorType::reduction);
     Type acc = accumulatorType(resultType.getElementType());
-    auto accType = RankedTensorType::get(out, acc);
-    Value sum =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{accType}, ValueRange{adaptor.getLhs(), adaptor.getRhs()},
-            ValueRange{filledTensor(rewriter, loc, accType, 0.0)}, maps, iterators,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value prod = arith::MulFOp::create(b, loc, convertScalar(b, loc, args[0], acc),
-                                                 convertScalar(b, loc, args[1], acc));
-              linalg::YieldOp::create(b, loc,
-                                      arith::AddFOp::create(b, loc, args[2], prod).getResult());
-            })
-            .getResult(0);
-    rewriter.replaceOp(op, convertElements(rewriter, loc, sum, resultType.getElementType()));
+    Value sum = batchMatmul(rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+                            RankedTensorType::get(resultType.getShape(), acc),
+                            [&](OpBuilder &b, Location loc, Value x, Value y, Value sum) -> Value {
+                              Value prod =
+                                  arith::MulFOp::create(b, loc, convertScalar(b, loc, x, acc),
+                                                        convertScalar(b, loc, y, acc));
+                              return arith::AddFOp::create(b, loc, sum, prod);
+                            });
+    rewriter.replaceOp(op,
+                       convertElements(rewriter, op.getLoc(), sum, resultType.getElementType()));
+    return success();
+  }
+};
+
+/// int8 matmul: both inputs less their zero points (int16), the products
+/// summed in int32 (batchMatmul), requantized with the one multiplier.
+struct QMatmulToGeneric : OpConversionPattern<QMatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QMatmulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
+    Value lhs = subtractZeroPoint(rewriter, loc, adaptor.getLhs(), op.getLhsZeroPoint(), i16);
+    Value rhs = subtractZeroPoint(rewriter, loc, adaptor.getRhs(), op.getRhsZeroPoint(), i16);
+    Value acc =
+        batchMatmul(rewriter, loc, lhs, rhs, RankedTensorType::get(resultType.getShape(), i32),
+                    [&](OpBuilder &b, Location loc, Value x, Value y, Value sum) -> Value {
+                      Value prod =
+                          arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
+                                                arith::ExtSIOp::create(b, loc, i32, y));
+                      return arith::AddIOp::create(b, loc, sum, prod);
+                    });
+    // One multiplier for every element: repeated along the last dimension.
+    unsigned rank = resultType.getRank();
+    SmallVector<int32_t> multiplier(resultType.getShape().back(), op.getMultiplier()[0]);
+    SmallVector<int32_t> shift(resultType.getShape().back(), op.getShift()[0]);
+    rewriter.replaceOp(op, requantizeTensor(rewriter, loc, acc, resultType, rank - 1, multiplier,
+                                            shift, op.getOutputZeroPoint(), op.getOutputMin(),
+                                            op.getOutputMax()));
     return success();
   }
 };
@@ -171,7 +210,8 @@ struct MatmulToGeneric : OpConversionPattern<MatmulOp> {
 } // namespace
 
 void populateKilnLinearToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearToGeneric, MatmulToGeneric, QLinearToGeneric>(patterns.getContext());
+  patterns.add<LinearToGeneric, MatmulToGeneric, QLinearToGeneric, QMatmulToGeneric>(
+      patterns.getContext());
 }
 
 } // namespace kiln

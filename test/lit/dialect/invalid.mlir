@@ -349,3 +349,19 @@ func.func @qmul_broadcast(%a: tensor<2x4xi8>, %b: tensor<3x4xi8>) -> tensor<2x4x
   %0 = kiln.qmul %a, %b {lhs_zero_point = 0 : i64, multiplier = 1073741824 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = 31 : i64} : (tensor<2x4xi8>, tensor<3x4xi8>) -> tensor<2x4xi8>
   return %0 : tensor<2x4xi8>
 }
+
+// -----
+
+func.func @qmatmul_contraction(%a: tensor<2x3xi8>, %b: tensor<4x5xi8>) -> tensor<2x5xi8> {
+  // expected-error @+1 {{contraction dimensions differ: [2, 3] and [4, 5]}}
+  %0 = kiln.qmatmul %a, %b {lhs_zero_point = 0 : i64, multiplier = array<i32: 1073741824>, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = array<i32: 0>} : (tensor<2x3xi8>, tensor<4x5xi8>) -> tensor<2x5xi8>
+  return %0 : tensor<2x5xi8>
+}
+
+// -----
+
+func.func @qmatmul_multipliers(%a: tensor<2x3xi8>, %b: tensor<3x5xi8>) -> tensor<2x5xi8> {
+  // expected-error @+1 {{expects 1 multipliers and shifts, got 2 and 1}}
+  %0 = kiln.qmatmul %a, %b {lhs_zero_point = 0 : i64, multiplier = array<i32: 1073741824, 5>, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = array<i32: 0>} : (tensor<2x3xi8>, tensor<3x5xi8>) -> tensor<2x5xi8>
+  return %0 : tensor<2x5xi8>
+}

@@ -210,3 +210,23 @@ func.func @qmul_wide(%a: tensor<2x4xi8>, %b: tensor<2x4xi8>) -> tensor<2x4xi8> {
   %y = kiln.qmul %a, %b {lhs_zero_point = 127 : i64, multiplier = 1374389524 : i64, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = -128 : i64, shift = 35 : i64} : (tensor<2x4xi8>, tensor<2x4xi8>) -> tensor<2x4xi8>
   return %y : tensor<2x4xi8>
 }
+
+// -----
+
+// kiln.qmatmul: both operands less their zero points as int16, the products
+// summed in int32 over k (the batch dimension of the rhs broadcast), then
+// the one multiplier and shift repeated along the last dimension.
+// CHECK-LABEL: func.func @qmatmul
+// CHECK: arith.extsi {{.*}} : i8 to i16
+// CHECK: arith.extsi {{.*}} : i8 to i16
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: arith.extsi {{.*}} : i16 to i32
+// CHECK: arith.muli {{.*}} : i32
+// CHECK: arith.addi {{.*}} : i32
+// CHECK: arith.constant dense<1374389524> : tensor<5xi32>
+// CHECK: arith.constant dense<-4> : tensor<5xi32>
+// CHECK: arith.trunci {{.*}} : i64 to i8
+func.func @qmatmul(%a: tensor<2x3x8xi8>, %b: tensor<1x8x5xi8>) -> tensor<2x3x5xi8> {
+  %y = kiln.qmatmul %a, %b {lhs_zero_point = -4 : i64, multiplier = array<i32: 1374389524>, output_max = 127 : i64, output_min = 7 : i64, output_zero_point = 7 : i64, rhs_zero_point = 2 : i64, shift = array<i32: -4>} : (tensor<2x3x8xi8>, tensor<1x8x5xi8>) -> tensor<2x3x5xi8>
+  return %y : tensor<2x3x5xi8>
+}

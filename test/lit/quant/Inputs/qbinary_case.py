@@ -1,10 +1,12 @@
-"""Writes an exhaustive test of kiln.qadd and kiln.qmul's integer arithmetic.
+"""Writes an exhaustive test of kiln.qadd, kiln.qmul and kiln.qmatmul's integer
+arithmetic.
 
     qbinary_case.py OUT_DIR
 
 OUT_DIR/model.mlir: forward(a: int8 [256, 1], b: int8 [1, 256]) with one
 kiln.qadd or kiln.qmul per parameter set below, broadcast to [256, 256]: every
-pair of int8 values. The sets cover both lowerings (32-bit lanes with a split
+pair of int8 values; kiln.qmatmul of the same [256, 1] and [1, 256] is their
+outer product (K = 1), requantized by a Q31 multiplier and shift. The sets cover both lowerings (32-bit lanes with a split
 multiplier, and 64 bits), near-full-range zero points and narrowed bounds.
 OUT_DIR/a.npy, b.npy: the int8 values -128 ... 127.
 OUT_DIR/expected_K.npy: each op's result by exact integer arithmetic (Python
@@ -39,6 +41,9 @@ CASES = [
     # Exact halves: (da + db) / 2 and P / 8 (powers of two), half to even.
     ("qadd", 0, 0, (1 << 29, 1 << 29), 30, 0, -128, 127),
     ("qmul", 3, -3, (1 << 30,), 33, 0, -128, 127),
+    # qmatmul: (Q31 multiplier, shift), acc * multiplier / 2^(31 - shift).
+    ("qmatmul", -4, 2, (1374389524,), -4, 7, -128, 127),
+    ("qmatmul", 0, 0, (1 << 30,), -2, 0, -128, 127),                # exact halves
 ]
 
 values = np.arange(-128, 128, dtype=np.int64)
@@ -48,15 +53,21 @@ lines = ["func.func @forward(%a: tensor<256x1xi8> {kiln.name = \"a\"}, "
          "%b: tensor<1x256xi8> {kiln.name = \"b\"}) -> (" +
          ", ".join("tensor<256x256xi8>" for _ in CASES) + ") {"]
 for k, (kind, za, zb, mults, shift, zy, lo, hi) in enumerate(CASES):
-    if kind == "qadd":
+    if kind == "qmatmul":
+        attrs = "multiplier = array<i32: %d>, shift = array<i32: %d>, " % (mults[0], shift)
+        total = (a - za) * (b - zb) * mults[0]
+        shift = 31 - shift
+    elif kind == "qadd":
         attrs = ("lhs_multiplier = %d : i64, rhs_multiplier = %d : i64, " % mults)
         total = (a - za) * mults[0] + (b - zb) * mults[1]
     else:
         attrs = "multiplier = %d : i64, " % mults[0]
         total = (a - za) * (b - zb) * mults[0]
-    attrs += ("lhs_zero_point = %d : i64, rhs_zero_point = %d : i64, shift = %d : i64, "
+    if kind != "qmatmul":
+        attrs += "shift = %d : i64, " % shift
+    attrs += ("lhs_zero_point = %d : i64, rhs_zero_point = %d : i64, "
               "output_zero_point = %d : i64, output_min = %d : i64, output_max = %d : i64"
-              % (za, zb, shift, zy, lo, hi))
+              % (za, zb, zy, lo, hi))
     lines.append("  %%y%d = kiln.%s %%a, %%b {%s} : (tensor<256x1xi8>, tensor<1x256xi8>) "
                  "-> tensor<256x256xi8>" % (k, kind, attrs))
     y = np.clip(round_half_even_shift(total, shift) + zy, lo, hi)
