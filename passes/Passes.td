@@ -152,6 +152,22 @@ def QuantizeMatmulPass : Pass<"kiln-quantize-matmul"> {
   }];
 }
 
+def QuantizeDynamicLinearPass : Pass<"kiln-quantize-dynamic-linear"> {
+  let summary = "Fold a linear of a dequantized int8 input and weight into an integer product";
+  let description = [{
+    `linear(dequantize(x, s, z), dequantize(w, s_w, 0), bias)` with a float32
+    result (dynamic quantization: `s` and `z` computed at run time by
+    kiln.choose_qparams, or constants) becomes kiln.qlinear_dynamic: the
+    products of the int8 input less its zero point and the int8 weight
+    summed in int32, scaled by s * s_w[n], the bias added, the linear's fused
+    activation applied. The weight must be symmetric (zero points 0) with
+    constant scales, per output feature or per tensor. Left alone: a float
+    input or weight, a per-channel input, asymmetric weights, other element
+    types. Runs after kiln-quantize-conv-linear, which folds the static
+    pattern (a quantized result).
+  }];
+}
+
 def QuantizeConcatPadPass : Pass<"kiln-quantize-concat-pad"> {
   let summary = "Keep concatenation and padding of dequantized int8 tensors in int8";
   let description = [{

@@ -47,7 +47,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
                "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
                "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-mul, "
-               "kiln-quantize-matmul, "
+               "kiln-quantize-matmul, kiln-quantize-dynamic-linear, "
                "kiln-quantize-avg-pool, "
                "kiln-quantize-concat-pad, kiln-quantize-elementwise, "
                "canonicalize, cse, {1}"

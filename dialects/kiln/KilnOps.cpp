@@ -744,6 +744,26 @@ LogicalResult QMatmulOp::verify() {
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());
 }
 
+LogicalResult QLinearDynamicOp::verify() {
+  if (failed(verifyActivation(*this, getActivation())))
+    return failure();
+  if (!shapeOf(getInputScale()).empty() || !shapeOf(getInputZeroPoint()).empty())
+    return emitOpError("expects a per-tensor (rank 0) input scale and zero point");
+  ArrayRef<int64_t> in = shapeOf(getInput()), w = shapeOf(getWeight());
+  if (in.empty() || w.size() != 2 || in.back() != w[1])
+    return emitOpError("input features ")
+           << (in.empty() ? 0 : in.back()) << " do not match weight shape " << shapeStr(w);
+  if (shapeOf(getWeightScale()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("expects a weight scale of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(getWeightScale()));
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("expects a bias of shape [")
+           << w[0] << "], got " << shapeStr(shapeOf(getBias()));
+  SmallVector<int64_t> out(in.drop_back());
+  out.push_back(w[0]);
+  return verifyResultShape(*this, out);
+}
+
 LogicalResult QAvgPool2dOp::verify() {
   ArrayRef<int64_t> in = getInput().getType().getShape(), out = getType().getShape();
   ArrayRef<int64_t> kernel = getKernel(), stride = getStride(), padding = getPadding();

@@ -856,6 +856,34 @@ def Kiln_QMatmulOp : Kiln_Op<"qmatmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Kiln_QLinearDynamicOp : Kiln_Op<"qlinear_dynamic", [Pure]> {
+  let summary = "fully connected layer of a dynamically quantized int8 input, float result";
+  let description = [{
+    What `linear(dequantize(x, s, z), dequantize(w_q, s_w, 0), bias)` computes
+    for dynamic quantization (`s` and `z` computed at run time by
+    kiln.choose_qparams), with the products in integers: `input` int8
+    `[..., K]`, `input_scale` and `input_zero_point` of rank 0, `weight` int8
+    `[N, K]` (zero point 0), `weight_scale` float32 `[N]`, optional float32
+    `bias` `[N]`:
+
+      acc = sum_k (x - z) * w                                   (int32)
+      y = float32(acc) * (float32(s) * weight_scale[n]) + bias[n]
+
+    then the optional fused activation, as kiln.linear's.
+  }];
+  let arguments = (ins StaticShapeTensorOf<[I8]>:$input, Kiln_ScaleTensor:$input_scale,
+                       Kiln_ZeroPointTensor:$input_zero_point,
+                       StaticShapeTensorOf<[I8]>:$weight, StaticShapeTensorOf<[F32]>:$weight_scale,
+                       Optional<StaticShapeTensorOf<[F32]>>:$bias,
+                       OptionalAttr<StrAttr>:$activation);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $input_scale `,` $input_zero_point `,` $weight `,` $weight_scale (`,` $bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Kiln_QAvgPool2dOp : Kiln_Op<"qavg_pool2d", [Pure]> {
   let summary = "2-D average pooling (NCHW) of int8 values to int8 values";
   let description = [{

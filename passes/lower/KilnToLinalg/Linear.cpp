@@ -116,6 +116,77 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
   }
 };
 
+/// Dynamically quantized int8 linear with a float result: the input less its
+/// run-time zero point (int16), the products summed in int32
+/// (accumulateRows), then per element float32(acc) * (float32(s) * s_w[n])
+/// + bias[n] and the fused activation.
+struct QLinearDynamicToGeneric : OpConversionPattern<QLinearDynamicOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(QLinearDynamicOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> inShape = op.getInput().getType().getShape();
+    int64_t k = inShape.back();
+    int64_t n = op.getWeight().getType().getShape()[0];
+    int64_t m = numElements(inShape.drop_back());
+    Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap scalar = AffineMap::get(2, 0, {}, ctx);
+    AffineMap column = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+
+    auto diffType = RankedTensorType::get({m, k}, i16);
+    Value diff =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{diffType},
+            ValueRange{reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
+                       adaptor.getInputZeroPoint()},
+            ValueRange{emptyTensor(rewriter, loc, diffType)},
+            SmallVector<AffineMap>{id, scalar, id}, parallelIterators(2),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value x = arith::ExtSIOp::create(b, loc, i16, args[0]);
+              Value z = convertScalar(b, loc, args[1], i16); // in [-128, 127]
+              linalg::YieldOp::create(b, loc, arith::SubIOp::create(b, loc, x, z).getResult());
+            })
+            .getResult(0);
+    Value acc = accumulateRows(
+        rewriter, loc, diff, adaptor.getWeight(), Value(), RankedTensorType::get({m, n}, i32),
+        [&](OpBuilder &b, Location loc, Value x, Value w, Value sum) -> Value {
+          Value prod = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
+                                             arith::ExtSIOp::create(b, loc, i32, w));
+          return arith::AddIOp::create(b, loc, sum, prod);
+        });
+    auto flatType = RankedTensorType::get({m, n}, f32);
+    SmallVector<Value> inputs = {acc, adaptor.getInputScale(), adaptor.getWeightScale()};
+    SmallVector<AffineMap> maps = {id, scalar, column};
+    if (adaptor.getBias()) {
+      inputs.push_back(adaptor.getBias());
+      maps.push_back(column);
+    }
+    maps.push_back(id);
+    std::optional<StringRef> activation = op.getActivation();
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{flatType}, inputs,
+            ValueRange{emptyTensor(rewriter, loc, flatType)}, maps, parallelIterators(2),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value scale =
+                  arith::MulFOp::create(b, loc, convertScalar(b, loc, args[1], f32), args[2]);
+              Value y = arith::MulFOp::create(b, loc, arith::SIToFPOp::create(b, loc, f32, args[0]),
+                                              scale);
+              if (inputs.size() == 4)
+                y = arith::AddFOp::create(b, loc, y, args[3]);
+              if (activation)
+                y = activationScalar(b, loc, *activation, y);
+              linalg::YieldOp::create(b, loc, y);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, resultType.getShape()));
+    return success();
+  }
+};
+
 /// acc[b..., m, n] = sum_k lhs[b..., m, k] * rhs[b..., k, n] with broadcast
 /// batch dimensions (`accType` the result's shape), the product in
 /// `accType`'s element type by `multiplyAdd(b, loc, x, y, acc)`.
@@ -210,8 +281,8 @@ struct QMatmulToGeneric : OpConversionPattern<QMatmulOp> {
 } // namespace
 
 void populateKilnLinearToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<LinearToGeneric, MatmulToGeneric, QLinearToGeneric, QMatmulToGeneric>(
-      patterns.getContext());
+  patterns.add<LinearToGeneric, MatmulToGeneric, QLinearToGeneric, QMatmulToGeneric,
+               QLinearDynamicToGeneric>(patterns.getContext());
 }
 
 } // namespace kiln

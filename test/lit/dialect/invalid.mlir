@@ -365,3 +365,19 @@ func.func @qmatmul_multipliers(%a: tensor<2x3xi8>, %b: tensor<3x5xi8>) -> tensor
   %0 = kiln.qmatmul %a, %b {lhs_zero_point = 0 : i64, multiplier = array<i32: 1073741824, 5>, output_max = 127 : i64, output_min = -128 : i64, output_zero_point = 0 : i64, rhs_zero_point = 0 : i64, shift = array<i32: 0>} : (tensor<2x3xi8>, tensor<3x5xi8>) -> tensor<2x5xi8>
   return %0 : tensor<2x5xi8>
 }
+
+// -----
+
+func.func @qlinear_dynamic_weight_scale(%x: tensor<2x4xi8>, %s: tensor<f64>, %z: tensor<i64>, %w: tensor<3x4xi8>, %ws: tensor<4xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{expects a weight scale of shape [3], got [4]}}
+  %y = kiln.qlinear_dynamic %x, %s, %z, %w, %ws : (tensor<2x4xi8>, tensor<f64>, tensor<i64>, tensor<3x4xi8>, tensor<4xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @qlinear_dynamic_scale_rank(%x: tensor<2x4xi8>, %s: tensor<1xf64>, %z: tensor<i64>, %w: tensor<3x4xi8>, %ws: tensor<3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{expects a per-tensor (rank 0) input scale and zero point}}
+  %y = kiln.qlinear_dynamic %x, %s, %z, %w, %ws : (tensor<2x4xi8>, tensor<1xf64>, tensor<i64>, tensor<3x4xi8>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

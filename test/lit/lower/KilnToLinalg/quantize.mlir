@@ -230,3 +230,23 @@ func.func @qmatmul(%a: tensor<2x3x8xi8>, %b: tensor<1x8x5xi8>) -> tensor<2x3x5xi
   %y = kiln.qmatmul %a, %b {lhs_zero_point = -4 : i64, multiplier = array<i32: 1374389524>, output_max = 127 : i64, output_min = 7 : i64, output_zero_point = 7 : i64, rhs_zero_point = 2 : i64, shift = array<i32: -4>} : (tensor<2x3x8xi8>, tensor<1x8x5xi8>) -> tensor<2x3x5xi8>
   return %y : tensor<2x3x5xi8>
 }
+
+// -----
+
+// kiln.qlinear_dynamic: the input less the run-time zero point (a rank-0
+// tensor, read by an empty map) in int16, the int32 sum of products, then
+// float32(acc) * (float32(s) * s_w[n]) + bias[n] and the relu.
+// CHECK-LABEL: func.func @qlinear_dynamic
+// CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[SCALAR:.*]], #[[ID]]]
+// CHECK: arith.trunci {{.*}} : i64 to i16
+// CHECK: arith.subi {{.*}} : i16
+// CHECK: arith.muli {{.*}} : i32
+// CHECK: linalg.generic
+// CHECK: arith.truncf {{.*}} : f64 to f32
+// CHECK: arith.sitofp {{.*}} : i32 to f32
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+func.func @qlinear_dynamic(%x: tensor<2x4xi8>, %s: tensor<f64>, %z: tensor<i64>, %w: tensor<3x4xi8>, %ws: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %y = kiln.qlinear_dynamic %x, %s, %z, %w, %ws, %b {activation = "relu"} : (tensor<2x4xi8>, tensor<f64>, tensor<i64>, tensor<3x4xi8>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
