@@ -109,7 +109,7 @@ def QuantizeAddPass : Pass<"kiln-quantize-add"> {
 }
 
 def QuantizeAvgPoolPass : Pass<"kiln-quantize-avg-pool"> {
-  let summary = "Fold dequantize -> avg_pool2d -> quantize into int8 average pooling";
+  let summary = "Fold dequantize -> avg_pool2d or mean -> quantize into int8 average pooling";
   let description = [{
     An avg_pool2d of a per-tensor int8 kiln.dequantize, whose only user is a
     per-tensor int8 kiln.quantize, becomes kiln.qavg_pool2d when every

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Generates docs/operators.md from the code.
 
-    gen_operators.py --kilnc KILNC --models DIR [--out docs/operators.md] [--check]
+    gen_operators.py --kilnc KILNC --kiln-opt KILN_OPT --models DIR [--out docs/operators.md] [--check]
 
 The operator list and its support status come from `kilnc --list-operators`
 (the schema table compiler/import/schemas/aten.schemas and the import rules
 of compiler/import/Aten*Ops.cpp); the tests that cover an operator are the
 end-to-end models in DIR (build/models/<model>-<ir>/model.pt2) whose graphs
-use it. With --check, compares with the existing file and fails if it is
+use it. The quantized patterns are the kiln-quantize-* passes that `kiln-opt --help`
+lists (their summaries, from passes/Passes.td). With --check, compares with the existing file and fails if it is
 stale, instead of writing it.
 """
 import argparse
@@ -38,6 +39,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--kilnc", required=True)
+    p.add_argument("--kiln-opt", required=True)
     p.add_argument("--models", required=True)
     p.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "operators.md"))
     p.add_argument("--check", action="store_true")
@@ -81,6 +83,20 @@ def main():
     lines += ["", "## Other operators Kiln imports", "", "| operator | supported | covered by |",
               "|---|---|---|"]
     lines += [row(o) for o in sorted(other_supported)]
+    # The integer folds of quantized programs: each kiln-quantize-* pass and its summary.
+    help_text = subprocess.run([a.kiln_opt, "--help"], check=True, capture_output=True,
+                               text=True).stdout
+    passes = []
+    for line in help_text.splitlines():
+        name, _, summary = line.strip().partition(" - ")
+        if name.startswith("--kiln-quantize-"):
+            passes.append((name[2:].strip(), summary.strip()))
+    lines += ["", "## Quantized patterns (int8)", "",
+              "PT2E programs (`quantized_decomposed::*` above) run their quantized patterns as "
+              "integer ops; these graph-stage passes fold them (docs/quantization.md gives the "
+              "arithmetic; anything they leave runs in float, a *float island*, and "
+              "`kilnc inspect` lists it).", "", "| pass | folds |", "|---|---|"]
+    lines += ["| `%s` | %s |" % p for p in sorted(passes)]
     unsupported_other = sorted(o for o in ops if o[1] != "core" and o[2] != "yes")
     lines += ["", "## Other operators in the schema table, not supported yet", ""]
     lines += [", ".join("`%s`" % o[0] for o in unsupported_other), ""]
