@@ -168,6 +168,19 @@ def QuantizeDynamicLinearPass : Pass<"kiln-quantize-dynamic-linear"> {
   }];
 }
 
+def QuantizeUInt8Pass : Pass<"kiln-quantize-uint8"> {
+  let summary = "Rewrite uint8 quantization as int8 quantization shifted by 128";
+  let description = [{
+    A kiln.quantize to uint8 and the kiln.dequantize ops of its result
+    become int8 ones with their zero points and ranges less 128 (the same
+    real values: u = i + 128), so that the int8 folds and kernels serve
+    uint8 programs. A run-time zero point (dynamic quantization) is shifted
+    by a kiln.sub. An error names any op that would see the uint8 values
+    themselves: a user of the quantized tensor other than a dequantize, or a
+    dequantize of a uint8 tensor that no quantize produced.
+  }];
+}
+
 def QuantizeConcatPadPass : Pass<"kiln-quantize-concat-pad"> {
   let summary = "Keep concatenation and padding of dequantized int8 tensors in int8";
   let description = [{

@@ -43,16 +43,16 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Import:
     return "";
   case Stage::Graph:
-    return llvm::formatv(
-               "func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
-               "kiln-fold-constants, {0}kiln-quantize-data-movement, kiln-fold-constants, "
-               "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-mul, "
-               "kiln-quantize-matmul, kiln-quantize-dynamic-linear, "
-               "kiln-quantize-avg-pool, "
-               "kiln-quantize-concat-pad, kiln-quantize-elementwise, "
-               "canonicalize, cse, {1}"
-               "kiln-dce)",
-               o.fuse ? "kiln-fuse-activations, " : "", o.ioInt8 ? "kiln-int8-io, " : "")
+    return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
+                         "kiln-fold-constants, {0}kiln-quantize-uint8, "
+                         "kiln-quantize-data-movement, kiln-fold-constants, "
+                         "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-mul, "
+                         "kiln-quantize-matmul, kiln-quantize-dynamic-linear, "
+                         "kiln-quantize-avg-pool, "
+                         "kiln-quantize-concat-pad, kiln-quantize-elementwise, "
+                         "canonicalize, cse, {1}"
+                         "kiln-dce)",
+                         o.fuse ? "kiln-fuse-activations, " : "", o.ioInt8 ? "kiln-int8-io, " : "")
         .str();
   case Stage::Lower:
     return llvm::formatv(

@@ -637,8 +637,13 @@ static LogicalResult verifyQuantParams(Operation *op, Value quantized, Value dat
   if (shapeOf(quantized) != shapeOf(data))
     return op->emitOpError("input and result shapes differ: ")
            << shapeStr(shapeOf(data)) << " vs " << shapeStr(shapeOf(quantized));
-  unsigned bits = elementTypeOf(quantized).getIntOrFloatBitWidth();
+  auto intType = cast<IntegerType>(elementTypeOf(quantized));
+  unsigned bits = intType.getWidth();
   int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+  if (intType.isUnsigned()) {
+    lo = 0;
+    hi = (int64_t(1) << bits) - 1;
+  }
   if (quantMin > quantMax)
     return op->emitOpError("quant_min ") << quantMin << " exceeds quant_max " << quantMax;
   if (quantMin < lo || quantMax > hi)

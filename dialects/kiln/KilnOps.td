@@ -663,7 +663,8 @@ def Kiln_MicroKernelOp : Kiln_Op<"micro_kernel", [
 // Quantization (PyTorch's quantized_decomposed operators)
 //===----------------------------------------------------------------------===//
 
-def Kiln_QuantizedTensor : StaticShapeTensorOf<[I8, I16, I32]>;
+// uint8 (`ui8`) only as imported: kiln-quantize-uint8 rewrites it to int8.
+def Kiln_QuantizedTensor : StaticShapeTensorOf<[I8, I16, I32, UI8]>;
 def Kiln_ScaleTensor : StaticShapeTensorOf<[F32, F64]>;
 def Kiln_ZeroPointTensor : StaticShapeTensorOf<[I32, I64]>;
 

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 test/models/export.py --model NAME --ir training|core --out DIR [--seed N]
         [--layout 2.9|2.8|legacy|legacy-2.2] [--deflate] [--zip64] [--root NAME]
-        [--share-storage] [--quantize int8|int8-per-tensor|int8-dynamic]
+        [--share-storage] [--quantize int8|int8-per-tensor|int8-dynamic|uint8]
 
 writes
     DIR/model.pt2        torch.export.save archive (FORMATS.md §1.2-1.4; default layout 2.9)
@@ -55,6 +55,9 @@ that graph again into core ATen, keeping the quantized_decomposed operators whol
     int8-dynamic     linear layers only: choose_qparams.tensor(x, -128, 127, 2**-12, int8)
                      -> quantize_per_tensor.tensor -> dequantize_per_tensor.tensor, weights
                      per channel as in int8; outputs stay float
+    uint8            int8 with uint8 activations (torch.ao's default and the
+                     X86InductorQuantizer's): quint8 observers over [0, 255], quantize /
+                     dequantize_per_tensor with dtype 1 = uint8; weights as in int8
 
 Static activations get quantize_per_tensor + dequantize_per_tensor with literal float scale
 and int zero point (`as_float` / `as_int`, dtype `as_scalar_type` 2 = int8) after every
@@ -238,7 +241,8 @@ def main(argv=None) -> int:
                    help="two parameters share one storage (offset, non-contiguous strides)")
     p.add_argument("--quantize", choices=list(quantize.MODES),
                    help="write the PT2E quantized graph (XNNPACKQuantizer, FORMATS.md §6): int8 "
-                   "(weights per channel), int8-per-tensor, int8-dynamic (linear layers)")
+                   "(weights per channel), int8-per-tensor, int8-dynamic (linear layers), uint8 "
+                   "(uint8 activations)")
     p.add_argument("--schemas", default=schemas.DEFAULT_TABLE, help="operator schema table")
     p.add_argument("--print-graph", action="store_true", help="print the exported graph")
     args = p.parse_args(argv)

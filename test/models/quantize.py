@@ -41,7 +41,8 @@ source; the code here is our own):
 5. Calibration: the prepared graph runs on each calibration input; each observer node feeds
    its group's torch 1.13 observer (activations HistogramObserver qint8 [-128, 127]
    eps 2**-12; weights PerChannelMinMaxObserver ch_axis 0 or MinMaxObserver, symmetric
-   qint8 [-127, 127] eps 2**-12). torch.int8 stands for 1.13's torch.qint8 in the graph.
+   qint8 [-127, 127] eps 2**-12; in the uint8 mode activations are quint8 [0, 255]).
+   torch.int8 stands for 1.13's torch.qint8 in the graph, torch.uint8 for torch.quint8.
 6. `convert` (convert_pt2e): every observer node becomes quantize_per_tensor.default +
    dequantize_per_tensor.default with literal (float scale, int zero point), or
    quantize_per_channel + dequantize_per_channel reading the new root buffers `_scale_N`
@@ -101,6 +102,8 @@ class QSpec:
 
 ACT = QSpec("act", -128, 127, "per_tensor_affine")
 DYNAMIC_ACT = QSpec("dynamic", -128, 127, "per_tensor_affine", is_dynamic=True)
+# uint8 activations (torch.ao's default and the X86InductorQuantizer's: quint8 [0, 255]).
+ACT_UINT8 = QSpec("act", 0, 255, "per_tensor_affine", dtype=torch.uint8)
 WEIGHT_PER_CHANNEL = QSpec("weight", -127, 127, "per_channel_symmetric")
 WEIGHT_PER_TENSOR = QSpec("weight", -127, 127, "per_tensor_symmetric")
 
@@ -110,16 +113,18 @@ class Mode:
     name: str
     weight: QSpec
     dynamic: bool
+    uint8: bool = False  # uint8 activations
 
     @property
     def act(self) -> QSpec:
-        return DYNAMIC_ACT if self.dynamic else ACT
+        return DYNAMIC_ACT if self.dynamic else ACT_UINT8 if self.uint8 else ACT
 
 
 MODES = {
     "int8": Mode("int8", WEIGHT_PER_CHANNEL, False),
     "int8-per-tensor": Mode("int8-per-tensor", WEIGHT_PER_TENSOR, False),
     "int8-dynamic": Mode("int8-dynamic", WEIGHT_PER_CHANNEL, True),
+    "uint8": Mode("uint8", WEIGHT_PER_CHANNEL, False, uint8=True),
 }
 
 
@@ -130,7 +135,7 @@ def make_observer(spec: QSpec):
     if spec.is_dynamic:
         return None
     qscheme = getattr(torch, spec.qscheme)
-    kwargs = dict(dtype=torch.qint8, qscheme=qscheme, quant_min=spec.quant_min,
+    kwargs = dict(dtype=torch.quint8 if spec.dtype == torch.uint8 else torch.qint8, qscheme=qscheme, quant_min=spec.quant_min,
                   quant_max=spec.quant_max, eps=EPS)
     if spec.kind == "act":
         return HistogramObserver(**kwargs)

@@ -10,8 +10,8 @@
 // island, docs/quantization.md).
 //
 // What a rule refuses, naming the node: a quantization range with
-// quant_min > quant_max or outside the dtype, a dtype other than int8, int16
-// or int32 (uint8: not yet), a scale that is zero, negative or not finite,
+// quant_min > quant_max or outside the dtype, a dtype other than int8,
+// uint8, int16 or int32, a scale that is zero, negative or not finite,
 // per-channel scales or zero points of the wrong length, and a dequantize
 // whose input's dtype is not its `dtype` argument.
 //
@@ -45,10 +45,8 @@ FailureOr<Type> quantizedType(NodeImport &n) {
   auto code = static_cast<ScalarType>(n.integer("dtype"));
   const ElementType *e = elementTypeOf(code);
   std::string name = e ? e->name : "dtype code " + std::to_string(n.integer("dtype"));
-  if (code == ScalarType::Byte)
-    return n.emitError() << "quantization to uint8 is not supported by Kiln yet: export with "
-                            "int8 (the XNNPACK quantizer's configuration)";
-  if (code != ScalarType::Char && code != ScalarType::Short && code != ScalarType::Int)
+  if (code != ScalarType::Byte && code != ScalarType::Char && code != ScalarType::Short &&
+      code != ScalarType::Int)
     return n.emitError() << "cannot quantize to " << name << ": expected int8, uint8 or int32";
   return mlirElementType(*e, n.b.getContext());
 }
@@ -60,6 +58,10 @@ LogicalResult checkRange(NodeImport &n, Type type) {
     return n.emitError() << "quant_min " << qmin << " exceeds quant_max " << qmax;
   unsigned bits = type.getIntOrFloatBitWidth();
   int64_t lo = -(int64_t(1) << (bits - 1)), hi = (int64_t(1) << (bits - 1)) - 1;
+  if (type.isUnsignedInteger()) {
+    lo = 0;
+    hi = (int64_t(1) << bits) - 1;
+  }
   if (qmin < lo || qmax > hi)
     return n.emitError() << "quantization range [" << qmin << ", " << qmax << "] does not fit "
                          << torchDtypeName(type) << " [" << lo << ", " << hi << "]";
