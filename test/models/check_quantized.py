@@ -16,7 +16,7 @@ configuration:
   dequantize_per_channel.default); no batch_norm left (folded into the convolutions);
 * argument names, order and kinds: quantize/dequantize_per_tensor(input: as_tensor,
   scale: as_float > 0, zero_point: as_int in range, quant_min, quant_max: as_int,
-  dtype: as_scalar_type 2 = int8); activations [-128, 127]; weights [-127, 127], zero
+  dtype: as_scalar_type 2 = int8); activations [-128, 127] (uint8 mode: [0, 255], dtype 1); weights [-127, 127], zero
   point 0; a dequantize carries its quantize's parameters; dequantize_per_channel(input,
   scales, zero_points: as_tensor, axis: as_int 0, -127, 127, 2); choose_qparams.tensor(x,
   -128, 127, eps as_float 2**-12, 2) with outputs float64 [1] and int64 [1] feeding
@@ -80,6 +80,7 @@ CASES = [
     "q_add:int8:training", "q_cat:int8:training", "q_relu6:int8-per-tensor:training",
     "q_depthwise_conv2d:int8:core", "q_linear:int8-dynamic:core",
     "qi_add:int8:training", "qi_max_pool2d:int8:training", "qi_conv2d:int8-per-tensor:training",
+    "small_cnn:uint8:training", "qi_add:uint8:training",
 ]
 
 QD = "torch.ops.quantized_decomposed."
@@ -91,10 +92,11 @@ Q_T = QD + "quantize_per_tensor.tensor"
 DQ_T = QD + "dequantize_per_tensor.tensor"
 ALLOWED = {
     "int8": {Q, DQ, DQ_CH},
+    "uint8": {Q, DQ, DQ_CH},
     "int8-per-tensor": {Q, DQ},
     "int8-dynamic": {CHOOSE, Q_T, DQ_T, DQ_CH},
 }
-INT8, FLOAT32, FLOAT64, INT64 = 2, 7, 8, 5  # torch.export serializer ScalarType
+UINT8, INT8, FLOAT32, FLOAT64, INT64 = 1, 2, 7, 8, 5  # torch.export serializer ScalarType
 WEIGHTED = {"torch.ops.aten.conv1d.default": "weight", "torch.ops.aten.conv2d.default": "weight",
             "torch.ops.aten.convolution.default": "weight",
             "torch.ops.aten.linear.default": "weight", "torch.ops.aten.addmm.default": "mat2"}
@@ -106,6 +108,8 @@ class Checker:
 
     def __init__(self, ep, state, mode, label):
         self.ep, self.state, self.mode, self.label = ep, state, mode, label
+        # Activations: int8 [-128, 127], or uint8 [0, 255] in the uint8 mode.
+        self.act_dtype, self.act_range = (UINT8, (0, 255)) if mode == "uint8" else (INT8, (-128, 127))
         self.problems = []
         g = ep["graph_module"]["graph"]
         self.nodes = g["nodes"]
@@ -169,8 +173,8 @@ class Checker:
         return out
 
     def qparams(self, node, a):
-        if a["dtype"] != INT8:
-            self.fail(node, "dtype as_scalar_type %r, expected 2 (int8)" % a["dtype"])
+        if a["dtype"] not in (INT8, self.act_dtype):
+            self.fail(node, "dtype as_scalar_type %r, expected %d" % (a["dtype"], self.act_dtype))
         lo, hi = a["quant_min"], a["quant_max"]
         if "scale" in a and isinstance(a["scale"], (int, float)):
             if not (a["scale"] > 0 and np.isfinite(a["scale"])):
@@ -208,9 +212,9 @@ class Checker:
         src = a["input"]["name"]
         lo, hi = self.qparams(node, a)
         if src in self.lifted:  # a weight
-            if (lo, hi) != (-127, 127) or a["zero_point"] != 0:
-                self.fail(node, "weight dequantize range [%d, %d] zero point %d, expected "
-                          "[-127, 127] and 0" % (lo, hi, a["zero_point"]))
+            if (lo, hi) != (-127, 127) or a["zero_point"] != 0 or a["dtype"] != INT8:
+                self.fail(node, "weight dequantize range [%d, %d] zero point %d dtype %d, "
+                          "expected [-127, 127], 0 and int8" % (lo, hi, a["zero_point"], a["dtype"]))
             self.int8_weight(node, src)
             return
         q = self.producer.get(src)
@@ -221,8 +225,9 @@ class Checker:
         for k in ("scale", "zero_point", "quant_min", "quant_max", "dtype"):
             if qa.get(k) != a[k]:
                 self.fail(node, "%s %r differs from its quantize's %r" % (k, a[k], qa.get(k)))
-        if (lo, hi) != (-128, 127):
-            self.fail(node, "activation range [%d, %d], expected [-128, 127]" % (lo, hi))
+        if (lo, hi) != self.act_range or a["dtype"] != self.act_dtype:
+            self.fail(node, "activation range [%d, %d] dtype %d, expected %s and %d"
+                      % (lo, hi, a["dtype"], list(self.act_range), self.act_dtype))
 
     def run(self):
         allowed = ALLOWED[self.mode]
@@ -249,12 +254,12 @@ class Checker:
                     continue
                 if t == Q:
                     lo, hi = self.qparams(n, a)
-                    if (lo, hi) != (-128, 127):
-                        self.fail(n, "activation range [%d, %d]" % (lo, hi))
+                    if (lo, hi) != self.act_range or a["dtype"] != self.act_dtype:
+                        self.fail(n, "activation range [%d, %d] dtype %d" % (lo, hi, a["dtype"]))
                     if self.meta(a["input"]["name"])[0] != FLOAT32:
                         self.fail(n, "quantizes a non-float32 tensor")
-                    if self.meta(n["name"])[0] != INT8:
-                        self.fail(n, "output is not int8 in tensor_values")
+                    if self.meta(n["name"])[0] != self.act_dtype:
+                        self.fail(n, "output is not of the activation dtype in tensor_values")
                     for u in self.users.get(n["name"], []):
                         if u["target"] != DQ:
                             self.fail(n, "read by %s, expected only dequantize nodes" % u["target"])

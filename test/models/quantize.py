@@ -510,7 +510,7 @@ class Annotator:
             src = pool.args["self"]
             prev = self.get(self.fx_node(src))
             if prev is None or not prev.annotated or prev.output is None:
-                in_spec = ACT
+                in_spec = self.mode.act
             else:
                 in_spec = Shared(("node", src))
             self.set(pool, Annotation(inputs=[(src, in_spec)],
@@ -541,14 +541,14 @@ class Annotator:
                     if self.large_scalar(v) or not self.is_float(v):
                         skip = True
                         break
-                    ann.set_input(v, ACT)
+                    ann.set_input(v, self.mode.act)
             if skip:
                 continue
             if fused_relu:
                 self.set(op, ann)
-                self.set(relu, Annotation(output=ACT))
+                self.set(relu, Annotation(output=self.mode.act))
             else:
-                ann.output = ACT
+                ann.output = self.mode.act
                 self.set(op, ann)
 
     def add_relu(self):
@@ -571,7 +571,7 @@ class Annotator:
             ann = Annotation()
             first = tensors[0]
             if isinstance(first, Value):
-                ann.set_input(first, ACT)
+                ann.set_input(first, self.mode.act)
             shared = Shared(("edge", first, node))
             for v in tensors[1:]:
                 if not ann.input_spec(v)[0]:
