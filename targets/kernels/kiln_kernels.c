@@ -450,6 +450,7 @@ __attribute__((noinline)) void kiln_uk_dwconv2d(const float *in, const float *wt
 //   AArch64 dot product       sdot
 //   Armv7E-M DSP              sxtb16 + smlad (two products per smlad)
 //   Armv8.1-M Helium (MVE)    vmullb/vmullt.s8 (16 products), widened into lanes
+//   x86-64-v3 (AVX2)          vpmaddwd on sign-extended int16 pairs
 //   anything else             portable C (LLVM vectorizes it)
 // The instruction set comes from the library's required features
 // (targets/targets.ini, kernel-variant: -DKILN_FEATURE_<feature>), never
@@ -549,6 +550,28 @@ INLINE vq dot4_ul(vq acc, vq lanes, int word) {
   int l = lanes[0];
   int s = __smlad(__sxtb16(word), __sxtb16(l), acc[0]);
   return (vq)__smlad(__sxtb16(__ror(word, 8)), __sxtb16(__ror(l, 8)), s);
+}
+#define dot4_uw dot4_ul
+#elif defined(__AVX2__)
+#include <immintrin.h>
+// x86-64-v3 without VNNI (the x86_64 library's baseline, -march=x86-64-v3):
+// vpmaddwd on int16 pairs. A lane's even bytes (k0, k2) and odd bytes (k1,
+// k3) sign-extended in place (two shifts, one shift), each multiplied by the
+// weight word's matching int16 pair and the pairs added: exact (|x * w| <=
+// 128 * 128, a pair's sum fits int32), no pmaddubsw saturation. The lanes'
+// halves are shared by a tile's rows; 4 x 16 keeps the 8 sums, the 4 halves
+// and the 2 weight pairs in the 16 registers.
+#define QMR 4
+#define QNR 16
+#define QVL 8
+#define QOFF 0
+typedef int vq __attribute__((ext_vector_type(8)));
+INLINE vq dot4_ul(vq acc, vq lanes, int word) {
+  __m256i l = (__m256i)lanes, w = _mm256_set1_epi32(word);
+  __m256i even = _mm256_srai_epi16(_mm256_slli_epi16(l, 8), 8), odd = _mm256_srai_epi16(l, 8);
+  __m256i weven = _mm256_srai_epi16(_mm256_slli_epi16(w, 8), 8), wodd = _mm256_srai_epi16(w, 8);
+  __m256i sum = _mm256_add_epi32(_mm256_madd_epi16(even, weven), _mm256_madd_epi16(odd, wodd));
+  return (vq)_mm256_add_epi32((__m256i)acc, sum);
 }
 #define dot4_uw dot4_ul
 #else
