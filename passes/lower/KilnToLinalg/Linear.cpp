@@ -51,6 +51,15 @@ Value accumulateRows(OpBuilder &b, Location loc, Value input, Value weight, Valu
       .getResult(0);
 }
 
+/// sum + x * w in int32, x and w (int8 or int16) sign-extended: the integer
+/// kernels' multiply-add.
+Value int32MultiplyAdd(OpBuilder &b, Location loc, Value x, Value w, Value sum) {
+  Type i32 = b.getI32Type();
+  Value prod = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
+                                     arith::ExtSIOp::create(b, loc, i32, w));
+  return arith::AddIOp::create(b, loc, sum, prod);
+}
+
 /// result[m, n] = bias[n] + sum_k input[m, k] * weight[n, k], with the leading
 /// dimensions of the input collapsed into m.
 struct LinearToGeneric : OpConversionPattern<LinearOp> {
@@ -99,14 +108,8 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
         subtractZeroPoint(rewriter, loc, reshapeTensor(rewriter, loc, adaptor.getInput(), {m, k}),
                           op.getInputZeroPoint(), i16);
     auto accType = RankedTensorType::get({m, n}, i32);
-    Value acc =
-        accumulateRows(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(), accType,
-                       [&](OpBuilder &b, Location loc, Value x, Value w, Value sum) -> Value {
-                         Value prod =
-                             arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
-                                                   arith::ExtSIOp::create(b, loc, i32, w));
-                         return arith::AddIOp::create(b, loc, sum, prod);
-                       });
+    Value acc = accumulateRows(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(),
+                               accType, int32MultiplyAdd);
     auto flatType = RankedTensorType::get({m, n}, resultType.getElementType());
     Value result = requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1,
                                     op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
@@ -150,13 +153,8 @@ struct QLinearDynamicToGeneric : OpConversionPattern<QLinearDynamicOp> {
               linalg::YieldOp::create(b, loc, arith::SubIOp::create(b, loc, x, z).getResult());
             })
             .getResult(0);
-    Value acc = accumulateRows(
-        rewriter, loc, diff, adaptor.getWeight(), Value(), RankedTensorType::get({m, n}, i32),
-        [&](OpBuilder &b, Location loc, Value x, Value w, Value sum) -> Value {
-          Value prod = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
-                                             arith::ExtSIOp::create(b, loc, i32, w));
-          return arith::AddIOp::create(b, loc, sum, prod);
-        });
+    Value acc = accumulateRows(rewriter, loc, diff, adaptor.getWeight(), Value(),
+                               RankedTensorType::get({m, n}, i32), int32MultiplyAdd);
     auto flatType = RankedTensorType::get({m, n}, f32);
     SmallVector<Value> inputs = {acc, adaptor.getInputScale(), adaptor.getWeightScale()};
     SmallVector<AffineMap> maps = {id, scalar, column};
@@ -259,14 +257,8 @@ struct QMatmulToGeneric : OpConversionPattern<QMatmulOp> {
     Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();
     Value lhs = subtractZeroPoint(rewriter, loc, adaptor.getLhs(), op.getLhsZeroPoint(), i16);
     Value rhs = subtractZeroPoint(rewriter, loc, adaptor.getRhs(), op.getRhsZeroPoint(), i16);
-    Value acc =
-        batchMatmul(rewriter, loc, lhs, rhs, RankedTensorType::get(resultType.getShape(), i32),
-                    [&](OpBuilder &b, Location loc, Value x, Value y, Value sum) -> Value {
-                      Value prod =
-                          arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, x),
-                                                arith::ExtSIOp::create(b, loc, i32, y));
-                      return arith::AddIOp::create(b, loc, sum, prod);
-                    });
+    Value acc = batchMatmul(rewriter, loc, lhs, rhs,
+                            RankedTensorType::get(resultType.getShape(), i32), int32MultiplyAdd);
     // One multiplier for every element: repeated along the last dimension.
     unsigned rank = resultType.getRank();
     SmallVector<int32_t> multiplier(resultType.getShape().back(), op.getMultiplier()[0]);

@@ -323,66 +323,58 @@ static Value requantizeSum(OpBuilder &b, Location loc, Type resultType, Value da
 /// The largest |x - z| of an int8 x.
 static int64_t widestDifference(int64_t z) { return std::max(127 - z, z + 128); }
 
-/// int8 add of two quantized tensors (broadcasting): the inputs minus their
-/// zero points times their multipliers, summed, one rounding shift, the
-/// output zero point, the clamp (requantizeSum), in 32-bit lanes where
-/// qaddSplit finds a split, else in 64 bits.
+/// kiln.qadd and kiln.qmul (broadcasting): the inputs' differences from
+/// their zero points, then the sum da * ma + db * mb (qadd) or the product
+/// da * db times ma (qmul: 17 bits) requantized by requantizeSum, in 32-bit
+/// lanes where qaddSplit finds a split, else in 64 bits.
+template <typename OpTy>
+static void lowerInt8Binary(OpTy op, Value lhs, Value rhs, ConversionPatternRewriter &rewriter,
+                            int64_t ma, int64_t mb, bool product) {
+  auto type = cast<RankedTensorType>(op.getType());
+  auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
+  int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
+  int64_t shift = attr(op.getShift());
+  std::optional<int64_t> t =
+      product ? qaddSplit(widestDifference(za) * widestDifference(zb), 0, ma, 0, shift)
+              : qaddSplit(widestDifference(za), widestDifference(zb), ma, mb, shift);
+  rewriter.replaceOp(
+      op, broadcastGeneric(rewriter, op.getLoc(), type, {lhs, rhs},
+                           [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                             Type wide = t ? b.getI32Type() : b.getI64Type();
+                             auto c = [&](int64_t v) {
+                               return numberConstant(b, loc, wide, double(v));
+                             };
+                             Value da = arith::SubIOp::create(
+                                 b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
+                             Value db = arith::SubIOp::create(
+                                 b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
+                             if (product) {
+                               da = arith::MulIOp::create(b, loc, da, db);
+                               db = Value();
+                             }
+                             return requantizeSum(b, loc, type.getElementType(), da, ma, db, mb,
+                                                  shift, t, attr(op.getOutputZeroPoint()),
+                                                  attr(op.getOutputMin()), attr(op.getOutputMax()));
+                           }));
+}
+
 struct QAddToGeneric : OpConversionPattern<QAddOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(QAddOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
-    int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
-    int64_t ma = attr(op.getLhsMultiplier()), mb = attr(op.getRhsMultiplier());
-    int64_t shift = attr(op.getShift());
-    std::optional<int64_t> t = qaddSplit(widestDifference(za), widestDifference(zb), ma, mb, shift);
-    rewriter.replaceOp(
-        op, broadcastGeneric(
-                rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
-                [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                  Type wide = t ? b.getI32Type() : b.getI64Type();
-                  auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
-                  Value da = arith::SubIOp::create(
-                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
-                  Value db = arith::SubIOp::create(
-                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
-                  return requantizeSum(b, loc, type.getElementType(), da, ma, db, mb, shift, t,
-                                       attr(op.getOutputZeroPoint()), attr(op.getOutputMin()),
-                                       attr(op.getOutputMax()));
-                }));
+    lowerInt8Binary(op, adaptor.getLhs(), adaptor.getRhs(), rewriter,
+                    static_cast<int64_t>(op.getLhsMultiplier()),
+                    static_cast<int64_t>(op.getRhsMultiplier()), /*product=*/false);
     return success();
   }
 };
 
-/// int8 product of two quantized tensors (broadcasting): the product of the
-/// differences (17 bits) times the multiplier, one rounding shift
-/// (requantizeSum with one term), in 32-bit lanes where a split fits.
 struct QMulToGeneric : OpConversionPattern<QMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(QMulOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    auto attr = [](uint64_t v) { return static_cast<int64_t>(v); };
-    int64_t za = attr(op.getLhsZeroPoint()), zb = attr(op.getRhsZeroPoint());
-    int64_t m = attr(op.getMultiplier()), shift = attr(op.getShift());
-    std::optional<int64_t> t =
-        qaddSplit(widestDifference(za) * widestDifference(zb), 0, m, 0, shift);
-    rewriter.replaceOp(
-        op, broadcastGeneric(
-                rewriter, op.getLoc(), type, {adaptor.getLhs(), adaptor.getRhs()},
-                [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-                  Type wide = t ? b.getI32Type() : b.getI64Type();
-                  auto c = [&](int64_t v) { return numberConstant(b, loc, wide, double(v)); };
-                  Value da = arith::SubIOp::create(
-                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[0]), c(za));
-                  Value db = arith::SubIOp::create(
-                      b, loc, arith::ExtSIOp::create(b, loc, wide, args[1]), c(zb));
-                  return requantizeSum(b, loc, type.getElementType(),
-                                       arith::MulIOp::create(b, loc, da, db), m, Value(), 0, shift,
-                                       t, attr(op.getOutputZeroPoint()), attr(op.getOutputMin()),
-                                       attr(op.getOutputMax()));
-                }));
+    lowerInt8Binary(op, adaptor.getLhs(), adaptor.getRhs(), rewriter,
+                    static_cast<int64_t>(op.getMultiplier()), 0, /*product=*/true);
     return success();
   }
 };
