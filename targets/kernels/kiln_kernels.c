@@ -1131,15 +1131,17 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
   if (sw != s || (s != 1 && s != 2) || dh != 1 || dw != 1 || kh * kw > 64)
     return 0;
   isize c4n = (c + 3) / 4, k4 = c4n * kh * kw;
-  isize phases = s == 1 ? 1 : min_i(2, kw), wq = ow + (kw - 1) / s;
+  // At stride 2, one plane per row parity and column parity of the input
+  // (kernel rows ki and ki + 2 read the same plane a row apart).
+  isize phases = s == 1 ? 1 : min_i(2, kw), rowPhases = s == 1 ? 1 : min_i(2, kh);
+  isize wq = ow + (kw - 1) / s, extra = (kh - 1) / s; // extra rows per plane
   // A valid output's reads stay in its plane; a tile's lanes past the band's
   // outputs may read on into the next plane, and past the last into the
   // band's tail.
   isize tail = 16 * QD_VN + kw;
-  isize planes = s == 1 ? 1 : kh * phases; // per channel four
-  // Rows per band within QD_WORDS: at stride 1 its rows + kh - 1 per
-  // channel four, at stride 2 its rows per plane.
-  isize rows = (QD_WORDS - tail) / (c4n * planes) / wq - (s == 1 ? kh - 1 : 0);
+  isize planes = rowPhases * phases; // per channel four
+  // Rows per band within QD_WORDS: its output rows + extra per plane.
+  isize rows = (QD_WORDS - tail) / (c4n * planes) / wq - extra;
   if (rows < 1)
     return 0;
   rows = min_i(rows, oh);
@@ -1150,17 +1152,18 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
     const i8 *x = in + img * c * h * w;
     for (isize oy0 = 0; oy0 < oh; oy0 += rows) {
       isize r = min_i(rows, oh - oy0), qend = r * wq;
-      isize height = s == 1 ? r + kh - 1 : r, plane = height * wq; // words per plane
+      isize height = r + extra, plane = height * wq; // words per plane
       isize taps[64];
       for (isize ki = 0; ki < kh; ++ki)
         for (isize kj = 0; kj < kw; ++kj)
-          taps[ki * kw + kj] = s == 1 ? ki * wq + kj : (ki * phases + kj % 2) * plane + kj / 2;
+          taps[ki * kw + kj] =
+              s == 1 ? ki * wq + kj : ((ki % 2) * phases + kj % 2) * plane + ki / 2 * wq + kj / 2;
       for (isize c4 = 0; c4 < c4n; ++c4)
         for (isize pi = 0; pi < planes; ++pi) {
           unsigned *dst = band + (c4 * planes + pi) * plane;
-          isize ki = pi / phases, ph = pi % phases;
+          isize kp = pi / phases, ph = pi % phases;
           for (isize y = 0; y < height; ++y)
-            qd_row(dst + y * wq, x, c, c4, h, w, s == 1 ? oy0 + y - pt : (oy0 + y) * 2 + ki - pt,
+            qd_row(dst + y * wq, x, c, c4, h, w, s == 1 ? oy0 + y - pt : (oy0 + y) * 2 + kp - pt,
                    s == 1 ? -pl : ph - pl, s, wq, pad);
         }
       for (isize j = c4n * planes * plane; j < c4n * planes * plane + tail; ++j)
