@@ -1119,9 +1119,10 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
 /// kiln_uk_qconv2d by the direct conv where it applies and its band fits
 /// the stack; 0 when it does not (the im2col path then runs). At stride 1
 /// the band holds each channel four's padded input rows once (tap (ki, kj)
-/// at q + ki * wq + kj); at stride 2 a plane per channel four, kernel row
-/// and column parity, row oy holding input row 2 * oy + ki - pt at columns
-/// 2 * j + parity - pl (tap (ki, kj) at q + kj / 2 in plane (ki, kj % 2)).
+/// at q + ki * wq + kj); at stride 2 a plane per channel four, row parity p
+/// and column parity, row y holding input row 2 * (oy0 + y) + p - pt at
+/// columns 2 * j + parity - pl (tap (ki, kj) at q + ki / 2 * wq + kj / 2 in
+/// plane (ki % 2, kj % 2)).
 static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *mult,
                         const int *shift, const double *exact, i8 *out, isize n, isize c, isize h,
                         isize w, isize f, isize kh, isize kw, isize sh, isize sw, isize pt,
