@@ -714,9 +714,25 @@ static LogicalResult verifyRequantization(Operation *op, int64_t channels,
   return success();
 }
 
+/// kiln.qconv2d's and kiln.qlinear's remainders: one per output channel,
+/// each within 2^30 in magnitude (half a multiplier below 2^31).
+static LogicalResult verifyRemainder(Operation *op, int64_t channels,
+                                     std::optional<ArrayRef<int32_t>> remainder) {
+  if (!remainder)
+    return success();
+  if (static_cast<int64_t>(remainder->size()) != channels)
+    return op->emitOpError("expects ") << channels << " remainders, got " << remainder->size();
+  for (int32_t r : *remainder)
+    if (r > (1 << 30) || r < -(1 << 30))
+      return op->emitOpError("remainder ") << r << " is outside [-2^30, 2^30]";
+  return success();
+}
+
 LogicalResult QConv2dOp::verify() {
   if (failed(verifyConvShapes(*this, getInput(), getWeight(), getBias(), getStride(), getPadding(),
                               getDilation(), getGroups())))
+    return failure();
+  if (failed(verifyRemainder(*this, shapeOf(getWeight())[0], getRemainder())))
     return failure();
   return verifyRequantization(*this, shapeOf(getWeight())[0], getMultiplier(), getShift(),
                               getInputZeroPoint(), getOutputZeroPoint(), getOutputMin(),
@@ -733,7 +749,7 @@ LogicalResult QLinearOp::verify() {
            << w[0] << "], got " << shapeStr(shapeOf(getBias()));
   SmallVector<int64_t> out(in.drop_back());
   out.push_back(w[0]);
-  if (failed(verifyResultShape(*this, out)))
+  if (failed(verifyResultShape(*this, out)) || failed(verifyRemainder(*this, w[0], getRemainder())))
     return failure();
   return verifyRequantization(*this, w[0], getMultiplier(), getShift(), getInputZeroPoint(),
                               getOutputZeroPoint(), getOutputMin(), getOutputMax());

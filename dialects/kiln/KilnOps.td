@@ -743,13 +743,15 @@ def Kiln_QConv2dOp : Kiln_Op<"qconv2d", [Pure]> {
     `dilation` and `groups` are conv2d's. For each output element,
 
       acc = bias[f] + sum (x - input_zero_point) * w        (int32)
-      y = clamp(output_zero_point + requantize(acc, multiplier[f], shift[f]),
-                output_min, output_max)
+      y = clamp(output_zero_point + floor((acc * multiplier[f] + remainder[f]
+                + 2^(30 - shift[f])) / 2^(31 - shift[f])), output_min, output_max)
 
-    where `requantize` multiplies by the Q31 `multiplier` exactly in 64 bits
-    and shifts right by `31 - shift` once, rounding half to even (as PyTorch
-    rounds); docs/quantization.md gives the arithmetic. A fused
-    relu or relu6 is the clamp's bounds.
+    in 64 bits: the Q31 `multiplier` applied exactly and one rounding, half
+    up, of (acc + b) * M where b is the real-valued bias in the
+    accumulator's scale: `bias` is b rounded to an integer and `remainder`
+    (|remainder| <= 2^30, zeros when absent) the rest, b - bias, times the
+    multiplier. docs/quantization.md gives the arithmetic. A fused relu or
+    relu6 is the clamp's bounds.
   }];
   let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$weight,
                        Optional<StaticShapeTensorOf<[I32]>>:$bias,
@@ -757,7 +759,8 @@ def Kiln_QConv2dOp : Kiln_Op<"qconv2d", [Pure]> {
                        DenseI64ArrayAttr:$dilation, I64Attr:$groups,
                        I64Attr:$input_zero_point, I64Attr:$output_zero_point,
                        DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
-                       I64Attr:$output_min, I64Attr:$output_max);
+                       I64Attr:$output_min, I64Attr:$output_max,
+                       OptionalAttr<DenseI32ArrayAttr>:$remainder);
   let results = (outs StaticShapeTensorOf<[I8]>:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -772,13 +775,14 @@ def Kiln_QLinearOp : Kiln_Op<"qlinear", [Pure]> {
     integers: `input` int8 `[..., K]` with zero point `input_zero_point`,
     `weight` int8 `[N, K]` (zero point 0), optional int32 `bias` `[N]` in the
     scale `s_x * s_w[n]`; each output is requantized as kiln.qconv2d's, with
-    `multiplier` and `shift` per output feature.
+    `multiplier`, `shift` and `remainder` per output feature.
   }];
   let arguments = (ins StaticShapeTensorOf<[I8]>:$input, StaticShapeTensorOf<[I8]>:$weight,
                        Optional<StaticShapeTensorOf<[I32]>>:$bias,
                        I64Attr:$input_zero_point, I64Attr:$output_zero_point,
                        DenseI32ArrayAttr:$multiplier, DenseI32ArrayAttr:$shift,
-                       I64Attr:$output_min, I64Attr:$output_max);
+                       I64Attr:$output_min, I64Attr:$output_max,
+                       OptionalAttr<DenseI32ArrayAttr>:$remainder);
   let results = (outs StaticShapeTensorOf<[I8]>:$result);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)

@@ -150,16 +150,25 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   // int8
   //===--------------------------------------------------------------------===//
 
-  /// The int8 kernels' requantization parameters, padded to `size`; nullopt
-  /// for a shift the kernels do not take (31: a multiplier of 2^0 or more).
-  static std::optional<std::pair<std::vector<int32_t>, std::vector<int32_t>>>
-  requantParams(ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift, int64_t size) {
+  /// The int8 kernels' requantization parameters (multipliers, shifts,
+  /// remainders: zeros where the op has none), padded to `size`; nullopt for
+  /// a shift the kernels do not take (31: a multiplier of 2^0 or more).
+  struct RequantParams {
+    std::vector<int32_t> multiplier, shift, remainder;
+  };
+  static std::optional<RequantParams> requantParams(ArrayRef<int32_t> multiplier,
+                                                    ArrayRef<int32_t> shift,
+                                                    std::optional<ArrayRef<int32_t>> remainder,
+                                                    int64_t size) {
     if (llvm::any_of(shift, [](int32_t s) { return s > 30; }))
       return std::nullopt;
-    std::vector<int32_t> m(multiplier.begin(), multiplier.end()), s(shift.begin(), shift.end());
-    m.resize(size, 0);
-    s.resize(size, 0);
-    return std::make_pair(std::move(m), std::move(s));
+    RequantParams p{{multiplier.begin(), multiplier.end()}, {shift.begin(), shift.end()}, {}};
+    if (remainder)
+      p.remainder.assign(remainder->begin(), remainder->end());
+    p.multiplier.resize(size, 0);
+    p.shift.resize(size, 0);
+    p.remainder.resize(size, 0);
+    return p;
   }
 
   /// bias[f] - (zx + qoff) * sum_k w[f][k], padded to `size` (kiln_kernels.h).
@@ -197,18 +206,18 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
   }
 
   /// Replaces `op` by the int8 kernel `kernel` over (input, weights, bias,
-  /// multipliers, shifts).
+  /// multipliers, shifts, remainders).
   static void replaceWithInt8Kernel(RewriterBase &rewriter, Operation *op, StringRef kernel,
                                     Value input, ArrayRef<int8_t> weight, ArrayRef<int32_t> bias,
-                                    ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
-                                    ArrayRef<int64_t> params) {
+                                    const RequantParams &rq, ArrayRef<int64_t> params) {
     Location loc = op->getLoc();
     Value w = rawConstant(rewriter, loc, weight,
                           kernel == "qdwconv2d" ? "qdwconv_weight" : "qweight_packed");
     Value b = rawConstant(rewriter, loc, bias, "qbias");
-    Value m = rawConstant(rewriter, loc, multiplier, "qmultiplier");
-    Value s = rawConstant(rewriter, loc, shift, "qshift");
-    replaceWithKernel(rewriter, op, kernel, {input, w, b, m, s}, params, std::nullopt);
+    Value m = rawConstant(rewriter, loc, ArrayRef<int32_t>(rq.multiplier), "qmultiplier");
+    Value s = rawConstant(rewriter, loc, ArrayRef<int32_t>(rq.shift), "qshift");
+    Value r = rawConstant(rewriter, loc, ArrayRef<int32_t>(rq.remainder), "qremainder");
+    replaceWithKernel(rewriter, op, kernel, {input, w, b, m, s, r}, params, std::nullopt);
   }
 
   void selectQConv(RewriterBase &rewriter, QConv2dOp op) {
@@ -242,25 +251,24 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (pointwise) {
       // [N, C, 1, 1] -> [N, F, 1, 1] is a linear layer over [N, C].
       replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
-                         op.getShift(), in[0], c, f, tail);
+                         op.getShift(), op.getRemainder(), in[0], c, f, tail);
       return;
     }
     // Depthwise weights and bias stay as they are; qconv2d's are packed and
     // padded to qmr filters.
     int64_t fp = depthwise ? f : roundUp(f, qmr);
-    auto rq = requantParams(op.getMultiplier(), op.getShift(), fp);
+    auto rq = requantParams(op.getMultiplier(), op.getShift(), op.getRemainder(), fp);
     if (!rq)
       return;
     params.append(tail.begin(), tail.end());
     if (depthwise)
-      replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, rq->first,
-                            rq->second, params);
+      replaceWithInt8Kernel(rewriter, op, "qdwconv2d", op.getInput(), *weight, *bias, *rq, params);
     else
       replaceWithInt8Kernel(
           rewriter, op, "qconv2d", op.getInput(),
           fours ? packWords(inChannelFours(*weight, f, c, kh * kw), f, roundUp(c, 4) * kh * kw, qmr)
                 : packWords(*weight, f, k, qmr),
-          foldedBias(*bias, *weight, f, k, tail[0], fp), rq->first, rq->second, params);
+          foldedBias(*bias, *weight, f, k, tail[0], fp), *rq, params);
   }
 
   /// Conv weights [f][c][taps] with k in channel fours (kiln_kernels.h):
@@ -295,23 +303,24 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (!weight || !bias)
       return;
     replaceWithQLinear(rewriter, op, op.getInput(), *weight, *bias, op.getMultiplier(),
-                       op.getShift(), m, k, n, requantTail(op));
+                       op.getShift(), op.getRemainder(), m, k, n, requantTail(op));
   }
 
   /// `op` as the qlinear kernel: y[m][n] from x[m][k] and weight[n][k];
   /// `tail` is (zx, zy, lo, hi).
   void replaceWithQLinear(RewriterBase &rewriter, Operation *op, Value input,
                           ArrayRef<int8_t> weight, ArrayRef<int32_t> bias,
-                          ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift, int64_t m,
-                          int64_t k, int64_t n, ArrayRef<int64_t> tail) {
+                          ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
+                          std::optional<ArrayRef<int32_t>> remainder, int64_t m, int64_t k,
+                          int64_t n, ArrayRef<int64_t> tail) {
     int64_t np = roundUp(n, qnr);
     if (m == 0 || n == 0 || k == 0 || !fitInt32({m, n, k, m * k, np * roundUp(k, 4), m * n}))
       return;
-    auto rq = requantParams(multiplier, shift, np);
+    auto rq = requantParams(multiplier, shift, remainder, np);
     if (!rq)
       return;
     replaceWithInt8Kernel(rewriter, op, "qlinear", input, packWords(weight, n, k, qnr),
-                          foldedBias(bias, weight, n, k, tail[0], np), rq->first, rq->second,
+                          foldedBias(bias, weight, n, k, tail[0], np), *rq,
                           {m, k, n, tail[1], tail[2], tail[3]});
   }
 

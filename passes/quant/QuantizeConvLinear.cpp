@@ -126,6 +126,7 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
     OpBuilder b(q);
     Location loc = producer->getLoc();
     Value intBias;
+    SmallVector<int32_t> remainders(channels, 0);
     if (bias) {
       std::optional<ConstantData> data = readConstant(bias);
       std::optional<std::vector<double>> values = data ? data->asDoubles() : std::nullopt;
@@ -137,12 +138,18 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
                         (sx * double(static_cast<float>(weightScales[c])));
         double r = std::nearbyint(scaled);
         r = std::min(std::max(r, -2147483648.0), 2147483647.0);
+        remainders[c] = biasRemainder(scaled, {multipliers[c], shifts[c]});
         auto v = static_cast<int32_t>(r);
         std::memcpy(bytes.data() + c * 4, &v, 4);
       }
       auto type = RankedTensorType::get({channels}, b.getI32Type());
       intBias = makeRawConstant(b, loc, type, bytes, "qbias");
     }
+    // The bias's fractions below the int32 bias, in the requantization's
+    // product units (none when they are all zero: no bias, or an exact one).
+    DenseI32ArrayAttr remainderAttr;
+    if (llvm::any_of(remainders, [](int32_t r) { return r != 0; }))
+      remainderAttr = b.getDenseI32ArrayAttr(remainders);
     auto resultType = cast<RankedTensorType>(q.getType());
     Value folded;
     if (auto conv = dyn_cast<Conv2dOp>(producer)) {
@@ -151,13 +158,13 @@ struct QuantizeConvLinearPass : impl::QuantizeConvLinearPassBase<QuantizeConvLin
           conv.getPaddingAttr(), conv.getDilationAttr(), conv.getGroupsAttr(),
           b.getI64IntegerAttr(in->zeroPoints[0]), b.getI64IntegerAttr(outZeroPoint),
           b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
-          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
+          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax), remainderAttr);
     } else {
       folded = QLinearOp::create(
           b, loc, resultType, dqx.getInput(), dqw.getInput(), intBias,
           b.getI64IntegerAttr(in->zeroPoints[0]), b.getI64IntegerAttr(outZeroPoint),
           b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts),
-          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax));
+          b.getI64IntegerAttr(outMin), b.getI64IntegerAttr(outMax), remainderAttr);
     }
     q.getResult().replaceAllUsesWith(folded);
     q.erase();

@@ -61,6 +61,17 @@ int64_t requantize(int64_t x, FixedPointMultiplier m) {
   return floor + (up ? 1 : 0);
 }
 
+int32_t biasRemainder(double b, FixedPointMultiplier m) {
+  double fraction = b - std::nearbyint(b);
+  return static_cast<int32_t>(std::nearbyint(fraction * m.multiplier));
+}
+
+int64_t requantizeWithRemainder(int64_t x, FixedPointMultiplier m, int32_t remainder) {
+  int total = 31 - m.shift;
+  int64_t sum = x * int64_t(m.multiplier) + remainder + (int64_t(1) << (total - 1));
+  return sum >> total; // arithmetic: the floor
+}
+
 int64_t quantizeFloat(float v, double scale, int64_t zeroPoint, int64_t qmin, int64_t qmax) {
   float inv = static_cast<float>(1.0 / scale);
   float r = std::nearbyint(v * inv) + static_cast<float>(zeroPoint);

@@ -47,6 +47,20 @@ int64_t requantizeDoubleRounding(int64_t x, FixedPointMultiplier m);
 /// off-by-one results within 2^-(right+1) of a tie (docs/quantization.md).
 int64_t requantize(int64_t x, FixedPointMultiplier m);
 
+/// The fraction of a convolution's or linear layer's bias that its int32
+/// bias round_half_even(b) leaves out, in the requantization's product
+/// units: round((b - round_half_even(b)) * multiplier), |result| <= 2^30
+/// (b is the bias in the accumulator's scale, b_float / (s_x * s_w)).
+int32_t biasRemainder(double b, FixedPointMultiplier m);
+
+/// What kiln.qconv2d and kiln.qlinear compute (their kernels and loops):
+/// (x * multiplier + remainder) / 2^(31 - shift) rounded half up, exactly in
+/// 64 bits. With x the accumulator and its int32 bias, and the remainder of
+/// biasRemainder, this is (acc + b) * m with the real-valued bias, rounded
+/// once: the int32 bias alone would be up to half an accumulator unit off,
+/// which moves ~0.05% of a convolution's outputs by a step.
+int64_t requantizeWithRemainder(int64_t x, FixedPointMultiplier m, int32_t remainder);
+
 /// PyTorch's per-tensor quantization of one float32 value:
 /// clamp(round_half_even(v * float32(1 / scale)) + zero_point, qmin, qmax),
 /// in float32 (quantized_decomposed.quantize_per_tensor).

@@ -639,31 +639,30 @@ const int kiln_uk_int8_geometry[4] = {QMR, QNR, QOFF, QFOURS};
   (((prod) + ((one) << ((total) - 1)) - 1 + (((prod) >> (total)) & 1)) >> (total))
 
 /// requantize() for one value, in the word operations of 32-bit machines:
-/// with total >= 32 (multipliers below 2^-1, the usual case) the shift and
-/// the parity come from the product's high word alone and the rounding
-/// constant 2^(total-1) - 1 is two words, so no 64-bit shift by a variable
-/// amount is needed (a dozen instructions on Cortex-M instead of ~70). The
-/// constants depend on the channel's shift only: rq_words_of once per
+/// the channel's constant 2^(total-1) + rem is two words, added to the
+/// product, and with total >= 32 (multipliers below 2^-1, the usual case)
+/// the result is the sum's high word shifted, so no 64-bit shift by a
+/// variable amount is needed (a dozen instructions on Cortex-M instead of
+/// ~70). The constants depend on the channel only: rq_words_of once per
 /// channel, rq_words_apply per value.
 struct rq_words {
   int total, s;
   unsigned chi, clo;
 };
 
-INLINE struct rq_words rq_words_of(int shift) {
+INLINE struct rq_words rq_words_of(int shift, int rem) {
   struct rq_words r;
   r.total = 31 - shift;
   r.s = r.total - 32;
-  r.chi = r.s > 0 ? (1u << (r.s - 1)) - 1 : 0u;
-  r.clo = r.s > 0 ? 0xffffffffu : 0x7fffffffu;
+  unsigned long long c = (1ull << (r.total - 1)) + (unsigned long long)(long long)rem;
+  r.chi = (unsigned)(c >> 32);
+  r.clo = (unsigned)c;
   return r;
 }
 
 /// rq_words_apply for a channel with total >= 32.
 INLINE int rq_words_high(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
-  i64 prod = (i64)acc * mult;
-  int high = (int)(prod >> 32);
-  i64 sum = prod + (i64)((unsigned long long)r.chi << 32 | r.clo) + ((high >> r.s) & 1);
+  i64 sum = (i64)acc * mult + (i64)((unsigned long long)r.chi << 32 | r.clo);
   int y = ((int)(sum >> 32) >> r.s) + zy;
   return y < lo ? lo : y > hi ? hi : y;
 }
@@ -671,39 +670,38 @@ INLINE int rq_words_high(struct rq_words r, int acc, int mult, int zy, int lo, i
 INLINE int rq_words_apply(struct rq_words r, int acc, int mult, int zy, int lo, int hi) {
   if (r.total >= 32)
     return rq_words_high(r, acc, mult, zy, lo, hi);
-  i64 prod = (i64)acc * mult;
-  int y = (int)SHIFT_ROUND_HALF_EVEN(prod, (i64)r.total, (i64)1) + zy;
+  i64 sum = (i64)acc * mult + (i64)((unsigned long long)r.chi << 32 | r.clo);
+  int y = (int)(sum >> r.total) + zy;
   return y < lo ? lo : y > hi ? hi : y;
 }
 
-INLINE int requantize_scalar(int acc, int mult, int shift, int zy, int lo, int hi) {
-  return rq_words_apply(rq_words_of(shift), acc, mult, zy, lo, hi);
+INLINE int requantize_scalar(int acc, int mult, int shift, int rem, int zy, int lo, int hi) {
+  return rq_words_apply(rq_words_of(shift, rem), acc, mult, zy, lo, hi);
 }
 
-/// acc * multiplier / 2^(31 - shift) rounded half to even (exact: the
-/// product is in 64 bits), plus the zero point, clamped, as int8.
+/// (acc * multiplier + rem) / 2^(31 - shift) rounded half up (exact: the
+/// sum is in 64 bits), plus the zero point, clamped, as int8.
 #if defined(KILN_FEATURE_avx512vnni)
 /// AVX-512: the even and odd int32 lanes' products as two vectors of int64
-/// (vpmuldq), the rounding as SHIFT_ROUND_HALF_EVEN (the parity bit as a
-/// mask), the zero point, a saturating narrowing to int8 and the clamp in
-/// bytes. The same value as the portable form below.
-INLINE __m512i requantize_half(__m512i prod, __m512i total, int zy) {
+/// (vpmuldq), the remainder and half added, the shift, the zero point, a
+/// saturating narrowing to int8 and the clamp in bytes. The same value as
+/// the portable form below.
+INLINE __m512i requantize_half(__m512i prod, __m512i total, __m512i rem, int zy) {
   const __m512i one = _mm512_set1_epi64(1);
-  __m512i half = _mm512_sub_epi64(_mm512_sllv_epi64(one, _mm512_sub_epi64(total, one)), one);
-  __mmask8 odd = _mm512_test_epi64_mask(prod, _mm512_sllv_epi64(one, total));
-  __m512i sum = _mm512_add_epi64(prod, half);
-  sum = _mm512_mask_add_epi64(sum, odd, sum, one);
+  __m512i half = _mm512_sllv_epi64(one, _mm512_sub_epi64(total, one));
+  __m512i sum = _mm512_add_epi64(_mm512_add_epi64(prod, half), rem);
   return _mm512_add_epi64(_mm512_srav_epi64(sum, total), _mm512_set1_epi64(zy));
 }
 
-INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
+INLINE vq8 requantize(vq acc, vq mult, vq shift, vq rem, int zy, int lo, int hi) {
   const __m512i low = _mm512_set1_epi64(0xffffffff);
-  __m512i a = (__m512i)acc, m = (__m512i)mult;
+  __m512i a = (__m512i)acc, m = (__m512i)mult, r = (__m512i)rem;
   __m512i total = _mm512_sub_epi32(_mm512_set1_epi32(31), (__m512i)shift);
-  __m512i even = requantize_half(_mm512_mul_epi32(a, m), _mm512_and_si512(total, low), zy);
+  __m512i even = requantize_half(_mm512_mul_epi32(a, m), _mm512_and_si512(total, low),
+                                 _mm512_srai_epi64(_mm512_slli_epi64(r, 32), 32), zy);
   __m512i odd =
       requantize_half(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(m, 32)),
-                      _mm512_srli_epi64(total, 32), zy);
+                      _mm512_srli_epi64(total, 32), _mm512_srai_epi64(r, 32), zy);
   __m128i y = _mm_unpacklo_epi8(_mm512_cvtsepi64_epi8(even), _mm512_cvtsepi64_epi8(odd));
   y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
   return (vq8)y;
@@ -712,6 +710,14 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
 /// The largest |acc| requantize_exact takes (acc * mult is then below 2^53).
 #define RQ_EXACT_BOUND (1 << 22)
 
+/// 2^-(31 - shift) as a double (shift <= 0).
+INLINE double rq_pow2(int shift) {
+  unsigned long long bits = (unsigned long long)(1023 - 31 + shift) << 52;
+  double pow2;
+  __builtin_memcpy(&pow2, &bits, sizeof(pow2));
+  return pow2;
+}
+
 /// A channel's requantization as one double, mult * 2^-(31 - shift) (exact:
 /// mult has 31 bits), for requantize_exact; 0 where the channel's bound
 /// (|bias| + 255 * sum |w|, from the caller) reaches RQ_EXACT_BOUND or its
@@ -719,38 +725,52 @@ INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
 INLINE double rq_exact_scale(long long bound, int mult, int shift) {
   if (bound >= RQ_EXACT_BOUND || shift > 0)
     return 0;
-  unsigned long long bits = (unsigned long long)(1023 - 31 + shift) << 52;
-  double pow2;
-  __builtin_memcpy(&pow2, &bits, sizeof(pow2));
-  return (double)mult * pow2;
+  return (double)mult * rq_pow2(shift);
 }
 
-/// requantize() where |acc| < RQ_EXACT_BOUND and the multiplier is below 1:
-/// acc * scale is exact in a double (at most 53 significant bits) and
-/// vcvtpd2dq rounds it half to even, so this is the same value in a third
-/// of the instructions (the int64 form costs the most in layers with a
-/// small K, where there are few products per output).
-INLINE vq8 requantize_exact(vq acc, __m512d scale, int zy, int lo, int hi) {
+/// The channel's remainder in requantize_exact's units, rem * 2^-(31 -
+/// shift) (exact), for a channel whose rq_exact_scale is not 0.
+INLINE double rq_exact_offset(int rem, int shift) {
+  return shift > 0 ? 0 : (double)rem * rq_pow2(shift);
+}
+
+/// One half of requantize_exact: p = acc * scale + offset is exact (the
+/// integer acc * mult + rem has at most 53 bits: |acc| < RQ_EXACT_BOUND,
+/// |rem| <= 2^30) and vcvtpd2dq rounds it half to even; `tie` marks the
+/// exact halves (p - r = 0.5, exact), which go up instead.
+INLINE __m256i rq_exact_half(__m256i acc, __m512d scale, __m512d offset, __mmask8 *tie) {
+  __m512d p = _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(acc), scale), offset);
+  __m256i r = _mm512_cvt_roundpd_epi32(p, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  *tie =
+      _mm512_cmp_pd_mask(_mm512_sub_pd(p, _mm512_cvtepi32_pd(r)), _mm512_set1_pd(0.5), _CMP_EQ_OQ);
+  return r;
+}
+
+/// requantize() where |acc| < RQ_EXACT_BOUND and the multiplier is below 1,
+/// in doubles: the same value in fewer instructions (the int64 form costs
+/// the most in layers with a small K, where there are few products per
+/// output).
+INLINE vq8 requantize_exact(vq acc, __m512d scale, __m512d offset, int zy, int lo, int hi) {
   __m512i a = (__m512i)acc;
-  __m512d p0 = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(a)), scale);
-  __m512d p1 = _mm512_mul_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(a, 1)), scale);
-  __m256i r0 = _mm512_cvt_roundpd_epi32(p0, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256i r1 = _mm512_cvt_roundpd_epi32(p1, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __mmask8 t0, t1;
+  __m256i r0 = rq_exact_half(_mm512_castsi512_si256(a), scale, offset, &t0);
+  __m256i r1 = rq_exact_half(_mm512_extracti64x4_epi64(a, 1), scale, offset, &t1);
   __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(r0), r1, 1);
+  r = _mm512_mask_add_epi32(r, (__mmask16)(t0 | (unsigned)t1 << 8), r, _mm512_set1_epi32(1));
   __m128i y = _mm512_cvtsepi32_epi8(_mm512_add_epi32(r, _mm512_set1_epi32(zy)));
   y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
   return (vq8)y;
 }
 #define KILN_RQ_EXACT 1
 #elif QVL == 1
-INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
-  return (vq8)(i8)requantize_scalar(acc[0], mult[0], shift[0], zy, lo, hi);
+INLINE vq8 requantize(vq acc, vq mult, vq shift, vq rem, int zy, int lo, int hi) {
+  return (vq8)(i8)requantize_scalar(acc[0], mult[0], shift[0], rem[0], zy, lo, hi);
 }
 #else
-INLINE vq8 requantize(vq acc, vq mult, vq shift, int zy, int lo, int hi) {
+INLINE vq8 requantize(vq acc, vq mult, vq shift, vq rem, int zy, int lo, int hi) {
   vq64 prod = __builtin_convertvector(acc, vq64) * __builtin_convertvector(mult, vq64);
   vq64 total = 31 - __builtin_convertvector(shift, vq64);
-  vq64 y = SHIFT_ROUND_HALF_EVEN(prod, total, (vq64)1) + zy;
+  vq64 y = ((prod + __builtin_convertvector(rem, vq64) + ((vq64)1 << (total - 1))) >> total) + zy;
   y = y < lo ? (vq64)lo : y;
   y = y > hi ? (vq64)hi : y;
   return __builtin_convertvector(y, vq8);
@@ -950,7 +970,7 @@ static void qconv_exact_scales(double *exact, const i8 *wp, const int *bias, con
 /// from the folded bias and is requantized per filter into c[i * ldc + j].
 INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, isize rows,
                        isize cols, const int *bias, const int *mult, const int *shift,
-                       const double *exact, int zy, int lo, int hi, int high) {
+                       const int *rem, const double *exact, int zy, int lo, int hi, int high) {
   vq acc[QMR][QNV];
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QNV; ++v)
@@ -976,7 +996,7 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
     (void)exact;
     // The channel's rounding constants once for its QNR values; `high`
     // (every channel's total >= 32, known per call) drops the other case.
-    struct rq_words r = rq_words_of(shift[i]);
+    struct rq_words r = rq_words_of(shift[i], rem[i]);
     int m = mult[i];
     if (high)
       for (int v = 0; v < QNV; ++v) {
@@ -993,21 +1013,21 @@ INLINE void qtile_conv(isize k4, const int *a, const int *b, i8 *c, isize ldc, i
     (void)exact;
 #else
     if (exact[i] != 0) {
-      __m512d d = _mm512_set1_pd(exact[i]);
+      __m512d d = _mm512_set1_pd(exact[i]), e = _mm512_set1_pd(rq_exact_offset(rem[i], shift[i]));
       for (int v = 0; v < QNV; ++v) {
         isize n = min_i(QVL, cols - v * QVL);
         if (n > 0)
-          store_q(c + i * ldc + v * QVL, requantize_exact(acc[i][v], d, zy, lo, hi), n);
+          store_q(c + i * ldc + v * QVL, requantize_exact(acc[i][v], d, e, zy, lo, hi), n);
       }
       continue;
     }
 #endif
     // Read once: the byte stores below may alias them as far as C knows.
-    vq m = (vq)mult[i], sh = (vq)shift[i];
+    vq m = (vq)mult[i], sh = (vq)shift[i], re = (vq)rem[i];
     for (int v = 0; v < QNV; ++v) {
       isize n = min_i(QVL, cols - v * QVL);
       if (n > 0)
-        store_q(c + i * ldc + v * QVL, requantize(acc[i][v], m, sh, zy, lo, hi), n);
+        store_q(c + i * ldc + v * QVL, requantize(acc[i][v], m, sh, re, zy, lo, hi), n);
     }
 #endif
   }
@@ -1065,7 +1085,7 @@ INLINE void qd_row(unsigned *dst, const i8 *x, isize c, isize c4, isize h, isize
 INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *taps, isize ntaps,
                     const int *a, isize rows, i8 *y, isize ldo, isize q0, isize oy0, isize qend,
                     isize wq, isize ow, const int *bias, const int *mult, const int *shift,
-                    const double *exact, int zy, int lo, int hi) {
+                    const int *rem, const double *exact, int zy, int lo, int hi) {
   __m512i acc[QMR][QD_VN];
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QD_VN; ++v)
@@ -1107,8 +1127,10 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
       shifts[runs++] = oy * (ow - wq);
     }
     for (int i = 0; i < QMR && i < rows; ++i) {
-      vq8 r = exact[i] != 0 ? requantize_exact((vq)sums[i][v], _mm512_set1_pd(exact[i]), zy, lo, hi)
-                            : requantize((vq)sums[i][v], (vq)mult[i], (vq)shift[i], zy, lo, hi);
+      vq8 r = exact[i] != 0
+                  ? requantize_exact((vq)sums[i][v], _mm512_set1_pd(exact[i]),
+                                     _mm512_set1_pd(rq_exact_offset(rem[i], shift[i])), zy, lo, hi)
+                  : requantize((vq)sums[i][v], (vq)mult[i], (vq)shift[i], (vq)rem[i], zy, lo, hi);
       for (int s = 0; s < runs; ++s)
         _mm512_mask_storeu_epi8((void *)((usize)y + i * ldo + q + shifts[s]), masks[s],
                                 _mm512_castsi128_si512((__m128i)r));
@@ -1124,10 +1146,10 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
 /// columns 2 * j + parity - pl (tap (ki, kj) at q + ki / 2 * wq + kj / 2 in
 /// plane (ki % 2, kj % 2)).
 static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *mult,
-                        const int *shift, const double *exact, i8 *out, isize n, isize c, isize h,
-                        isize w, isize f, isize kh, isize kw, isize sh, isize sw, isize pt,
-                        isize pl, isize dh, isize dw, isize oh, isize ow, int zx, int zy, int lo,
-                        int hi) {
+                        const int *shift, const int *rem, const double *exact, i8 *out, isize n,
+                        isize c, isize h, isize w, isize f, isize kh, isize kw, isize sh, isize sw,
+                        isize pt, isize pl, isize dh, isize dw, isize oh, isize ow, int zx, int zy,
+                        int lo, int hi) {
   isize s = sh;
   if (sw != s || (s != 1 && s != 2) || dh != 1 || dw != 1 || kh * kw > 64)
     return 0;
@@ -1175,7 +1197,7 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
             ++qy;
           qd_tile(band, planes * plane, c4n, taps, kh * kw, (const int *)(wp + f0 * k4 * 4),
                   min_i(QMR, f - f0), out + (img * f + f0) * P + oy0 * ow, P, q0, qy, qend, wq, ow,
-                  bias + f0, mult + f0, shift + f0, exact + f0, zy, lo, hi);
+                  bias + f0, mult + f0, shift + f0, rem + f0, exact + f0, zy, lo, hi);
         }
     }
   }
@@ -1185,10 +1207,11 @@ static int qconv_direct(const i8 *in, const i8 *wp, const int *bias, const int *
 
 /// int8 conv2d, NCHW, groups = 1, as an implicit GEMM (kiln_kernels.h).
 __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const int *bias,
-                                               const int *mult, const int *shift, i8 *out, int n,
-                                               int c, int h, int w, int f, int kh, int kw, int sh,
-                                               int sw, int pt, int pl, int dh, int dw, int oh,
-                                               int ow, int zx, int zy, int lo, int hi) {
+                                               const int *mult, const int *shift, const int *rem,
+                                               i8 *out, int n, int c, int h, int w, int f, int kh,
+                                               int kw, int sh, int sw, int pt, int pl, int dh,
+                                               int dw, int oh, int ow, int zx, int zy, int lo,
+                                               int hi) {
   // k in channel fours (kiln_kernels.h): C padded to a multiple of 4.
   int fours = QFOURS && 3 * ((c + 3) / 4 * 4) <= 4 * c;
   isize K = (isize)c * kh * kw, P = (isize)oh * ow;
@@ -1211,8 +1234,8 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
   // 1 x 1 at stride 1 (`simple`) reads its panels in place already, and its
   // stores are whole rows: the im2col path is the faster one there.
   if (fours && !simple &&
-      qconv_direct(in, wp, bias, mult, shift, exact, out, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh,
-                   dw, oh, ow, zx, zy, lo, hi))
+      qconv_direct(in, wp, bias, mult, shift, rem, exact, out, n, c, h, w, f, kh, kw, sh, sw, pt,
+                   pl, dh, dw, oh, ow, zx, zy, lo, hi))
     return;
 #endif
   for (isize img = 0; img < n; ++img) {
@@ -1287,7 +1310,7 @@ __attribute__((noinline)) void kiln_uk_qconv2d(const i8 *in, const i8 *wp, const
         for (isize j0 = 0; j0 < cols; j0 += QNR)
           qtile_conv(k4, (const int *)(wp + f0 * k4 * 4), bp + j0, y + f0 * P + p0 + j0, P,
                      min_i(QMR, f - f0), min_i(QNR, cols - j0), bias + f0, mult + f0, shift + f0,
-                     exact ? exact + f0 : exact, zy, lo, hi, high);
+                     rem + f0, exact ? exact + f0 : exact, zy, lo, hi, high);
     }
   }
 }
@@ -1308,7 +1331,8 @@ INLINE int load_word(const i8 *p, isize avail) {
 /// do not wait on each other.
 #define DEFINE_QTILE_LINEAR(name, ROWS, CHAINS)                                                    \
   INLINE void name(isize k, const i8 *x, const int *b, i8 *y, isize ldy, isize rows, isize cols,   \
-                   const int *bias, const int *mult, const int *shift, int zy, int lo, int hi) {   \
+                   const int *bias, const int *mult, const int *shift, const int *rem, int zy,     \
+                   int lo, int hi) {                                                               \
     isize k4 = (k + 3) / 4;                                                                        \
     vq acc[CHAINS][ROWS][QNV];                                                                     \
     for (int s = 0; s < CHAINS; ++s)                                                               \
@@ -1352,7 +1376,7 @@ INLINE int load_word(const i8 *p, isize avail) {
         if (nn > 0)                                                                                \
           store_q(y + i * ldy + v * QVL,                                                           \
                   requantize(sum, *(const vqu *)(mult + v * QVL), *(const vqu *)(shift + v * QVL), \
-                             zy, lo, hi),                                                          \
+                             *(const vqu *)(rem + v * QVL), zy, lo, hi),                           \
                   nn);                                                                             \
       }                                                                                            \
     }                                                                                              \
@@ -1362,8 +1386,8 @@ DEFINE_QTILE_LINEAR(qtile_linear_row, 1, 2)
 
 /// int8 fully connected layer (kiln_kernels.h).
 __attribute__((noinline)) void kiln_uk_qlinear(const i8 *x, const i8 *wp, const int *bias,
-                                               const int *mult, const int *shift, i8 *y, int m,
-                                               int k, int n, int zy, int lo, int hi) {
+                                               const int *mult, const int *shift, const int *rem,
+                                               i8 *y, int m, int k, int n, int zy, int lo, int hi) {
   isize k4 = ((isize)k + 3) / 4;
   for (isize n0 = 0; n0 < n; n0 += QNR) {
     isize cols = min_i(QNR, n - n0);
@@ -1371,10 +1395,10 @@ __attribute__((noinline)) void kiln_uk_qlinear(const i8 *x, const i8 *wp, const 
     isize m0 = 0;
     for (; m0 + QMR <= m; m0 += QMR)
       qtile_linear(k, x + m0 * k, b, y + m0 * n + n0, n, QMR, cols, bias + n0, mult + n0,
-                   shift + n0, zy, lo, hi);
+                   shift + n0, rem + n0, zy, lo, hi);
     for (; m0 < m; ++m0)
       qtile_linear_row(k, x + m0 * k, b, y + m0 * n + n0, n, 1, cols, bias + n0, mult + n0,
-                       shift + n0, zy, lo, hi);
+                       shift + n0, rem + n0, zy, lo, hi);
   }
 }
 
@@ -1462,21 +1486,22 @@ INLINE double qdw_exact_scale(const i8 *wk, isize taps, int bias, int mult, int 
 /// Requantizes `filled` sums of one channel to yf in whole vectors: the
 /// last may spill into outputs that a later row overwrites, never past
 /// out_end.
-INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, vq m, vq s,
-                      double exact, int zy, int lo, int hi) {
+INLINE void qdw_flush(i8 *yf, const int *acc, isize filled, const i8 *out_end, int mult, int shift,
+                      int rem, double exact, int zy, int lo, int hi) {
 #if KILN_RQ_EXACT
   if (exact != 0) {
-    __m512d d = _mm512_set1_pd(exact);
+    __m512d d = _mm512_set1_pd(exact), e = _mm512_set1_pd(rq_exact_offset(rem, shift));
     for (isize i = 0; i < filled; i += QVL)
-      store_q(yf + i, requantize_exact(*(const vqu *)(acc + i), d, zy, lo, hi),
+      store_q(yf + i, requantize_exact(*(const vqu *)(acc + i), d, e, zy, lo, hi),
               min_i(QVL, out_end - yf - i));
     return;
   }
 #else
   (void)exact;
 #endif
+  vq m = (vq)mult, s = (vq)shift, r = (vq)rem;
   for (isize i = 0; i < filled; i += QVL)
-    store_q(yf + i, requantize(*(const vqu *)(acc + i), m, s, zy, lo, hi),
+    store_q(yf + i, requantize(*(const vqu *)(acc + i), m, s, r, zy, lo, hi),
             min_i(QVL, out_end - yf - i));
 }
 
@@ -1538,10 +1563,10 @@ INLINE void qdw_stage_row(u8 *dst, const i8 *src, isize n) {
 /// holds zx + 128: the whole plane at once where it fits (no row is read
 /// right after it is written), else a ring of kh rows.
 INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, const i8 *x, i8 *y,
-                           const i8 *out_end, const i8 *wk, int bias, int mult, int shift, isize h,
-                           isize w, isize kh, isize kw, isize sh, isize sw, isize pt, isize pl,
-                           isize oh, isize ow, isize groups, isize copy_end, int U, int zx, int zy,
-                           int lo, int hi) {
+                           const i8 *out_end, const i8 *wk, int bias, int mult, int shift, int rem,
+                           isize h, isize w, isize kh, isize kw, isize sh, isize sw, isize pt,
+                           isize pl, isize oh, isize ow, isize groups, isize copy_end, int U,
+                           int zx, int zy, int lo, int hi) {
   int words[DW_KMAX], rowsum[DW_KMAX];
   qdw_words(words, rowsum, wk, kh, kw);
   double exact = qdw_exact_scale(wk, kh * kw, bias, mult, shift);
@@ -1578,7 +1603,7 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
     filled += ow;
     if (filled + ow <= QDW_ACC && oy + 1 < oh)
       continue;
-    qdw_flush(y + first, acc, filled, out_end, (vq)mult, (vq)shift, exact, zy, lo, hi);
+    qdw_flush(y + first, acc, filled, out_end, mult, shift, rem, exact, zy, lo, hi);
     first += filled;
     filled = 0;
   }
@@ -1594,10 +1619,11 @@ INLINE void qdw_plane_vbmi(u8 *stage, isize rowbytes, __m512i idx, int *acc, con
 /// vectors per group (U = 1, 2 or 4); taller kernels or longer rows take a
 /// scalar path.
 __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, const int *bias,
-                                                 const int *mult, const int *shift, i8 *out, int n,
-                                                 int c, int h, int w, int kh, int kw, int sh,
-                                                 int sw, int pt, int pl, int dh, int dw, int oh,
-                                                 int ow, int zx, int zy, int lo, int hi) {
+                                                 const int *mult, const int *shift, const int *rem,
+                                                 i8 *out, int n, int c, int h, int w, int kh,
+                                                 int kw, int sh, int sw, int pt, int pl, int dh,
+                                                 int dw, int oh, int ow, int zx, int zy, int lo,
+                                                 int hi) {
   short rows[DW_KMAX][DW_ROW] __attribute__((aligned(64)));
   // Sums of consecutive output rows of one channel, requantized together.
   int acc[QDW_ACC + DW_ROW] __attribute__((aligned(64)));
@@ -1620,8 +1646,8 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
     for (isize plane = 0; plane < (isize)n * c; ++plane) {
       isize ch = plane % c;
       qdw_plane_vbmi(stage, rowbytes, idx, acc, in + plane * h * w, out + plane * oh * ow, out_end,
-                     wt + ch * kh * kw, bias[ch], mult[ch], shift[ch], h, w, kh, kw, sh, sw, pt, pl,
-                     oh, ow, groups, copy_end, U, zx, zy, lo, hi);
+                     wt + ch * kh * kw, bias[ch], mult[ch], shift[ch], rem[ch], h, w, kh, kw, sh,
+                     sw, pt, pl, oh, ow, groups, copy_end, U, zx, zy, lo, hi);
     }
     return;
   }
@@ -1634,7 +1660,6 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
     const i8 *x = in + plane * h * w;
     i8 *y = out + plane * oh * ow;
     const i8 *wk = wt + ch * kh * kw;
-    vq m = mult[ch], s = shift[ch];
     double exact = qdw_exact_scale(wk, kh * kw, bias[ch], mult[ch], shift[ch]);
     if (!staged) {
       for (isize oy = 0; oy < oh; ++oy)
@@ -1650,7 +1675,7 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
                 sum += (x[iy * w + ix] - zx) * wk[ki * kw + kj];
             }
           }
-          y[oy * ow + ox] = (i8)requantize_scalar(sum, mult[ch], shift[ch], zy, lo, hi);
+          y[oy * ow + ox] = (i8)requantize_scalar(sum, mult[ch], shift[ch], rem[ch], zy, lo, hi);
         }
       continue;
     }
@@ -1690,7 +1715,7 @@ __attribute__((noinline)) void kiln_uk_qdwconv2d(const i8 *in, const i8 *wt, con
       filled += ow;
       if (filled + ow <= QDW_ACC && oy + 1 < oh)
         continue;
-      qdw_flush(y + first, acc, filled, out_end, m, s, exact, zy, lo, hi);
+      qdw_flush(y + first, acc, filled, out_end, mult[ch], shift[ch], rem[ch], exact, zy, lo, hi);
       first += filled;
       filled = 0;
     }

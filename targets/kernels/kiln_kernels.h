@@ -46,9 +46,9 @@ enum kiln_uk_activation {
   X(conv2d_residual, "fffff", 16)                                                                  \
   X(dwconv2d, "ffff", 15)                                                                          \
   X(linear, "ffff", 4)                                                                             \
-  X(qconv2d, "bbiiib", 19)                                                                         \
-  X(qdwconv2d, "bbiiib", 18)                                                                       \
-  X(qlinear, "bbiiib", 6)                                                                          \
+  X(qconv2d, "bbiiiib", 19)                                                                        \
+  X(qdwconv2d, "bbiiiib", 18)                                                                      \
+  X(qlinear, "bbiiiib", 6)                                                                         \
   X(lookup, "bbb", 1)
 
 /* conv2d, groups = 1, NCHW, as an implicit GEMM:
@@ -80,12 +80,15 @@ void kiln_uk_linear(const float *x, const float *wp, const float *bias, float *y
 /* The int8 kernels (kiln.qconv2d and kiln.qlinear with constant weights):
  * int8 input with zero point zx, symmetric int8 weights, int32 accumulation,
  * then per output channel
- *   y = clamp(zy + round_half_even(acc * mult[f] / 2^(31 - shift[f])), lo, hi)
+ *   y = clamp(zy + floor((acc * mult[f] + rem[f] + 2^(30 - shift[f])) / 2^(31 - shift[f])), lo, hi)
+ * in 64 bits: (acc * mult + rem) / 2^(31 - shift) rounded half up, where rem
+ * (|rem| <= 2^30) is the bias's fraction below the int32 bias, in the
+ * product's units (docs/quantization.md).
  * Weights are packed in words of four consecutive k (k .. k+3 of one filter
  * or output, zeros past K), K4 = ceil(K/4) words per filter; QMR, QNR and QOFF
  * come from the library's kiln_uk_int8_geometry. The int32 bias is folded:
  *   bias'[f] = bias[f] - (zx + QOFF) * sum_k w[f][k]
- * and padded with bias, mult and shift to the packing's multiple (QMR for
+ * and padded with bias, mult, shift and rem to the packing's multiple (QMR for
  * conv, QNR for linear; the padding's values are never stored).
  *
  * qconv2d, groups = 1, NCHW: wp is [ceil(F/QMR)][K4][QMR] words (K = C*KH*KW),
@@ -97,21 +100,22 @@ void kiln_uk_linear(const float *x, const float *wp, const float *bias, float *y
  * direct conv's order). Padding reads as zx. Params as conv2d's, then zx,
  * zy, lo, hi. */
 void kiln_uk_qconv2d(const signed char *in, const signed char *wp, const int *bias, const int *mult,
-                     const int *shift, signed char *out, int n, int c, int h, int w, int f, int kh,
-                     int kw, int sh, int sw, int pt, int pl, int dh, int dw, int oh, int ow, int zx,
-                     int zy, int lo, int hi);
+                     const int *shift, const int *rem, signed char *out, int n, int c, int h, int w,
+                     int f, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int oh,
+                     int ow, int zx, int zy, int lo, int hi);
 
 /* Depthwise int8 conv2d: wt is [C][KH][KW] unpacked, bias [C] not folded
  * (the kernel subtracts zx); params as dwconv2d's, then zx, zy, lo, hi. */
 void kiln_uk_qdwconv2d(const signed char *in, const signed char *wt, const int *bias,
-                       const int *mult, const int *shift, signed char *out, int n, int c, int h,
-                       int w, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw,
-                       int oh, int ow, int zx, int zy, int lo, int hi);
+                       const int *mult, const int *shift, const int *rem, signed char *out, int n,
+                       int c, int h, int w, int kh, int kw, int sh, int sw, int pt, int pl, int dh,
+                       int dw, int oh, int ow, int zx, int zy, int lo, int hi);
 
 /* int8 fully connected: y[m][n] from x[m][k] with wp [ceil(N/QNR)][K4][QNR]
  * words; zx is in the folded bias. */
 void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bias, const int *mult,
-                     const int *shift, signed char *y, int m, int k, int n, int zy, int lo, int hi);
+                     const int *shift, const int *rem, signed char *y, int m, int k, int n, int zy,
+                     int lo, int hi);
 
 /* int8 elementwise function as a 256-entry table (kiln.lookup):
  * y[i] = table[x[i] + 128] for i < n. */

@@ -4,11 +4,12 @@
  * the library's tile and -DKILN_FEATURE_<f> flags from targets/targets.ini) and
  * linked with targets/kernels/kiln_kernels.c. Every output byte of qconv2d,
  * qdwconv2d, qlinear and lookup must equal a direct computation of
- *   y = clamp(zy + round_half_even(acc * mult / 2^(31 - shift)), lo, hi)
- * in 64-bit integers, over shapes that reach each code path (strides 1, 2,
- * dilation, kernels wider than 4, rows too long to stage, 1 x 1 images,
- * panels with a remainder) and requantizations with exact halves (ties) and
- * the extreme shifts (30 and -31). Exits 77 (ctest: skipped, with the reason
+ *   y = clamp(zy + floor((acc * mult + rem + 2^(30 - shift)) / 2^(31 - shift)), lo, hi)
+ * (rounding half up) in 64-bit integers, over shapes that reach each code
+ * path (strides 1, 2, dilation, kernels wider than 4, rows too long to
+ * stage, 1 x 1 images, panels with a remainder), remainders anywhere in
+ * [-2^30, 2^30], and requantizations with exact halves (ties) and the
+ * extreme shifts (30 and -31). Exits 77 (ctest: skipped, with the reason
  * printed) when this CPU lacks a feature of the library.
  *===----------------------------------------------------------------------===*/
 #include <stdio.h>
@@ -43,9 +44,9 @@ static int cpu_has_library_features(void) {
 extern const int kiln_uk_int8_geometry[4];
 static unsigned long long rs = 88172645463325252ull;
 static int rnd(int lo, int hi) { rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17; return lo + (int)(rs % (unsigned long long)(hi - lo + 1)); }
-static int rq(long long acc, int m, int s, int zy, int lo, int hi) {
-  int t = 31 - s; long long p = acc * m; long long fl = p >> t; long long rem = p - fl * (1ll << t); long long half = 1ll << (t - 1);
-  long long y = fl + ((rem > half || (rem == half && (fl & 1))) ? 1 : 0); y += zy; if (y < lo) y = lo; if (y > hi) y = hi; return (int)y; }
+static int rq(long long acc, int m, int s, int r, int zy, int lo, int hi) {
+  int t = 31 - s; long long p = acc * m + r; long long fl = p >> t; long long rest = p - fl * (1ll << t); long long half = 1ll << (t - 1);
+  long long y = fl + (rest >= half ? 1 : 0); y += zy; if (y < lo) y = lo; if (y > hi) y = hi; return (int)y; }
 static int fails = 0;
 static int conv_ties; /* test_conv with power-of-two multipliers (ties) */
 static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh, int sw, int pt, int pl, int dh, int dw, int dwise) {
@@ -59,15 +60,15 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
   for (int i = 0; i < n * c * h * w; ++i) x[i] = rnd(-128, 127);
   for (int i = 0; i < f * K; ++i) wt[i] = rnd(-127, 127);
   int fp = (f + QMR - 1) / QMR * QMR + QNR;
-  int *bias = calloc(fp, 4), *mult = calloc(fp, 4), *shift = calloc(fp, 4), *fb = calloc(fp, 4);
-  for (int i = 0; i < f; ++i) { bias[i] = rnd(-100000, 100000); mult[i] = rnd(1 << 30, 0x7fffffff); shift[i] = rnd(-12, -5); }
-  if (conv_ties) /* acc / 4 .. acc / 16: every fourth sum or more is a tie */
-    for (int i = 0; i < f; ++i) { bias[i] = rnd(-1000, 1000); mult[i] = 1 << 30; shift[i] = rnd(-3, -1); }
+  int *bias = calloc(fp, 4), *mult = calloc(fp, 4), *shift = calloc(fp, 4), *fb = calloc(fp, 4), *rem = calloc(fp, 4);
+  for (int i = 0; i < f; ++i) { bias[i] = rnd(-100000, 100000); mult[i] = rnd(1 << 30, 0x7fffffff); shift[i] = rnd(-12, -5); rem[i] = rnd(-(1 << 30) + 1, (1 << 30) - 1); }
+  if (conv_ties) /* acc / 4 .. acc / 16: every fourth sum or more is a tie (remainder 0) */
+    for (int i = 0; i < f; ++i) { bias[i] = rnd(-1000, 1000); mult[i] = 1 << 30; shift[i] = rnd(-3, -1); rem[i] = 0; }
   if (conv_ties == 2) /* biases about the double requantization's bound, 2^22: filters either side */
     for (int i = 0; i < f; ++i) bias[i] = rnd(-4400000, 4400000);
   for (int i = 0; i < f; ++i) { long long s = 0; for (int k = 0; k < K; ++k) s += wt[i * K + k]; fb[i] = bias[i] - (dwise ? 0 : (zx + QOFF) * s); }
   if (dwise) {
-    kiln_uk_qdwconv2d(x, wt, fb, mult, shift, y, n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
+    kiln_uk_qdwconv2d(x, wt, fb, mult, shift, rem, y, n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
   } else {
     signed char *wp = calloc(fp * K4 * 4, 1);
     /* k as kiln_kernels.h orders it: in channel fours where the library's QFOURS says so */
@@ -76,7 +77,7 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
     for (int i = 0; i < f; ++i) for (int k = 0; k < K; ++k) {
       int ci = k / taps, t = k % taps, kk = fours ? (ci / 4 * taps + t) * 4 + ci % 4 : k;
       wp[((i / QMR) * K4 * QMR + (kk / 4) * QMR + i % QMR) * 4 + kk % 4] = wt[i * K + k]; }
-    kiln_uk_qconv2d(x, wp, fb, mult, shift, y, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
+    kiln_uk_qconv2d(x, wp, fb, mult, shift, rem, y, n, c, h, w, f, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, zx, zy, lo, hi);
     free(wp);
   }
   int bad = 0;
@@ -86,28 +87,29 @@ static void test_conv(int n, int c, int h, int w, int f, int kh, int kw, int sh,
       int iy = oy * sh - pt + ki * dh, ix = ox * sw - pl + kj * dw; int ch = dwise ? o : ci;
       int xv = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[((b * c + ch) * h + iy) * w + ix] : zx;
       acc += (long long)(xv - zx) * wt[o * K + (ci * kh + ki) * kw + kj]; }
-    int ref = rq(acc, mult[o], shift[o], zy, lo, hi), got = y[((b * f + o) * oh + oy) * ow + ox];
+    int ref = rq(acc, mult[o], shift[o], rem[o], zy, lo, hi), got = y[((b * f + o) * oh + oy) * ow + ox];
     if (ref != got && bad++ < 3) printf("  mismatch at %d,%d,%d,%d: %d vs %d\n", b, o, oy, ox, got, ref);
   }
   printf("%s n%d c%d %dx%d f%d k%dx%d s%d p%d d%d: %s\n", dwise ? "dw" : "conv", n, c, h, w, f, kh, kw, sh, pt, dh, bad ? "FAIL" : "ok");
   fails += bad != 0;
-  free(x); free(wt); free(y); free(bias); free(mult); free(shift); free(fb);
+  free(x); free(wt); free(y); free(bias); free(mult); free(shift); free(fb); free(rem);
 }
 static void test_linear(int m, int k, int n) {
   int QNR = kiln_uk_int8_geometry[1], QOFF = kiln_uk_int8_geometry[2]; int K4 = (k + 3) / 4, np = (n + QNR - 1) / QNR * QNR;
   signed char *x = malloc(m * k), *wt = malloc(n * k), *y = malloc(m * n), *wp = calloc(np * K4 * 4, 1);
-  int *bias = calloc(np, 4), *mult = calloc(np, 4), *shift = calloc(np, 4), *fb = calloc(np, 4);
+  int *bias = calloc(np, 4), *mult = calloc(np, 4), *shift = calloc(np, 4), *fb = calloc(np, 4), *rem = calloc(np, 4);
   int zx = rnd(-128, 127), zy = rnd(-128, 127);
+  for (int i = 0; i < n; ++i) rem[i] = rnd(-(1 << 30) + 1, (1 << 30) - 1);
   for (int i = 0; i < m * k; ++i) x[i] = rnd(-128, 127);
   for (int i = 0; i < n * k; ++i) wt[i] = rnd(-127, 127);
   for (int i = 0; i < n; ++i) { bias[i] = rnd(-100000, 100000); mult[i] = rnd(1 << 30, 0x7fffffff); shift[i] = rnd(-12, -5); long long s = 0; for (int j = 0; j < k; ++j) s += wt[i * k + j]; fb[i] = bias[i] - (zx + QOFF) * s; }
   for (int i = 0; i < n; ++i) for (int j = 0; j < k; ++j) wp[((i / QNR) * K4 * QNR + (j / 4) * QNR + i % QNR) * 4 + j % 4] = wt[i * k + j];
-  kiln_uk_qlinear(x, wp, fb, mult, shift, y, m, k, n, zy, -128, 127);
+  kiln_uk_qlinear(x, wp, fb, mult, shift, rem, y, m, k, n, zy, -128, 127);
   int bad = 0;
   for (int a = 0; a < m; ++a) for (int o = 0; o < n; ++o) { long long acc = bias[o]; for (int j = 0; j < k; ++j) acc += (long long)(x[a * k + j] - zx) * wt[o * k + j];
-    int ref = rq(acc, mult[o], shift[o], zy, -128, 127); if (ref != y[a * n + o] && bad++ < 3) printf("  mismatch %d,%d: %d vs %d\n", a, o, y[a*n+o], ref); }
+    int ref = rq(acc, mult[o], shift[o], rem[o], zy, -128, 127); if (ref != y[a * n + o] && bad++ < 3) printf("  mismatch %d,%d: %d vs %d\n", a, o, y[a*n+o], ref); }
   printf("linear m%d k%d n%d: %s\n", m, k, n, bad ? "FAIL" : "ok"); fails += bad != 0;
-  free(x); free(wt); free(y); free(wp); free(bias); free(mult); free(shift); free(fb);
+  free(x); free(wt); free(y); free(wp); free(bias); free(mult); free(shift); free(fb); free(rem);
 }
 static void test_ties(void) {
   /* small multipliers and large shifts: exact halves (ties) and the extremes of the shift */
@@ -115,12 +117,12 @@ static void test_ties(void) {
   int shifts[] = {30, 29, 25, 0, -1, -2, -20, -31};
   for (int si = 0; si < 8; ++si) {
     int c = 1, h = 16, w = 256; signed char *x = malloc(n), wt[1] = {1}, *y = malloc(n);
-    int b[64] = {0}, m[64], sh[64];
+    int b[64] = {0}, m[64], sh[64], r[64] = {0};
     for (int i = 0; i < 64; ++i) { m[i] = shifts[si] > 20 ? 3 : shifts[si] == -1 || shifts[si] == -2 ? 1 << 30 : 0x7fffffff; sh[i] = shifts[si]; }
     for (int i = 0; i < n; ++i) x[i] = rnd(-128, 127);
     int zy = rnd(-128, 127), bad = 0;
-    kiln_uk_qdwconv2d(x, wt, b, m, sh, y, 1, c, h, w, 1, 1, 1, 1, 0, 0, 1, 1, h, w, 0, zy, -128, 127);
-    for (int i = 0; i < n; ++i) { int ref = rq(x[i], m[0], sh[0], zy, -128, 127); if (ref != y[i] && bad++ < 3) printf("  tie mismatch x=%d shift=%d: %d vs %d\n", x[i], sh[0], y[i], ref); }
+    kiln_uk_qdwconv2d(x, wt, b, m, sh, r, y, 1, c, h, w, 1, 1, 1, 1, 0, 0, 1, 1, h, w, 0, zy, -128, 127);
+    for (int i = 0; i < n; ++i) { int ref = rq(x[i], m[0], sh[0], r[0], zy, -128, 127); if (ref != y[i] && bad++ < 3) printf("  tie mismatch x=%d shift=%d: %d vs %d\n", x[i], sh[0], y[i], ref); }
     printf("ties shift %d: %s\n", shifts[si], bad ? "FAIL" : "ok"); fails += bad != 0; free(x); free(y); (void)QNR;
   }
 }

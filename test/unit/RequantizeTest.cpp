@@ -72,3 +72,40 @@ TEST_CASE("requantize is x * m rounded once, half to even", "[quant]") {
                                                                    << " of 20000 products");
   CHECK(doubleRoundingDiffers > 0);
 }
+
+TEST_CASE("requantizeWithRemainder rounds (acc + b) * m once, with the real-valued bias",
+          "[quant]") {
+  std::mt19937 gen(2026);
+  std::uniform_int_distribution<int32_t> acc(-(1 << 22), 1 << 22);
+  std::uniform_real_distribution<double> logm(std::log(1e-6), std::log(0.99));
+  std::uniform_real_distribution<double> bias(-5000.0, 5000.0);
+  int int32BiasDiffers = 0;
+  for (int i = 0; i < 20000; ++i) {
+    FixedPointMultiplier f = quantizeMultiplier(std::exp(logm(gen)));
+    double b = bias(gen);
+    int32_t x = acc(gen), remainder = biasRemainder(b, f);
+    REQUIRE(std::abs(int64_t(remainder)) <= (int64_t(1) << 30));
+    auto rounded = static_cast<int64_t>(std::nearbyint(b));
+    // The exact value, in long double: (x + b) * multiplier / 2^(31 - shift).
+    long double exact = (static_cast<long double>(x) + static_cast<long double>(b)) *
+                        std::ldexp(static_cast<long double>(f.multiplier), f.shift - 31);
+    int64_t got = requantizeWithRemainder(x + rounded, f, remainder);
+    // Half up of the exact value, but where the remainder's own rounding (half
+    // a product unit, 2^-(32 - shift) of an output step) decides.
+    long double below = std::floor(exact + 0.5L);
+    if (std::fabs(exact + 0.5L - below) > std::ldexp(1.0L, f.shift - 30) &&
+        std::fabs(exact + 0.5L - below - 1) > std::ldexp(1.0L, f.shift - 30))
+      REQUIRE(got == static_cast<int64_t>(below));
+    int32BiasDiffers += got != requantize(x + rounded, f);
+  }
+  // The int32 bias alone is off by up to half an accumulator unit.
+  CHECK(int32BiasDiffers > 0);
+  // A tie goes up: 3 * 0.5 = 1.5 -> 2, -3 * 0.5 = -1.5 -> -1.
+  CHECK(requantizeWithRemainder(3, quantizeMultiplier(0.5), 0) == 2);
+  CHECK(requantizeWithRemainder(-3, quantizeMultiplier(0.5), 0) == -1);
+  // The remainder moves a value off the half: 5 * 0.5 = 2.5 -> 3, but with
+  // -0.25 of an accumulator unit (-2^28 product units: the multiplier is
+  // 2^30), 2.375 -> 2.
+  CHECK(requantizeWithRemainder(5, quantizeMultiplier(0.5), 0) == 3);
+  CHECK(requantizeWithRemainder(5, quantizeMultiplier(0.5), -(1 << 28)) == 2);
+}

@@ -112,10 +112,10 @@ struct QConv2dToLinalg : OpConversionPattern<QConv2dOp> {
     Value acc = convolve(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(),
                          rewriter.getI32Type(), finalType.getShape(), op.getStride(),
                          op.getDilation(), op.getGroups());
-    rewriter.replaceOp(op,
-                       requantizeTensor(rewriter, loc, acc, finalType, /*channelDim=*/1,
-                                        op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
-                                        op.getOutputMin(), op.getOutputMax()));
+    rewriter.replaceOp(
+        op, requantizeTensor(rewriter, loc, acc, finalType, /*channelDim=*/1, op.getMultiplier(),
+                             op.getShift(), op.getOutputZeroPoint(), op.getOutputMin(),
+                             op.getOutputMax(), op.getRemainder().value_or(ArrayRef<int32_t>())));
     return success();
   }
 };

@@ -17,8 +17,8 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(),
-                                         op.getType().getShape()));
+    rewriter.replaceOp(
+        op, reshapeTensor(rewriter, op.getLoc(), adaptor.getInput(), op.getType().getShape()));
     return success();
   }
 };
@@ -29,8 +29,8 @@ struct PermuteToTranspose : OpConversionPattern<PermuteOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Value init = emptyTensor(rewriter, op.getLoc(), type);
-    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
-                                                       adaptor.getInput(), init, op.getDims())
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
+                                                       init, op.getDims())
                                .getResults());
     return success();
   }
@@ -47,8 +47,8 @@ struct ConcatToInsertSlices : OpConversionPattern<ConcatOp> {
     int64_t dim = op.getDim(), offset = 0;
     for (Value input : adaptor.getInputs()) {
       auto inType = cast<RankedTensorType>(input.getType());
-      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0)),
-          sizes, strides(type.getRank(), rewriter.getIndexAttr(1));
+      SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0)), sizes,
+          strides(type.getRank(), rewriter.getIndexAttr(1));
       for (int64_t d : inType.getShape())
         sizes.push_back(rewriter.getIndexAttr(d));
       offsets[dim] = rewriter.getIndexAttr(offset);
@@ -73,10 +73,10 @@ struct SliceToExtractSlice : OpConversionPattern<SliceOp> {
       sizes.push_back(rewriter.getIndexAttr(d));
     offsets[dim] = rewriter.getIndexAttr(op.getStart());
     strides[dim] = rewriter.getIndexAttr(op.getStep());
-    rewriter.replaceOp(op, tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
-                                                          adaptor.getInput(), offsets, sizes,
-                                                          strides)
-                               .getResult());
+    rewriter.replaceOp(op,
+                       tensor::ExtractSliceOp::create(rewriter, op.getLoc(), type,
+                                                      adaptor.getInput(), offsets, sizes, strides)
+                           .getResult());
     return success();
   }
 };
@@ -95,7 +95,9 @@ struct ExpandToGeneric : OpConversionPattern<ExpandOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
         ValueRange{emptyTensor(rewriter, loc, type)}, maps, parallelIterators(type.getRank()),
-        [](OpBuilder &b, Location loc, ValueRange args) { linalg::YieldOp::create(b, loc, args[0]); });
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          linalg::YieldOp::create(b, loc, args[0]);
+        });
     rewriter.replaceOp(op, generic.getResults());
     return success();
   }
@@ -124,8 +126,8 @@ struct EmbeddingToGeneric : OpConversionPattern<EmbeddingOp> {
           Type it = args[0].getType();
           Value zero = arith::ConstantOp::create(b, loc, b.getIntegerAttr(it, 0));
           Value last = arith::ConstantOp::create(b, loc, b.getIntegerAttr(it, rows - 1));
-          Value clamped = arith::MaxSIOp::create(
-              b, loc, arith::MinSIOp::create(b, loc, args[0], last), zero);
+          Value clamped =
+              arith::MaxSIOp::create(b, loc, arith::MinSIOp::create(b, loc, args[0], last), zero);
           Value row = arith::IndexCastOp::create(b, loc, b.getIndexType(), clamped);
           Value col = linalg::IndexOp::create(b, loc, rank - 1);
           linalg::YieldOp::create(
@@ -158,16 +160,15 @@ Value padByReading(OpBuilder &b, Location loc, PadOp op, Value input) {
                SmallVector<Value> coords;
                for (unsigned d = 0; d < rank; ++d) {
                  int64_t n = inType.getDimSize(d);
-                 Value i = arith::SubIOp::create(
-                     nb, l, linalg::IndexOp::create(nb, l, d),
-                     arith::ConstantIndexOp::create(nb, l, op.getLow()[d]));
+                 Value i =
+                     arith::SubIOp::create(nb, l, linalg::IndexOp::create(nb, l, d),
+                                           arith::ConstantIndexOp::create(nb, l, op.getLow()[d]));
                  if (reflect) {
                    // -i before the start, 2(n-1) - i past the end.
                    Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-                   Value before =
-                       arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
-                   i = arith::SelectOp::create(nb, l, before,
-                                               arith::SubIOp::create(nb, l, zero, i), i);
+                   Value before = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
+                   i = arith::SelectOp::create(nb, l, before, arith::SubIOp::create(nb, l, zero, i),
+                                               i);
                    Value last = arith::ConstantIndexOp::create(nb, l, n - 1);
                    Value after = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, i, last);
                    Value mirrored = arith::SubIOp::create(
@@ -176,8 +177,8 @@ Value padByReading(OpBuilder &b, Location loc, PadOp op, Value input) {
                  }
                  coords.push_back(clampIndex(nb, l, i, n));
                }
-               linalg::YieldOp::create(
-                   nb, l, tensor::ExtractOp::create(nb, l, input, coords).getResult());
+               linalg::YieldOp::create(nb, l,
+                                       tensor::ExtractOp::create(nb, l, input, coords).getResult());
              })
       .getResult(0);
 }
@@ -215,10 +216,10 @@ struct PadToTensorPad : OpConversionPattern<PadOp> {
       lo.push_back(rewriter.getIndexAttr(std::max<int64_t>(low[i], 0)));
       hi.push_back(rewriter.getIndexAttr(std::max<int64_t>(high[i], 0)));
     }
-    Value value = numberConstant(rewriter, loc, inType.getElementType(),
-                                 op.getValue().convertToDouble());
-    rewriter.replaceOp(op, tensor::PadOp::create(rewriter, loc, op.getType(), input, lo, hi, value)
-                               .getResult());
+    Value value =
+        numberConstant(rewriter, loc, inType.getElementType(), op.getValue().convertToDouble());
+    rewriter.replaceOp(
+        op, tensor::PadOp::create(rewriter, loc, op.getType(), input, lo, hi, value).getResult());
     return success();
   }
 };
@@ -251,14 +252,14 @@ struct FlipToGeneric : OpConversionPattern<FlipOp> {
     SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
                                    AffineMap::getMultiDimIdentityMap(rank, ctx)};
     Location loc = op.getLoc();
-    rewriter.replaceOp(
-        op, linalg::GenericOp::create(rewriter, loc, TypeRange{type}, ValueRange{adaptor.getInput()},
-                                      ValueRange{emptyTensor(rewriter, loc, type)}, maps,
-                                      parallelIterators(rank),
-                                      [](OpBuilder &b, Location l, ValueRange args) {
-                                        linalg::YieldOp::create(b, l, args[0]);
-                                      })
-                .getResults());
+    rewriter.replaceOp(op, linalg::GenericOp::create(rewriter, loc, TypeRange{type},
+                                                     ValueRange{adaptor.getInput()},
+                                                     ValueRange{emptyTensor(rewriter, loc, type)},
+                                                     maps, parallelIterators(rank),
+                                                     [](OpBuilder &b, Location l, ValueRange args) {
+                                                       linalg::YieldOp::create(b, l, args[0]);
+                                                     })
+                               .getResults());
     return success();
   }
 };
@@ -342,9 +343,9 @@ struct ResizeToGeneric : OpConversionPattern<ResizeOp> {
             lo[d] = clampIndex(b, l, i0, size);
             if (!bilinear)
               continue;
-            hi[d] = clampIndex(b, l, arith::AddIOp::create(b, l, lo[d],
-                                                           arith::ConstantIndexOp::create(b, l, 1)),
-                               size);
+            hi[d] = clampIndex(
+                b, l, arith::AddIOp::create(b, l, lo[d], arith::ConstantIndexOp::create(b, l, 1)),
+                size);
             Value frac = arith::SubFOp::create(b, l, src, floored);
             frac = arith::MinimumFOp::create(
                 b, l, arith::MaximumFOp::create(b, l, frac, floatConstant(b, l, acc, 0.0)),
@@ -359,8 +360,8 @@ struct ResizeToGeneric : OpConversionPattern<ResizeOp> {
           };
           if (!bilinear) {
             linalg::YieldOp::create(
-                b, l, tensor::ExtractOp::create(b, l, input, ValueRange{n, c, lo[0], lo[1]})
-                          .getResult());
+                b, l,
+                tensor::ExtractOp::create(b, l, input, ValueRange{n, c, lo[0], lo[1]}).getResult());
             return;
           }
           auto blend = [&](Value a, Value wa, Value bb, Value wb) {
@@ -378,8 +379,7 @@ struct ResizeToGeneric : OpConversionPattern<ResizeOp> {
 };
 
 /// kiln.dropout and kiln.copy are the identity on values.
-template <typename OpTy>
-struct IdentityToInput : OpConversionPattern<OpTy> {
+template <typename OpTy> struct IdentityToInput : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -391,11 +391,11 @@ struct IdentityToInput : OpConversionPattern<OpTy> {
 } // namespace
 
 void populateKilnDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeToTensor, PermuteToTranspose, ConcatToInsertSlices, SliceToExtractSlice,
-               ExpandToGeneric, EmbeddingToGeneric, PadToTensorPad, ConvertToGeneric,
-               FlipToGeneric, GatherToGeneric, ResizeToGeneric,
-               IdentityToInput<DropoutOp>,
-               IdentityToInput<CopyOp>>(patterns.getContext());
+  patterns
+      .add<ReshapeToTensor, PermuteToTranspose, ConcatToInsertSlices, SliceToExtractSlice,
+           ExpandToGeneric, EmbeddingToGeneric, PadToTensorPad, ConvertToGeneric, FlipToGeneric,
+           GatherToGeneric, ResizeToGeneric, IdentityToInput<DropoutOp>, IdentityToInput<CopyOp>>(
+          patterns.getContext());
 }
 
 } // namespace kiln

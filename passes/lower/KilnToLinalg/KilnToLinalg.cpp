@@ -23,8 +23,7 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
-struct ConvertKilnToLinalgPass
-    : impl::ConvertKilnToLinalgPassBase<ConvertKilnToLinalgPass> {
+struct ConvertKilnToLinalgPass : impl::ConvertKilnToLinalgPassBase<ConvertKilnToLinalgPass> {
   using Base::Base;
   void runOnOperation() override {
     ConversionTarget target(getContext());

@@ -111,9 +111,10 @@ struct QLinearToGeneric : OpConversionPattern<QLinearOp> {
     Value acc = accumulateRows(rewriter, loc, input, adaptor.getWeight(), adaptor.getBias(),
                                accType, int32MultiplyAdd);
     auto flatType = RankedTensorType::get({m, n}, resultType.getElementType());
-    Value result = requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1,
-                                    op.getMultiplier(), op.getShift(), op.getOutputZeroPoint(),
-                                    op.getOutputMin(), op.getOutputMax());
+    Value result =
+        requantizeTensor(rewriter, loc, acc, flatType, /*channelDim=*/1, op.getMultiplier(),
+                         op.getShift(), op.getOutputZeroPoint(), op.getOutputMin(),
+                         op.getOutputMax(), op.getRemainder().value_or(ArrayRef<int32_t>()));
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, resultType.getShape()));
     return success();
   }
@@ -265,7 +266,7 @@ struct QMatmulToGeneric : OpConversionPattern<QMatmulOp> {
     SmallVector<int32_t> shift(resultType.getShape().back(), op.getShift()[0]);
     rewriter.replaceOp(op, requantizeTensor(rewriter, loc, acc, resultType, rank - 1, multiplier,
                                             shift, op.getOutputZeroPoint(), op.getOutputMin(),
-                                            op.getOutputMax()));
+                                            op.getOutputMax(), std::nullopt));
     return success();
   }
 };

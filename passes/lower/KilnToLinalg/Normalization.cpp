@@ -45,28 +45,27 @@ struct BatchNormToLinalg : OpConversionPattern<BatchNormOp> {
           Value var = arith::AddFOp::create(b, loc, convertScalar(b, loc, args[3], acc),
                                             floatConstant(b, loc, acc, eps));
           Value alpha = arith::DivFOp::create(b, loc, scale, math::SqrtOp::create(b, loc, var));
-          Value beta = arith::SubFOp::create(
-              b, loc, offset, arith::MulFOp::create(b, loc, mean, alpha));
+          Value beta =
+              arith::SubFOp::create(b, loc, offset, arith::MulFOp::create(b, loc, mean, alpha));
           linalg::YieldOp::create(b, loc, ValueRange{alpha, beta});
         });
 
     unsigned rank = type.getRank();
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx);
-    Value result = linalg::GenericOp::create(
-                       rewriter, loc, TypeRange{type},
-                       ValueRange{adaptor.getInput(), coefficients.getResult(0),
-                                  coefficients.getResult(1)},
-                       ValueRange{emptyTensor(rewriter, loc, type)},
-                       SmallVector<AffineMap>{id, channel, channel, id},
-                       parallelIterators(rank),
-                       [&](OpBuilder &b, Location loc, ValueRange args) {
-                         Value x = convertScalar(b, loc, args[0], acc);
-                         Value scaled = arith::MulFOp::create(b, loc, x, args[1]);
-                         Value y = arith::AddFOp::create(b, loc, scaled, args[2]);
-                         linalg::YieldOp::create(b, loc, convertScalar(b, loc, y, elementType));
-                       })
-                       .getResult(0);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type},
+            ValueRange{adaptor.getInput(), coefficients.getResult(0), coefficients.getResult(1)},
+            ValueRange{emptyTensor(rewriter, loc, type)},
+            SmallVector<AffineMap>{id, channel, channel, id}, parallelIterators(rank),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value x = convertScalar(b, loc, args[0], acc);
+              Value scaled = arith::MulFOp::create(b, loc, x, args[1]);
+              Value y = arith::AddFOp::create(b, loc, scaled, args[2]);
+              linalg::YieldOp::create(b, loc, convertScalar(b, loc, y, elementType));
+            })
+            .getResult(0);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -109,50 +108,46 @@ struct LayerNormToLinalg : OpConversionPattern<LayerNormOp> {
                     SmallVector<AffineMap>{id, row}, reduce,
                     [&](OpBuilder &b, Location l, ValueRange args) {
                       linalg::YieldOp::create(
-                          b, l, arith::AddFOp::create(b, l, args[1],
-                                                      convertScalar(b, l, args[0], acc))
-                                    .getResult());
+                          b, l,
+                          arith::AddFOp::create(b, l, args[1], convertScalar(b, l, args[0], acc))
+                              .getResult());
                     })
                     .getResult(0);
     // var[i] = sum_j (x[i, j] - mean[i])^2 / n
-    Value squares = linalg::GenericOp::create(
-                        rewriter, loc, TypeRange{rowType}, ValueRange{x, sum},
-                        ValueRange{filledTensor(rewriter, loc, rowType, 0.0)},
-                        SmallVector<AffineMap>{id, row, row}, reduce,
-                        [&](OpBuilder &b, Location l, ValueRange args) {
-                          Value mean = arith::DivFOp::create(b, l, args[1],
-                                                             floatConstant(b, l, acc, count));
-                          Value d = arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc),
-                                                          mean);
-                          linalg::YieldOp::create(
-                              b, l, arith::AddFOp::create(b, l, args[2],
-                                                          arith::MulFOp::create(b, l, d, d))
-                                        .getResult());
-                        })
-                        .getResult(0);
+    Value squares =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rowType}, ValueRange{x, sum},
+            ValueRange{filledTensor(rewriter, loc, rowType, 0.0)},
+            SmallVector<AffineMap>{id, row, row}, reduce,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value mean = arith::DivFOp::create(b, l, args[1], floatConstant(b, l, acc, count));
+              Value d = arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc), mean);
+              linalg::YieldOp::create(
+                  b, l,
+                  arith::AddFOp::create(b, l, args[2], arith::MulFOp::create(b, l, d, d))
+                      .getResult());
+            })
+            .getResult(0);
     double eps = op.getEpsilon().convertToDouble();
-    Value out = linalg::GenericOp::create(
-                    rewriter, loc, TypeRange{matType}, ValueRange{x, sum, squares, scale, offset},
-                    ValueRange{emptyTensor(rewriter, loc, matType)},
-                    SmallVector<AffineMap>{id, row, row, col, col, id}, parallelIterators(2),
-                    [&](OpBuilder &b, Location l, ValueRange args) {
-                      Value cnt = floatConstant(b, l, acc, count);
-                      Value mean = arith::DivFOp::create(b, l, args[1], cnt);
-                      Value var = arith::DivFOp::create(b, l, args[2], cnt);
-                      Value rstd = math::RsqrtOp::create(
-                          b, l, arith::AddFOp::create(b, l, var, floatConstant(b, l, acc, eps)));
-                      Value normalized = arith::MulFOp::create(
-                          b, l,
-                          arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc), mean),
-                          rstd);
-                      Value y = arith::AddFOp::create(
-                          b, l,
-                          arith::MulFOp::create(b, l, normalized,
-                                                convertScalar(b, l, args[3], acc)),
-                          convertScalar(b, l, args[4], acc));
-                      linalg::YieldOp::create(b, l, convertScalar(b, l, y, et));
-                    })
-                    .getResult(0);
+    Value out =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{matType}, ValueRange{x, sum, squares, scale, offset},
+            ValueRange{emptyTensor(rewriter, loc, matType)},
+            SmallVector<AffineMap>{id, row, row, col, col, id}, parallelIterators(2),
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value cnt = floatConstant(b, l, acc, count);
+              Value mean = arith::DivFOp::create(b, l, args[1], cnt);
+              Value var = arith::DivFOp::create(b, l, args[2], cnt);
+              Value rstd = math::RsqrtOp::create(
+                  b, l, arith::AddFOp::create(b, l, var, floatConstant(b, l, acc, eps)));
+              Value normalized = arith::MulFOp::create(
+                  b, l, arith::SubFOp::create(b, l, convertScalar(b, l, args[0], acc), mean), rstd);
+              Value y = arith::AddFOp::create(
+                  b, l, arith::MulFOp::create(b, l, normalized, convertScalar(b, l, args[3], acc)),
+                  convertScalar(b, l, args[4], acc));
+              linalg::YieldOp::create(b, l, convertScalar(b, l, y, et));
+            })
+            .getResult(0);
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, out, shape));
     return success();
   }

@@ -400,7 +400,8 @@ Value subtractZeroPoint(OpBuilder &b, Location loc, Value input, int64_t zeroPoi
 
 Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType resultType,
                        unsigned channelDim, ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift,
-                       int64_t zeroPoint, int64_t lo, int64_t hi) {
+                       int64_t zeroPoint, int64_t lo, int64_t hi,
+                       std::optional<ArrayRef<int32_t>> remainder) {
   MLIRContext *ctx = b.getContext();
   unsigned rank = resultType.getRank();
   auto paramType = RankedTensorType::get({static_cast<int64_t>(multiplier.size())}, b.getI32Type());
@@ -408,10 +409,18 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
   Value s = arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, shift));
   AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
   AffineMap channel = AffineMap::get(rank, 0, {getAffineDimExpr(channelDim, ctx)}, ctx);
+  SmallVector<Value> inputs = {acc, m, s};
+  SmallVector<AffineMap> maps = {id, channel, channel};
+  bool withRemainder = remainder && !remainder->empty();
+  if (withRemainder) {
+    inputs.push_back(
+        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(paramType, *remainder)));
+    maps.push_back(channel);
+  }
+  maps.push_back(id);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, ValueRange{acc, m, s},
-             ValueRange{emptyTensor(b, loc, resultType)},
-             SmallVector<AffineMap>{id, channel, channel, id}, parallelIterators(rank),
+             b, loc, TypeRange{resultType}, inputs, ValueRange{emptyTensor(b, loc, resultType)},
+             maps, parallelIterators(rank),
              [&](OpBuilder &b, Location loc, ValueRange args) {
                Type i64 = b.getI64Type();
                auto c = [&](int64_t v) { return numberConstant(b, loc, i64, double(v)); };
@@ -421,8 +430,21 @@ Value requantizeTensor(OpBuilder &b, Location loc, Value acc, RankedTensorType r
                Value mult = arith::ExtSIOp::create(b, loc, i64, args[1]);
                Value total = arith::SubIOp::create(b, loc, c(31),
                                                    arith::ExtSIOp::create(b, loc, i64, args[2]));
-               Value y =
-                   shiftRightRoundingEven(b, loc, arith::MulIOp::create(b, loc, x, mult), total);
+               Value prod = arith::MulIOp::create(b, loc, x, mult);
+               Value y;
+               if (remainder) {
+                 // (prod + remainder + 2^(total - 1)) >> total: the bias's
+                 // fraction added in the product's units, rounded half up.
+                 Value half = arith::ShLIOp::create(b, loc, c(1),
+                                                    arith::SubIOp::create(b, loc, total, c(1)));
+                 Value sum = arith::AddIOp::create(b, loc, prod, half);
+                 if (withRemainder)
+                   sum = arith::AddIOp::create(b, loc, sum,
+                                               arith::ExtSIOp::create(b, loc, i64, args[3]));
+                 y = arith::ShRSIOp::create(b, loc, sum, total);
+               } else {
+                 y = shiftRightRoundingEven(b, loc, prod, total);
+               }
                y = arith::AddIOp::create(b, loc, y, c(zeroPoint));
                y = arith::MaxSIOp::create(b, loc, y, c(lo));
                y = arith::MinSIOp::create(b, loc, y, c(hi));

@@ -3,9 +3,9 @@
 #include "passes/Passes.h"
 #include "passes/lower/KilnToLinalg/Utils.h"
 
-#include "llvm/ADT/SmallSet.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/SmallSet.h"
 
 #include <limits>
 
@@ -17,8 +17,7 @@ namespace {
 /// Sum over the reduced dimensions into a tensor without them; for mean,
 /// divide by the number of summed elements (as torch.mean does: sum, then
 /// divide); reshape when keepdim asks for unit dimensions.
-template <typename OpTy, bool isMean>
-struct ReduceToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy, bool isMean> struct ReduceToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -64,17 +63,17 @@ struct ReduceToLinalg : OpConversionPattern<OpTy> {
       return success();
     }
     AffineMap id = AffineMap::getMultiDimIdentityMap(keptShape.size(), ctx);
-    Value mean = linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{sumType}, ValueRange{sum},
-                     ValueRange{emptyTensor(rewriter, loc, sumType)},
-                     SmallVector<AffineMap>{id, id}, parallelIterators(keptShape.size()),
-                     [&](OpBuilder &b, Location loc, ValueRange args) {
-                       Value n = floatConstant(b, loc, args[0].getType(),
-                                               static_cast<double>(count));
-                       linalg::YieldOp::create(b, loc,
-                                               arith::DivFOp::create(b, loc, args[0], n).getResult());
-                     })
-                     .getResult(0);
+    Value mean =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{sumType}, ValueRange{sum},
+            ValueRange{emptyTensor(rewriter, loc, sumType)}, SmallVector<AffineMap>{id, id},
+            parallelIterators(keptShape.size()),
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              Value n = floatConstant(b, loc, args[0].getType(), static_cast<double>(count));
+              linalg::YieldOp::create(b, loc,
+                                      arith::DivFOp::create(b, loc, args[0], n).getResult());
+            })
+            .getResult(0);
     mean = convertElements(rewriter, loc, mean, resultType.getElementType());
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, mean, resultType.getShape()));
     return success();
@@ -83,8 +82,7 @@ struct ReduceToLinalg : OpConversionPattern<OpTy> {
 
 /// softmax and log_softmax along `dim`, stably: m = max(x), e = exp(x - m),
 /// s = sum(e); softmax = e / s, log_softmax = (x - m) - log(s).
-template <typename OpTy, bool isLog>
-struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy, bool isLog> struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -119,31 +117,30 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
     AffineMap kept = AffineMap::get(rank, 0, keptExprs, ctx);
 
     auto reduce = [&](Value in, Value init, auto combine) {
-      return linalg::GenericOp::create(rewriter, loc, TypeRange{keptType}, ValueRange{in},
-                                       ValueRange{init}, SmallVector<AffineMap>{id, kept},
-                                       reduceIterators,
-                                       [&](OpBuilder &b, Location l, ValueRange args) {
-                                         linalg::YieldOp::create(b, l,
-                                                                 combine(b, l, args[0], args[1]));
-                                       })
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{keptType}, ValueRange{in}, ValueRange{init},
+                 SmallVector<AffineMap>{id, kept}, reduceIterators,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(b, l, combine(b, l, args[0], args[1]));
+                 })
           .getResult(0);
     };
-    Value max = reduce(input,
-                       filledTensor(rewriter, loc, keptType,
-                                    -std::numeric_limits<double>::infinity()),
-                       [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-                         return arith::MaximumFOp::create(b, l, acc, x);
-                       });
+    Value max = reduce(
+        input, filledTensor(rewriter, loc, keptType, -std::numeric_limits<double>::infinity()),
+        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+          return arith::MaximumFOp::create(b, l, acc, x);
+        });
     // e = exp(x - max)
-    Value exps = linalg::GenericOp::create(
-                     rewriter, loc, TypeRange{work}, ValueRange{input, max},
-                     ValueRange{emptyTensor(rewriter, loc, work)},
-                     SmallVector<AffineMap>{id, kept, id}, parallelIterators(rank),
-                     [](OpBuilder &b, Location l, ValueRange args) {
-                       Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
-                       linalg::YieldOp::create(b, l, math::ExpOp::create(b, l, shifted).getResult());
-                     })
-                     .getResult(0);
+    Value exps =
+        linalg::GenericOp::create(rewriter, loc, TypeRange{work}, ValueRange{input, max},
+                                  ValueRange{emptyTensor(rewriter, loc, work)},
+                                  SmallVector<AffineMap>{id, kept, id}, parallelIterators(rank),
+                                  [](OpBuilder &b, Location l, ValueRange args) {
+                                    Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
+                                    linalg::YieldOp::create(
+                                        b, l, math::ExpOp::create(b, l, shifted).getResult());
+                                  })
+            .getResult(0);
     Value sum = reduce(exps, filledTensor(rewriter, loc, keptType, 0.0),
                        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
                          return arith::AddFOp::create(b, l, acc, x);
@@ -157,8 +154,8 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
                    [](OpBuilder &b, Location l, ValueRange args) {
                      Value shifted = arith::SubFOp::create(b, l, args[0], args[1]);
                      Value logSum = math::LogOp::create(b, l, args[2]);
-                     linalg::YieldOp::create(b, l,
-                                             arith::SubFOp::create(b, l, shifted, logSum).getResult());
+                     linalg::YieldOp::create(
+                         b, l, arith::SubFOp::create(b, l, shifted, logSum).getResult());
                    })
                    .getResult(0);
     } else {
@@ -167,8 +164,8 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
                    ValueRange{emptyTensor(rewriter, loc, work)},
                    SmallVector<AffineMap>{id, kept, id}, parallelIterators(rank),
                    [](OpBuilder &b, Location l, ValueRange args) {
-                     linalg::YieldOp::create(b, l,
-                                             arith::DivFOp::create(b, l, args[0], args[1]).getResult());
+                     linalg::YieldOp::create(
+                         b, l, arith::DivFOp::create(b, l, args[0], args[1]).getResult());
                    })
                    .getResult(0);
     }
@@ -180,8 +177,7 @@ struct SoftmaxToLinalg : OpConversionPattern<OpTy> {
 };
 
 /// amax, amin, prod: one reduction with the op's identity as the start.
-template <typename OpTy>
-struct CombineToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy> struct CombineToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -238,8 +234,7 @@ struct CombineToLinalg : OpConversionPattern<OpTy> {
 /// update is independent of visiting order: a later candidate wins only when
 /// strictly better, or equal (or both NaN) with a smaller index; a NaN beats
 /// every number.
-template <typename OpTy, bool isMax>
-struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
+template <typename OpTy, bool isMax> struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -277,24 +272,25 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
     };
     TypedAttr start;
     if (auto ft = dyn_cast<FloatType>(et))
-      start = rewriter.getFloatAttr(
-          ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/isMax));
+      start =
+          rewriter.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/isMax));
     else {
       unsigned bits = et.getIntOrFloatBitWidth();
       start = rewriter.getIntegerAttr(et, isMax ? APInt::getSignedMinValue(bits)
                                                 : APInt::getSignedMaxValue(bits));
     }
     Value initValue = fill(valueType, start);
-    Value initIndex = fill(indexType, rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::max()));
+    Value initIndex =
+        fill(indexType, rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::max()));
     AffineMap kept = AffineMap::get(rank, 0, keptExprs, ctx);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{valueType, indexType}, ValueRange{input},
         ValueRange{initValue, initIndex},
-        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx), kept, kept},
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx), kept, kept}, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
           Value x = args[0], best = args[1], bestIndex = args[2];
-          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                               linalg::IndexOp::create(b, l, dim));
+          Value i =
+              arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, dim));
           Value earlier = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, bestIndex);
           Value take;
           if (isa<FloatType>(et)) {
@@ -304,19 +300,17 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
                 b, l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, x, best);
             Value equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, best);
             Value bothNan = arith::AndIOp::create(b, l, xNan, bestNan);
-            Value tie = arith::AndIOp::create(b, l, arith::OrIOp::create(b, l, equal, bothNan),
-                                              earlier);
+            Value tie =
+                arith::AndIOp::create(b, l, arith::OrIOp::create(b, l, equal, bothNan), earlier);
             Value nanWins = arith::AndIOp::create(
                 b, l, xNan,
                 arith::XOrIOp::create(b, l, bestNan, numberConstant(b, l, b.getI1Type(), 1)));
-            take = arith::OrIOp::create(
-                b, l, arith::OrIOp::create(b, l, better, tie), nanWins);
+            take = arith::OrIOp::create(b, l, arith::OrIOp::create(b, l, better, tie), nanWins);
           } else {
             Value better = arith::CmpIOp::create(
                 b, l, isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt, x, best);
             Value equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, best);
-            take = arith::OrIOp::create(b, l, better,
-                                        arith::AndIOp::create(b, l, equal, earlier));
+            take = arith::OrIOp::create(b, l, better, arith::AndIOp::create(b, l, equal, earlier));
           }
           linalg::YieldOp::create(
               b, l,
@@ -337,8 +331,8 @@ void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<CombineToLinalg<AmaxOp>, CombineToLinalg<AminOp>, CombineToLinalg<ProdOp>>(
       patterns.getContext());
   patterns.add<ReduceToLinalg<MeanOp, true>, ReduceToLinalg<SumOp, false>,
-               SoftmaxToLinalg<SoftmaxOp, false>,
-               SoftmaxToLinalg<LogSoftmaxOp, true>>(patterns.getContext());
+               SoftmaxToLinalg<SoftmaxOp, false>, SoftmaxToLinalg<LogSoftmaxOp, true>>(
+      patterns.getContext());
 }
 
 } // namespace kiln

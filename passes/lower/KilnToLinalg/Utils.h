@@ -85,13 +85,17 @@ mlir::Value quantizeScaled(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v
 mlir::Value shiftRightRoundingEven(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                                    mlir::Value shift);
 /// An int32 accumulator tensor requantized to `resultType` (int8): per index
-/// of `channelDim`, TFLite's fixed-point multiply by `multiplier` and shift
+/// of `channelDim`, the fixed-point multiply by `multiplier` and shift
 /// (passes/quant/Requantize.h, computed in 64 bits), plus `zeroPoint`,
-/// clamped to [lo, hi] (Quantize.cpp).
+/// clamped to [lo, hi] (Quantize.cpp). With `remainder` (kiln.qconv2d and
+/// kiln.qlinear: the bias's fraction per channel, empty for zeros) the
+/// product plus the remainder is rounded half up; without (kiln.qmatmul)
+/// the product is rounded half to even.
 mlir::Value requantizeTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
                              mlir::RankedTensorType resultType, unsigned channelDim,
                              llvm::ArrayRef<int32_t> multiplier, llvm::ArrayRef<int32_t> shift,
-                             int64_t zeroPoint, int64_t lo, int64_t hi);
+                             int64_t zeroPoint, int64_t lo, int64_t hi,
+                             std::optional<llvm::ArrayRef<int32_t>> remainder);
 /// The linalg.generic of an elementwise op over `operands` with NumPy
 /// broadcasting to `type`'s shape; `body` computes one element.
 mlir::Value broadcastGeneric(

@@ -290,7 +290,7 @@ func.func @micro_kernel_f16(%x: tensor<1x4xf16>, %w: tensor<16xf32>, %b: tensor<
 func.func @micro_kernel_int8_bias(%x: tensor<1x4xi8>, %w: tensor<16xi8>, %b: tensor<4xi8>, %m: tensor<4xi32>) -> tensor<1x4xi8> {
   %e = tensor.empty() : tensor<1x4xi8>
   // expected-error @+1 {{operand #2 of kernel 'qlinear' must have element type i32}}
-  %y = kiln.micro_kernel "qlinear" [1, 4, 4, 0, -128, 127] ins(%x, %w, %b, %m, %m : tensor<1x4xi8>, tensor<16xi8>, tensor<4xi8>, tensor<4xi32>, tensor<4xi32>) outs(%e : tensor<1x4xi8>) -> tensor<1x4xi8>
+  %y = kiln.micro_kernel "qlinear" [1, 4, 4, 0, -128, 127] ins(%x, %w, %b, %m, %m, %m : tensor<1x4xi8>, tensor<16xi8>, tensor<4xi8>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) outs(%e : tensor<1x4xi8>) -> tensor<1x4xi8>
   return %y : tensor<1x4xi8>
 }
 

@@ -13,16 +13,18 @@
 // [ceil(F/qmr)][ceil(K/4)][qmr] words: filters 0 and 1, then filter 2 and a
 // zero filter. The bias is folded with the input's zero point:
 // bias - (zx + qoff) * sum_k w = 10 - 5*3, 20 - 5*7, 30 - 5*(-1) = -5, -15, 35
-// (qoff = 128: -389, -911, 163), and padded to qmr with the multipliers and
-// shifts. The params are conv2d's, then zx, zy, output_min, output_max.
+// (qoff = 128: -389, -911, 163), and padded to qmr with the multipliers,
+// shifts and remainders. The params are conv2d's, then zx, zy, output_min,
+// output_max.
 // CHECK-LABEL: func.func @qconv
 // CHECK: %[[W:.*]] = arith.constant dense_resource<qweight_packed> : tensor<16xi8>
 // CHECK: %[[B:.*]] = arith.constant dense_resource<qbias> : tensor<4xi32>
 // CHECK: %[[M:.*]] = arith.constant dense_resource<qmultiplier> : tensor<4xi32>
 // CHECK: %[[S:.*]] = arith.constant dense_resource<qshift> : tensor<4xi32>
+// CHECK: %[[R:.*]] = arith.constant dense_resource<qremainder> : tensor<4xi32>
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<1x3x3x3xi8>
 // CHECK: %[[Y:.*]] = kiln.micro_kernel "qconv2d" [1, 2, 3, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 3, 3, 5, -3, 0, 127]
-// CHECK-SAME: ins(%arg0, %[[W]], %[[B]], %[[M]], %[[S]] : tensor<1x2x3x3xi8>, tensor<16xi8>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>)
+// CHECK-SAME: ins(%arg0, %[[W]], %[[B]], %[[M]], %[[S]], %[[R]] : tensor<1x2x3x3xi8>, tensor<16xi8>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>)
 // CHECK-SAME: outs(%[[E]] : tensor<1x3x3x3xi8>)
 // CHECK-NOT: kiln.qconv2d
 // CHECK: return %[[Y]]
@@ -32,13 +34,14 @@
 func.func @qconv(%x: tensor<1x2x3x3xi8>) -> tensor<1x3x3x3xi8> {
   %w = arith.constant dense<[[[[1]], [[2]]], [[[3]], [[4]]], [[[5]], [[-6]]]]> : tensor<3x2x1x1xi8>
   %b = arith.constant dense<[10, 20, 30]> : tensor<3xi32>
-  %y = kiln.qconv2d %x, %w, %b {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = 5 : i64, output_zero_point = -3 : i64, multiplier = array<i32: 1073741824, 1207959552, 1342177280>, shift = array<i32: -4, -5, -6>, output_min = 0 : i64, output_max = 127 : i64} : (tensor<1x2x3x3xi8>, tensor<3x2x1x1xi8>, tensor<3xi32>) -> tensor<1x3x3x3xi8>
+  %y = kiln.qconv2d %x, %w, %b {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = 5 : i64, output_zero_point = -3 : i64, multiplier = array<i32: 1073741824, 1207959552, 1342177280>, shift = array<i32: -4, -5, -6>, output_min = 0 : i64, output_max = 127 : i64, remainder = array<i32: 7, -8, 9>} : (tensor<1x2x3x3xi8>, tensor<3x2x1x1xi8>, tensor<3xi32>) -> tensor<1x3x3x3xi8>
   return %y : tensor<1x3x3x3xi8>
 }
 // CHECK: qweight_packed: "0x08000000010200000304000005FA000000000000"
 // CHECK: qbias: "0x08000000FBFFFFFFF1FFFFFF2300000000000000"
 // CHECK: qmultiplier: "0x0800000000000040000000480000005000000000"
 // CHECK: qshift: "0x08000000FCFFFFFFFBFFFFFFFAFFFFFF00000000"
+// CHECK: qremainder: "0x0800000007000000F8FFFFFF0900000000000000"
 // OFF128: qweight_packed: "0x08000000010200000304000005FA000000000000"
 // OFF128: qbias: "0x080000007BFEFFFF71FCFFFFA300000000000000"
 
@@ -48,7 +51,7 @@ func.func @qconv(%x: tensor<1x2x3x3xi8>) -> tensor<1x3x3x3xi8> {
 // subtracts zx, so the padding adds nothing), no padding to qmr.
 // CHECK-LABEL: func.func @qdepthwise
 // CHECK: kiln.micro_kernel "qdwconv2d" [1, 2, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 3, 3, 7, 0, -128, 127]
-// CHECK-SAME: tensor<1x2x5x5xi8>, tensor<18xi8>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>
+// CHECK-SAME: tensor<1x2x5x5xi8>, tensor<18xi8>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>, tensor<2xi32>
 func.func @qdepthwise(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
   %w = arith.constant dense<3> : tensor<2x1x3x3xi8>
   %b = arith.constant dense<[100, -100]> : tensor<2xi32>
@@ -66,7 +69,7 @@ func.func @qdepthwise(%x: tensor<1x2x5x5xi8>) -> tensor<1x2x3x3xi8> {
 // 1 - (-2) * 5, 2 - (-2) * (-5), 3 - (-2) * 1 = 11, -8, 5).
 // CHECK-LABEL: func.func @qlinear
 // CHECK: kiln.micro_kernel "qlinear" [6, 5, 3, 4, -128, 127]
-// CHECK-SAME: tensor<2x3x5xi8>, tensor<32xi8>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>
+// CHECK-SAME: tensor<2x3x5xi8>, tensor<32xi8>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>
 func.func @qlinear(%x: tensor<2x3x5xi8>) -> tensor<2x3x3xi8> {
   %w = arith.constant dense<[[1, 1, 1, 1, 1], [-1, -1, -1, -1, -1], [1, 0, 0, 0, 0]]> : tensor<3x5xi8>
   %b = arith.constant dense<[1, 2, 3]> : tensor<3xi32>

@@ -7,10 +7,12 @@
 // s_x = 0.02, s_w = [0.01, 0.005], s_y = 0.05: multipliers 0.004 and 0.002
 // from the float32 scales PyTorch multiplies with (0.0039999998 = 0.512 * 2^-7
 // -> round(0.51199998 * 2^31) = 1099511579); bias 0.1 / 0.0002 = 500,
-// -0.1 / 0.0001 = -1000.
+// -0.1 / 0.0001 = -1000, from float32 values: 500.0000298 and -1000.0000596,
+// whose fractions in the product's units are the remainders:
+// 0.0000298 * 1099511579 = 32768 and -65536.
 // CHECK-LABEL: func.func @conv_relu
 // CHECK: %[[B:.*]] = arith.constant dense_resource<{{.*}}> : tensor<2xi32>
-// CHECK: %[[Y:.*]] = kiln.qconv2d %arg0, %{{.*}}, %[[B]] {dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = -5 : i64, multiplier = array<i32: 1099511579, 1099511579>, output_max = 127 : i64, output_min = 3 : i64, output_zero_point = 3 : i64, padding = array<i64: 1, 1, 1, 1>, shift = array<i32: -7, -8>, stride = array<i64: 1, 1>} : (tensor<1x3x4x4xi8>, tensor<2x3x3x3xi8>, tensor<2xi32>) -> tensor<1x2x4x4xi8>
+// CHECK: %[[Y:.*]] = kiln.qconv2d %arg0, %{{.*}}, %[[B]] {dilation = array<i64: 1, 1>, groups = 1 : i64, input_zero_point = -5 : i64, multiplier = array<i32: 1099511579, 1099511579>, output_max = 127 : i64, output_min = 3 : i64, output_zero_point = 3 : i64, padding = array<i64: 1, 1, 1, 1>, remainder = array<i32: 32768, -65536>, shift = array<i32: -7, -8>, stride = array<i64: 1, 1>} : (tensor<1x3x4x4xi8>, tensor<2x3x3x3xi8>, tensor<2xi32>) -> tensor<1x2x4x4xi8>
 // CHECK-NOT: kiln.dequantize
 // CHECK-NOT: kiln.quantize
 // CHECK: return %[[Y]]
