@@ -721,29 +721,30 @@ INLINE double rq_pow2(int shift) {
 /// A channel's requantization as one double, mult * 2^-(31 - shift) (exact:
 /// mult has 31 bits), for requantize_exact; 0 where the channel's bound
 /// (|bias| + 255 * sum |w|, from the caller) reaches RQ_EXACT_BOUND or its
-/// multiplier is 1 or more (shift > 0), which keep requantize.
+/// multiplier is 1 or more (shift > 0), which keep requantize, and where
+/// the sums with the remainder and the half could pass 2^53 (bound * mult +
+/// 2^30 + 2^(30 - shift), so that requantize_exact's sum is exact).
 INLINE double rq_exact_scale(long long bound, int mult, int shift) {
-  if (bound >= RQ_EXACT_BOUND || shift > 0)
+  if (bound >= RQ_EXACT_BOUND || shift > 0 || shift < -21 ||
+      bound * mult + (1ll << 30) + (1ll << (30 - shift)) >= (1ll << 53))
     return 0;
   return (double)mult * rq_pow2(shift);
 }
 
-/// The channel's remainder in requantize_exact's units, rem * 2^-(31 -
-/// shift) (exact), for a channel whose rq_exact_scale is not 0.
+/// The channel's remainder and half in requantize_exact's units,
+/// (rem + 2^(30 - shift)) * 2^-(31 - shift) (exact), for a channel whose
+/// rq_exact_scale is not 0.
 INLINE double rq_exact_offset(int rem, int shift) {
-  return shift > 0 ? 0 : (double)rem * rq_pow2(shift);
+  return shift > 0 || shift < -21 ? 0 : (double)(rem + (1ll << (30 - shift))) * rq_pow2(shift);
 }
 
-/// One half of requantize_exact: p = acc * scale + offset is exact (the
-/// integer acc * mult + rem has at most 53 bits: |acc| < RQ_EXACT_BOUND,
-/// |rem| <= 2^30) and vcvtpd2dq rounds it half to even; `tie` marks the
-/// exact halves (p - r = 0.5, exact), which go up instead.
-INLINE __m256i rq_exact_half(__m256i acc, __m512d scale, __m512d offset, __mmask8 *tie) {
-  __m512d p = _mm512_add_pd(_mm512_mul_pd(_mm512_cvtepi32_pd(acc), scale), offset);
-  __m256i r = _mm512_cvt_roundpd_epi32(p, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  *tie =
-      _mm512_cmp_pd_mask(_mm512_sub_pd(p, _mm512_cvtepi32_pd(r)), _mm512_set1_pd(0.5), _CMP_EQ_OQ);
-  return r;
+/// One half of requantize_exact: acc * scale + offset, the integer acc *
+/// mult + rem + 2^(total-1) times 2^-total, below 2^53 in magnitude
+/// (rq_exact_scale), so exact in a double whatever the order of the adds,
+/// and converted rounding down: the floor, as the int64 form shifts.
+INLINE __m256i rq_exact_half(__m256i acc, __m512d scale, __m512d offset) {
+  __m512d p = _mm512_fmadd_pd(_mm512_cvtepi32_pd(acc), scale, offset);
+  return _mm512_cvt_roundpd_epi32(p, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
 }
 
 /// requantize() where |acc| < RQ_EXACT_BOUND and the multiplier is below 1,
@@ -752,11 +753,9 @@ INLINE __m256i rq_exact_half(__m256i acc, __m512d scale, __m512d offset, __mmask
 /// output).
 INLINE vq8 requantize_exact(vq acc, __m512d scale, __m512d offset, int zy, int lo, int hi) {
   __m512i a = (__m512i)acc;
-  __mmask8 t0, t1;
-  __m256i r0 = rq_exact_half(_mm512_castsi512_si256(a), scale, offset, &t0);
-  __m256i r1 = rq_exact_half(_mm512_extracti64x4_epi64(a, 1), scale, offset, &t1);
+  __m256i r0 = rq_exact_half(_mm512_castsi512_si256(a), scale, offset);
+  __m256i r1 = rq_exact_half(_mm512_extracti64x4_epi64(a, 1), scale, offset);
   __m512i r = _mm512_inserti64x4(_mm512_castsi256_si512(r0), r1, 1);
-  r = _mm512_mask_add_epi32(r, (__mmask16)(t0 | (unsigned)t1 << 8), r, _mm512_set1_epi32(1));
   __m128i y = _mm512_cvtsepi32_epi8(_mm512_add_epi32(r, _mm512_set1_epi32(zy)));
   y = _mm_min_epi8(_mm_max_epi8(y, _mm_set1_epi8((char)lo)), _mm_set1_epi8((char)hi));
   return (vq8)y;
