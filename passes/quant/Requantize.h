@@ -41,10 +41,12 @@ int32_t roundingDivideByPowerOfTwo(int32_t x, int exponent);
 /// for CMSIS-NN-style kernels; Kiln's generated code uses `requantize`.
 int64_t requantizeDoubleRounding(int64_t x, FixedPointMultiplier m);
 
-/// What Kiln's generated code computes: x * multiplier / 2^(31 - shift)
+/// What kiln.qmatmul computes (no bias): x * multiplier / 2^(31 - shift)
 /// exactly in 64 bits (|x| < 2^31), rounded once, half to even, as PyTorch
 /// rounds `y * (1 / scale)`. One rounding instead of TFLite's two removes the
 /// off-by-one results within 2^-(right+1) of a tie (docs/quantization.md).
+/// The convolutions and linear layers add their bias's remainder first
+/// (requantizeWithRemainder).
 int64_t requantize(int64_t x, FixedPointMultiplier m);
 
 /// The fraction of a convolution's or linear layer's bias that its int32
