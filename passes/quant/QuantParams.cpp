@@ -147,6 +147,12 @@ void BinaryPattern::replace(QuantizeOp q, Value folded) {
   op->erase();
 }
 
+double BinaryPattern::productScale() const {
+  return double(static_cast<float>(lhsParams.scales[0])) *
+         double(static_cast<float>(rhsParams.scales[0])) *
+         double(static_cast<float>(1.0 / out.scales[0]));
+}
+
 Value tabulate(OpBuilder &b, Location loc, Value input, const QuantParams &in,
                const QuantParams &out, int64_t qmin, int64_t qmax,
                llvm::function_ref<float(float)> f) {

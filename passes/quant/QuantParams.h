@@ -76,6 +76,10 @@ struct BinaryPattern {
 
   /// Replaces the quantize by `folded` and erases the pattern's float ops.
   void replace(QuantizeOp q, mlir::Value folded);
+
+  /// s_a * s_b / s_y from the float32 values PyTorch multiplies with: the
+  /// multiplier of a product of the two inputs (mul, matmul).
+  double productScale() const;
 };
 std::optional<BinaryPattern> matchBinary(QuantizeOp q,
                                          llvm::function_ref<bool(mlir::Operation *)> isOp);

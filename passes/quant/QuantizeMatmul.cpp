@@ -36,9 +36,7 @@ struct QuantizeMatmulPass : impl::QuantizeMatmulPassBase<QuantizeMatmulPass> {
       return failure();
     // The sum's scale over the output's, from the float32 values PyTorch
     // computes with (as the convolutions' multipliers are computed).
-    FixedPointMultiplier m = quantizeMultiplier(double(static_cast<float>(p->lhsParams.scales[0])) *
-                                                double(static_cast<float>(p->rhsParams.scales[0])) *
-                                                double(static_cast<float>(1.0 / p->out.scales[0])));
+    FixedPointMultiplier m = quantizeMultiplier(p->productScale());
     if (m.multiplier == 0)
       return failure();
     // int32 holds the sum: K products of at most 255 * 255.

@@ -36,9 +36,7 @@ struct QuantizeMulPass : impl::QuantizeMulPassBase<QuantizeMulPass> {
       return failure();
     // s_a * s_b / s_y from the float32 values PyTorch computes with, as an
     // integer in [2^30, 2^31) over 2^shift.
-    double m = double(static_cast<float>(p->lhsParams.scales[0])) *
-               double(static_cast<float>(p->rhsParams.scales[0])) *
-               double(static_cast<float>(1.0 / p->out.scales[0]));
+    double m = p->productScale();
     int exponent = 0;
     std::frexp(m, &exponent);
     int64_t shift = 31 - exponent;

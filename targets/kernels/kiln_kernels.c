@@ -1104,6 +1104,9 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
   // Out of the registers at constant indices (the loops below index by
   // variables, which would keep acc in memory through the k loop).
   __m512i sums[QMR][QD_VN];
+  double offset[QMR];           // requantize_exact's, once per filter
+  for (int i = 0; i < QMR; ++i) // the tile's filters only: exact holds f
+    offset[i] = i < rows && exact[i] != 0 ? rq_exact_offset(rem[i], shift[i]) : 0;
   for (int i = 0; i < QMR; ++i)
     for (int v = 0; v < QD_VN; ++v)
       sums[i][v] = acc[i][v];
@@ -1128,7 +1131,7 @@ INLINE void qd_tile(const unsigned *band, isize plane, isize c4n, const isize *t
     for (int i = 0; i < QMR && i < rows; ++i) {
       vq8 r = exact[i] != 0
                   ? requantize_exact((vq)sums[i][v], _mm512_set1_pd(exact[i]),
-                                     _mm512_set1_pd(rq_exact_offset(rem[i], shift[i])), zy, lo, hi)
+                                     _mm512_set1_pd(offset[i]), zy, lo, hi)
                   : requantize((vq)sums[i][v], (vq)mult[i], (vq)shift[i], (vq)rem[i], zy, lo, hi);
       for (int s = 0; s < runs; ++s)
         _mm512_mask_storeu_epi8((void *)((usize)y + i * ldo + q + shifts[s]), masks[s],
