@@ -299,7 +299,8 @@ def SelectMicroKernelsPass : Pass<"kiln-select-micro-kernels", "mlir::func::Func
     (one word: four channels of one tap, the order of the direct AVX-512
     conv), else `k = (c * KH + ki) * KW + kj`. A 1x1
     qconv2d of a 1x1 image is the qlinear kernel, and every `kiln.lookup`
-    (an int8 function as a 256-entry table) the `lookup` kernel. Everything else
+    (an int8 function as a 256-entry table) the `lookup` kernel, and every
+    undilated int8 `kiln.max_pool2d` the `qmaxpool2d` kernel. Everything else
     (other element types, computed weights, grouped convolutions) is left to
     the linalg lowering. `mr` = 0 and `qmr` = 0 turn the pass off.
   }];

@@ -2,8 +2,9 @@
 //
 // float32 conv2d (groups = 1 or depthwise) and linear ops, and their int8
 // forms kiln.qconv2d and kiln.qlinear, with constant weights, and int8
-// table lookups become kiln.micro_kernel ops; their weights are packed here into the layouts of
-// targets/kernels/kiln_kernels.h. See Passes.td.
+// table lookups and max pooling become kiln.micro_kernel ops; their weights
+// are packed here into the layouts of targets/kernels/kiln_kernels.h. See
+// Passes.td.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/kiln/KilnOps.h"
@@ -128,7 +129,9 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if ((mr > 0 && isa<Conv2dOp, LinearOp>(op)) ||
-          (qmr > 0 && isa<QConv2dOp, QLinearOp, LookupOp>(op)))
+          (qmr > 0 && isa<QConv2dOp, QLinearOp, LookupOp>(op)) ||
+          (qmr > 0 && isa<MaxPool2dOp>(op) &&
+           cast<MaxPool2dOp>(op).getType().getElementType().isInteger(8)))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -141,6 +144,8 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
         selectQConv(rewriter, qconv);
       else if (auto lookup = dyn_cast<LookupOp>(op))
         selectLookup(rewriter, lookup);
+      else if (auto pool = dyn_cast<MaxPool2dOp>(op))
+        selectQMaxPool(rewriter, pool);
       else
         selectQLinear(rewriter, cast<QLinearOp>(op));
     }
@@ -290,6 +295,20 @@ struct SelectMicroKernelsPass : impl::SelectMicroKernelsPassBase<SelectMicroKern
     if (n == 0 || !fitInt32({n}))
       return;
     replaceWithKernel(rewriter, op, "lookup", {op.getInput(), op.getTable()}, {n}, std::nullopt);
+  }
+
+  /// int8 kiln.max_pool2d, undilated, as the qmaxpool2d kernel.
+  static void selectQMaxPool(RewriterBase &rewriter, MaxPool2dOp op) {
+    ArrayRef<int64_t> in = op.getInput().getType().getShape();
+    ArrayRef<int64_t> out = op.getType().getShape();
+    ArrayRef<int64_t> k = op.getKernel(), s = op.getStride(), pad = op.getPadding();
+    if (llvm::any_of(op.getDilation(), [](int64_t d) { return d != 1; }))
+      return;
+    SmallVector<int64_t> params = {in[0] * in[1], in[2],  in[3],  k[0],   k[1],  s[0],
+                                   s[1],          pad[0], pad[1], out[2], out[3]};
+    if (!fitInt32(params) || !fitInt32({in[0] * in[1] * in[2] * in[3]}))
+      return;
+    replaceWithKernel(rewriter, op, "qmaxpool2d", {op.getInput()}, params, std::nullopt);
   }
 
   void selectQLinear(RewriterBase &rewriter, QLinearOp op) {

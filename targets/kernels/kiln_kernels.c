@@ -1762,3 +1762,92 @@ __attribute__((noinline)) void kiln_uk_lookup(const i8 *x, const i8 *table, i8 *
   for (; i < n; ++i)
     y[i] = table[(u8)x[i] ^ 0x80];
 }
+/// The columns of one staged row of the int8 max pool (a chunk of outputs
+/// whose windows span at most this many input columns).
+#define QMP_COLS 1024
+
+/// int8 max pooling (kiln_kernels.h), a row of outputs at a time: the
+/// window's input rows reduced column by column into a staged row (padding
+/// columns -128), then the staged row reduced over each run of kw columns
+/// and every sw-th column stored. Each step is a contiguous loop; windows
+/// wider than half the staged row take the scalar loop.
+__attribute__((noinline)) void kiln_uk_qmaxpool2d(const i8 *in, i8 *out, int planes, int h, int w,
+                                                  int kh, int kw, int sh, int sw, int pt, int pl,
+                                                  int oh, int ow) {
+  // 128 columns of slack: the vector loads of the last outputs' windows.
+  i8 row[QMP_COLS + 128] __attribute__((aligned(64)));
+  // Outputs per chunk: (chunk - 1) * sw + kw columns.
+  isize chunk = kw <= QMP_COLS / 2 ? (QMP_COLS - kw) / sw + 1 : 0;
+  for (isize p = 0; p < planes; ++p) {
+    const i8 *x = in + p * h * w;
+    i8 *y = out + p * oh * ow;
+    for (isize oy = 0; oy < oh; ++oy, y += ow) {
+      isize iy0 = oy * sh - pt;
+      isize r0 = iy0 < 0 ? 0 : iy0, r1 = min_i(iy0 + kh, h);
+      if (!chunk) {
+        for (isize ox = 0; ox < ow; ++ox) {
+          int m = -128;
+          for (isize iy = r0; iy < r1; ++iy)
+            for (isize ix = ox * sw - pl; ix < ox * sw - pl + kw; ++ix)
+              if (ix >= 0 && ix < w && x[iy * w + ix] > m)
+                m = x[iy * w + ix];
+          y[ox] = (i8)m;
+        }
+        continue;
+      }
+      for (isize ox0 = 0; ox0 < ow; ox0 += chunk) {
+        isize n = min_i(chunk, ow - ox0), ix0 = ox0 * sw - pl, cols = (n - 1) * sw + kw;
+        // Staged columns j = ix - ix0 inside the image: [ja, jb).
+        isize ja = ix0 < 0 ? -ix0 : 0, jb = min_i(cols, w - ix0);
+#if defined(KILN_FEATURE_avx512vnni)
+        // 64 columns a vector, masked loads at the edges.
+        const __m512i lowest = _mm512_set1_epi8(-128);
+        for (isize j = 0; j < cols; j += 64) {
+          isize a = ja > j ? ja - j : 0, b = min_i(jb - j, 64);
+          __mmask64 live = b <= a ? 0
+                                  : (b == 64 ? ~(__mmask64)0 : ((__mmask64)1 << b) - 1) &
+                                        ~(((__mmask64)1 << a) - 1);
+          __m512i m = lowest;
+          for (isize iy = r0; iy < r1; ++iy)
+            m = _mm512_max_epi8(m, _mm512_mask_loadu_epi8(lowest, live, x + iy * w + ix0 + j));
+          _mm512_store_si512(row + j, m);
+        }
+        if (sw <= 2) {
+          // An output vector: the maximum of kw loads at consecutive
+          // offsets; at sw = 2 the even bytes of its 32 words.
+          isize step = 64 / sw;
+          for (isize o = 0; o < n; o += step) {
+            const i8 *r = row + o * sw;
+            __m512i m = _mm512_loadu_si512(r);
+            for (isize t = 1; t < kw; ++t)
+              m = _mm512_max_epi8(m, _mm512_loadu_si512(r + t));
+            isize left = min_i(step, n - o);
+            if (sw == 1)
+              _mm512_mask_storeu_epi8(y + ox0 + o,
+                                      left == 64 ? ~(__mmask64)0 : ((__mmask64)1 << left) - 1, m);
+            else
+              _mm512_mask_cvtepi16_storeu_epi8(y + ox0 + o, (__mmask32)((1ull << left) - 1), m);
+          }
+          continue;
+        }
+#else
+        for (isize j = 0; j < cols; ++j)
+          row[j] = -128;
+        for (isize iy = r0; iy < r1; ++iy) {
+          const i8 *src = x + iy * w + ix0;
+          for (isize j = ja; j < jb; ++j)
+            row[j] = src[j] > row[j] ? src[j] : row[j];
+        }
+#endif
+        // row[j] = max(row[j .. j + kw)): kw - 1 passes that each widen
+        // the window by one column (ascending j reads row[j + 1] before this
+        // pass changes it), then every sw-th column.
+        for (isize t = 1; t < kw; ++t)
+          for (isize j = 0; j + t < cols; ++j)
+            row[j] = row[j + 1] > row[j] ? row[j + 1] : row[j];
+        for (isize o = 0; o < n; ++o)
+          y[ox0 + o] = row[o * sw];
+      }
+    }
+  }
+}

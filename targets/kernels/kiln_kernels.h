@@ -49,7 +49,8 @@ enum kiln_uk_activation {
   X(qconv2d, "bbiiiib", 19)                                                                        \
   X(qdwconv2d, "bbiiiib", 18)                                                                      \
   X(qlinear, "bbiiiib", 6)                                                                         \
-  X(lookup, "bbb", 1)
+  X(lookup, "bbb", 1)                                                                              \
+  X(qmaxpool2d, "bb", 11)
 
 /* conv2d, groups = 1, NCHW, as an implicit GEMM:
  *   out = act(conv(in, W) + bias)
@@ -120,6 +121,13 @@ void kiln_uk_qlinear(const signed char *x, const signed char *wp, const int *bia
 /* int8 elementwise function as a 256-entry table (kiln.lookup):
  * y[i] = table[x[i] + 128] for i < n. */
 void kiln_uk_lookup(const signed char *x, const signed char *table, signed char *y, int n);
+
+/* int8 max pooling (kiln.max_pool2d on int8), NCHW, undilated: `planes`
+ * (N*C) planes of h x w, windows kh x kw at strides sh, sw; pt/pl: top and
+ * left padding; oh/ow: the output's size (ceil mode's last windows included).
+ * Padding reads as -128. */
+void kiln_uk_qmaxpool2d(const signed char *in, signed char *out, int planes, int h, int w, int kh,
+                        int kw, int sh, int sw, int pt, int pl, int oh, int ow);
 
 #ifdef __cplusplus
 }

@@ -135,12 +135,47 @@ static void test_lookup(int n) {
   for (int i = 0; i < n; ++i) bad += y[i] != t[x[i] + 128];
   printf("lookup n%d: %s\n", n, bad ? "FAIL" : "ok"); fails += bad != 0; free(x); free(y);
 }
+/* qmaxpool2d against the window maxima (padding: -128), on random shapes:
+ * windows 1-4 (and some wider than the kernel's staged half row: its scalar
+ * loop), strides 1-3, padding up to half the window, ceil mode's extra last
+ * window, rows past the kernel's staged row (chunks). */
+static void test_maxpool(int trials) {
+  int bad = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    int planes = rnd(1, 3), h = rnd(1, 20), w = rnd(1, trial % 10 == 0 ? 1500 : 70);
+    int kh = rnd(1, 4), kw = rnd(1, trial % 50 == 0 ? 700 : 4), sh = rnd(1, 3), sw = rnd(1, 3);
+    int pt = rnd(0, kh / 2), pl = rnd(0, kw / 2);
+    int oh = (h + 2 * pt - kh) / sh + 1, ow = (w + 2 * pl - kw) / sw + 1;
+    if (oh <= 0 || ow <= 0)
+      continue;
+    if (rnd(0, 1) && (w + 2 * pl - kw) % sw && ow * sw < w + pl) /* ceil mode */
+      ++ow;
+    signed char *x = malloc(planes * h * w), *y = malloc(planes * oh * ow + 1);
+    for (int i = 0; i < planes * h * w; ++i) x[i] = rnd(-128, 127);
+    y[planes * oh * ow] = 77;
+    kiln_uk_qmaxpool2d(x, y, planes, h, w, kh, kw, sh, sw, pt, pl, oh, ow);
+    int wrong = y[planes * oh * ow] != 77;
+    for (int p = 0; p < planes; ++p) for (int oy = 0; oy < oh; ++oy) for (int ox = 0; ox < ow; ++ox) {
+      int m = -128;
+      for (int i = 0; i < kh; ++i) for (int j = 0; j < kw; ++j) {
+        int iy = oy * sh - pt + i, ix = ox * sw - pl + j;
+        if (iy >= 0 && iy < h && ix >= 0 && ix < w && x[(p * h + iy) * w + ix] > m) m = x[(p * h + iy) * w + ix];
+      }
+      wrong += y[(p * oh + oy) * ow + ox] != m;
+    }
+    if (wrong && bad++ < 3)
+      printf("  maxpool mismatch: %d planes %dx%d window %dx%d stride %d,%d pad %d,%d out %dx%d\n", planes, h, w, kh, kw, sh, sw, pt, pl, oh, ow);
+    free(x); free(y);
+  }
+  printf("maxpool %d shapes: %s\n", trials, bad ? "FAIL" : "ok"); fails += bad != 0;
+}
 int main(void) {
   if (!cpu_has_library_features())
     return 77;
   test_ties();
   test_conv(1, 3, 50, 70, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
   test_conv(1, 3, 224, 224, 8, 3, 3, 2, 2, 1, 1, 1, 1, 0);
+  test_maxpool(1500);
   test_lookup(1); test_lookup(63); test_lookup(64); test_lookup(1000); test_lookup(100003);
   test_conv(1, 5, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);
   test_conv(1, 5, 14, 14, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);

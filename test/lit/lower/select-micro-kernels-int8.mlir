@@ -115,6 +115,29 @@ func.func @lookup(%x: tensor<2x3x5xi8>) -> tensor<2x3x5xi8> {
 
 // -----
 
+// An undilated int8 max pool is the qmaxpool2d kernel, its parameters
+// (planes, h, w, kh, kw, sh, sw, pt, pl, oh, ow) from the op (ceil mode's
+// extra output column: ow = 4). Left alone: a dilated one, a float32 one,
+// and with only the float kernels (NOQ) every one.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3x4x4xi8>
+// CHECK: %[[Y:.*]] = kiln.micro_kernel "qmaxpool2d" [6, 7, 7, 3, 2, 2, 2, 1, 0, 4, 4]
+// CHECK-SAME: ins(%arg0 : tensor<2x3x7x7xi8>)
+// CHECK-SAME: outs(%[[E]] : tensor<2x3x4x4xi8>)
+// CHECK: kiln.max_pool2d %arg0 {{.*}}dilation = array<i64: 2, 2>
+// CHECK: kiln.max_pool2d %arg1
+// CHECK: return %[[Y]]
+// NOQ-LABEL: func.func @max_pool
+// NOQ-NOT: kiln.micro_kernel
+func.func @max_pool(%x: tensor<2x3x7x7xi8>, %f: tensor<1x2x8x8xf32>) -> (tensor<2x3x4x4xi8>, tensor<2x3x3x3xi8>, tensor<1x2x4x4xf32>) {
+  %0 = kiln.max_pool2d %x {kernel = array<i64: 3, 2>, stride = array<i64: 2, 2>, padding = array<i64: 1, 0>, dilation = array<i64: 1, 1>, ceil_mode = true} : (tensor<2x3x7x7xi8>) -> tensor<2x3x4x4xi8>
+  %1 = kiln.max_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 0, 0>, dilation = array<i64: 2, 2>, ceil_mode = false} : (tensor<2x3x7x7xi8>) -> tensor<2x3x3x3xi8>
+  %2 = kiln.max_pool2d %f {kernel = array<i64: 3, 3>, stride = array<i64: 2, 2>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+  return %0, %1, %2 : tensor<2x3x4x4xi8>, tensor<2x3x3x3xi8>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
 // Left to the linalg lowering: grouped convolutions, weights that are not
 // constants, and shifts the kernels do not take (31).
 // CHECK-LABEL: func.func @left_alone
