@@ -11,7 +11,7 @@ set -eu
 PACKAGES="
   cmake ninja-build ccache pkg-config make
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22 libclang-rt-22-dev
-  libzip-dev zlib1g-dev libzstd-dev catch2
+  libzip-dev zlib1g-dev libzstd-dev catch2 flatbuffers-compiler libflatbuffers-dev
   python3 python3-torch python3-torchvision python3-numpy valgrind
   chromium
   qemu-user qemu-system-arm

@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/import/Importer.h"
 #include "compiler/import/pt2/Pt2Importer.h"
+#include "compiler/import/pte/PteFile.h"
+#include "compiler/import/pte/PteImporter.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/NodeLocation.h"
 
@@ -26,11 +28,13 @@ Location nodeLocation(MLIRContext &ctx, llvm::StringRef file, llvm::StringRef no
 }
 
 namespace {
-enum class Format { Pt2, Mlir, Unknown };
+enum class Format { Pt2, Pte, Mlir, Unknown };
 
 Format sniff(llvm::StringRef path, llvm::StringRef bytes) {
   if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06"))
     return Format::Pt2;
+  if (PteFile::looksLikePte(bytes) || path.ends_with(".pte"))
+    return Format::Pte; // a .pte the reader does not take: it says why
   if (path.ends_with(".mlir"))
     return Format::Mlir;
   if (path.ends_with(".pt2"))
@@ -51,6 +55,8 @@ OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
   switch (sniff(path, (*buffer)->getBuffer())) {
   case Format::Pt2:
     return importPt2((*buffer)->getBuffer(), path, ctx, options);
+  case Format::Pte:
+    return importPte(std::move(*buffer), path, ctx, options);
   case Format::Mlir: {
     ctx.loadDialect<KilnDialect>();
     llvm::SourceMgr sourceMgr;
@@ -65,20 +71,22 @@ OwningOpRef<ModuleOp> importModel(llvm::StringRef path, MLIRContext &ctx,
     return module;
   }
   case Format::Unknown:
-    emitError(fileLoc) << "unknown model format: expected a torch.export archive (.pt2) "
-                          "or kiln IR (.mlir)";
+    emitError(fileLoc) << "unknown model format: expected a torch.export archive (.pt2), "
+                          "an ExecuTorch program (.pte) or kiln IR (.mlir)";
     return nullptr;
   }
   return nullptr;
 }
 
-bool inspectModel(llvm::StringRef path, llvm::raw_ostream &os, llvm::raw_ostream &errs) {
-  // The format is picked as importModel picks it. Only .pt2 has an
-  // inspector yet (a .pte one goes here); the .pt2 reader also gets every
-  // other file, and its error says what the file is not.
+bool inspectModel(llvm::StringRef path, llvm::raw_ostream &os, llvm::raw_ostream &errs,
+                  const ImportOptions &options) {
+  // The format is picked as importModel picks it. The .pt2 reader also gets
+  // every other file, and its error says what the file is not.
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   switch (buffer ? sniff(path, (*buffer)->getBuffer()) : Format::Unknown) {
+  case Format::Pte:
+    return inspectPte(path, options.dataPath, os, errs);
   case Format::Pt2:
   case Format::Mlir:
   case Format::Unknown:

@@ -4,6 +4,7 @@
 #include "compiler/emit/Report.h"
 #include "compiler/import/Importer.h"
 #include "compiler/import/pt2/Pt2Archive.h"
+#include "compiler/import/pte/PteFile.h"
 #include "compiler/pipeline/Registration.h"
 #include "compiler/pipeline/Resources.h"
 #include "passes/memory/MemoryPlan.h"
@@ -368,6 +369,11 @@ FailureOr<CompileResult> compile(const CompileOptions &options, MLIRContext &con
   if (!module)
     return failure();
   result.filesRead.push_back(options.inputPath);
+  if (llvm::StringRef(options.inputPath).ends_with(".pte")) {
+    std::string data = PteFile::externalDataPath(options.inputPath, options.import.dataPath);
+    if (!data.empty())
+      result.filesRead.push_back(data);
+  }
   clock.lap("import");
   auto interface = readModelInterface(*module, name);
   if (failed(interface))

@@ -52,6 +52,7 @@ void unregisterConflictingOptions() {
                                       "no-header",  "print-locations",
                                       "linker",     "print-targets",
                                       "shape",      "list-operators",
+                                      "method",     "data",
                                       "O",          "MD",
                                       "MF",         "MT"};
   auto &registered = cl::getRegisteredOptions();
@@ -69,8 +70,8 @@ int main(int argc, char **argv) {
   cl::SubCommand inspect("inspect", "Show a model's inputs, outputs, parameters and operators, and "
                                     "whether Kiln supports each operator");
 
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.pt2 | kiln.mlir>"), cl::cat(category),
-                             cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.pt2 | model.pte | kiln.mlir>"),
+                             cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
   cl::opt<std::string> output("o",
                               cl::desc("Output file (default: <model>.o or <model>.so; "
                                        "stdout for text)"),
@@ -175,6 +176,17 @@ int main(int argc, char **argv) {
       cl::desc("Static shape of an input with dynamic dimensions, e.g. x=1x3x224x224 "
                "(repeat per input; checked against the program's ranges)"),
       cl::value_desc("name=DxDx..."), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> method(
+      "method",
+      cl::desc("The method of an ExecuTorch program (.pte) to compile (default: forward)"),
+      cl::value_desc("name"), cl::init("forward"), cl::cat(category),
+      cl::sub(cl::SubCommand::getTopLevel()));
+  cl::opt<std::string> dataFile(
+      "data",
+      cl::desc("External tensor data of an ExecuTorch program (.ptd; default: the .ptd "
+               "beside the .pte with the same stem, if there is one)"),
+      cl::value_desc("file.ptd"), cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()),
+      cl::sub(inspect));
   cl::opt<std::string> optLevel(
       "O",
       cl::desc("Optimization level: -O0, -O1, -O2, -O3, or -Os for size (default: the "
@@ -201,8 +213,8 @@ int main(int argc, char **argv) {
       cl::desc("Print every operator of the schema table as 'name<TAB>core|-<TAB>yes|no' "
                "(supported or not) and exit; docs/operators.md is generated from it"),
       cl::Hidden, cl::cat(category), cl::sub(cl::SubCommand::getTopLevel()));
-  cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.pt2>"), cl::Required,
-                                    cl::cat(category), cl::sub(inspect));
+  cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.pt2 | model.pte>"),
+                                    cl::Required, cl::cat(category), cl::sub(inspect));
 
   cl::HideUnrelatedOptions(category);
   cl::HideUnrelatedOptions(category, inspect);
@@ -214,8 +226,8 @@ int main(int argc, char **argv) {
   llvm::raw_string_ostream usageStream(usageErrors);
   if (!cl::ParseCommandLineOptions(
           argc, argv,
-          "Kiln: compiles a PyTorch model (torch.export .pt2) ahead of time into an "
-          "object file and a C header\n\n"
+          "Kiln: compiles a PyTorch model (torch.export .pt2, or an ExecuTorch .pte program) "
+          "ahead of time into an object file and a C header\n\n"
           "  kilnc model.pt2 -o net.o                  object + net.h for the host\n"
           "  kilnc model.pt2 --emit=shared -o net.so   shared library for kiln-run\n"
           "  kilnc inspect model.pt2                   what the model holds and needs\n",
@@ -225,7 +237,9 @@ int main(int argc, char **argv) {
   }
 
   if (inspect) {
-    if (!kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs()))
+    kiln::ImportOptions inspectOptions;
+    inspectOptions.dataPath = dataFile;
+    if (!kiln::inspectModel(inspectInput, llvm::outs(), llvm::errs(), inspectOptions))
       return kExitFailed;
     kiln::inspectQuantization(inspectInput, llvm::outs());
     return kExitOk;
@@ -273,6 +287,8 @@ int main(int argc, char **argv) {
   options.writeHeader = !noHeader;
   options.printDebugInfo = debugInfo;
   options.linker = linker;
+  options.import.method = method;
+  options.import.dataPath = dataFile;
   for (const std::string &text : shapes) {
     auto shape = kiln::parseShapeOption(text);
     if (!shape)
