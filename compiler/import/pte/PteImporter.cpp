@@ -225,6 +225,11 @@ FailureOr<Value> PteWalker::materializeConstant(int64_t index, Location loc) {
     for (char byte : *data)
       bits.push_back(byte != 0);
     attr = DenseElementsAttr::get(*type, llvm::ArrayRef<bool>(bits));
+  } else if (type->getNumElements() <= 16) {
+    // Scalars and other tiny constants as plain dense attributes: constant
+    // folding reads their elements (a 0-d dense_resource has no element
+    // iteration).
+    attr = DenseElementsAttr::getFromRawBuffer(*type, llvm::ArrayRef<char>(data->data(), data->size()));
   } else {
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         llvm::ArrayRef<char>(data->data(), data->size()), alignof(uint64_t));
