@@ -44,7 +44,7 @@ demo: build
 	$(BUILD_DIR)/bin/kiln-demo
 
 fuzz: build
-	ninja -C $(BUILD_DIR) kiln-fuzz-pt2 kiln-fuzz-pickle hostile-corpus
+	ninja -C $(BUILD_DIR) kiln-fuzz-pt2 kiln-fuzz-pickle kiln-fuzz-pte hostile-corpus hostile-pte-corpus
 	./test/fuzz/run_fuzzers.sh $(BUILD_DIR) $(FUZZ_SECONDS)
 
 sizes: build

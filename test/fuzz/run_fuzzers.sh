@@ -8,12 +8,13 @@ build=$1 seconds=$2
 out=$build/fuzz
 mkdir -p "$out"
 pids=""
-for target in pt2 pickle; do
+for target in pt2 pickle pte; do
   corpus=$out/corpus-$target
   mkdir -p "$corpus" "$out/artifacts-$target"
   case $target in
     pt2) seeds="$build/hostile/seeds/pt2 $build/hostile/corpus" ;;
     pickle) seeds="$build/hostile/seeds/pickle" ;;
+    pte) seeds="$build/hostile/pte-corpus ${KILN_SHARED_FIXTURES:-$(dirname "$0")/../../../shared/fixtures}/pte" ;;
   esac
   echo "fuzzing $target for $seconds s (log: $out/$target.log)"
   # shellcheck disable=SC2086
@@ -26,7 +27,7 @@ status=0
 for pid in $pids; do
   wait "$pid" || status=1
 done
-for target in pt2 pickle; do
+for target in pt2 pickle pte; do
   log=$out/$target.log
   echo "== kiln-fuzz-$target"
   grep -E "^Done [0-9]+ runs" "$log" || echo "(no summary)"

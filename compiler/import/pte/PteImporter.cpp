@@ -126,6 +126,15 @@ public:
 
 private:
   FailureOr<Value> materializeConstant(int64_t index, Location loc);
+  /// A reader error's message without the file name it starts with (the
+  /// diagnostic's location names the file).
+  std::string withoutFileName(llvm::Error e) {
+    std::string message = llvm::toString(std::move(e));
+    llvm::StringRef text = message;
+    if (text.consume_front(path))
+      text.consume_front(": ");
+    return text.str();
+  }
 
   const PteFile &file;
   const pte::ExecutionPlan &plan;
@@ -214,7 +223,7 @@ FailureOr<Value> PteWalker::materializeConstant(int64_t index, Location loc) {
   uint64_t bytes = static_cast<uint64_t>(type->getNumElements()) * e->size;
   auto data = file.tensorData(*tensor, bytes);
   if (!data)
-    return emitError(loc) << "value " << index << ": " << llvm::toString(data.takeError());
+    return emitError(loc) << "value " << index << ": " << withoutFileName(data.takeError());
   std::string resource = "pte_constant_" + std::to_string(index);
   if (tensor->extra_tensor_info() && tensor->extra_tensor_info()->fully_qualified_name() &&
       tensor->extra_tensor_info()->fully_qualified_name()->size())
@@ -229,7 +238,8 @@ FailureOr<Value> PteWalker::materializeConstant(int64_t index, Location loc) {
     // Scalars and other tiny constants as plain dense attributes: constant
     // folding reads their elements (a 0-d dense_resource has no element
     // iteration).
-    attr = DenseElementsAttr::getFromRawBuffer(*type, llvm::ArrayRef<char>(data->data(), data->size()));
+    attr = DenseElementsAttr::getFromRawBuffer(*type,
+                                               llvm::ArrayRef<char>(data->data(), data->size()));
   } else {
     AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
         llvm::ArrayRef<char>(data->data(), data->size()), alignof(uint64_t));
@@ -411,6 +421,9 @@ FailureOr<ResolvedCall> PteWalker::resolveKernel(const pte::KernelCall &call, Lo
   std::vector<int32_t> args;
   if (call.args())
     args.assign(call.args()->begin(), call.args()->end());
+  for (int32_t index : args)
+    if (failed(evalue(index, loc)))
+      return failure();
 
   // An out variant ("out", "Scalar_out", ...) carries a functional
   // operator's arguments, one out tensor per return, then the returns.
