@@ -224,7 +224,7 @@ llvm::Expected<llvm::StringRef> PteFile::tensorData(const pte::Tensor &tensor,
       auto seg = segment(constants->segment_index());
       if (!seg)
         return seg.takeError();
-      uint64_t offset = constants->offsets()->Get(index);
+      uint64_t offset = vectorElement(*constants->offsets(), index);
       if (!fits(offset, bytes, seg->size()))
         return error("constant " + llvm::Twine(index) + " (" + llvm::Twine(bytes) +
                      " bytes at offset " + llvm::Twine(offset) + ") lies outside its segment of " +

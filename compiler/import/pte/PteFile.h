@@ -23,6 +23,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,15 @@
 
 namespace kiln {
 namespace pte = executorch_flatbuffer;
+
+/// Element i of a flatbuffer vector, copied out: the verifier checks a
+/// vector's length word for 4-byte alignment only, so the 8-byte elements of
+/// a hostile file ([uint64], [long], [double]) may be misaligned.
+template <typename T> T vectorElement(const flatbuffers::Vector<T> &v, flatbuffers::uoffset_t i) {
+  T value;
+  std::memcpy(&value, v.Data() + static_cast<size_t>(i) * sizeof(T), sizeof(T));
+  return value; // little-endian hosts only, as flatbuffers' own reads
+}
 
 /// A flatbuffer string as a StringRef ("" for an absent one).
 inline llvm::StringRef ref(const flatbuffers::String *s) {

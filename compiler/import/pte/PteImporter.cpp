@@ -362,7 +362,8 @@ FailureOr<OpArgument> PteWalker::argument(int64_t index, const SchemaType &type,
     // Items are indices of Int values (FORMATS.md §3.3).
     a.kind = OpArgument::Kind::Ints;
     if (const auto *items = value.val_as_IntList()->items())
-      for (int64_t item : *items) {
+      for (flatbuffers::uoffset_t k = 0; k < items->size(); ++k) {
+        int64_t item = vectorElement(*items, k);
         auto element = evalue(item, loc);
         if (failed(element))
           return failure();
@@ -376,7 +377,8 @@ FailureOr<OpArgument> PteWalker::argument(int64_t index, const SchemaType &type,
   case pte::KernelTypes::DoubleList:
     a.kind = OpArgument::Kind::Floats;
     if (const auto *items = value.val_as_DoubleList()->items())
-      a.floats.assign(items->begin(), items->end());
+      for (flatbuffers::uoffset_t k = 0; k < items->size(); ++k)
+        a.floats.push_back(vectorElement(*items, k));
     return a;
   case pte::KernelTypes::BoolList:
     a.kind = OpArgument::Kind::Bools;
