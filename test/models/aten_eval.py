@@ -104,6 +104,11 @@ def _squeeze_dims(a):
     return out
 
 
+@compat("aten::squeeze_copy.dims")
+def _squeeze_copy_dims(a):
+    return _squeeze_dims(a).clone()
+
+
 @compat("aten::conv2d.padding")
 def _conv2d_padding(a):
     return torch.ops.aten.conv2d.padding(a["input"], a["weight"], a["bias"], a["stride"],

@@ -20,7 +20,8 @@ ExecuTorch), and it shares no code with kilnc's reader:
 * each KernelCall runs the operator the file names, out variant included
   (`torch.ops.aten.add.out`), with its arguments bound by torch's own schema of that
   overload: its out tensors are allocated as the file's value table declares them and
-  written by the kernel; MoveCall copies a value; FreeCall does nothing; a DelegateCall or
+  written by the kernel (an out variant torch 1.13 lacks runs as its functional operator
+  through aten_eval, the results copied into the out tensors); MoveCall copies a value; FreeCall does nothing; a DelegateCall or
   a jump is an error (this evaluator runs portable programs only).
 """
 
@@ -41,7 +42,9 @@ torch_python.ensure()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import aten_eval  # noqa: E402
 import npy_dtypes  # noqa: E402
+import schemas  # noqa: E402
 from make_inputs import random_input  # noqa: E402
 
 # c10 ScalarType codes (the .pte numbering) -> torch dtypes.
@@ -154,6 +157,39 @@ def constant(program, t):
         torch.empty(sizes, dtype=dtype)
 
 
+def run_functional(number, ns, name, overload, indices, value, env):
+    """An out variant torch 1.13 lacks (`_native_batch_norm_legit_no_training.out`, the
+    ExecuTorch-only `dim_order_ops`): its functional operator from Kiln's schema table,
+    run by aten_eval (torch's kernels, or its COMPAT forms), the results copied into the
+    out tensors."""
+    if ns == "dim_order_ops" and overload == "out":
+        # self, non_blocking, dim_order, out, return: a copy (into out's dtype).
+        out = value(indices[-2])
+        out.copy_(value(indices[0]).to(out.dtype))
+        env[indices[-2]] = env[indices[-1]] = out
+        return
+    base = "default" if overload == "out" else overload[:-len("_out")]
+    schema = schemas.load().get("%s::%s.%s" % (ns, name, base))
+    if schema is None or not overload.endswith("out"):
+        raise PteError("instruction %d: torch %s has no kernel %s::%s.%s"
+                       % (number, torch.__version__, ns, name, overload))
+    n, r = len(schema.arguments), len(schema.returns)
+    if len(indices) != n + 2 * r:
+        raise PteError("instruction %d: %s::%s.%s has %d arguments, not %d"
+                       % (number, ns, name, overload, len(indices), n + 2 * r))
+    args = {}
+    for a, i in zip(schema.arguments, indices):
+        v = value(i)
+        if a.type.base == "ScalarType" and isinstance(v, int):
+            v = DTYPES[v]  # the file's c10 code
+        args[a.name] = v
+    results = aten_eval.call(schema, args)
+    for k, result in enumerate(results):
+        out = value(indices[n + k])
+        out.copy_(result)
+        env[indices[n + k]] = env[indices[n + r + k]] = out
+
+
 def run_method(program, name, inputs):
     plan = program.method(name)
     values = plan.get("values", [])
@@ -208,13 +244,15 @@ def run_method(program, name, inputs):
         op = ops[int(args.get("op_index", 0))]
         ns, _, opname = op["name"].partition("::")
         overload = op.get("overload") or "default"
+        indices = [int(i) for i in args.get("args", [])]
         try:
             kernel = getattr(getattr(getattr(torch.ops, ns), opname), overload)
         except (AttributeError, RuntimeError):
-            raise PteError("instruction %d: torch %s has no kernel %s.%s"
-                           % (number, torch.__version__, op["name"], overload))
+            kernel = None
+        if kernel is None:
+            run_functional(number, ns, opname, overload, indices, value, env)
+            continue
         schema = kernel._schema
-        indices = [int(i) for i in args.get("args", [])]
         positional, keywords, written = [], {}, []
         for i, argument in enumerate(schema.arguments):
             v = value(indices[i])

@@ -25,6 +25,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <set>
@@ -78,11 +79,34 @@ const char *kindOf(pte::KernelTypes type) {
 
 /// A kernel call resolved against the schema table.
 struct ResolvedCall {
-  const OpSchema *schema = nullptr;
-  std::vector<int32_t> inputs;  // EValue indices of the schema's arguments
-  std::vector<int32_t> outs;    // the out tensors (one per return)
-  std::vector<int32_t> returns; // the returned values
+  const OpSchema *schema = nullptr;         // the functional operator imported
+  std::vector<const SchemaArg *> inputArgs; // the argument each input binds to
+  std::vector<int32_t> inputs;              // EValue indices
+  std::vector<int32_t> outs;                // the out tensors (one per return)
+  std::vector<int32_t> returns;             // the returned values
 };
+
+/// Out variants whose arguments are not their functional operator's plus
+/// the out tensors: they drop the TensorOptions (dtype, layout, device,
+/// pin_memory), which the out tensor carries (PyTorch's native_functions.yaml
+/// and ExecuTorch's dim_order_ops_registry.py).
+const std::vector<OpSchema> &outVariantSchemas() {
+  static const std::vector<OpSchema> schemas = [] {
+    std::vector<OpSchema> parsed;
+    for (const char *text :
+         {"aten::_to_copy.out(Tensor self, *, bool non_blocking=False, MemoryFormat? "
+          "memory_format=None, Tensor(a!) out) -> Tensor(a!)",
+          "dim_order_ops::_to_dim_order_copy.out(Tensor self, *, bool non_blocking=False, "
+          "int[]? dim_order=None, Tensor(a!) out) -> Tensor(a!)"}) {
+      auto schema = parseOpSchema(text);
+      if (!schema)
+        llvm::report_fatal_error(llvm::toString(schema.takeError()).c_str());
+      parsed.push_back(std::move(*schema));
+    }
+    return parsed;
+  }();
+  return schemas;
+}
 
 /// The operator's name as a .pte spells it: "aten::add.out".
 std::string operatorName(const pte::Operator *op) {
@@ -427,6 +451,30 @@ FailureOr<ResolvedCall> PteWalker::resolveKernel(const pte::KernelCall &call, Lo
     if (failed(evalue(index, loc)))
       return failure();
 
+  // An out variant that drops arguments: bound by its own schema, imported
+  // as its functional operator (the dropped arguments take their defaults).
+  for (const OpSchema &out : outVariantSchemas()) {
+    if (out.ns != ns || out.name != name || out.overload != overload)
+      continue;
+    const OpSchema *functional = OpSchemaTable::get().lookup(ns, name, "");
+    if (!functional)
+      break;
+    ResolvedCall resolved;
+    resolved.schema = functional;
+    for (const SchemaArg &a : out.arguments)
+      if (!a.type.mutates)
+        for (const SchemaArg &f : functional->arguments)
+          if (f.name == a.name)
+            resolved.inputArgs.push_back(&f);
+    size_t n = resolved.inputArgs.size(), r = out.arguments.size() - n;
+    if (args.size() != n + 2 * r)
+      return emitError(loc) << operatorName(op) << " has " << args.size()
+                            << " arguments; its schema " << out.text << " takes " << n + 2 * r;
+    resolved.inputs.assign(args.begin(), args.begin() + n);
+    resolved.outs.assign(args.begin() + n, args.begin() + n + r);
+    resolved.returns.assign(args.end() - r, args.end());
+    return resolved;
+  }
   // An out variant ("out", "Scalar_out", ...) carries a functional
   // operator's arguments, one out tensor per return, then the returns.
   bool outVariant = overload == "out" || overload.ends_with("_out");
@@ -462,6 +510,8 @@ FailureOr<ResolvedCall> PteWalker::resolveKernel(const pte::KernelCall &call, Lo
       continue;
     ResolvedCall resolved;
     resolved.schema = schema;
+    for (const SchemaArg &a : schema->arguments)
+      resolved.inputArgs.push_back(&a);
     resolved.inputs.assign(args.begin(), args.begin() + n);
     if (outVariant)
       resolved.outs.assign(args.begin() + n, args.begin() + n + r);
@@ -660,10 +710,10 @@ OwningOpRef<ModuleOp> PteWalker::run() {
                    r.schema->overload.empty() ? "default" : r.schema->overload};
     call.node = "instruction " + std::to_string(i);
     for (size_t k = 0; k < r.inputs.size(); ++k) {
-      auto a = argument(r.inputs[k], r.schema->arguments[k].type, loc);
+      auto a = argument(r.inputs[k], r.inputArgs[k]->type, loc);
       if (failed(a))
         return nullptr;
-      call.arguments.push_back({r.schema->arguments[k].name, std::move(*a)});
+      call.arguments.push_back({r.inputArgs[k]->name, std::move(*a)});
     }
     const std::vector<int32_t> &defined = r.outs.empty() ? r.returns : r.outs;
     for (int32_t index : defined) {

@@ -515,6 +515,25 @@ LogicalResult importPixelShuffle(NodeImport &n) {
 }
 
 const ImportRule kRules[] = {
+    // The copying forms of views (ExecuTorch's edge dialect) compute the same
+    // values: SSA tensors alias nothing.
+    {"aten::alias_copy", importIdentity, RuleDtypes::Any},
+    {"aten::expand_copy", importExpand, RuleDtypes::Any},
+    {"aten::permute_copy", importPermute, RuleDtypes::Any},
+    {"aten::select_copy.int", importSelect, RuleDtypes::Any},
+    {"aten::slice_copy.Tensor", importSlice, RuleDtypes::Any},
+    {"aten::split_copy.Tensor", importSplit, RuleDtypes::Any},
+    {"aten::split_with_sizes_copy", importSplit, RuleDtypes::Any},
+    {"aten::squeeze_copy", importReshape, RuleDtypes::Any},
+    {"aten::squeeze_copy.dim", importReshape, RuleDtypes::Any},
+    {"aten::squeeze_copy.dims", importReshape, RuleDtypes::Any},
+    {"aten::t_copy", importT, RuleDtypes::Any},
+    {"aten::transpose_copy.int", importTranspose, RuleDtypes::Any},
+    {"aten::unbind_copy.int", importUnbind, RuleDtypes::Any},
+    {"aten::unsqueeze_copy", importReshape, RuleDtypes::Any},
+    {"aten::view_copy", importReshape, RuleDtypes::Any},
+    // A clone into another dim order: the same logical tensor.
+    {"dim_order_ops::_clone_dim_order", importIdentity, RuleDtypes::Any},
     {"aten::alias", importIdentity, RuleDtypes::Any},
     {"aten::cat", importCat, RuleDtypes::Any},
     {"aten::chunk", importSplit, RuleDtypes::Any},

@@ -273,6 +273,7 @@ LogicalResult importToDtype(NodeImport &n) {
 
 const ImportRule kRules[] = {
     {"aten::_to_copy", importToDtype, RuleDtypes::Any},
+    {"dim_order_ops::_to_dim_order_copy", importToDtype, RuleDtypes::Any},
     {"aten::abs", importMath<AbsOp>, RuleDtypes::Numeric},
     {"aten::acos", importMath<AcosOp>, RuleDtypes::Numeric},
     {"aten::acosh", importMath<AcoshOp>, RuleDtypes::Numeric},

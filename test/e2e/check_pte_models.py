@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Zoo models as ExecuTorch portable programs: compile, compare with PyTorch and with .pt2.
+
+    check_pte_models.py --kilnc K --kiln-run R --flatc F --schema DIR --models DIR \\
+        --quantized DIR --work DIR
+
+For each model, test/models/pte_from_pt2.py writes the exported `.pt2` (build/models,
+build/models-quantized) as the `.pte` portable program ExecuTorch writes for it (out-variant
+kernel calls, views as `*_copy`, constants in a segment behind the extended header). Kiln
+compiles both files (`--emit=shared`) and runs them on the same seeded input:
+
+* float32 models: the `.pte` build's outputs must match what test/models/pte_reference.py
+  computes by running the `.pte` file's own out-variant kernels in torch (rtol 1e-4,
+  atol 1e-5: the tolerance of the `.pt2` fixtures);
+* every model: the `.pte` and `.pt2` builds' outputs must be byte-identical (int8 models:
+  their accuracy against PyTorch is the `.pt2` tests', check_quantized.py).
+"""
+import argparse
+import filecmp
+import glob
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELS = os.path.join(HERE, "..", "models")
+FLOAT = ["mlp-core", "small_cnn-core", "kws_cnn-core", "mobilenet_v2-core", "resnet18-core"]
+INT8 = ["small_cnn-int8-training", "kws_cnn-int8-training", "mobilenet_v2-int8-training"]
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    for flag in ("--kilnc", "--kiln-run", "--flatc", "--schema", "--models", "--quantized",
+                 "--work"):
+        p.add_argument(flag, required=True)
+    a = p.parse_args()
+    failures = 0
+    cases = [(m, os.path.join(a.models, m), False) for m in FLOAT] + \
+            [(m, os.path.join(a.quantized, m), True) for m in INT8]
+    for name, src, quantized in cases:
+        out = os.path.join(a.work, name)
+        os.makedirs(out, exist_ok=True)
+        pt2, pte = os.path.join(src, "model.pt2"), os.path.join(out, "model.pte")
+
+        def fail(what, r):
+            print("%-28s FAIL (%s): %s" % (name, what, (r.stderr or r.stdout).strip()))
+
+        r = run([sys.executable, os.path.join(MODELS, "pte_from_pt2.py"), pt2, "--out", pte,
+                 "--flatc", a.flatc, "--schema", a.schema])
+        if r.returncode != 0:
+            fail("pte_from_pt2.py", r)
+            failures += 1
+            continue
+        ref = run([sys.executable, os.path.join(MODELS, "pte_reference.py"), pte,
+                   "--flatc", a.flatc, "--schema", a.schema, "--make-input",
+                   os.path.join(out, "in"), "--out", os.path.join(out, "ref")])
+        if ref.returncode != 0:
+            fail("pte_reference.py", ref)
+            failures += 1
+            continue
+        inputs = sorted(glob.glob(os.path.join(out, "in", "input_*.npy")))
+        ok, check = True, ""
+        for src_file, tag in ((pte, "pte"), (pt2, "pt2")):
+            c = run([a.kilnc, src_file, "--emit=shared", "-o", os.path.join(out, tag + ".so")])
+            if c.returncode != 0:
+                fail("kilnc " + tag, c)
+                ok = False
+                break
+            cmd = [a.kiln_run, os.path.join(out, tag + ".so"), "--quiet", "--output-dir",
+                   os.path.join(out, tag)] + sum([["--input", i] for i in inputs], [])
+            if tag == "pte" and not quantized:
+                cmd += ["--rtol", "1e-4", "--atol", "1e-5"] + sum(
+                    [["--check", e] for e in
+                     sorted(glob.glob(os.path.join(out, "ref", "output_*.npy")))], [])
+            r = run(cmd)
+            if r.returncode != 0:
+                fail("kiln-run " + tag, r)
+                ok = False
+                break
+            if tag == "pte":
+                check = r.stdout.strip()
+        if not ok:
+            failures += 1
+            continue
+        outputs = sorted(os.path.basename(f)
+                         for f in glob.glob(os.path.join(out, "pte", "output_*.npy")))
+        same = outputs and all(filecmp.cmp(os.path.join(out, "pte", f),
+                                           os.path.join(out, "pt2", f), shallow=False)
+                               for f in outputs)
+        failures += not same
+        print("%-28s %s; %d output(s) %s" % (
+            name, "vs PyTorch: " + check.replace("\n", "; ") if not quantized else "int8",
+            len(outputs), "byte-identical to the .pt2 build" if same else
+            "DIFFER from the .pt2 build: FAIL"))
+    print("%d of %d models failed" % (failures, len(cases)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
