@@ -22,7 +22,9 @@ def RemoveNoOpsPass : Pass<"kiln-remove-noops"> {
     reshapes and expands to the same shape, identity permutations, slices of
     a whole dimension, concatenations of one tensor and clamps without bounds
     all return their input. The importer keeps them so its output says what
-    the model said; this pass removes them.
+    the model said; this pass removes them. A permutation of a permutation
+    becomes one permutation (the composition), so the layout changes around
+    an imported NHWC graph's operators (an XNNPACK delegate's) cancel.
   }];
 }
 
@@ -72,7 +74,8 @@ def FuseActivationsPass : Pass<"kiln-fuse-activations"> {
     An activation whose operand is a conv2d or linear with no other user
     becomes the producer's `activation` attribute, so code generation applies
     it in the producer's epilogue instead of in a second pass over memory.
-    `clamp(min = 0, max = 6)` is relu6; other clamps stay. Core ATen's
+    `clamp(min = 0, max = 6)` is relu6 and `clamp(min = 0)` (no max: an
+    XNNPACK node's output range) relu; other clamps stay. Core ATen's
     decompositions `x * clamp(x + 3, 0, 6) / 6` and `clamp(x + 3, 0, 6) / 6`
     (the clamp possibly as two, min then max) become hardswish and
     hardsigmoid first, so they fuse like the training IR's.

@@ -23,15 +23,18 @@ std::optional<StringRef> activationOf(Operation *op) {
     return StringRef("sigmoid");
   if (isa<HardSwishOp>(op))
     return StringRef("hardswish");
-  if (auto clamp = dyn_cast<ClampOp>(op))
+  if (auto clamp = dyn_cast<ClampOp>(op)) {
     if (clamp.getMin() && clamp.getMax() && clamp.getMin()->convertToDouble() == 0.0 &&
         clamp.getMax()->convertToDouble() == 6.0)
       return StringRef("relu6");
+    // XNNPACK's fused output range [0, inf).
+    if (clamp.getMin() && !clamp.getMax() && clamp.getMin()->convertToDouble() == 0.0)
+      return StringRef("relu");
+  }
   return std::nullopt;
 }
 
-template <typename ProducerOp>
-struct FuseIntoProducer : RewritePattern {
+template <typename ProducerOp> struct FuseIntoProducer : RewritePattern {
   explicit FuseIntoProducer(MLIRContext *ctx) : RewritePattern(MatchAnyOpTypeTag(), 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
     std::optional<StringRef> activation = activationOf(op);
@@ -106,7 +109,8 @@ struct RecognizeHardActivations : OpRewritePattern<DivOp> {
     SmallVector<Operation *> chain;
     Operation *result = nullptr;
     if (auto mul = div.getLhs().getDefiningOp<MulOp>()) {
-      for (auto [x, t] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
+      for (auto [x, t] :
+           {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
         chain.assign({mul});
         if (x.getType() == div.getType() && matchRelu6Of3Plus(t, chain) == x) {
           result = HardSwishOp::create(rewriter, div.getLoc(), div.getType(), x);

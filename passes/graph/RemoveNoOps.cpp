@@ -15,8 +15,7 @@ namespace kiln {
 namespace {
 
 /// Replaces `op` by its first operand when `isNoOp(op)` holds and the types agree.
-template <typename OpTy>
-struct ForwardInput : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ForwardInput : OpRewritePattern<OpTy> {
   ForwardInput(MLIRContext *ctx, bool (*isNoOp)(OpTy))
       : OpRewritePattern<OpTy>(ctx), isNoOp(isNoOp) {}
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
@@ -29,6 +28,23 @@ struct ForwardInput : OpRewritePattern<OpTy> {
   bool (*isNoOp)(OpTy);
 };
 
+/// permute(permute(x, inner), outer) is permute(x, inner[outer[i]]): the
+/// layout changes of an imported NHWC graph (an XNNPACK delegate's) between
+/// NCHW operators compose, and then cancel (the identity is a no-op).
+struct ComposePermutes : OpRewritePattern<PermuteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PermuteOp op, PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<PermuteOp>();
+    if (!inner)
+      return rewriter.notifyMatchFailure(op, "not a permute of a permute");
+    SmallVector<int64_t> dims;
+    for (int64_t d : op.getDims())
+      dims.push_back(inner.getDims()[d]);
+    rewriter.replaceOpWithNewOp<PermuteOp>(op, op.getType(), inner.getInput(),
+                                           rewriter.getDenseI64ArrayAttr(dims));
+    return success();
+  }
+};
 
 } // namespace
 
@@ -40,6 +56,7 @@ void populateRemoveNoOpsPatterns(RewritePatternSet &patterns) {
   patterns.add<ForwardInput<ExpandOp>>(ctx, [](ExpandOp) { return true; });
   patterns.add<ForwardInput<ConcatOp>>(ctx, [](ConcatOp op) { return op.getInputs().size() == 1; });
   patterns.add<ForwardInput<ClampOp>>(ctx, [](ClampOp op) { return !op.getMin() && !op.getMax(); });
+  patterns.add<ComposePermutes>(ctx);
   patterns.add<ForwardInput<PermuteOp>>(ctx, [](PermuteOp op) {
     for (auto [i, d] : llvm::enumerate(op.getDims()))
       if (d != static_cast<int64_t>(i))

@@ -248,4 +248,64 @@ llvm::Expected<llvm::StringRef> PteFile::tensorData(const pte::Tensor &tensor,
   return data->substr(0, bytes);
 }
 
+llvm::Expected<XnnpackBlob> XnnpackBlob::parse(llvm::StringRef blob, const PteFile &file) {
+  auto fail = [&](const llvm::Twine &message) {
+    return file.error("the XNNPACK delegate's blob " + message);
+  };
+  XnnpackBlob parsed;
+  parsed.file = &file;
+  llvm::StringRef flat = blob;
+  if (blob.size() >= 8 && blob.substr(4, 4) == "XH00") {
+    if (blob.size() < 30)
+      return fail("is " + llvm::Twine(blob.size()) + " bytes, too short for its header");
+    uint16_t length;
+    std::memcpy(&length, blob.data() + 8, 2);
+    uint32_t flatOffset = readU32(blob, 10), flatSize = readU32(blob, 14);
+    uint32_t constantOffset = readU32(blob, 18);
+    uint64_t constantSize = readU64(blob, 22);
+    if (length < 30 || !fits(flatOffset, flatSize, blob.size()) ||
+        !fits(constantOffset, constantSize, blob.size()))
+      return fail("has a header whose offsets and sizes lie outside its " +
+                  llvm::Twine(blob.size()) + " bytes (the blob is cut short or corrupt)");
+    flat = blob.substr(flatOffset, flatSize);
+    parsed.constants = blob.substr(constantOffset, constantSize);
+  }
+  if (flat.size() < 8 || flat.substr(4, 4) != "XN01")
+    return fail("has no XNNGraph ('XN01' identifier); Kiln reads ExecuTorch's current XNNPACK "
+                "serialization");
+  if (reinterpret_cast<uintptr_t>(flat.data()) % 8 != 0)
+    return fail("is not aligned for reading (at an offset that is not a multiple of 8)");
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t *>(flat.data()), flat.size());
+  if (!fb_xnnpack::VerifyXNNGraphBuffer(verifier))
+    return fail("has a malformed XNNGraph: the flatbuffers verifier rejects it");
+  parsed.root = fb_xnnpack::GetXNNGraph(flat.data());
+  return parsed;
+}
+
+llvm::Expected<llvm::StringRef> XnnpackBlob::constant(uint32_t index, uint64_t bytes) const {
+  const auto *table = root->constant_data();
+  if (!table || index == 0 || index >= table->size())
+    return file->error("XNNPACK constant " + llvm::Twine(index) +
+                       " does not exist (the graph has " + llvm::Twine(table ? table->size() : 0) +
+                       " constant entries)");
+  const fb_xnnpack::ConstantDataOffset *entry = table->Get(index);
+  llvm::Expected<llvm::StringRef> data = llvm::StringRef();
+  if (entry->named_key() && entry->named_key()->size()) {
+    data = file->namedData(ref(entry->named_key()));
+  } else {
+    if (!fits(entry->offset(), entry->size(), constants.size()))
+      return file->error("XNNPACK constant " + llvm::Twine(index) + " (" +
+                         llvm::Twine(entry->size()) + " bytes at offset " +
+                         llvm::Twine(entry->offset()) + ") lies outside the blob's " +
+                         llvm::Twine(constants.size()) + " bytes of constant data");
+    data = constants.substr(entry->offset(), entry->size());
+  }
+  if (!data)
+    return data.takeError();
+  if (data->size() < bytes)
+    return file->error("XNNPACK constant " + llvm::Twine(index) + " has " +
+                       llvm::Twine(data->size()) + " bytes; its shape needs " + llvm::Twine(bytes));
+  return data->substr(0, bytes);
+}
+
 } // namespace kiln

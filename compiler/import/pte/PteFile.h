@@ -16,6 +16,7 @@
 #define KILN_COMPILER_IMPORT_PTE_PTEFILE_H
 
 #include "program_generated.h"
+#include "xnnpack_generated.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringMap.h"
@@ -99,6 +100,26 @@ private:
   mutable bool externalLoaded = false;
   mutable std::unique_ptr<llvm::MemoryBuffer> externalBuffer;
   mutable llvm::StringMap<llvm::StringRef> externalData; // key -> bytes
+};
+
+/// An XNNPACK delegate's blob (FORMATS.md §3.1): ExecuTorch's XNNHeader
+/// ("XH00" at offset 4: its length, the flatbuffer's offset and size, the
+/// constant data's offset and size), the XNNGraph flatbuffer ("XN01",
+/// verified), and the constant data after it; a blob without the header is
+/// the bare flatbuffer. Constants are read from the constant data or, by
+/// key, from the program's named data (`file`).
+class XnnpackBlob {
+public:
+  static llvm::Expected<XnnpackBlob> parse(llvm::StringRef blob, const PteFile &file);
+  const fb_xnnpack::XNNGraph &graph() const { return *root; }
+  /// The bytes of constant `index` of the graph's constant_data, checked to
+  /// hold `bytes` bytes.
+  llvm::Expected<llvm::StringRef> constant(uint32_t index, uint64_t bytes) const;
+
+private:
+  const PteFile *file = nullptr;
+  llvm::StringRef constants;
+  const fb_xnnpack::XNNGraph *root = nullptr;
 };
 
 } // namespace kiln

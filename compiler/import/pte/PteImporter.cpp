@@ -28,6 +28,9 @@
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+#include <limits>
+#include <map>
 #include <set>
 
 using namespace mlir;
@@ -148,8 +151,29 @@ public:
   }
   Location fileLoc() { return FileLineColLoc::get(&ctx, path, 0, 0); }
 
+  /// An XNNPACK delegate call: its blob parsed, every node checked.
+  FailureOr<XnnpackBlob> xnnpackBlob(const pte::BackendDelegate &delegate, Location loc);
+  /// Imports an XNNPACK delegate call's graph (instruction `i`).
+  LogicalResult importXnnpack(size_t i, const pte::DelegateCall &call, const XnnpackBlob &blob);
+
 private:
   FailureOr<Value> materializeConstant(int64_t index, Location loc);
+  /// One operator call through importCall, its outputs named `outputs`
+  /// (whose types are in `types`).
+  LogicalResult callOp(Location loc, const char *ns, const char *name, const char *overload,
+                       std::vector<GivenArgument> args, std::vector<std::string> outputs);
+  /// A fresh name of type `type`, for an intermediate of an XNNPACK node.
+  std::string temporary(RankedTensorType type) {
+    std::string name = "t" + std::to_string(types.size());
+    types[name] = type;
+    return name;
+  }
+  /// The name of XNNPACK value `id` of the graph of instruction `i`.
+  std::string xnnName(size_t i, uint32_t id) {
+    return "x" + std::to_string(i) + "_" + std::to_string(id);
+  }
+  FailureOr<RankedTensorType> xnnType(const fb_xnnpack::XNNGraph &graph, uint32_t id, Location loc);
+  llvm::StringMap<RankedTensorType> types; // XNNPACK values and temporaries
   /// A reader error's message without the file name it starts with (the
   /// diagnostic's location names the file).
   std::string withoutFileName(llvm::Error e) {
@@ -232,6 +256,9 @@ FailureOr<RankedTensorType> PteWalker::tensorType(int64_t index, Location loc) {
 }
 
 FailureOr<RankedTensorType> PteWalker::declaredType(llvm::StringRef name, Location loc) {
+  auto it = types.find(name);
+  if (it != types.end())
+    return it->second;
   int64_t index = indexOfName(name);
   if (index < 0)
     return emitError(loc) << "value '" << name << "' is not in the method's value table";
@@ -525,6 +552,580 @@ FailureOr<ResolvedCall> PteWalker::resolveKernel(const pte::KernelCall &call, Lo
   return diag;
 }
 
+//===----------------------------------------------------------------------===//
+// XNNPACK delegate calls
+//===----------------------------------------------------------------------===//
+
+namespace xnn = fb_xnnpack;
+
+/// XNN_INVALID_VALUE_ID: no value (a convolution's or linear layer's absent
+/// bias).
+constexpr uint32_t kXnnNoValue = 0xffffffffu;
+/// XNN_FLAG_TRANSPOSE_WEIGHTS on a fully connected node: the filter is [K, N].
+constexpr uint32_t kXnnTransposeWeights = 1;
+
+/// Whether Kiln imports an XNNPACK node type (importXnnpack).
+bool xnnSupported(xnn::XNodeUnion type) {
+  using U = xnn::XNodeUnion;
+  switch (type) {
+  case U::XNNAdd:
+  case U::XNNSubtract:
+  case U::XNNMultiply:
+  case U::XNNDiv:
+  case U::XNNMinimum:
+  case U::XNNMaximum:
+  case U::XNNFullyConnected:
+  case U::XNNSoftmax:
+  case U::XNNSigmoid:
+  case U::XNNHardswish:
+  case U::XNNClamp:
+  case U::XNNStaticTranspose:
+  case U::XNNStaticReshape:
+  case U::XNNConv2d:
+  case U::XNNDepthwiseConv2d:
+  case U::XNNMaxPooling2d:
+  case U::XNNAvgPooling2d:
+  case U::XNNGlobalAvgPooling2d:
+  case U::XNNConcatenate2:
+  case U::XNNConcatenate3:
+  case U::XNNConcatenate4:
+  case U::XNNConcatenate5:
+  case U::XNNStaticConstantPad:
+  case U::XNNAbs:
+  case U::XNNNegate:
+  case U::XNNSquareRoot:
+  case U::XNNFloor:
+  case U::XNNCeiling:
+  case U::XNNLeakyReLU:
+  case U::XNNELU:
+  case U::XNNGelu:
+    return true;
+  default:
+    return false;
+  }
+}
+
+FailureOr<XnnpackBlob> PteWalker::xnnpackBlob(const pte::BackendDelegate &delegate, Location loc) {
+  auto bytes = file.delegateData(delegate);
+  if (!bytes)
+    return emitError(loc) << withoutFileName(bytes.takeError());
+  auto blob = XnnpackBlob::parse(*bytes, file);
+  if (!blob)
+    return emitError(loc) << withoutFileName(blob.takeError());
+  const xnn::XNNGraph &graph = blob->graph();
+  uint32_t values = graph.xvalues() ? graph.xvalues()->size() : 0;
+  if (graph.xnodes())
+    for (size_t k = 0; k < graph.xnodes()->size(); ++k) {
+      const xnn::XNode *node = graph.xnodes()->Get(k);
+      if (!xnnSupported(node->xnode_union_type()))
+        return emitError(loc) << "XNNPACK node " << k << " is "
+                              << xnn::EnumNameXNodeUnion(node->xnode_union_type())
+                              << ", which Kiln does not import yet";
+    }
+  if (graph.xvalues())
+    for (uint32_t id = 0; id < values; ++id) {
+      const xnn::XValue *v = graph.xvalues()->Get(id);
+      if (v->xvalue_union_type() != xnn::XValueUnion::XNNTensorValue)
+        return emitError(loc) << "XNNPACK value " << id
+                              << " is quantized; Kiln imports float32 XNNPACK graphs (the int8 "
+                                 "ones are not yet supported): give Kiln the quantized .pt2";
+      if (v->xvalue_union_as_XNNTensorValue()->datatype() != xnn::XNNDatatype::xnn_datatype_fp32)
+        return emitError(loc) << "XNNPACK value " << id << " has datatype "
+                              << xnn::EnumNameXNNDatatype(
+                                     v->xvalue_union_as_XNNTensorValue()->datatype())
+                              << "; Kiln imports float32 XNNPACK graphs";
+    }
+  return std::move(*blob);
+}
+
+FailureOr<RankedTensorType> PteWalker::xnnType(const xnn::XNNGraph &graph, uint32_t id,
+                                               Location loc) {
+  if (!graph.xvalues() || id >= graph.xvalues()->size())
+    return emitError(loc) << "refers to XNNPACK value " << id << ", outside the graph's "
+                          << (graph.xvalues() ? graph.xvalues()->size() : 0) << " values";
+  const xnn::XNNTensorValue *t = graph.xvalues()->Get(id)->xvalue_union_as_XNNTensorValue();
+  SmallVector<int64_t> shape;
+  uint64_t elements = 1;
+  if (t->dims())
+    for (uint32_t d : *t->dims()) {
+      elements *= d;
+      if (elements > (uint64_t(1) << 40))
+        return emitError(loc) << "XNNPACK value " << id << " has more than 2^40 elements";
+      shape.push_back(d);
+    }
+  if (t->num_dims() != shape.size())
+    return emitError(loc) << "XNNPACK value " << id << " says " << t->num_dims()
+                          << " dimensions but lists " << shape.size();
+  return RankedTensorType::get(shape, b.getF32Type());
+}
+
+LogicalResult PteWalker::callOp(Location loc, const char *ns, const char *name,
+                                const char *overload, std::vector<GivenArgument> args,
+                                std::vector<std::string> outputs) {
+  OperatorCall call;
+  call.target = {ns, name, overload};
+  call.node = "xnnpack";
+  call.arguments = std::move(args);
+  for (std::string &out : outputs)
+    call.outputs.push_back(OpArgument::ofTensor(std::move(out)));
+  return importCall(b, loc, call, *this);
+}
+
+LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
+                                       const XnnpackBlob &blob) {
+  const xnn::XNNGraph &graph = blob.graph();
+  Location delegateLoc = instructionLoc(i, "delegate XnnpackBackend");
+  uint32_t count = graph.xvalues() ? graph.xvalues()->size() : 0;
+  // Every value's type; constants materialized now (weights are small next
+  // to the graph, and each is used).
+  for (uint32_t id = 0; id < count; ++id) {
+    auto type = xnnType(graph, id, delegateLoc);
+    if (failed(type))
+      return failure();
+    types[xnnName(i, id)] = *type;
+    const xnn::XNNTensorValue *t = graph.xvalues()->Get(id)->xvalue_union_as_XNNTensorValue();
+    if (t->constant_buffer_idx() == 0)
+      continue;
+    uint64_t bytes = static_cast<uint64_t>(type->getNumElements()) * 4;
+    auto data = blob.constant(t->constant_buffer_idx(), bytes);
+    if (!data)
+      return emitError(delegateLoc)
+             << "XNNPACK value " << id << ": " << withoutFileName(data.takeError());
+    AsmResourceBlob resource = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        llvm::ArrayRef<char>(data->data(), data->size()), alignof(uint64_t));
+    std::string key = "xnnpack_" + std::to_string(i) + "_" + std::to_string(id);
+    TypedAttr attr =
+        type->getNumElements() <= 16
+            ? TypedAttr(DenseElementsAttr::getFromRawBuffer(
+                  *type, llvm::ArrayRef<char>(data->data(), data->size())))
+            : TypedAttr(DenseResourceElementsAttr::get(*type, key, std::move(resource)));
+    OpBuilder::InsertionGuard guard(b);
+    if (lastConstant)
+      b.setInsertionPointAfter(lastConstant);
+    else
+      b.setInsertionPointToStart(entry);
+    auto constant =
+        arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(key), fileLoc()), attr);
+    lastConstant = constant;
+    values[xnnName(i, id)] = constant;
+  }
+  // The call's arguments: the graph's inputs, then its outputs.
+  std::vector<int32_t> args;
+  if (call.args())
+    args.assign(call.args()->begin(), call.args()->end());
+  size_t inputs = graph.input_ids() ? graph.input_ids()->size() : 0;
+  size_t outputs = graph.output_ids() ? graph.output_ids()->size() : 0;
+  if (args.size() != inputs + outputs)
+    return emitError(delegateLoc) << "passes " << args.size() << " values to an XNNPACK graph of "
+                                  << inputs << " inputs and " << outputs << " outputs";
+  for (size_t k = 0; k < inputs; ++k) {
+    uint32_t id = graph.input_ids()->Get(k);
+    if (id >= count)
+      return emitError(delegateLoc) << "XNNPACK input " << k << " is value " << id
+                                    << ", outside the graph's " << count << " values";
+    auto v = lookup(valueName(args[k]), delegateLoc);
+    auto declared = tensorType(args[k], delegateLoc);
+    if (failed(v) || failed(declared))
+      return failure();
+    if (*declared != types[xnnName(i, id)])
+      return emitError(delegateLoc) << "XNNPACK input " << k << " is " << types[xnnName(i, id)]
+                                    << " but the program passes " << *declared;
+    values[xnnName(i, id)] = *v;
+  }
+
+  auto tensorArg = [&](const char *name, uint32_t id) {
+    return GivenArgument{name, OpArgument::ofTensor(xnnName(i, id))};
+  };
+  auto named = [&](const char *name, OpArgument value) { return GivenArgument{name, value}; };
+  auto ints = [&](std::vector<int64_t> v) { return OpArgument::ofInts(std::move(v)); };
+  auto typeOfName = [&](const std::string &name) { return types[name]; };
+  auto permuted = [&](RankedTensorType type, ArrayRef<int64_t> perm) {
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(type.getShape()[p]);
+    return RankedTensorType::get(shape, type.getElementType());
+  };
+  // permute(x, perm) into a new temporary; its name.
+  auto permute = [&](Location loc, const std::string &x,
+                     std::vector<int64_t> perm) -> FailureOr<std::string> {
+    std::string out = temporary(permuted(typeOfName(x), perm));
+    if (failed(callOp(loc, "aten", "permute", "default",
+                      {{"self", OpArgument::ofTensor(x)}, named("dims", ints(perm))}, {out})))
+      return failure();
+    return out;
+  };
+
+  if (graph.xnodes())
+    for (size_t k = 0; k < graph.xnodes()->size(); ++k) {
+      const xnn::XNode *node = graph.xnodes()->Get(k);
+      const char *kind = xnn::EnumNameXNodeUnion(node->xnode_union_type());
+      Location loc =
+          nodeLocation(ctx, path, "instruction " + std::to_string(i) + " node " + std::to_string(k),
+                       std::string("xnnpack ") + kind);
+      auto checkId = [&](uint32_t id) -> LogicalResult {
+        if (id >= count)
+          return emitError(loc) << "refers to XNNPACK value " << id << ", outside the graph's "
+                                << count << " values";
+        return success();
+      };
+      // The node's output before its clamp, and where the clamp writes.
+      uint32_t outId = 0;
+      std::string result;
+      // The fused output range (a clamp node's bounds): a clamp after the
+      // node, or, for the NCHW operators, before the permute back to NHWC (so
+      // that the graph passes fuse it into the convolution).
+      const xnn::OutputMinMax *range = node->output_min_max();
+      double lo = range ? range->output_min() : -std::numeric_limits<double>::infinity();
+      double hi = range ? range->output_max() : std::numeric_limits<double>::infinity();
+      bool clamped = std::isinf(lo) && std::isinf(hi);
+      auto clamp = [&](const std::string &x, const std::string &out) {
+        return callOp(loc, "aten", "clamp", "default",
+                      {named("self", OpArgument::ofTensor(x)),
+                       named("min", std::isinf(lo) ? OpArgument::none() : OpArgument::ofFloat(lo)),
+                       named("max", std::isinf(hi) ? OpArgument::none() : OpArgument::ofFloat(hi))},
+                      {out});
+      };
+      auto clampFirst = [&](std::string &x) -> LogicalResult {
+        if (clamped)
+          return success();
+        std::string out = temporary(types[x]);
+        if (failed(clamp(x, out)))
+          return failure();
+        x = out;
+        clamped = true;
+        return success();
+      };
+      using U = xnn::XNodeUnion;
+      U type = node->xnode_union_type();
+      auto binary = [&](const char *name, const char *overload) -> LogicalResult {
+        const xnn::_XNNNode2x1 *n = static_cast<const xnn::_XNNNode2x1 *>(node->xnode_union());
+        if (failed(checkId(n->input1_id())) || failed(checkId(n->input2_id())) ||
+            failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        return callOp(loc, "aten", name, overload,
+                      {tensorArg("self", n->input1_id()), tensorArg("other", n->input2_id())},
+                      {result});
+      };
+      auto unary = [&](const char *name, const char *overload,
+                       std::vector<GivenArgument> extra = {}) -> LogicalResult {
+        const xnn::_XNNNode1x1 *n = static_cast<const xnn::_XNNNode1x1 *>(node->xnode_union());
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        std::vector<GivenArgument> args = {tensorArg("self", n->input_id())};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return callOp(loc, "aten", name, overload, std::move(args), {result});
+      };
+      LogicalResult status = success();
+      switch (type) {
+      case U::XNNAdd:
+        status = binary("add", "Tensor");
+        break;
+      case U::XNNSubtract:
+        status = binary("sub", "Tensor");
+        break;
+      case U::XNNMultiply:
+        status = binary("mul", "Tensor");
+        break;
+      case U::XNNDiv:
+        status = binary("div", "Tensor");
+        break;
+      case U::XNNMinimum:
+        status = binary("minimum", "default");
+        break;
+      case U::XNNMaximum:
+        status = binary("maximum", "default");
+        break;
+      case U::XNNSigmoid:
+        status = unary("sigmoid", "default");
+        break;
+      case U::XNNHardswish:
+        status = unary("hardswish", "default");
+        break;
+      case U::XNNAbs:
+        status = unary("abs", "default");
+        break;
+      case U::XNNNegate:
+        status = unary("neg", "default");
+        break;
+      case U::XNNSquareRoot:
+        status = unary("sqrt", "default");
+        break;
+      case U::XNNFloor:
+        status = unary("floor", "default");
+        break;
+      case U::XNNCeiling:
+        status = unary("ceil", "default");
+        break;
+      case U::XNNGelu:
+        status = unary("gelu", "default");
+        break;
+      case U::XNNClamp: {
+        // The bounds are the node's output_min_max, applied below.
+        const auto *n = node->xnode_union_as_XNNClamp();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = xnnName(i, n->input_id());
+        break;
+      }
+      case U::XNNSoftmax: {
+        int64_t rank = types[xnnName(i, node->xnode_union_as_XNNSoftmax()->input_id())].getRank();
+        status = unary("_softmax", "default",
+                       {named("dim", OpArgument::ofInt(rank - 1)),
+                        named("half_to_float", OpArgument::ofBool(false))});
+        break;
+      }
+      case U::XNNGlobalAvgPooling2d:
+        // NHWC: the mean over H and W.
+        status = unary("mean", "dim",
+                       {named("dim", ints({1, 2})), named("keepdim", OpArgument::ofBool(true))});
+        break;
+      case U::XNNLeakyReLU: {
+        const auto *n = node->xnode_union_as_XNNLeakyReLU();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status = callOp(loc, "aten", "leaky_relu", "default",
+                        {tensorArg("self", n->input_id()),
+                         named("negative_slope", OpArgument::ofFloat(n->negative_slope()))},
+                        {result});
+        break;
+      }
+      case U::XNNELU: {
+        const auto *n = node->xnode_union_as_XNNELU();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status = callOp(
+            loc, "aten", "elu", "default",
+            {tensorArg("self", n->input_id()), named("alpha", OpArgument::ofFloat(n->alpha()))},
+            {result});
+        break;
+      }
+      case U::XNNStaticTranspose: {
+        const auto *n = node->xnode_union_as_XNNStaticTranspose();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        std::vector<int64_t> perm;
+        if (n->perm())
+          perm.assign(n->perm()->begin(), n->perm()->end());
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status = callOp(loc, "aten", "permute", "default",
+                        {tensorArg("self", n->input_id()), named("dims", ints(perm))}, {result});
+        break;
+      }
+      case U::XNNStaticReshape: {
+        const auto *n = node->xnode_union_as_XNNStaticReshape();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        ArrayRef<int64_t> shape = types[result].getShape();
+        status = callOp(loc, "aten", "view", "default",
+                        {tensorArg("self", n->input_id()),
+                         named("size", ints(std::vector<int64_t>(shape.begin(), shape.end())))},
+                        {result});
+        break;
+      }
+      case U::XNNStaticConstantPad: {
+        const auto *n = node->xnode_union_as_XNNStaticConstantPad();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        int64_t rank = types[xnnName(i, n->input_id())].getRank();
+        if (!n->pre_paddings() || !n->post_paddings() || n->pre_paddings()->size() != rank ||
+            n->post_paddings()->size() != rank)
+          return emitError(loc) << "has paddings for other than its input's " << rank
+                                << " dimensions";
+        // aten's pad lists (before, after) pairs from the last dimension.
+        std::vector<int64_t> pad;
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          pad.push_back(n->pre_paddings()->Get(d));
+          pad.push_back(n->post_paddings()->Get(d));
+        }
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status = callOp(loc, "aten", "constant_pad_nd", "default",
+                        {tensorArg("self", n->input_id()), named("pad", ints(pad)),
+                         named("value", OpArgument::ofFloat(n->padding_value()))},
+                        {result});
+        break;
+      }
+      case U::XNNConcatenate2:
+      case U::XNNConcatenate3:
+      case U::XNNConcatenate4:
+      case U::XNNConcatenate5: {
+        const auto *n = static_cast<const xnn::_XNNCat *>(node->xnode_union());
+        int parts = type == U::XNNConcatenate2   ? 2
+                    : type == U::XNNConcatenate3 ? 3
+                    : type == U::XNNConcatenate4 ? 4
+                                                 : 5;
+        uint32_t ids[5] = {n->input1_id(), n->input2_id(), n->input3_id(), n->input4_id(),
+                           n->input5_id()};
+        OpArgument list;
+        list.kind = OpArgument::Kind::Tensors;
+        for (int p = 0; p < parts; ++p) {
+          if (failed(checkId(ids[p])))
+            return failure();
+          list.names.push_back(xnnName(i, ids[p]));
+        }
+        if (failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status =
+            callOp(loc, "aten", "cat", "default",
+                   {named("tensors", list), named("dim", OpArgument::ofInt(n->axis()))}, {result});
+        break;
+      }
+      case U::XNNFullyConnected: {
+        const auto *n = node->xnode_union_as_XNNFullyConnected();
+        if (failed(checkId(n->input1_id())) || failed(checkId(n->filter_id())) ||
+            failed(checkId(n->output_id())) ||
+            (n->bias_id() != kXnnNoValue && failed(checkId(n->bias_id()))))
+          return failure();
+        std::string weight = xnnName(i, n->filter_id());
+        if (n->flags() & kXnnTransposeWeights) {
+          auto t = permute(loc, weight, {1, 0});
+          if (failed(t))
+            return failure();
+          weight = *t;
+        }
+        outId = n->output_id();
+        result = temporary(types[xnnName(i, outId)]);
+        status = callOp(loc, "aten", "linear", "default",
+                        {tensorArg("input", n->input1_id()),
+                         named("weight", OpArgument::ofTensor(weight)),
+                         named("bias", n->bias_id() == kXnnNoValue
+                                           ? OpArgument::none()
+                                           : OpArgument::ofTensor(xnnName(i, n->bias_id())))},
+                        {result});
+        break;
+      }
+      case U::XNNConv2d:
+      case U::XNNDepthwiseConv2d: {
+        // NHWC with an OHWI filter (depthwise: 1HWO) as aten's NCHW
+        // convolution with an OIHW filter, between permutes (the graph
+        // passes cancel them against the program's own).
+        const auto *n = static_cast<const xnn::_XNNNodeConv *>(node->xnode_union());
+        if (failed(checkId(n->input1_id())) || failed(checkId(n->filter_id())) ||
+            failed(checkId(n->output_id())) ||
+            (n->bias_id() != kXnnNoValue && failed(checkId(n->bias_id()))))
+          return failure();
+        if (types[xnnName(i, n->input1_id())].getRank() != 4)
+          return emitError(loc) << "has a " << types[xnnName(i, n->input1_id())].getRank()
+                                << "-d input; Kiln reads 2-d (NHWC) convolutions";
+        auto input = permute(loc, xnnName(i, n->input1_id()), {0, 3, 1, 2});
+        auto weight = permute(loc, xnnName(i, n->filter_id()),
+                              type == U::XNNDepthwiseConv2d ? std::vector<int64_t>{3, 0, 1, 2}
+                                                            : std::vector<int64_t>{0, 3, 1, 2});
+        if (failed(input) || failed(weight))
+          return failure();
+        std::string x = *input;
+        if (n->padding_top() != n->padding_bottom() || n->padding_left() != n->padding_right()) {
+          RankedTensorType t = types[x];
+          SmallVector<int64_t> shape(t.getShape());
+          shape[2] += n->padding_top() + n->padding_bottom();
+          shape[3] += n->padding_left() + n->padding_right();
+          std::string padded = temporary(RankedTensorType::get(shape, t.getElementType()));
+          if (failed(callOp(loc, "aten", "constant_pad_nd", "default",
+                            {named("self", OpArgument::ofTensor(x)),
+                             named("pad", ints({n->padding_left(), n->padding_right(),
+                                                n->padding_top(), n->padding_bottom()})),
+                             named("value", OpArgument::ofFloat(0))},
+                            {padded})))
+            return failure();
+          x = padded;
+        }
+        bool symmetric =
+            n->padding_top() == n->padding_bottom() && n->padding_left() == n->padding_right();
+        outId = n->output_id();
+        RankedTensorType out = types[xnnName(i, outId)];
+        std::string nchw = temporary(permuted(out, {0, 3, 1, 2}));
+        if (failed(callOp(loc, "aten", "convolution", "default",
+                          {named("input", OpArgument::ofTensor(x)),
+                           named("weight", OpArgument::ofTensor(*weight)),
+                           named("bias", n->bias_id() == kXnnNoValue
+                                             ? OpArgument::none()
+                                             : OpArgument::ofTensor(xnnName(i, n->bias_id()))),
+                           named("stride", ints({n->subsampling_height(), n->subsampling_width()})),
+                           named("padding", symmetric ? ints({n->padding_top(), n->padding_left()})
+                                                      : ints({0, 0})),
+                           named("dilation", ints({n->dilation_height(), n->dilation_width()})),
+                           named("transposed", OpArgument::ofBool(false)),
+                           named("output_padding", ints({0, 0})),
+                           named("groups", OpArgument::ofInt(n->groups()))},
+                          {nchw})) ||
+            failed(clampFirst(nchw)))
+          return failure();
+        auto back = permute(loc, nchw, {0, 2, 3, 1});
+        if (failed(back))
+          return failure();
+        result = *back;
+        break;
+      }
+      case U::XNNMaxPooling2d:
+      case U::XNNAvgPooling2d: {
+        const auto *n = static_cast<const xnn::_XNNPooling2D *>(node->xnode_union());
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        if (n->padding_top() != n->padding_bottom() || n->padding_left() != n->padding_right())
+          return emitError(loc) << "has asymmetric padding, which Kiln does not import yet";
+        bool average = type == U::XNNAvgPooling2d;
+        if (average && (n->padding_top() || n->padding_left()))
+          return emitError(loc) << "is an average pooling with padding, which Kiln does not "
+                                   "import yet";
+        auto input = permute(loc, xnnName(i, n->input_id()), {0, 3, 1, 2});
+        if (failed(input))
+          return failure();
+        outId = n->output_id();
+        std::string nchw = temporary(permuted(types[xnnName(i, outId)], {0, 3, 1, 2}));
+        std::vector<GivenArgument> args = {
+            named("self", OpArgument::ofTensor(*input)),
+            named("kernel_size", ints({n->pooling_height(), n->pooling_width()})),
+            named("stride", ints({n->stride_height(), n->stride_width()})),
+            named("padding", ints({n->padding_top(), n->padding_left()}))};
+        if (!average)
+          args.push_back(named("dilation", ints({n->dilation_height(), n->dilation_width()})));
+        if (failed(callOp(loc, "aten", average ? "avg_pool2d" : "max_pool2d", "default",
+                          std::move(args), {nchw})) ||
+            failed(clampFirst(nchw)))
+          return failure();
+        auto back = permute(loc, nchw, {0, 2, 3, 1});
+        if (failed(back))
+          return failure();
+        result = *back;
+        break;
+      }
+      default:
+        return emitError(loc) << "is an XNNPACK node Kiln does not import yet";
+      }
+      if (failed(status))
+        return failure();
+      std::string out = xnnName(i, outId);
+      if (clamped) {
+        values[out] = values[result];
+        continue;
+      }
+      if (failed(clamp(result, out)))
+        return failure();
+    }
+  for (size_t k = 0; k < outputs; ++k) {
+    uint32_t id = graph.output_ids()->Get(k);
+    auto v = lookup(xnnName(i, id), delegateLoc);
+    if (failed(v))
+      return failure();
+    values[valueName(args[inputs + k])] = *v;
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> PteWalker::run() {
   ctx.loadDialect<KilnDialect, arith::ArithDialect, func::FuncDialect>();
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
@@ -550,6 +1151,7 @@ OwningOpRef<ModuleOp> PteWalker::run() {
 
   // Resolve every instruction first, refusing what Kiln cannot compile.
   std::vector<std::optional<ResolvedCall>> resolved(instructions.size());
+  std::map<size_t, XnnpackBlob> blobs;
   for (size_t i = 0; i < instructions.size(); ++i) {
     const pte::Instruction *instruction = instructions[i];
     switch (instruction ? instruction->instr_args_type() : pte::InstructionArguments::NONE) {
@@ -578,15 +1180,17 @@ OwningOpRef<ModuleOp> PteWalker::run() {
       }
       const pte::BackendDelegate *delegate = delegates->Get(call->delegate_index());
       std::string id = delegate->id() ? delegate->id()->str() : "";
-      InFlightDiagnostic diag = emitError(instructionLoc(i, "delegate " + id));
-      if (id == "XnnpackBackend")
-        diag << "the program delegates to XNNPACK ('XnnpackBackend'), which Kiln does not "
-                "compile yet: export a portable program (to_edge without a partitioner) or "
-                "give Kiln the model's .pt2";
-      else
-        diag << "the program delegates to '" << id
-             << "', whose blob is compiled for that backend's own runtime and hardware: Kiln "
-                "cannot compile it; export without that partitioner, or give Kiln the .pt2";
+      if (id == "XnnpackBackend") {
+        auto blob = xnnpackBlob(*delegate, instructionLoc(i, "delegate " + id));
+        if (failed(blob))
+          return nullptr;
+        blobs.emplace(i, std::move(*blob));
+        break;
+      }
+      emitError(instructionLoc(i, "delegate " + id))
+          << "the program delegates to '" << id
+          << "', whose blob is compiled for that backend's own runtime and hardware: Kiln "
+             "cannot compile it; export without that partitioner, or give Kiln the .pt2";
       return nullptr;
     }
     case pte::InstructionArguments::JumpFalseCall:
@@ -664,6 +1268,23 @@ OwningOpRef<ModuleOp> PteWalker::run() {
       }
       continue;
     }
+    if (const pte::DelegateCall *call = instruction->instr_args_as_DelegateCall()) {
+      // An XNNPACK call: its inputs, then its outputs.
+      const fb_xnnpack::XNNGraph &graph = blobs.at(i).graph();
+      size_t inputs = graph.input_ids() ? graph.input_ids()->size() : 0;
+      std::vector<int32_t> args;
+      if (call->args())
+        args.assign(call->args()->begin(), call->args()->end());
+      bool isNeeded = false;
+      for (size_t k = inputs; k < args.size(); ++k)
+        isNeeded |= live.count(args[k]) > 0;
+      if (!isNeeded)
+        continue;
+      needed[i] = true;
+      for (size_t k = 0; k < inputs && k < args.size(); ++k)
+        markArgument(args[k]);
+      continue;
+    }
     if (!resolved[i])
       continue;
     bool isNeeded = false;
@@ -699,6 +1320,11 @@ OwningOpRef<ModuleOp> PteWalker::run() {
       if (failed(v))
         return nullptr;
       values[valueName(move->move_to())] = *v;
+      continue;
+    }
+    if (const pte::DelegateCall *call = instruction->instr_args_as_DelegateCall()) {
+      if (failed(importXnnpack(i, *call, blobs.at(i))))
+        return nullptr;
       continue;
     }
     const ResolvedCall &r = *resolved[i];

@@ -95,3 +95,21 @@ func.func @not_hardswish(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>
   %d2 = kiln.div %m2, %six : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   return %d, %d2 : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// clamp(min = 0) without a max (an XNNPACK node's output range [0, inf)) is
+// relu; a clamp with another minimum stays.
+// CHECK-LABEL: func.func @clamp_min
+// CHECK: %[[C:.*]] = kiln.conv2d {{.*}}activation = "relu"
+// CHECK: %[[D:.*]] = kiln.conv2d
+// CHECK-NOT: activation
+// CHECK: %[[K:.*]] = kiln.clamp %[[D]] {min = 5.000000e-01 : f64}
+// CHECK: return %[[C]], %[[K]]
+func.func @clamp_min(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x1x1xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) {
+  %c = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32>
+  %r = kiln.clamp %c {min = 0.0 : f64} : tensor<1x1x3x3xf32>
+  %d = kiln.conv2d %x, %w {stride = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, groups = 1 : i64} : (tensor<1x1x3x3xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x3xf32>
+  %k = kiln.clamp %d {min = 0.5 : f64} : tensor<1x1x3x3xf32>
+  return %r, %k : tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>
+}

@@ -33,3 +33,19 @@ func.func @not_noops(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %3 = kiln.clamp %2 {min = 0.0 : f64} : tensor<2x2xf32>
   return %3 : tensor<2x2xf32>
 }
+
+// -----
+
+// Permutations of permutations compose: NCHW -> NHWC -> NCHW cancels (an
+// imported XNNPACK graph's layout changes), and two that do not cancel
+// become one. A permute whose input is not a permute stays.
+// CHECK-LABEL: func.func @permutes
+// CHECK-NEXT: %[[P:.*]] = kiln.permute %arg0 {dims = array<i64: 0, 2, 3, 1>}
+// CHECK-NEXT: %[[Q:.*]] = kiln.permute %arg0 {dims = array<i64: 0, 3, 2, 1>} : (tensor<1x2x3x4xf32>) -> tensor<1x4x3x2xf32>
+// CHECK-NEXT: return %arg0, %[[P]], %[[Q]]
+func.func @permutes(%x: tensor<1x2x3x4xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x3x4x2xf32>, tensor<1x4x3x2xf32>) {
+  %nhwc = kiln.permute %x {dims = array<i64: 0, 2, 3, 1>} : (tensor<1x2x3x4xf32>) -> tensor<1x3x4x2xf32>
+  %back = kiln.permute %nhwc {dims = array<i64: 0, 3, 1, 2>} : (tensor<1x3x4x2xf32>) -> tensor<1x2x3x4xf32>
+  %other = kiln.permute %nhwc {dims = array<i64: 0, 2, 1, 3>} : (tensor<1x3x4x2xf32>) -> tensor<1x4x3x2xf32>
+  return %back, %nhwc, %other : tensor<1x2x3x4xf32>, tensor<1x3x4x2xf32>, tensor<1x4x3x2xf32>
+}
