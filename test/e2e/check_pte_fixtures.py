@@ -23,8 +23,6 @@ SKIPPED = 77
 # The files Kiln refuses, and a phrase its message must contain (the feature).
 REFUSED = {
     "arm_ethosu": "delegates to 'EthosUBackend'",
-    "djl_clamp5": "delegates to XNNPACK ('XnnpackBackend'), which Kiln does not compile yet",
-    "djl_conv": "delegates to XNNPACK ('XnnpackBackend'), which Kiln does not compile yet",
     "djl_lstm": "operator etnp::lstm.out has no definition Kiln knows",
     "djl_prim_input": "input 1 is a float; Kiln compiles models whose inputs are tensors",
 }

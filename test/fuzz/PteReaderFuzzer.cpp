@@ -2,8 +2,9 @@
 //
 // Feeds arbitrary bytes to everything that reads a .pte file before MLIR is
 // involved: the header and extended header, the flatbuffers verifier, the
-// methods, and every constant's and delegate's data through the segment and
-// offset checks (PteFile). Any crash, sanitizer report or leak is a bug;
+// methods, every constant's and delegate's data through the segment and
+// offset checks (PteFile), and XNNPACK delegate blobs (XnnpackBlob: their
+// header, the XNNGraph verifier, every constant). Any crash, sanitizer report or leak is a bug;
 // errors are expected.
 //
 //===----------------------------------------------------------------------===//
@@ -44,8 +45,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (const auto *delegates = (*plan)->delegates())
       for (const kiln::pte::BackendDelegate *delegate : *delegates) {
         auto blob = (*file)->delegateData(*delegate);
-        if (!blob)
+        if (!blob) {
           llvm::consumeError(blob.takeError());
+          continue;
+        }
+        // An XNNPACK graph: its header, the verifier, every constant.
+        auto graph = kiln::XnnpackBlob::parse(*blob, **file);
+        if (!graph) {
+          llvm::consumeError(graph.takeError());
+          continue;
+        }
+        if (const auto *constants = graph->graph().constant_data())
+          for (uint32_t k = 1; k < constants->size(); ++k) {
+            auto data = graph->constant(k, 4);
+            if (!data)
+              llvm::consumeError(data.takeError());
+          }
       }
   }
   return 0;

@@ -122,15 +122,26 @@ def main():
              "instr_args": {"cond_value_index": 0, "destination_instruction": 0}})
     write("control-flow", edited(jump), r"control flow \(a conditional jump\)")
 
-    def delegate_cut_short(p):
-        p["backend_delegate_data"] = [{"data": [ord(c) for c in "\0\0\0\0XH00"]}]
-        plan(p)["delegates"] = [{"id": "XnnpackBackend",
-                                 "processed": {"location": "INLINE", "index": 3}}]
-        plan(p)["chains"][0]["instructions"].insert(
-            0, {"instr_args_type": "DelegateCall", "instr_args": {"delegate_index": 0,
-                                                                  "args": [0, 1]}})
-    write("delegate-cut-short", edited(delegate_cut_short),
-          r"delegates to XNNPACK \('XnnpackBackend'\)")
+    def xnnpack_delegate(blob, index=0):
+        def edit(p):
+            p["backend_delegate_data"] = [{"data": list(blob)}]
+            plan(p)["delegates"] = [{"id": "XnnpackBackend",
+                                     "processed": {"location": "INLINE", "index": index}}]
+            plan(p)["chains"][0]["instructions"].insert(
+                0, {"instr_args_type": "DelegateCall", "instr_args": {"delegate_index": 0,
+                                                                      "args": [0, 1]}})
+        return edit
+    # An XNNHeader whose flatbuffer (1000 bytes at 32) runs past the 40-byte blob.
+    cut = b"\0\0\0\0XH00" + struct.pack("<HIIIQ", 30, 32, 1000, 1032, 0) + b"\0" * 10
+    write("delegate-cut-short", edited(xnnpack_delegate(cut)),
+          r"XNNPACK delegate's blob has a header whose offsets and sizes lie outside its 40 "
+          r"bytes \(the blob is cut short or corrupt\)")
+    write("delegate-data-missing", edited(xnnpack_delegate(cut, index=3)),
+          r"delegate data 3 does not exist")
+    write("delegate-not-xnngraph",
+          edited(xnnpack_delegate(b"\0\0\0\0XH00" + struct.pack("<HIIIQ", 30, 32, 8, 40, 0)
+                                  + b"\0\0" + b"\0\0\0\0XN99")),
+          r"has no XNNGraph \('XN01' identifier\)")
     write("delegate-index-out-of-range",
           edited(lambda p: plan(p)["chains"][0]["instructions"].insert(
               0, {"instr_args_type": "DelegateCall",

@@ -28,6 +28,7 @@ ExecuTorch), and it shares no code with kilnc's reader:
 import argparse
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -60,7 +61,8 @@ class PteError(Exception):
 
 
 def decode(flatc, schema, raw, root_name):
-    """The flatbuffer at the start of `raw` as JSON, by flatc."""
+    """The flatbuffer at the start of `raw` as JSON, by flatc (its bare inf and nan as
+    strings, which float() reads)."""
     with tempfile.TemporaryDirectory() as tmp:
         binary = os.path.join(tmp, "buffer.bin")
         with open(binary, "wb") as f:
@@ -70,7 +72,8 @@ def decode(flatc, schema, raw, root_name):
         if r.returncode != 0:
             raise PteError("flatc cannot decode the %s: %s" % (root_name, r.stderr.strip()))
         with open(os.path.join(tmp, "buffer.json")) as f:
-            return json.load(f)
+            text = re.sub(r":\s*(-?inf|nan)\b", r': "\1"', f.read())
+        return json.loads(text)
 
 
 class Program:
@@ -190,6 +193,122 @@ def run_functional(number, ns, name, overload, indices, value, env):
         env[indices[n + k]] = env[indices[n + r + k]] = out
 
 
+def run_xnnpack(program, plan, number, call, value, env):
+    """An XNNPACK delegate call: its blob (XNNHeader, then the XNNGraph decoded by flatc
+    against compiler/import/pte/schema/xnnpack.fbs, then constant data) evaluated node by
+    node with torch's functional ops, in XNNPACK's layouts (NHWC activations, OHWI
+    filters, 1HWO depthwise filters), each node's output_min_max a clamp."""
+    import torch.nn.functional as F
+    delegate = plan["delegates"][int(call.get("delegate_index", 0))]
+    if delegate.get("id") != "XnnpackBackend":
+        raise PteError("instruction %d delegates to %s" % (number, delegate.get("id")))
+    ref = delegate.get("processed") or {}
+    if ref.get("location") in ("SEGMENT", 1):
+        blob = program.segment(int(ref.get("index", 0)))
+    else:
+        blob = bytes(program.program["backend_delegate_data"][int(ref.get("index", 0))]["data"])
+    flat, constants = blob, b""
+    if blob[4:8] == b"XH00":
+        fo, fs, co = struct.unpack_from("<III", blob, 10)
+        cs, = struct.unpack_from("<Q", blob, 22)
+        flat, constants = blob[fo:fo + fs], blob[co:co + cs]
+    graph = decode(program.flatc, os.path.join(program.schema_dir, "xnnpack.fbs"), flat,
+                   "XNNPACK graph")
+    xv = {}
+
+    def spec(i):
+        t = graph["xvalues"][i]["xvalue_union"]
+        if t.get("datatype") != "xnn_datatype_fp32":
+            raise PteError("XNNPACK value %d is %s" % (i, t.get("datatype")))
+        return t, [int(d) for d in t.get("dims", [])]
+
+    def get(i):
+        if i not in xv:
+            t, dims = spec(i)
+            entry = graph["constant_data"][int(t.get("constant_buffer_idx", 0))]
+            if entry.get("named_key"):
+                data = program.named(entry["named_key"])
+            else:
+                data = constants[int(entry["offset"]):int(entry["offset"]) + int(entry["size"])]
+            n = int(np.prod(dims)) if dims else 1
+            xv[i] = torch.frombuffer(bytearray(data[:4 * n]), dtype=torch.float32).reshape(dims)
+        return xv[i]
+
+    args = [int(a) for a in call.get("args", [])]
+    ins, outs = graph.get("input_ids", []), graph.get("output_ids", [])
+    for k, i in enumerate(ins):
+        xv[int(i)] = value(args[k]).float()
+    nchw, nhwc = (0, 3, 1, 2), (0, 2, 3, 1)
+    for node in graph.get("xnodes", []):
+        kind, n = node["xnode_union_type"], node["xnode_union"]
+        binary = {"XNNAdd": torch.add, "XNNSubtract": torch.sub, "XNNMultiply": torch.mul,
+                  "XNNDiv": torch.div, "XNNMinimum": torch.minimum, "XNNMaximum": torch.maximum}
+        unary = {"XNNSigmoid": torch.sigmoid, "XNNHardswish": F.hardswish, "XNNAbs": torch.abs,
+                 "XNNNegate": torch.neg, "XNNSquareRoot": torch.sqrt, "XNNFloor": torch.floor,
+                 "XNNCeiling": torch.ceil, "XNNGelu": F.gelu, "XNNClamp": lambda x: x,
+                 "XNNSoftmax": lambda x: torch.softmax(x, -1),
+                 "XNNGlobalAvgPooling2d": lambda x: x.mean(dim=(1, 2), keepdim=True)}
+        out_id = int(n.get("output_id", 0))
+        if kind in binary:
+            y = binary[kind](get(int(n["input1_id"])), get(int(n["input2_id"])))
+        elif kind in unary:
+            y = unary[kind](get(int(n["input_id"])))
+        elif kind == "XNNLeakyReLU":
+            y = F.leaky_relu(get(int(n["input_id"])), float(n["negative_slope"]))
+        elif kind == "XNNELU":
+            y = F.elu(get(int(n["input_id"])), float(n["alpha"]))
+        elif kind == "XNNStaticTranspose":
+            y = get(int(n["input_id"])).permute([int(p) for p in n["perm"]]).contiguous()
+        elif kind == "XNNStaticReshape":
+            y = get(int(n["input_id"])).reshape(spec(out_id)[1])
+        elif kind == "XNNStaticConstantPad":
+            pre, post = n["pre_paddings"], n["post_paddings"]
+            pad = []
+            for d in reversed(range(len(pre))):
+                pad += [int(pre[d]), int(post[d])]
+            y = F.pad(get(int(n["input_id"])), pad, value=float(n.get("padding_value", 0.0)))
+        elif kind.startswith("XNNConcatenate"):
+            parts = int(kind[len("XNNConcatenate"):])
+            y = torch.cat([get(int(n["input%d_id" % (p + 1)])) for p in range(parts)],
+                          int(n.get("axis", 0)))
+        elif kind == "XNNFullyConnected":
+            w = get(int(n["filter_id"]))
+            if int(n.get("flags", 0)) & 1:
+                w = w.t()
+            bias = None if int(n["bias_id"]) == 0xffffffff else get(int(n["bias_id"]))
+            y = F.linear(get(int(n["input1_id"])), w, bias)
+        elif kind in ("XNNConv2d", "XNNDepthwiseConv2d"):
+            x = get(int(n["input1_id"])).permute(nchw)
+            w = get(int(n["filter_id"]))
+            w = w.permute(3, 0, 1, 2) if kind == "XNNDepthwiseConv2d" else w.permute(nchw)
+            x = F.pad(x, [int(n["padding_left"]), int(n["padding_right"]),
+                          int(n["padding_top"]), int(n["padding_bottom"])])
+            bias = None if int(n["bias_id"]) == 0xffffffff else get(int(n["bias_id"]))
+            y = F.conv2d(x, w.contiguous(), bias,
+                         (int(n["subsampling_height"]), int(n["subsampling_width"])), 0,
+                         (int(n["dilation_height"]), int(n["dilation_width"])),
+                         int(n["groups"])).permute(nhwc).contiguous()
+        elif kind in ("XNNMaxPooling2d", "XNNAvgPooling2d"):
+            x = get(int(n["input_id"])).permute(nchw)
+            k = (int(n["pooling_height"]), int(n["pooling_width"]))
+            st = (int(n["stride_height"]), int(n["stride_width"]))
+            pd = (int(n["padding_top"]), int(n["padding_left"]))
+            if kind == "XNNMaxPooling2d":
+                y = F.max_pool2d(x, k, st, pd, (int(n["dilation_height"]),
+                                                int(n["dilation_width"])))
+            else:
+                y = F.avg_pool2d(x, k, st, pd)
+            y = y.permute(nhwc).contiguous()
+        else:
+            raise PteError("XNNPACK node %s" % kind)
+        r = node.get("output_min_max")
+        if r is not None:
+            y = torch.clamp(y, float(r.get("output_min", 0.0)), float(r.get("output_max", 0.0)))
+        xv[out_id] = y
+    for k, i in enumerate(outs):
+        env[args[len(ins) + k]] = xv[int(i)]
+
+
 def run_method(program, name, inputs):
     plan = program.method(name)
     values = plan.get("values", [])
@@ -237,6 +356,9 @@ def run_method(program, name, inputs):
             env[int(args["move_to"])] = value(int(args["move_from"]))
             continue
         if kind == "FreeCall":
+            continue
+        if kind == "DelegateCall":
+            run_xnnpack(program, plan, number, args, value, env)
             continue
         if kind != "KernelCall":
             raise PteError("instruction %d is a %s, which this evaluator does not run"

@@ -151,6 +151,15 @@ public:
   }
   Location fileLoc() { return FileLineColLoc::get(&ctx, path, 0, 0); }
 
+  /// A reader error's message without the file name it starts with (the
+  /// diagnostic's location names the file).
+  std::string withoutFileName(llvm::Error e) {
+    std::string message = llvm::toString(std::move(e));
+    llvm::StringRef text = message;
+    if (text.consume_front(path))
+      text.consume_front(": ");
+    return text.str();
+  }
   /// An XNNPACK delegate call: its blob parsed, every node checked.
   FailureOr<XnnpackBlob> xnnpackBlob(const pte::BackendDelegate &delegate, Location loc);
   /// Imports an XNNPACK delegate call's graph (instruction `i`).
@@ -174,15 +183,6 @@ private:
   }
   FailureOr<RankedTensorType> xnnType(const fb_xnnpack::XNNGraph &graph, uint32_t id, Location loc);
   llvm::StringMap<RankedTensorType> types; // XNNPACK values and temporaries
-  /// A reader error's message without the file name it starts with (the
-  /// diagnostic's location names the file).
-  std::string withoutFileName(llvm::Error e) {
-    std::string message = llvm::toString(std::move(e));
-    llvm::StringRef text = message;
-    if (text.consume_front(path))
-      text.consume_front(": ");
-    return text.str();
-  }
 
   const PteFile &file;
   const pte::ExecutionPlan &plan;
@@ -1544,10 +1544,45 @@ bool inspectPte(llvm::StringRef path, llvm::StringRef dataPath, llvm::raw_ostrea
         std::string where = blob ? std::to_string(blob->size()) + " bytes"
                                  : "unreadable: " + llvm::toString(blob.takeError());
         llvm::StringRef kind = blob && blob->size() >= 8 ? blob->substr(4, 4) : "";
+        std::string supported = "no";
+        std::string graphText;
+        if (id == "XnnpackBackend" && blob) {
+          // The XNNPACK graph: its values and nodes by type.
+          auto parsed = XnnpackBlob::parse(*blob, file);
+          if (!parsed) {
+            supported = "no: " + walker.withoutFileName(parsed.takeError());
+          } else {
+            const xnn::XNNGraph &graph = parsed->graph();
+            std::map<std::string, unsigned> nodeTypes;
+            bool all = true;
+            if (graph.xnodes())
+              for (const xnn::XNode *node : *graph.xnodes()) {
+                ++nodeTypes[xnn::EnumNameXNodeUnion(node->xnode_union_type())];
+                all &= xnnSupported(node->xnode_union_type());
+              }
+            bool float32 = true;
+            if (graph.xvalues())
+              for (const xnn::XValue *v : *graph.xvalues())
+                float32 &= v->xvalue_union_type() == xnn::XValueUnion::XNNTensorValue &&
+                           v->xvalue_union_as_XNNTensorValue()->datatype() ==
+                               xnn::XNNDatatype::xnn_datatype_fp32;
+            supported = !all       ? "no (node types Kiln does not import)"
+                        : !float32 ? "no (quantized values)"
+                                   : "yes";
+            graphText = llvm::formatv("    XNNGraph: {0} values, {1} nodes:",
+                                      graph.xvalues() ? graph.xvalues()->size() : 0,
+                                      graph.xnodes() ? graph.xnodes()->size() : 0)
+                            .str();
+            for (const auto &[type, count] : nodeTypes)
+              graphText += " " + type + " " + std::to_string(count);
+            graphText += "\n";
+          }
+        }
         os << llvm::formatv("  {0,-22} {1}{2}, {3} compile specs; supported: {4}\n", id, where,
                             kind.empty() ? "" : " ('" + kind.str() + "')",
                             delegate->compile_specs() ? delegate->compile_specs()->size() : 0,
-                            id == "XnnpackBackend" ? "not yet" : "no");
+                            supported)
+           << graphText;
       }
     printOperatorTable(os, calls);
     firstError.clear();
