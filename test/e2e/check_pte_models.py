@@ -14,6 +14,12 @@ compiles both files (`--emit=shared`) and runs them on the same seeded input:
   atol 1e-5: the tolerance of the `.pt2` fixtures);
 * every model: the `.pte` and `.pt2` builds' outputs must be byte-identical (int8 models:
   their accuracy against PyTorch is the `.pt2` tests', check_quantized.py).
+
+The float32 models are also written as XNNPACK-delegated programs (`--xnnpack`: one
+delegate, batch norm folded into the convolutions by the writer, NHWC inside): their builds
+must match what pte_reference.py computes by running the delegate's XNNPACK graph in torch,
+and the `.pt2` build, within the same tolerance (not bit for bit: the writer folds the batch
+norm in float32, where Kiln folds it when compiling the `.pt2`).
 """
 import argparse
 import filecmp
@@ -40,9 +46,11 @@ def main():
         p.add_argument(flag, required=True)
     a = p.parse_args()
     failures = 0
-    cases = [(m, os.path.join(a.models, m), False) for m in FLOAT] + \
-            [(m, os.path.join(a.quantized, m), True) for m in INT8]
-    for name, src, quantized in cases:
+    cases = [(m, os.path.join(a.models, m), False, False) for m in FLOAT] + \
+            [(m, os.path.join(a.quantized, m), True, False) for m in INT8] + \
+            [(m, os.path.join(a.models, m), False, True) for m in FLOAT]
+    for model, src, quantized, xnnpack in cases:
+        name = model + ("-xnnpack" if xnnpack else "")
         out = os.path.join(a.work, name)
         os.makedirs(out, exist_ok=True)
         pt2, pte = os.path.join(src, "model.pt2"), os.path.join(out, "model.pte")
@@ -51,7 +59,7 @@ def main():
             print("%-28s FAIL (%s): %s" % (name, what, (r.stderr or r.stdout).strip()))
 
         r = run([sys.executable, os.path.join(MODELS, "pte_from_pt2.py"), pt2, "--out", pte,
-                 "--flatc", a.flatc, "--schema", a.schema])
+                 "--flatc", a.flatc, "--schema", a.schema] + (["--xnnpack"] if xnnpack else []))
         if r.returncode != 0:
             fail("pte_from_pt2.py", r)
             failures += 1
@@ -89,14 +97,24 @@ def main():
             continue
         outputs = sorted(os.path.basename(f)
                          for f in glob.glob(os.path.join(out, "pte", "output_*.npy")))
-        same = outputs and all(filecmp.cmp(os.path.join(out, "pte", f),
-                                           os.path.join(out, "pt2", f), shallow=False)
-                               for f in outputs)
+        if xnnpack:
+            # Close to the .pt2 build (rtol 1e-4, atol 1e-5).
+            r = run([a.kiln_run, os.path.join(out, "pte.so"), "--quiet", "--rtol", "1e-4",
+                     "--atol", "1e-5"] + sum([["--input", i] for i in inputs], []) +
+                    sum([["--check", os.path.join(out, "pt2", f)] for f in outputs], []))
+            same = bool(outputs) and r.returncode == 0
+            relation = ("vs the .pt2 build: " + r.stdout.strip().replace("\n", "; ")
+                        if same else "DIFFERS from the .pt2 build: FAIL " + r.stdout.strip())
+        else:
+            same = bool(outputs) and all(filecmp.cmp(os.path.join(out, "pte", f),
+                                                     os.path.join(out, "pt2", f), shallow=False)
+                                         for f in outputs)
+            relation = ("%d output(s) byte-identical to the .pt2 build" % len(outputs) if same
+                        else "DIFFER from the .pt2 build: FAIL")
         failures += not same
-        print("%-28s %s; %d output(s) %s" % (
+        print("%-28s %s; %s" % (
             name, "vs PyTorch: " + check.replace("\n", "; ") if not quantized else "int8",
-            len(outputs), "byte-identical to the .pt2 build" if same else
-            "DIFFER from the .pt2 build: FAIL"))
+            relation))
     print("%d of %d models failed" % (failures, len(cases)))
     return 1 if failures else 0
 

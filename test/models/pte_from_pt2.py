@@ -2,7 +2,9 @@
 """Write a `.pt2` program (export.py's) as an ExecuTorch portable program (`.pte`).
 
     /usr/bin/python3 test/models/pte_from_pt2.py MODEL.pt2 --out MODEL.pte \\
-        [--flatc flatc] [--schema compiler/import/pte/schema]
+        [--flatc flatc] [--schema compiler/import/pte/schema] [--xnnpack]
+
+With --xnnpack the program is one XNNPACK delegate instead (pte_xnnpack.py).
 
 No ExecuTorch exists for torch 1.13, so this writes what `to_edge().to_executorch()`
 writes for a program of portable kernels (FORMATS.md §3), from the graph export.py
@@ -36,7 +38,8 @@ import torch  # noqa: E402
 
 import schemas  # noqa: E402
 from pt2_reader import open_archive, sym_int_value, union  # noqa: E402
-from pte_writer import encode  # noqa: E402
+from pte_writer import encode, encode_flatbuffer  # noqa: E402
+from pte_xnnpack import XnnpackWriteError, build_xnnpack  # noqa: E402
 from torch_enums import LAYOUT_TO_TORCH, MEMORY_FORMAT_TO_TORCH, SCALAR_TYPE_TO_TORCH  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -285,10 +288,17 @@ class Builder:
         return program, [bytes(blob)]
 
 
-def write_pte(pt2, out, flatc="flatc", schema_dir=SCHEMA_DIR):
+def write_pte(pt2, out, flatc="flatc", schema_dir=SCHEMA_DIR, xnnpack=False):
     archive = open_archive(pt2)
-    builder = Builder(archive.exported_program(), archive.state_dict(), archive.constants())
-    program, segments = builder.build(schemas.load())
+    if xnnpack:
+        program, segments = build_xnnpack(
+            archive.exported_program(), archive.state_dict(), archive.constants(),
+            schemas.load(),
+            lambda obj: encode_flatbuffer(obj, os.path.join(schema_dir, "xnnpack.fbs"), flatc))
+    else:
+        builder = Builder(archive.exported_program(), archive.state_dict(),
+                          archive.constants())
+        program, segments = builder.build(schemas.load())
     data = encode(program, segments, flatc, schema_dir)
     with open(out, "wb") as f:
         f.write(data)
@@ -301,10 +311,12 @@ def main(argv=None):
     p.add_argument("--out", required=True)
     p.add_argument("--flatc", default="flatc")
     p.add_argument("--schema", default=SCHEMA_DIR)
+    p.add_argument("--xnnpack", action="store_true",
+                   help="the whole graph in one XNNPACK delegate (pte_xnnpack.py)")
     a = p.parse_args(argv)
     try:
-        size = write_pte(a.pt2, a.out, a.flatc, a.schema)
-    except (PteWriteError, KeyError) as e:
+        size = write_pte(a.pt2, a.out, a.flatc, a.schema, a.xnnpack)
+    except (PteWriteError, XnnpackWriteError, KeyError) as e:
         print("pte_from_pt2.py: %s: %s" % (a.pt2, e), file=sys.stderr)
         return 1
     print("%s: %d bytes" % (a.out, size))

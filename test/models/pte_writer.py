@@ -47,6 +47,19 @@ def decode(raw, flatc="flatc", schema_dir=None):
     return program, segments
 
 
+def encode_flatbuffer(obj, schema, flatc="flatc"):
+    """The flatbuffer of a JSON object, by `flatc -b` against `schema` (an .fbs file)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = os.path.join(tmp, "object.json")
+        with open(source, "w") as f:
+            json.dump(obj, f)
+        subprocess.run([flatc, "-b", "-o", tmp, schema, source], check=True,
+                       capture_output=True)
+        out = [f for f in os.listdir(tmp) if f != "object.json"]
+        with open(os.path.join(tmp, out[0]), "rb") as f:
+            return f.read()
+
+
 def _align(n, a):
     return (n + a - 1) // a * a
 
