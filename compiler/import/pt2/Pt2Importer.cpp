@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/import/pt2/Pt2Importer.h"
 #include "compiler/import/CallImport.h"
+#include "compiler/import/Constants.h"
 #include "compiler/import/Importer.h"
 #include "compiler/import/SymbolicShapes.h"
 #include "dialects/kiln/KilnDialect.h"
@@ -93,7 +94,7 @@ private:
   std::vector<std::string> userInputNames;
   func::FuncOp func;
   Block *constantsBlock = nullptr;
-  Operation *lastConstant = nullptr;
+  ConstantBuilder constants;
   llvm::StringMap<Value> values;
   llvm::StringMap<std::string> lifted;            // placeholder -> FQN
   llvm::StringMap<std::string> unsupportedValues; // name -> why it cannot be used
@@ -254,27 +255,8 @@ FailureOr<Value> GraphWalker::materializeLifted(llvm::StringRef name, llvm::Stri
     return emitError(loc) << "'" << fqn << "' is stored as " << scalarTypeName(data->dtype) << "["
                           << shape << "] but the graph uses " << *type;
   }
-  // Weights stay bytes in a resource blob: no copy into an attribute. Bool
-  // tensors are the exception: LLVM translation has no conversion for i1
-  // resources, and they are small.
-  TypedAttr attr;
-  if (type->getElementType().isInteger(1)) {
-    SmallVector<bool> bits;
-    for (char byte : data->bytes)
-      bits.push_back(byte != 0);
-    attr = DenseElementsAttr::get(*type, llvm::ArrayRef<bool>(bits));
-  } else {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        llvm::ArrayRef<char>(data->bytes.data(), data->bytes.size()), alignof(uint64_t));
-    attr = DenseResourceElementsAttr::get(*type, fqn, std::move(blob));
-  }
-  OpBuilder::InsertionGuard guard(b);
-  if (lastConstant)
-    b.setInsertionPointAfter(lastConstant);
-  else
-    b.setInsertionPointToStart(constantsBlock);
-  auto constant = arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(fqn), fileLoc()), attr);
-  lastConstant = constant;
+  Value constant = constants.create(b, fileLoc(), *type,
+                                    llvm::StringRef(data->bytes.data(), data->bytes.size()), fqn);
   values[name] = constant;
   return Value(constant);
 }
@@ -469,6 +451,7 @@ OwningOpRef<ModuleOp> GraphWalker::run() {
   func = func::FuncOp::create(b, fileLoc(), kEntryFunctionName,
                               b.getFunctionType(argTypes, resultTypes));
   constantsBlock = func.addEntryBlock();
+  constants.setBlock(constantsBlock);
   for (size_t i = 0; i < userInputs.size(); ++i) {
     func.setArgAttr(i, kNameAttr, b.getStringAttr(userInputs[i]));
     values[userInputs[i]] = func.getArgument(i);

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/import/pte/PteImporter.h"
 #include "compiler/import/CallImport.h"
+#include "compiler/import/Constants.h"
 #include "compiler/import/OperatorTable.h"
 #include "compiler/import/pte/PteFile.h"
 #include "dialects/kiln/ElementTypes.h"
@@ -190,7 +191,7 @@ private:
   OpBuilder b;
   std::string path;
   Block *entry = nullptr;
-  Operation *lastConstant = nullptr;
+  ConstantBuilder constants;
   llvm::StringMap<Value> values;
   llvm::StringMap<std::string> undefined;
   std::set<int64_t> live;
@@ -279,31 +280,7 @@ FailureOr<Value> PteWalker::materializeConstant(int64_t index, Location loc) {
   if (tensor->extra_tensor_info() && tensor->extra_tensor_info()->fully_qualified_name() &&
       tensor->extra_tensor_info()->fully_qualified_name()->size())
     resource = tensor->extra_tensor_info()->fully_qualified_name()->str();
-  TypedAttr attr;
-  if (type->getElementType().isInteger(1)) {
-    SmallVector<bool> bits;
-    for (char byte : *data)
-      bits.push_back(byte != 0);
-    attr = DenseElementsAttr::get(*type, llvm::ArrayRef<bool>(bits));
-  } else if (type->getNumElements() <= 16) {
-    // Scalars and other tiny constants as plain dense attributes: constant
-    // folding reads their elements (a 0-d dense_resource has no element
-    // iteration).
-    attr = DenseElementsAttr::getFromRawBuffer(*type,
-                                               llvm::ArrayRef<char>(data->data(), data->size()));
-  } else {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        llvm::ArrayRef<char>(data->data(), data->size()), alignof(uint64_t));
-    attr = DenseResourceElementsAttr::get(*type, resource, std::move(blob));
-  }
-  OpBuilder::InsertionGuard guard(b);
-  if (lastConstant)
-    b.setInsertionPointAfter(lastConstant);
-  else
-    b.setInsertionPointToStart(entry);
-  auto constant =
-      arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(resource), fileLoc()), attr);
-  lastConstant = constant;
+  Value constant = constants.create(b, fileLoc(), *type, *data, resource);
   values[valueName(index)] = constant;
   return Value(constant);
 }
@@ -691,22 +668,8 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
     if (!data)
       return emitError(delegateLoc)
              << "XNNPACK value " << id << ": " << withoutFileName(data.takeError());
-    AsmResourceBlob resource = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        llvm::ArrayRef<char>(data->data(), data->size()), alignof(uint64_t));
     std::string key = "xnnpack_" + std::to_string(i) + "_" + std::to_string(id);
-    TypedAttr attr =
-        type->getNumElements() <= 16
-            ? TypedAttr(DenseElementsAttr::getFromRawBuffer(
-                  *type, llvm::ArrayRef<char>(data->data(), data->size())))
-            : TypedAttr(DenseResourceElementsAttr::get(*type, key, std::move(resource)));
-    OpBuilder::InsertionGuard guard(b);
-    if (lastConstant)
-      b.setInsertionPointAfter(lastConstant);
-    else
-      b.setInsertionPointToStart(entry);
-    auto constant =
-        arith::ConstantOp::create(b, NameLoc::get(b.getStringAttr(key), fileLoc()), attr);
-    lastConstant = constant;
+    Value constant = constants.create(b, fileLoc(), *type, *data, key);
     values[xnnName(i, id)] = constant;
   }
   // The call's arguments: the graph's inputs, then its outputs.
@@ -808,16 +771,27 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                       {tensorArg("self", n->input1_id()), tensorArg("other", n->input2_id())},
                       {result});
       };
-      auto unary = [&](const char *name, const char *overload,
-                       std::vector<GivenArgument> extra = {}) -> LogicalResult {
-        const xnn::_XNNNode1x1 *n = static_cast<const xnn::_XNNNode1x1 *>(node->xnode_union());
+      // A node of one input (any node table with input_id and output_id) as
+      // the aten operator `name` of `self` and `extra`, made by `extra` from
+      // the node once its values are checked.
+      auto oneInput = [&](const auto *n, const char *name, const char *overload,
+                          auto extra) -> LogicalResult {
         if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
           return failure();
         outId = n->output_id();
         result = temporary(types[xnnName(i, outId)]);
+        FailureOr<std::vector<GivenArgument>> more = extra(n);
+        if (failed(more))
+          return failure();
         std::vector<GivenArgument> args = {tensorArg("self", n->input_id())};
-        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), more->begin(), more->end());
         return callOp(loc, "aten", name, overload, std::move(args), {result});
+      };
+      auto unary = [&](const char *name, const char *overload,
+                       std::vector<GivenArgument> extra = {}) -> LogicalResult {
+        return oneInput(
+            static_cast<const xnn::_XNNNode1x1 *>(node->xnode_union()), name, overload,
+            [&](const auto *) -> FailureOr<std::vector<GivenArgument>> { return extra; });
       };
       LogicalResult status = success();
       switch (type) {
@@ -884,79 +858,56 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         status = unary("mean", "dim",
                        {named("dim", ints({1, 2})), named("keepdim", OpArgument::ofBool(true))});
         break;
-      case U::XNNLeakyReLU: {
-        const auto *n = node->xnode_union_as_XNNLeakyReLU();
-        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
-          return failure();
-        outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
-        status = callOp(loc, "aten", "leaky_relu", "default",
-                        {tensorArg("self", n->input_id()),
-                         named("negative_slope", OpArgument::ofFloat(n->negative_slope()))},
-                        {result});
+      case U::XNNLeakyReLU:
+        status = oneInput(node->xnode_union_as_XNNLeakyReLU(), "leaky_relu", "default",
+                          [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
+                            return std::vector<GivenArgument>{
+                                named("negative_slope", OpArgument::ofFloat(n->negative_slope()))};
+                          });
         break;
-      }
-      case U::XNNELU: {
-        const auto *n = node->xnode_union_as_XNNELU();
-        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
-          return failure();
-        outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
-        status = callOp(
-            loc, "aten", "elu", "default",
-            {tensorArg("self", n->input_id()), named("alpha", OpArgument::ofFloat(n->alpha()))},
-            {result});
+      case U::XNNELU:
+        status = oneInput(node->xnode_union_as_XNNELU(), "elu", "default",
+                          [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
+                            return std::vector<GivenArgument>{
+                                named("alpha", OpArgument::ofFloat(n->alpha()))};
+                          });
         break;
-      }
-      case U::XNNStaticTranspose: {
-        const auto *n = node->xnode_union_as_XNNStaticTranspose();
-        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
-          return failure();
-        std::vector<int64_t> perm;
-        if (n->perm())
-          perm.assign(n->perm()->begin(), n->perm()->end());
-        outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
-        status = callOp(loc, "aten", "permute", "default",
-                        {tensorArg("self", n->input_id()), named("dims", ints(perm))}, {result});
+      case U::XNNStaticTranspose:
+        status = oneInput(node->xnode_union_as_XNNStaticTranspose(), "permute", "default",
+                          [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
+                            std::vector<int64_t> perm;
+                            if (n->perm())
+                              perm.assign(n->perm()->begin(), n->perm()->end());
+                            return std::vector<GivenArgument>{named("dims", ints(perm))};
+                          });
         break;
-      }
-      case U::XNNStaticReshape: {
-        const auto *n = node->xnode_union_as_XNNStaticReshape();
-        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
-          return failure();
-        outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
-        ArrayRef<int64_t> shape = types[result].getShape();
-        status = callOp(loc, "aten", "view", "default",
-                        {tensorArg("self", n->input_id()),
-                         named("size", ints(std::vector<int64_t>(shape.begin(), shape.end())))},
-                        {result});
+      case U::XNNStaticReshape:
+        status = oneInput(node->xnode_union_as_XNNStaticReshape(), "view", "default",
+                          [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
+                            ArrayRef<int64_t> shape = types[xnnName(i, n->output_id())].getShape();
+                            return std::vector<GivenArgument>{named(
+                                "size", ints(std::vector<int64_t>(shape.begin(), shape.end())))};
+                          });
         break;
-      }
-      case U::XNNStaticConstantPad: {
-        const auto *n = node->xnode_union_as_XNNStaticConstantPad();
-        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
-          return failure();
-        int64_t rank = types[xnnName(i, n->input_id())].getRank();
-        if (!n->pre_paddings() || !n->post_paddings() || n->pre_paddings()->size() != rank ||
-            n->post_paddings()->size() != rank)
-          return emitError(loc) << "has paddings for other than its input's " << rank
-                                << " dimensions";
-        // aten's pad lists (before, after) pairs from the last dimension.
-        std::vector<int64_t> pad;
-        for (int64_t d = rank - 1; d >= 0; --d) {
-          pad.push_back(n->pre_paddings()->Get(d));
-          pad.push_back(n->post_paddings()->Get(d));
-        }
-        outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
-        status = callOp(loc, "aten", "constant_pad_nd", "default",
-                        {tensorArg("self", n->input_id()), named("pad", ints(pad)),
-                         named("value", OpArgument::ofFloat(n->padding_value()))},
-                        {result});
+      case U::XNNStaticConstantPad:
+        status = oneInput(
+            node->xnode_union_as_XNNStaticConstantPad(), "constant_pad_nd", "default",
+            [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
+              int64_t rank = types[xnnName(i, n->input_id())].getRank();
+              if (!n->pre_paddings() || !n->post_paddings() || n->pre_paddings()->size() != rank ||
+                  n->post_paddings()->size() != rank)
+                return emitError(loc)
+                       << "has paddings for other than its input's " << rank << " dimensions";
+              // aten's pad lists (before, after) pairs from the last dimension.
+              std::vector<int64_t> pad;
+              for (int64_t d = rank - 1; d >= 0; --d) {
+                pad.push_back(n->pre_paddings()->Get(d));
+                pad.push_back(n->post_paddings()->Get(d));
+              }
+              return std::vector<GivenArgument>{
+                  named("pad", ints(pad)), named("value", OpArgument::ofFloat(n->padding_value()))};
+            });
         break;
-      }
       case U::XNNConcatenate2:
       case U::XNNConcatenate3:
       case U::XNNConcatenate4:
@@ -1303,6 +1254,7 @@ OwningOpRef<ModuleOp> PteWalker::run() {
   auto func = func::FuncOp::create(b, fileLoc(), kEntryFunctionName,
                                    b.getFunctionType(argTypes, resultTypes));
   entry = func.addEntryBlock();
+  constants.setBlock(entry);
   for (size_t k = 0; k < inputs.size(); ++k) {
     func.setArgAttr(k, kNameAttr, b.getStringAttr("input_" + std::to_string(k)));
     values[valueName(inputs[k])] = func.getArgument(k);
