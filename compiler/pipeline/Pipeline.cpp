@@ -45,7 +45,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
   case Stage::Graph:
     return llvm::formatv("func.func(kiln-remove-noops, kiln-form-linear, kiln-fold-batch-norm, "
                          "kiln-fold-constants, {0}kiln-quantize-uint8, "
-                         "kiln-quantize-data-movement, kiln-fold-constants, "
+                         "kiln-quantize-data-movement, kiln-remove-noops, kiln-fold-constants, "
                          "kiln-quantize-conv-linear, kiln-quantize-add, kiln-quantize-mul, "
                          "kiln-quantize-matmul, kiln-quantize-dynamic-linear, "
                          "kiln-quantize-avg-pool, "

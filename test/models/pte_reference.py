@@ -217,21 +217,51 @@ def run_xnnpack(program, plan, number, call, value, env):
     xv = {}
 
     def spec(i):
-        t = graph["xvalues"][i]["xvalue_union"]
-        if t.get("datatype") != "xnn_datatype_fp32":
+        """A value's tensor, dims and quantization: None (float32), ("tensor", scale,
+        zero_point) or ("channel", scales, channel_dim)."""
+        v = graph["xvalues"][i]
+        if v["xvalue_union_type"] == "XNNTensorValue":
+            t, quant = v["xvalue_union"], None
+        else:
+            t = v["xvalue_union"]["tensor_value"]
+            kind, p = v["xvalue_union"]["quant_params_type"], v["xvalue_union"]["quant_params"]
+            if kind == "PerTensorQuant":
+                quant = ("tensor", float(p.get("scale", 0.0)), int(p.get("zero_point", 0)))
+            elif kind == "PerChannelQuant":
+                quant = ("channel", [float(x) for x in p.get("scale", [])],
+                         int(p.get("channel_dim", 0)))
+            else:
+                raise PteError("XNNPACK value %d: %s" % (i, kind))
+        if t.get("datatype") not in ("xnn_datatype_fp32", "xnn_datatype_qint8",
+                                     "xnn_datatype_qcint8", "xnn_datatype_qint32",
+                                     "xnn_datatype_qcint32"):
             raise PteError("XNNPACK value %d is %s" % (i, t.get("datatype")))
-        return t, [int(d) for d in t.get("dims", [])]
+        return t, [int(d) for d in t.get("dims", [])], quant
+
+    def dequantized(q, quant):
+        """A quantized constant's real values (float32), as a dequantize computes them."""
+        if quant[0] == "tensor":
+            return aten_eval.dequantize_per_tensor_value(q, quant[1], quant[2], q.dtype)
+        shape = [1] * q.dim()
+        shape[quant[2]] = -1
+        scales = torch.tensor(quant[1], dtype=torch.float32).reshape(shape)
+        return q.to(torch.float32) * scales
 
     def get(i):
         if i not in xv:
-            t, dims = spec(i)
+            t, dims, quant = spec(i)
             entry = graph["constant_data"][int(t.get("constant_buffer_idx", 0))]
             if entry.get("named_key"):
                 data = program.named(entry["named_key"])
             else:
                 data = constants[int(entry["offset"]):int(entry["offset"]) + int(entry["size"])]
             n = int(np.prod(dims)) if dims else 1
-            xv[i] = torch.frombuffer(bytearray(data[:4 * n]), dtype=torch.float32).reshape(dims)
+            dtype = {"xnn_datatype_fp32": torch.float32, "xnn_datatype_qint8": torch.int8,
+                     "xnn_datatype_qcint8": torch.int8, "xnn_datatype_qint32": torch.int32,
+                     "xnn_datatype_qcint32": torch.int32}[t["datatype"]]
+            size = torch.empty((), dtype=dtype).element_size()
+            x = torch.frombuffer(bytearray(data[:size * n]), dtype=dtype).reshape(dims)
+            xv[i] = x if quant is None else dequantized(x, quant)
         return xv[i]
 
     args = [int(a) for a in call.get("args", [])]
@@ -257,6 +287,8 @@ def run_xnnpack(program, plan, number, call, value, env):
             y = F.leaky_relu(get(int(n["input_id"])), float(n["negative_slope"]))
         elif kind == "XNNELU":
             y = F.elu(get(int(n["input_id"])), float(n["alpha"]))
+        elif kind == "XNNConvert":
+            y = get(int(n["input_id"]))  # to qint8: quantized below; to float32: as it is
         elif kind == "XNNStaticTranspose":
             y = get(int(n["input_id"])).permute([int(p) for p in n["perm"]]).contiguous()
         elif kind == "XNNStaticReshape":
@@ -304,6 +336,10 @@ def run_xnnpack(program, plan, number, call, value, env):
         r = node.get("output_min_max")
         if r is not None:
             y = torch.clamp(y, float(r.get("output_min", 0.0)), float(r.get("output_max", 0.0)))
+        quant = spec(out_id)[2]
+        if quant is not None:  # a qint8 result: quantized (PyTorch's rounding), held as reals
+            q = aten_eval.quantize_per_tensor_value(y, quant[1], quant[2], -128, 127, torch.int8)
+            y = aten_eval.dequantize_per_tensor_value(q, quant[1], quant[2], torch.int8)
         xv[out_id] = y
     for k, i in enumerate(outs):
         env[args[len(ins) + k]] = xv[int(i)]

@@ -181,12 +181,15 @@ class Builder:
                 outputs.append(union(p["arg"])[1]["name"])
         output_ids = []
         for k, name in enumerate(outputs):
-            vid = self.get(name, "NCHW")
+            vid = self.output_value(name)
             v = self.g.values[vid]["xvalue_union"]
             v["flags"] = v.get("flags", 0) | OUTPUT
             v["external_id"] = len(inputs) + k
             output_ids.append(vid)
         return inputs, outputs, output_ids
+
+    def output_value(self, name):
+        return self.get(name, "NCHW")
 
     def fuse_range(self, name, lo, hi):
         """Give the producer of `name` the output range; false if it has other users."""
@@ -414,8 +417,11 @@ def xnnpack_blob(graph, output_ids, input_ids, encode_json):
 
 
 def build_xnnpack(ep, state, constants, table, encode_json):
-    """The Program JSON and its segments (segment 0: the blob; then one per named datum)."""
-    b = Builder(ep, state, constants)
+    """The Program JSON and its segments (segment 0: the blob; then one per named datum).
+    A PT2E Q/DQ program becomes a quantized graph (QBuilder)."""
+    quantized = any("quantize_per_tensor" in n["target"]
+                    for n in ep["graph_module"]["graph"]["nodes"])
+    b = (QBuilder if quantized else Builder)(ep, state, constants)
     inputs, outputs, output_ids = b.build(table)
     input_ids = [b.ids[(name, "NCHW")] for name in inputs]
     blob = xnnpack_blob(b.g, output_ids, input_ids, encode_json)
@@ -443,3 +449,258 @@ def build_xnnpack(ep, state, constants, table, encode_json):
                "named_data": [{"key": k, "segment_index": i + 1}
                               for i, k in enumerate(named)]}
     return program, segments
+
+
+# --- int8: a PT2E Q/DQ program as a quantized XNNPACK graph ------------------------------
+
+class QBuilder(Builder):
+    """The int8 form (export.py --quantize int8, training IR): what ExecuTorch's XNNPACK
+    partitioner writes for a PT2E program. Every tensor between a quantize and its
+    dequantizes is one qint8 value (PerTensorQuant: the quantize's scale and zero point);
+    weights dequantized per channel are qcint8 values (PerChannelQuant over the output
+    channel: OHWI filters' dimension 0, depthwise 1HWO filters' dimension 3, fully
+    connected [N, K] filters' 0); float32 biases become qcint32 values quantized with the
+    scale s_x * s_w[c] (round half to even), as ExecuTorch derives them; the program's
+    float input is quantized and its output dequantized by XNNConvert nodes; relu and
+    hardtanh before a quantize are the producer's output range (in float). Operators:
+    conv2d (incl. depthwise), linear, max_pool2d, adaptive_avg_pool2d to 1x1 (global
+    average pooling), add, flatten, dropout (nothing)."""
+
+    def value_q(self, dims, quant, src=None):
+        """A qint8 value with PerTensorQuant `quant` = (scale, zero_point)."""
+        vid = self.g.value(dims)
+        t = self.g.values[vid]["xvalue_union"]
+        t["datatype"] = "xnn_datatype_qint8"
+        self.g.values[vid] = {"xvalue_union_type": "XNNQuantizedTensorValue",
+                              "xvalue_union": {"tensor_value": t,
+                                               "quant_params_type": "PerTensorQuant",
+                                               "quant_params": {"scale": quant[0],
+                                                                "zero_point": quant[1]}}}
+        self.vquant[vid] = quant
+        return vid
+
+    def const_q(self, data, datatype, scales, channel_dim):
+        """A per-channel quantized constant (qcint8 weights, qcint32 biases)."""
+        vid = self.g.value(list(data.shape))
+        t = self.g.values[vid]["xvalue_union"]
+        t["datatype"] = datatype
+        t["constant_buffer_idx"] = len(self.g.data)
+        self.g.data.append(data.contiguous().numpy().tobytes())
+        self.g.values[vid] = {"xvalue_union_type": "XNNQuantizedTensorValue",
+                              "xvalue_union": {"tensor_value": t,
+                                               "quant_params_type": "PerChannelQuant",
+                                               "quant_params": {"scale": [float(s) for s in
+                                                                          scales],
+                                                                "channel_dim": channel_dim}}}
+        return vid
+
+    def build(self, table):
+        self.vquant = {}
+        nodes = self.graph_json["nodes"]
+        self.q_of, self.dq_of, self.dqc = {}, {}, {}
+        consumers = {}
+        for node in nodes:
+            target = node["target"].replace("torch.ops.", "")
+            ins = {n["name"]: union(n["arg"]) for n in node["inputs"]}
+            out = union(node["outputs"][0])[1].get("name")
+            for k, (kind, p) in ins.items():
+                if kind == "as_tensor":
+                    consumers.setdefault(p["name"], []).append((target, out))
+            if target == "quantized_decomposed.quantize_per_tensor.default":
+                self.q_of[ins["input"][1]["name"]] = (out, (float(ins["scale"][1]),
+                                                          int(ins["zero_point"][1])))
+            elif target == "quantized_decomposed.dequantize_per_tensor.default":
+                self.dq_of[out] = ins["input"][1]["name"]
+            elif target == "quantized_decomposed.dequantize_per_channel.default":
+                self.dqc[out] = (ins["input"][1]["name"], ins["scales"][1]["name"],
+                                 int(ins["axis"][1]))
+        self.consumers = consumers
+        return Builder.build(self, table)
+
+    def out_quant(self, name):
+        """The qparams a float result is quantized with: through relu/hardtanh of one use
+        to the quantize that reads it."""
+        seen = name
+        while seen not in self.q_of:
+            users = self.consumers.get(seen, [])
+            if len(users) != 1 or users[0][0] not in (
+                    "aten.relu.default", "aten.relu_.default", "aten.hardtanh.default",
+                    "aten.hardtanh_.default", "aten.dropout.default"):
+                raise XnnpackWriteError("%s is not quantized" % name)
+            seen = users[0][1]
+        return self.q_of[seen][1]
+
+    def define(self, name, layout, dims=None):
+        dims = dims if dims is not None else _dims(layout, self.shape(name))
+        vid = self.value_q(dims, self.out_quant(name))
+        self.ids[(name, layout)] = vid
+        self.layout[name] = layout
+        return vid
+
+    def get(self, name, layout):
+        name = self.dq_of.get(name, name)  # a dequantized tensor is its quantized value
+        if (name, layout) in self.ids:
+            return self.ids[(name, layout)]
+        have = self.layout[name]
+        src = self.ids[(name, have)]
+        vid = self.value_q(_dims(layout, self.shape(name)), self.vquant[src])
+        perm = NCHW_TO_NHWC if layout == "NHWC" else NHWC_TO_NCHW
+        self.g.node("XNNStaticTranspose", {"num_dims": 4, "perm": perm, "input_id": src,
+                                           "output_id": vid})
+        self.ids[(name, layout)] = vid
+        return vid
+
+    def input_scale(self, name):
+        return self.vquant[self.get(name, self.layout[self.dq_of.get(name, name)])][0]
+
+    def weight(self, name, perm, channel_dim):
+        w, scales, axis = self.dqc[name]
+        if axis != 0:
+            raise XnnpackWriteError("weights quantized along axis %d" % axis)
+        data = self.tensors[w].to(torch.int8)
+        s = self.tensors[scales].double()
+        return self.const_q(data.permute(perm) if perm else data, "xnn_datatype_qcint8",
+                            s, channel_dim), s
+
+    def bias(self, name, s_x, s_w):
+        if name is None:
+            return NO_VALUE
+        scale = (s_w * s_x).float().double()
+        q = torch.round(self.tensors[name].double() / scale).to(torch.int32)
+        return self.const_q(q, "xnn_datatype_qcint32", scale, 0)
+
+    def lower(self, node, table):
+        target = node["target"].replace("torch.ops.", "")
+        ins = {n["name"]: union(n["arg"]) for n in node["inputs"]}
+        out = union(node["outputs"][0])[1].get("name")
+        arg = lambda k, d=None: ins[k][1] if k in ins else d  # noqa: E731
+        if target in ("quantized_decomposed.dequantize_per_tensor.default",
+                      "quantized_decomposed.dequantize_per_channel.default"):
+            return  # recorded in build()
+        if target == "quantized_decomposed.quantize_per_tensor.default":
+            src = arg("input")["name"]
+            if (src, "NCHW") in self.ids and src in self.layout and \
+                    self.layout[src] == "NCHW" and self.ids[(src, "NCHW")] not in self.vquant:
+                # The float input: XNNConvert to qint8.
+                quant = self.q_of[src][1]
+                vid = self.value_q(self.shape(src), quant)
+                self.g.node("XNNConvert", {"input_id": self.ids[(src, "NCHW")],
+                                           "output_id": vid})
+                self.ids[(out, "NCHW")] = vid
+                self.layout[out] = "NCHW"
+            else:  # the producer's value is this quantize's already
+                for layout in ("NCHW", "NHWC"):
+                    if (src, layout) in self.ids:
+                        self.ids[(out, layout)] = self.ids[(src, layout)]
+                self.layout[out] = self.layout[src]
+            return
+        if target in ("aten.relu.default", "aten.relu_.default", "aten.hardtanh.default",
+                      "aten.hardtanh_.default"):
+            x = arg("self")["name"]
+            lo, hi = (0.0, float("inf")) if "relu" in target else (
+                float(arg("min_val", -1.0)), float(arg("max_val", 1.0)))
+            if not self.fuse_range(x, lo, hi):
+                # Of a quantized tensor (its own quantize before): an XNNClamp node.
+                layout = self.layout[self.dq_of.get(x, x)]
+                src = self.get(x, layout)
+                dst = self.define(out, layout)
+                self.producer[out] = self.g.node("XNNClamp", {"input_id": src, "output_id": dst},
+                                                 (lo, hi))
+                return
+            for layout in ("NCHW", "NHWC"):
+                if (x, layout) in self.ids:
+                    self.ids[(out, layout)] = self.ids[(x, layout)]
+            self.layout[out] = self.layout[x]
+            self.producer[out] = self.producer[x]
+            return
+        if target == "aten.dropout.default":
+            x = self.dq_of.get(arg("input")["name"], arg("input")["name"])
+            for layout in ("NCHW", "NHWC"):
+                if (x, layout) in self.ids:
+                    self.ids[(out, layout)] = self.ids[(x, layout)]
+            self.layout[out] = self.layout[x]
+            return
+        if target == "aten.conv2d.default":
+            x, wname = arg("input")["name"], arg("weight")["name"]
+            groups = int(arg("groups", 1))
+            w_int = self.tensors[self.dqc[wname][0]]
+            depthwise = groups > 1 and w_int.shape[1] == 1 and groups == self.shape(x)[1]
+            filt, s_w = self.weight(wname, [1, 2, 3, 0] if depthwise else [0, 2, 3, 1],
+                                    3 if depthwise else 0)
+            s_x = self.input_scale(x)
+            b = self.bias(arg("bias")["name"] if arg("bias") else None, s_x, s_w)
+            src = self.get(x, "NHWC")
+            dst = self.define(out, "NHWC")
+            stride = list(arg("stride", [1, 1]))
+            pad = list(arg("padding", [0, 0]))
+            dil = list(arg("dilation", [1, 1]))
+            o = w_int.shape[0]
+            self.producer[out] = self.g.node("XNNDepthwiseConv2d" if depthwise else "XNNConv2d", {
+                "padding_top": pad[0], "padding_right": pad[1], "padding_bottom": pad[0],
+                "padding_left": pad[1], "kernel_height": w_int.shape[2],
+                "kernel_width": w_int.shape[3], "subsampling_height": stride[0],
+                "subsampling_width": stride[1], "dilation_height": dil[0],
+                "dilation_width": dil[1], "group_input_channels": w_int.shape[1],
+                "group_output_channels": o // groups, "groups": groups, "input1_id": src,
+                "filter_id": filt, "bias_id": b, "output_id": dst})
+            return
+        if target == "aten.linear.default":
+            x, wname = arg("input")["name"], arg("weight")["name"]
+            filt, s_w = self.weight(wname, None, 0)
+            b = self.bias(arg("bias")["name"] if arg("bias") else None, self.input_scale(x), s_w)
+            src = self.get(x, "NCHW")
+            dst = self.define(out, "NCHW")
+            self.producer[out] = self.g.node("XNNFullyConnected", {
+                "input1_id": src, "filter_id": filt, "bias_id": b, "output_id": dst})
+            return
+        if target == "aten.max_pool2d.default":
+            k = list(arg("kernel_size"))
+            s = list(arg("stride", [])) or k
+            p = list(arg("padding", [0, 0]))
+            d = list(arg("dilation", [1, 1]))
+            if arg("ceil_mode", False):
+                raise XnnpackWriteError("ceil mode")
+            src = self.get(arg("self")["name"], "NHWC")
+            dst = self.define(out, "NHWC")
+            self.producer[out] = self.g.node("XNNMaxPooling2d", {
+                "padding_top": p[0], "padding_right": p[1], "padding_bottom": p[0],
+                "padding_left": p[1], "pooling_height": k[0], "pooling_width": k[1],
+                "stride_height": s[0], "stride_width": s[1], "dilation_height": d[0],
+                "dilation_width": d[1], "input_id": src, "output_id": dst})
+            return
+        if target == "aten.adaptive_avg_pool2d.default":
+            if list(arg("output_size")) != [1, 1]:
+                raise XnnpackWriteError("adaptive pooling to %s" % arg("output_size"))
+            src = self.get(arg("self")["name"], "NHWC")
+            dst = self.define(out, "NHWC")
+            self.producer[out] = self.g.node("XNNGlobalAvgPooling2d",
+                                             {"input_id": src, "output_id": dst})
+            return
+        if target in ("aten.add.Tensor", "aten.add_.Tensor"):
+            x, y = arg("self")["name"], arg("other")["name"]
+            lx = self.layout[self.dq_of.get(x, x)]
+            ly = self.layout[self.dq_of.get(y, y)]
+            layout = "NHWC" if "NHWC" in (lx, ly) and len(self.shape(out)) == 4 else "NCHW"
+            i1, i2 = self.get(x, layout), self.get(y, layout)
+            dst = self.define(out, layout)
+            self.producer[out] = self.g.node("XNNAdd", {"input1_id": i1, "input2_id": i2,
+                                                        "output_id": dst})
+            return
+        if target == "aten.flatten.using_ints":
+            src = self.get(arg("self")["name"], "NCHW")
+            dst = self.define(out, "NCHW")
+            dims = self.shape(out)
+            self.producer[out] = self.g.node("XNNStaticReshape", {
+                "num_dims": len(dims), "new_shape": dims, "input_id": src, "output_id": dst})
+            return
+        raise XnnpackWriteError("no int8 XNNPACK node for %s" % target)
+
+    def output_value(self, name):
+        """The float output: XNNConvert of the quantized value a dequantize reads."""
+        q = self.dq_of.get(name)
+        if q is None:
+            raise XnnpackWriteError("output %s is not a dequantize" % name)
+        src = self.get(q, "NCHW")
+        vid = self.g.value(self.shape(name))
+        self.g.node("XNNConvert", {"input_id": src, "output_id": vid})
+        return vid

@@ -30,6 +30,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <set>
@@ -183,6 +184,26 @@ private:
     return "x" + std::to_string(i) + "_" + std::to_string(id);
   }
   FailureOr<RankedTensorType> xnnType(const fb_xnnpack::XNNGraph &graph, uint32_t id, Location loc);
+  // Quantized XNNPACK values (importXnnpack): the real values a node reads.
+  /// The name of the reals of value `id`: its dequantized view if it is
+  /// quantized, else the value itself.
+  std::string floatName(const fb_xnnpack::XNNGraph &graph, size_t i, uint32_t id);
+  /// The type of those reals (float32, the value's shape).
+  RankedTensorType floatType(const fb_xnnpack::XNNGraph &graph, size_t i, uint32_t id);
+  /// Defines the reals of a quantized value just defined (a dequantize of an
+  /// int8 value, the real values of an int32 bias); nothing for float values
+  /// and per-channel int8 weights (weightView).
+  LogicalResult defineFloatView(const fb_xnnpack::XNNGraph &graph, const XnnpackBlob &blob,
+                                size_t i, uint32_t id, Location loc);
+  /// The reals of a weight, permuted by `perm`: a per-channel int8 weight is
+  /// permuted as int8 and then dequantized along its channel's new position.
+  FailureOr<std::string> weightView(const fb_xnnpack::XNNGraph &graph, size_t i, uint32_t id,
+                                    std::vector<int64_t> perm, Location loc);
+  /// Quantizes reals `x` into the per-tensor int8 value `id`.
+  LogicalResult quantizeInto(const fb_xnnpack::XNNGraph &graph, size_t i, const std::string &x,
+                             uint32_t id, Location loc);
+  /// A float32 or int64 constant of a host vector.
+  std::string hostConstant(RankedTensorType type, llvm::StringRef bytes, const std::string &name);
   llvm::StringMap<RankedTensorType> types; // XNNPACK values and temporaries
 
   const PteFile &file;
@@ -541,6 +562,43 @@ constexpr uint32_t kXnnNoValue = 0xffffffffu;
 /// XNN_FLAG_TRANSPOSE_WEIGHTS on a fully connected node: the filter is [K, N].
 constexpr uint32_t kXnnTransposeWeights = 1;
 
+/// The tensor of an XNNPACK value, quantized or not.
+const xnn::XNNTensorValue *xnnTensor(const xnn::XValue *v) {
+  if (const auto *t = v->xvalue_union_as_XNNTensorValue())
+    return t;
+  if (const auto *q = v->xvalue_union_as_XNNQuantizedTensorValue())
+    return q->tensor_value();
+  return nullptr;
+}
+
+/// Whether Kiln imports an XNNPACK value: float32, or int8 / int32 quantized
+/// per tensor or per channel (what ExecuTorch's partitioner writes for PT2E
+/// programs); null, or why not.
+const char *xnnUnsupportedValue(const xnn::XValue *v) {
+  const xnn::XNNTensorValue *t = xnnTensor(v);
+  if (!t)
+    return "has no tensor";
+  using D = xnn::XNNDatatype;
+  if (v->xvalue_union_type() == xnn::XValueUnion::XNNTensorValue)
+    return t->datatype() == D::xnn_datatype_fp32 ? nullptr : "is not float32 and not quantized";
+  const auto *q = v->xvalue_union_as_XNNQuantizedTensorValue();
+  bool perTensor = q->quant_params_type() == xnn::XNNQuantParams::PerTensorQuant;
+  bool perChannel = q->quant_params_type() == xnn::XNNQuantParams::PerChannelQuant;
+  switch (t->datatype()) {
+  case D::xnn_datatype_qint8:
+  case D::xnn_datatype_qint32:
+    return perTensor ? nullptr : "is per-tensor int8/int32 with other quantization parameters";
+  case D::xnn_datatype_qcint8:
+  case D::xnn_datatype_qcint32:
+    return perChannel && q->quant_params_as_PerChannelQuant()->scale()
+               ? nullptr
+               : "is per-channel int8/int32 without per-channel scales";
+  default:
+    return "has a quantized datatype Kiln does not import (4-bit, dynamic or blockwise "
+           "quantization)";
+  }
+}
+
 /// Whether Kiln imports an XNNPACK node type (importXnnpack).
 bool xnnSupported(xnn::XNodeUnion type) {
   using U = xnn::XNodeUnion;
@@ -576,6 +634,7 @@ bool xnnSupported(xnn::XNodeUnion type) {
   case U::XNNLeakyReLU:
   case U::XNNELU:
   case U::XNNGelu:
+  case U::XNNConvert:
     return true;
   default:
     return false;
@@ -602,15 +661,8 @@ FailureOr<XnnpackBlob> PteWalker::xnnpackBlob(const pte::BackendDelegate &delega
   if (graph.xvalues())
     for (uint32_t id = 0; id < values; ++id) {
       const xnn::XValue *v = graph.xvalues()->Get(id);
-      if (v->xvalue_union_type() != xnn::XValueUnion::XNNTensorValue)
-        return emitError(loc) << "XNNPACK value " << id
-                              << " is quantized; Kiln imports float32 XNNPACK graphs (the int8 "
-                                 "ones are not yet supported): give Kiln the quantized .pt2";
-      if (v->xvalue_union_as_XNNTensorValue()->datatype() != xnn::XNNDatatype::xnn_datatype_fp32)
-        return emitError(loc) << "XNNPACK value " << id << " has datatype "
-                              << xnn::EnumNameXNNDatatype(
-                                     v->xvalue_union_as_XNNTensorValue()->datatype())
-                              << "; Kiln imports float32 XNNPACK graphs";
+      if (const char *why = xnnUnsupportedValue(v))
+        return emitError(loc) << "XNNPACK value " << id << " " << why;
     }
   return std::move(*blob);
 }
@@ -620,7 +672,7 @@ FailureOr<RankedTensorType> PteWalker::xnnType(const xnn::XNNGraph &graph, uint3
   if (!graph.xvalues() || id >= graph.xvalues()->size())
     return emitError(loc) << "refers to XNNPACK value " << id << ", outside the graph's "
                           << (graph.xvalues() ? graph.xvalues()->size() : 0) << " values";
-  const xnn::XNNTensorValue *t = graph.xvalues()->Get(id)->xvalue_union_as_XNNTensorValue();
+  const xnn::XNNTensorValue *t = xnnTensor(graph.xvalues()->Get(id));
   SmallVector<int64_t> shape;
   uint64_t elements = 1;
   if (t->dims())
@@ -633,7 +685,14 @@ FailureOr<RankedTensorType> PteWalker::xnnType(const xnn::XNNGraph &graph, uint3
   if (t->num_dims() != shape.size())
     return emitError(loc) << "XNNPACK value " << id << " says " << t->num_dims()
                           << " dimensions but lists " << shape.size();
-  return RankedTensorType::get(shape, b.getF32Type());
+  using D = xnn::XNNDatatype;
+  Type element = t->datatype() == D::xnn_datatype_qint8 || t->datatype() == D::xnn_datatype_qcint8
+                     ? b.getIntegerType(8)
+                 : t->datatype() == D::xnn_datatype_qint32 ||
+                         t->datatype() == D::xnn_datatype_qcint32
+                     ? b.getIntegerType(32)
+                     : Type(b.getF32Type());
+  return RankedTensorType::get(shape, element);
 }
 
 LogicalResult PteWalker::callOp(Location loc, const char *ns, const char *name,
@@ -648,6 +707,171 @@ LogicalResult PteWalker::callOp(Location loc, const char *ns, const char *name,
   return importCall(b, loc, call, *this);
 }
 
+
+/// The quantized tensor of value `id`; null for a float one.
+const xnn::XNNQuantizedTensorValue *xnnQuant(const xnn::XNNGraph &graph, uint32_t id) {
+  return graph.xvalues()->Get(id)->xvalue_union_as_XNNQuantizedTensorValue();
+}
+
+/// int8 as torch.export's ScalarType code (the rules' numbering).
+OpArgument int8Dtype() {
+  OpArgument a;
+  a.kind = OpArgument::Kind::ScalarType;
+  a.i = static_cast<int64_t>(ScalarType::Char);
+  return a;
+}
+
+std::string PteWalker::floatName(const xnn::XNNGraph &graph, size_t i, uint32_t id) {
+  return xnnQuant(graph, id) ? xnnName(i, id) + "f" : xnnName(i, id);
+}
+
+RankedTensorType PteWalker::floatType(const xnn::XNNGraph &graph, size_t i, uint32_t id) {
+  return RankedTensorType::get(types[xnnName(i, id)].getShape(), b.getF32Type());
+}
+
+std::string PteWalker::hostConstant(RankedTensorType type, llvm::StringRef bytes,
+                                    const std::string &name) {
+  types[name] = type;
+  values[name] = constants.create(b, fileLoc(), type, bytes, name);
+  return name;
+}
+
+LogicalResult PteWalker::defineFloatView(const xnn::XNNGraph &graph, const XnnpackBlob &blob,
+                                         size_t i, uint32_t id, Location loc) {
+  const xnn::XNNQuantizedTensorValue *q = xnnQuant(graph, id);
+  if (!q)
+    return success();
+  using D = xnn::XNNDatatype;
+  D datatype = q->tensor_value()->datatype();
+  std::string view = floatName(graph, i, id);
+  RankedTensorType type = floatType(graph, i, id);
+  types[view] = type;
+  if (datatype == D::xnn_datatype_qint8) {
+    const xnn::PerTensorQuant *p = q->quant_params_as_PerTensorQuant();
+    return callOp(loc, "quantized_decomposed", "dequantize_per_tensor", "default",
+                  {{"input", OpArgument::ofTensor(xnnName(i, id))},
+                   {"scale", OpArgument::ofFloat(p->scale())},
+                   {"zero_point", OpArgument::ofInt(p->zero_point())},
+                   {"quant_min", OpArgument::ofInt(-128)},
+                   {"quant_max", OpArgument::ofInt(127)},
+                   {"dtype", int8Dtype()}},
+                  {view});
+  }
+  if (datatype == D::xnn_datatype_qint32 || datatype == D::xnn_datatype_qcint32) {
+    // A bias: its real values, computed here (the quantization passes
+    // requantize a float32 bias with the product of the scales).
+    const xnn::XNNTensorValue *t = q->tensor_value();
+    if (t->constant_buffer_idx() == 0)
+      return emitError(loc) << "XNNPACK value " << id << " is an int32 tensor that is not a "
+                                                          "constant (a bias)";
+    int64_t n = type.getNumElements();
+    auto data = blob.constant(t->constant_buffer_idx(), static_cast<uint64_t>(n) * 4);
+    if (!data)
+      return emitError(loc) << withoutFileName(data.takeError());
+    std::vector<float> reals(n);
+    for (int64_t k = 0; k < n; ++k) {
+      int32_t v;
+      std::memcpy(&v, data->data() + 4 * k, 4);
+      double scale = 0;
+      if (const xnn::PerTensorQuant *tensor = q->quant_params_as_PerTensorQuant()) {
+        scale = tensor->scale();
+      } else {
+        const xnn::PerChannelQuant *channel = q->quant_params_as_PerChannelQuant();
+        if (type.getRank() != 1 || channel->scale()->size() != static_cast<uint32_t>(n))
+          return emitError(loc) << "XNNPACK value " << id << " is an int32 bias of " << type
+                                << " with " << channel->scale()->size() << " scales";
+        scale = channel->scale()->Get(k);
+      }
+      reals[k] = static_cast<float>(v * scale);
+    }
+    values.erase(view);
+    hostConstant(type, llvm::StringRef(reinterpret_cast<const char *>(reals.data()), 4 * n), view);
+    return success();
+  }
+  return success(); // qcint8 weights: weightView
+}
+
+FailureOr<std::string> PteWalker::weightView(const xnn::XNNGraph &graph, size_t i, uint32_t id,
+                                             std::vector<int64_t> perm, Location loc) {
+  // permute(x, perm) into a fresh temporary.
+  auto permuteTo = [&](const std::string &x, RankedTensorType type) -> FailureOr<std::string> {
+    bool identity = true;
+    for (size_t k = 0; k < perm.size(); ++k)
+      identity &= perm[k] == static_cast<int64_t>(k);
+    if (identity)
+      return x;
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(type.getShape()[p]);
+    std::string out = temporary(RankedTensorType::get(shape, type.getElementType()));
+    if (failed(callOp(loc, "aten", "permute", "default",
+                      {{"self", OpArgument::ofTensor(x)}, {"dims", OpArgument::ofInts(perm)}},
+                      {out})))
+      return failure();
+    return out;
+  };
+  const xnn::XNNQuantizedTensorValue *q = xnnQuant(graph, id);
+  if (!q)
+    return permuteTo(xnnName(i, id), types[xnnName(i, id)]);
+  if (q->tensor_value()->datatype() != xnn::XNNDatatype::xnn_datatype_qcint8)
+    return permuteTo(floatName(graph, i, id), floatType(graph, i, id));
+  const xnn::PerChannelQuant *p = q->quant_params_as_PerChannelQuant();
+  RankedTensorType type = types[xnnName(i, id)];
+  int64_t dim = p->channel_dim();
+  if (dim < 0 || dim >= type.getRank() || p->scale()->size() != type.getDimSize(dim))
+    return emitError(loc) << "XNNPACK value " << id << " has " << p->scale()->size()
+                          << " scales for channel dimension " << dim << " of " << type;
+  auto permuted = permuteTo(xnnName(i, id), type);
+  if (failed(permuted))
+    return failure();
+  int64_t axis = 0;
+  for (size_t k = 0; k < perm.size(); ++k)
+    if (perm[k] == dim)
+      axis = static_cast<int64_t>(k);
+  std::vector<float> scales(p->scale()->begin(), p->scale()->end());
+  std::vector<int64_t> zeros(scales.size(), 0);
+  int64_t c = static_cast<int64_t>(scales.size());
+  std::string base = xnnName(i, id);
+  std::string scaleName = hostConstant(
+      RankedTensorType::get({c}, b.getF32Type()),
+      llvm::StringRef(reinterpret_cast<const char *>(scales.data()), 4 * scales.size()),
+      base + "_scales");
+  std::string zeroName = hostConstant(
+      RankedTensorType::get({c}, b.getIntegerType(64)),
+      llvm::StringRef(reinterpret_cast<const char *>(zeros.data()), 8 * zeros.size()),
+      base + "_zero_points");
+  RankedTensorType permutedType = types[*permuted];
+  std::string out = temporary(RankedTensorType::get(permutedType.getShape(), b.getF32Type()));
+  if (failed(callOp(loc, "quantized_decomposed", "dequantize_per_channel", "default",
+                    {{"input", OpArgument::ofTensor(*permuted)},
+                     {"scales", OpArgument::ofTensor(scaleName)},
+                     {"zero_points", OpArgument::ofTensor(zeroName)},
+                     {"axis", OpArgument::ofInt(axis)},
+                     {"quant_min", OpArgument::ofInt(-127)},
+                     {"quant_max", OpArgument::ofInt(127)},
+                     {"dtype", int8Dtype()}},
+                    {out})))
+    return failure();
+  return out;
+}
+
+LogicalResult PteWalker::quantizeInto(const xnn::XNNGraph &graph, size_t i, const std::string &x,
+                                      uint32_t id, Location loc) {
+  const xnn::XNNQuantizedTensorValue *q = xnnQuant(graph, id);
+  if (q->tensor_value()->datatype() != xnn::XNNDatatype::xnn_datatype_qint8)
+    return emitError(loc) << "computes XNNPACK value " << id
+                          << ", which is not a per-tensor int8 value";
+  const xnn::PerTensorQuant *p = q->quant_params_as_PerTensorQuant();
+  return callOp(loc, "quantized_decomposed", "quantize_per_tensor", "default",
+                {{"input", OpArgument::ofTensor(x)},
+                 {"scale", OpArgument::ofFloat(p->scale())},
+                 {"zero_point", OpArgument::ofInt(p->zero_point())},
+                 {"quant_min", OpArgument::ofInt(-128)},
+                 {"quant_max", OpArgument::ofInt(127)},
+                 {"dtype", int8Dtype()}},
+                {xnnName(i, id)});
+}
+
 LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                                        const XnnpackBlob &blob) {
   const xnn::XNNGraph &graph = blob.graph();
@@ -660,10 +884,11 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
     if (failed(type))
       return failure();
     types[xnnName(i, id)] = *type;
-    const xnn::XNNTensorValue *t = graph.xvalues()->Get(id)->xvalue_union_as_XNNTensorValue();
+    const xnn::XNNTensorValue *t = xnnTensor(graph.xvalues()->Get(id));
     if (t->constant_buffer_idx() == 0)
       continue;
-    uint64_t bytes = static_cast<uint64_t>(type->getNumElements()) * 4;
+    uint64_t bytes = static_cast<uint64_t>(type->getNumElements()) *
+                     (type->getElementType().getIntOrFloatBitWidth() / 8);
     auto data = blob.constant(t->constant_buffer_idx(), bytes);
     if (!data)
       return emitError(delegateLoc)
@@ -696,11 +921,11 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
     values[xnnName(i, id)] = *v;
   }
 
-  auto tensorArg = [&](const char *name, uint32_t id) {
-    return GivenArgument{name, OpArgument::ofTensor(xnnName(i, id))};
-  };
   auto named = [&](const char *name, OpArgument value) { return GivenArgument{name, value}; };
   auto ints = [&](std::vector<int64_t> v) { return OpArgument::ofInts(std::move(v)); };
+  auto tensorArg = [&](const char *name, uint32_t id) {
+    return GivenArgument{name, OpArgument::ofTensor(floatName(graph, i, id))};
+  };
   auto typeOfName = [&](const std::string &name) { return types[name]; };
   auto permuted = [&](RankedTensorType type, ArrayRef<int64_t> perm) {
     SmallVector<int64_t> shape;
@@ -717,6 +942,15 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
       return failure();
     return out;
   };
+
+  // Quantized values are used as reals: the dequantized view of every
+  // per-tensor int8 value (graph inputs and constants here, node outputs as
+  // they are made) and the real values of int32 biases; per-channel weights
+  // are dequantized where a node reads them (after any permute, so that the
+  // quantization passes see a dequantize of an int8 constant).
+  for (uint32_t id = 0; id < count; ++id)
+    if (values.count(xnnName(i, id)) && failed(defineFloatView(graph, blob, i, id, delegateLoc)))
+      return failure();
 
   if (graph.xnodes())
     for (size_t k = 0; k < graph.xnodes()->size(); ++k) {
@@ -748,6 +982,40 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                        named("max", std::isinf(hi) ? OpArgument::none() : OpArgument::ofFloat(hi))},
                       {out});
       };
+      // The NCHW result of a convolution or pooling back in NHWC as the node's
+      // output: a quantized output is quantized first (in NCHW, next to the
+      // operator, for the quantization passes) and its int8 permuted.
+      bool defined = false;
+      auto backToNhwc = [&](const std::string &nchw) -> LogicalResult {
+        if (!xnnQuant(graph, outId)) {
+          auto back = permute(loc, nchw, {0, 2, 3, 1});
+          if (failed(back))
+            return failure();
+          result = *back;
+          return success();
+        }
+        RankedTensorType t = types[nchw];
+        std::string q = temporary(RankedTensorType::get(t.getShape(), b.getIntegerType(8)));
+        const xnn::PerTensorQuant *p = xnnQuant(graph, outId)->quant_params_as_PerTensorQuant();
+        if (!p)
+          return emitError(loc) << "computes XNNPACK value " << outId
+                                << ", which is not a per-tensor int8 value";
+        if (failed(callOp(loc, "quantized_decomposed", "quantize_per_tensor", "default",
+                          {named("input", OpArgument::ofTensor(nchw)),
+                           named("scale", OpArgument::ofFloat(p->scale())),
+                           named("zero_point", OpArgument::ofInt(p->zero_point())),
+                           named("quant_min", OpArgument::ofInt(-128)),
+                           named("quant_max", OpArgument::ofInt(127)), named("dtype", int8Dtype())},
+                          {q})) ||
+            failed(callOp(loc, "aten", "permute", "default",
+                          {named("self", OpArgument::ofTensor(q)),
+                           named("dims", ints({0, 2, 3, 1}))},
+                          {xnnName(i, outId)})) ||
+            failed(defineFloatView(graph, blob, i, outId, loc)))
+          return failure();
+        defined = true;
+        return success();
+      };
       auto clampFirst = [&](std::string &x) -> LogicalResult {
         if (clamped)
           return success();
@@ -766,7 +1034,7 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
             failed(checkId(n->output_id())))
           return failure();
         outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
+        result = temporary(floatType(graph, i, outId));
         return callOp(loc, "aten", name, overload,
                       {tensorArg("self", n->input1_id()), tensorArg("other", n->input2_id())},
                       {result});
@@ -779,7 +1047,7 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
           return failure();
         outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
+        result = temporary(floatType(graph, i, outId));
         FailureOr<std::vector<GivenArgument>> more = extra(n);
         if (failed(more))
           return failure();
@@ -843,7 +1111,16 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
           return failure();
         outId = n->output_id();
-        result = xnnName(i, n->input_id());
+        result = floatName(graph, i, n->input_id());
+        break;
+      }
+      case U::XNNConvert: {
+        // To or from int8: the quantize below, or the dequantized view.
+        const auto *n = node->xnode_union_as_XNNConvert();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        outId = n->output_id();
+        result = floatName(graph, i, n->input_id());
         break;
       }
       case U::XNNSoftmax: {
@@ -853,11 +1130,28 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                         named("half_to_float", OpArgument::ofBool(false))});
         break;
       }
-      case U::XNNGlobalAvgPooling2d:
-        // NHWC: the mean over H and W.
-        status = unary("mean", "dim",
-                       {named("dim", ints({1, 2})), named("keepdim", OpArgument::ofBool(true))});
+      case U::XNNGlobalAvgPooling2d: {
+        // NHWC's mean over H and W, as NCHW's over the trailing dimensions
+        // (the pooling the quantization passes fold) between permutes.
+        const auto *n = node->xnode_union_as_XNNGlobalAvgPooling2d();
+        if (failed(checkId(n->input_id())) || failed(checkId(n->output_id())))
+          return failure();
+        if (types[xnnName(i, n->input_id())].getRank() != 4)
+          return emitError(loc) << "pools a " << types[xnnName(i, n->input_id())].getRank()
+                                << "-d value; Kiln reads 4-d (NHWC) ones";
+        outId = n->output_id();
+        auto input = permute(loc, floatName(graph, i, n->input_id()), {0, 3, 1, 2});
+        if (failed(input))
+          return failure();
+        std::string nchw = temporary(permuted(floatType(graph, i, outId), {0, 3, 1, 2}));
+        if (failed(callOp(loc, "aten", "mean", "dim",
+                          {named("self", OpArgument::ofTensor(*input)), named("dim", ints({2, 3})),
+                           named("keepdim", OpArgument::ofBool(true))},
+                          {nchw})) ||
+            failed(clampFirst(nchw)) || failed(backToNhwc(nchw)))
+          return failure();
         break;
+      }
       case U::XNNLeakyReLU:
         status = oneInput(node->xnode_union_as_XNNLeakyReLU(), "leaky_relu", "default",
                           [&](const auto *n) -> FailureOr<std::vector<GivenArgument>> {
@@ -924,12 +1218,12 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         for (int p = 0; p < parts; ++p) {
           if (failed(checkId(ids[p])))
             return failure();
-          list.names.push_back(xnnName(i, ids[p]));
+          list.names.push_back(floatName(graph, i, ids[p]));
         }
         if (failed(checkId(n->output_id())))
           return failure();
         outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
+        result = temporary(floatType(graph, i, outId));
         status =
             callOp(loc, "aten", "cat", "default",
                    {named("tensors", list), named("dim", OpArgument::ofInt(n->axis()))}, {result});
@@ -941,21 +1235,21 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
             failed(checkId(n->output_id())) ||
             (n->bias_id() != kXnnNoValue && failed(checkId(n->bias_id()))))
           return failure();
-        std::string weight = xnnName(i, n->filter_id());
-        if (n->flags() & kXnnTransposeWeights) {
-          auto t = permute(loc, weight, {1, 0});
-          if (failed(t))
-            return failure();
-          weight = *t;
-        }
+        auto filter = weightView(graph, i, n->filter_id(),
+                                 n->flags() & kXnnTransposeWeights ? std::vector<int64_t>{1, 0}
+                                                                   : std::vector<int64_t>{0, 1},
+                                 loc);
+        if (failed(filter))
+          return failure();
+        std::string weight = *filter;
         outId = n->output_id();
-        result = temporary(types[xnnName(i, outId)]);
+        result = temporary(floatType(graph, i, outId));
         status = callOp(loc, "aten", "linear", "default",
                         {tensorArg("input", n->input1_id()),
                          named("weight", OpArgument::ofTensor(weight)),
                          named("bias", n->bias_id() == kXnnNoValue
                                            ? OpArgument::none()
-                                           : OpArgument::ofTensor(xnnName(i, n->bias_id())))},
+                                           : OpArgument::ofTensor(floatName(graph, i, n->bias_id())))},
                         {result});
         break;
       }
@@ -972,10 +1266,11 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         if (types[xnnName(i, n->input1_id())].getRank() != 4)
           return emitError(loc) << "has a " << types[xnnName(i, n->input1_id())].getRank()
                                 << "-d input; Kiln reads 2-d (NHWC) convolutions";
-        auto input = permute(loc, xnnName(i, n->input1_id()), {0, 3, 1, 2});
-        auto weight = permute(loc, xnnName(i, n->filter_id()),
-                              type == U::XNNDepthwiseConv2d ? std::vector<int64_t>{3, 0, 1, 2}
-                                                            : std::vector<int64_t>{0, 3, 1, 2});
+        auto input = permute(loc, floatName(graph, i, n->input1_id()), {0, 3, 1, 2});
+        auto weight = weightView(graph, i, n->filter_id(),
+                                 type == U::XNNDepthwiseConv2d ? std::vector<int64_t>{3, 0, 1, 2}
+                                                               : std::vector<int64_t>{0, 3, 1, 2},
+                                 loc);
         if (failed(input) || failed(weight))
           return failure();
         std::string x = *input;
@@ -997,14 +1292,14 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         bool symmetric =
             n->padding_top() == n->padding_bottom() && n->padding_left() == n->padding_right();
         outId = n->output_id();
-        RankedTensorType out = types[xnnName(i, outId)];
+        RankedTensorType out = floatType(graph, i, outId);
         std::string nchw = temporary(permuted(out, {0, 3, 1, 2}));
         if (failed(callOp(loc, "aten", "convolution", "default",
                           {named("input", OpArgument::ofTensor(x)),
                            named("weight", OpArgument::ofTensor(*weight)),
                            named("bias", n->bias_id() == kXnnNoValue
                                              ? OpArgument::none()
-                                             : OpArgument::ofTensor(xnnName(i, n->bias_id()))),
+                                             : OpArgument::ofTensor(floatName(graph, i, n->bias_id()))),
                            named("stride", ints({n->subsampling_height(), n->subsampling_width()})),
                            named("padding", symmetric ? ints({n->padding_top(), n->padding_left()})
                                                       : ints({0, 0})),
@@ -1013,12 +1308,8 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                            named("output_padding", ints({0, 0})),
                            named("groups", OpArgument::ofInt(n->groups()))},
                           {nchw})) ||
-            failed(clampFirst(nchw)))
+            failed(clampFirst(nchw)) || failed(backToNhwc(nchw)))
           return failure();
-        auto back = permute(loc, nchw, {0, 2, 3, 1});
-        if (failed(back))
-          return failure();
-        result = *back;
         break;
       }
       case U::XNNMaxPooling2d:
@@ -1032,11 +1323,11 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         if (average && (n->padding_top() || n->padding_left()))
           return emitError(loc) << "is an average pooling with padding, which Kiln does not "
                                    "import yet";
-        auto input = permute(loc, xnnName(i, n->input_id()), {0, 3, 1, 2});
+        auto input = permute(loc, floatName(graph, i, n->input_id()), {0, 3, 1, 2});
         if (failed(input))
           return failure();
         outId = n->output_id();
-        std::string nchw = temporary(permuted(types[xnnName(i, outId)], {0, 3, 1, 2}));
+        std::string nchw = temporary(permuted(floatType(graph, i, outId), {0, 3, 1, 2}));
         std::vector<GivenArgument> args = {
             named("self", OpArgument::ofTensor(*input)),
             named("kernel_size", ints({n->pooling_height(), n->pooling_width()})),
@@ -1046,12 +1337,8 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
           args.push_back(named("dilation", ints({n->dilation_height(), n->dilation_width()})));
         if (failed(callOp(loc, "aten", average ? "avg_pool2d" : "max_pool2d", "default",
                           std::move(args), {nchw})) ||
-            failed(clampFirst(nchw)))
+            failed(clampFirst(nchw)) || failed(backToNhwc(nchw)))
           return failure();
-        auto back = permute(loc, nchw, {0, 2, 3, 1});
-        if (failed(back))
-          return failure();
-        result = *back;
         break;
       }
       default:
@@ -1059,7 +1346,16 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
       }
       if (failed(status))
         return failure();
+      if (defined)
+        continue;
       std::string out = xnnName(i, outId);
+      if (xnnQuant(graph, outId)) {
+        // A quantized result: clamped in reals, quantized into its value.
+        if (failed(clampFirst(result)) || failed(quantizeInto(graph, i, result, outId, loc)) ||
+            failed(defineFloatView(graph, blob, i, outId, loc)))
+          return failure();
+        continue;
+      }
       if (clamped) {
         values[out] = values[result];
         continue;
@@ -1512,15 +1808,16 @@ bool inspectPte(llvm::StringRef path, llvm::StringRef dataPath, llvm::raw_ostrea
                 ++nodeTypes[xnn::EnumNameXNodeUnion(node->xnode_union_type())];
                 all &= xnnSupported(node->xnode_union_type());
               }
-            bool float32 = true;
+            bool valuesOk = true, quantized = false;
             if (graph.xvalues())
-              for (const xnn::XValue *v : *graph.xvalues())
-                float32 &= v->xvalue_union_type() == xnn::XValueUnion::XNNTensorValue &&
-                           v->xvalue_union_as_XNNTensorValue()->datatype() ==
-                               xnn::XNNDatatype::xnn_datatype_fp32;
-            supported = !all       ? "no (node types Kiln does not import)"
-                        : !float32 ? "no (quantized values)"
-                                   : "yes";
+              for (const xnn::XValue *v : *graph.xvalues()) {
+                valuesOk &= xnnUnsupportedValue(v) == nullptr;
+                quantized |= v->xvalue_union_type() == xnn::XValueUnion::XNNQuantizedTensorValue;
+              }
+            supported = !all        ? "no (node types Kiln does not import)"
+                        : !valuesOk ? "no (values of a datatype Kiln does not import)"
+                        : quantized ? "yes (int8)"
+                                    : "yes";
             graphText = llvm::formatv("    XNNGraph: {0} values, {1} nodes:",
                                       graph.xvalues() ? graph.xvalues()->size() : 0,
                                       graph.xnodes() ? graph.xnodes()->size() : 0)
