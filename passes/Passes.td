@@ -28,6 +28,22 @@ def RemoveNoOpsPass : Pass<"kiln-remove-noops"> {
   }];
 }
 
+def SinkPermutesPass : Pass<"kiln-sink-permutes"> {
+  let summary = "Move permutes past the elementwise ops they feed";
+  let description = [{
+    `op(permute(x))` becomes `permute(op(x))` for an elementwise op (int8
+    table lookups, per-tensor quantize and dequantize, clamp, relu), and
+    `op(permute(a), permute(b))` with the same dims on inputs of the same
+    shape becomes `permute(op(a, b))` (qadd, add), when each permute has no
+    other user. An imported NHWC graph (an XNNPACK delegate's) puts its
+    elementwise ops between the permutes back and forth around each NCHW
+    operator; moved past them, the permutes meet, compose and cancel (the
+    pass applies kiln-remove-noops's patterns too, until nothing changes).
+    Per-channel quantization (an axis), broadcasting and permutes with other
+    users are left alone.
+  }];
+}
+
 def FormLinearPass : Pass<"kiln-form-linear"> {
   let summary = "Rebuild linear layers from Core ATen's permute + addmm";
   let description = [{

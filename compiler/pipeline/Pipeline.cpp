@@ -50,6 +50,7 @@ static std::string stagePassList(Stage stage, const PipelineOptions &o) {
                          "kiln-quantize-matmul, kiln-quantize-dynamic-linear, "
                          "kiln-quantize-avg-pool, "
                          "kiln-quantize-concat-pad, kiln-quantize-elementwise, "
+                         "kiln-sink-permutes, "
                          "canonicalize, cse, {1}"
                          "kiln-dce)",
                          o.fuse ? "kiln-fuse-activations, " : "", o.ioInt8 ? "kiln-int8-io, " : "")

@@ -20,7 +20,15 @@ delegate, batch norm folded into the convolutions by the writer, NHWC inside): t
 must match what pte_reference.py computes by running the delegate's XNNPACK graph in torch,
 and the `.pt2` build, within the same tolerance (not bit for bit: the writer folds the batch
 norm in float32, where Kiln folds it when compiling the `.pt2`).
+
+The int8 small_cnn, mobilenet_v2 and resnet18 are written as quantized XNNPACK programs
+too (qint8 activations, qcint8 weights, qcint32 biases): their builds must have no float
+island (every operator folded into an integer op), stay within 3 quantization steps of the
+output of what pte_reference.py computes (each node in reals, its int8 results quantized
+with PyTorch's rounding), and agree with the `.pt2` build's arg-max (the biases, quantized to
+int32 by the writer as ExecuTorch does, lose the fraction the `.pt2` build keeps).
 """
+import json
 import argparse
 import filecmp
 import glob
@@ -31,11 +39,46 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "models")
 FLOAT = ["mlp-core", "small_cnn-core", "kws_cnn-core", "mobilenet_v2-core", "resnet18-core"]
+INT8_XNNPACK = ["small_cnn-int8-training", "mobilenet_v2-int8-training",
+                "resnet18-int8-training"]
 INT8 = ["small_cnn-int8-training", "kws_cnn-int8-training", "mobilenet_v2-int8-training"]
 
 
 def run(cmd):
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+
+
+def output_scale(pt2):
+    """The scale of the dequantize that makes the program's (first) output."""
+    sys.path.insert(0, MODELS)
+    from pt2_reader import open_archive, union
+    ep = open_archive(pt2).exported_program()
+    gm = ep["graph_module"]
+    output = [union(union(s)[1]["arg"])[1]["name"] for s in gm["signature"]["output_specs"]
+              if union(s)[0] == "user_output"][0]
+    for node in gm["graph"]["nodes"]:
+        if union(node["outputs"][0])[1].get("name") == output:
+            return float(union([n for n in node["inputs"] if n["name"] == "scale"][0]["arg"])[1])
+    raise ValueError("no dequantize makes the output")
+
+
+def int8_xnnpack(out, pt2, outputs):
+    """The int8 XNNPACK build: no float island, within 3 steps of the evaluator, the .pt2
+    build's arg-max."""
+    import numpy as np
+    islands = json.load(open(os.path.join(out, "pte.json")))["quantization"]["float_islands"]
+    scale = output_scale(pt2)
+    worst, argmax = 0.0, True
+    for f in outputs:
+        k = np.load(os.path.join(out, "pte", f))
+        ref = np.load(os.path.join(out, "ref", f))
+        other = np.load(os.path.join(out, "pt2", f))
+        worst = max(worst, float(np.abs(k - ref).max()) / scale)
+        argmax &= bool((k.argmax(-1) == other.argmax(-1)).all())
+    ok = bool(outputs) and not islands and worst <= 3 + 1e-3 and argmax
+    return ok, ("%d float island(s), max %.2f step(s) from the evaluator, arg-max %s the .pt2 "
+                "build's%s" % (len(islands), worst, "equal to" if argmax else "DIFFERS from",
+                               "" if ok else ": FAIL"))
 
 
 def main():
@@ -48,7 +91,8 @@ def main():
     failures = 0
     cases = [(m, os.path.join(a.models, m), False, False) for m in FLOAT] + \
             [(m, os.path.join(a.quantized, m), True, False) for m in INT8] + \
-            [(m, os.path.join(a.models, m), False, True) for m in FLOAT]
+            [(m, os.path.join(a.models, m), False, True) for m in FLOAT] + \
+            [(m, os.path.join(a.quantized, m), True, True) for m in INT8_XNNPACK]
     for model, src, quantized, xnnpack in cases:
         name = model + ("-xnnpack" if xnnpack else "")
         out = os.path.join(a.work, name)
@@ -74,14 +118,15 @@ def main():
         inputs = sorted(glob.glob(os.path.join(out, "in", "input_*.npy")))
         ok, check = True, ""
         for src_file, tag in ((pte, "pte"), (pt2, "pt2")):
-            c = run([a.kilnc, src_file, "--emit=shared", "-o", os.path.join(out, tag + ".so")])
+            c = run([a.kilnc, src_file, "--emit=shared", "-o", os.path.join(out, tag + ".so"),
+                     "--report=" + os.path.join(out, tag + ".json")])
             if c.returncode != 0:
                 fail("kilnc " + tag, c)
                 ok = False
                 break
             cmd = [a.kiln_run, os.path.join(out, tag + ".so"), "--quiet", "--output-dir",
                    os.path.join(out, tag)] + sum([["--input", i] for i in inputs], [])
-            if tag == "pte" and not quantized:
+            if tag == "pte" and not quantized:  # int8: checked in steps below
                 cmd += ["--rtol", "1e-4", "--atol", "1e-5"] + sum(
                     [["--check", e] for e in
                      sorted(glob.glob(os.path.join(out, "ref", "output_*.npy")))], [])
@@ -97,7 +142,9 @@ def main():
             continue
         outputs = sorted(os.path.basename(f)
                          for f in glob.glob(os.path.join(out, "pte", "output_*.npy")))
-        if xnnpack:
+        if xnnpack and quantized:
+            same, relation = int8_xnnpack(out, pt2, outputs)
+        elif xnnpack:
             # Close to the .pt2 build (rtol 1e-4, atol 1e-5).
             r = run([a.kiln_run, os.path.join(out, "pte.so"), "--quiet", "--rtol", "1e-4",
                      "--atol", "1e-5"] + sum([["--input", i] for i in inputs], []) +

@@ -686,12 +686,12 @@ FailureOr<RankedTensorType> PteWalker::xnnType(const xnn::XNNGraph &graph, uint3
     return emitError(loc) << "XNNPACK value " << id << " says " << t->num_dims()
                           << " dimensions but lists " << shape.size();
   using D = xnn::XNNDatatype;
-  Type element = t->datatype() == D::xnn_datatype_qint8 || t->datatype() == D::xnn_datatype_qcint8
-                     ? b.getIntegerType(8)
-                 : t->datatype() == D::xnn_datatype_qint32 ||
-                         t->datatype() == D::xnn_datatype_qcint32
-                     ? b.getIntegerType(32)
-                     : Type(b.getF32Type());
+  Type element =
+      t->datatype() == D::xnn_datatype_qint8 || t->datatype() == D::xnn_datatype_qcint8
+          ? b.getIntegerType(8)
+      : t->datatype() == D::xnn_datatype_qint32 || t->datatype() == D::xnn_datatype_qcint32
+          ? b.getIntegerType(32)
+          : Type(b.getF32Type());
   return RankedTensorType::get(shape, element);
 }
 
@@ -706,7 +706,6 @@ LogicalResult PteWalker::callOp(Location loc, const char *ns, const char *name,
     call.outputs.push_back(OpArgument::ofTensor(std::move(out)));
   return importCall(b, loc, call, *this);
 }
-
 
 /// The quantized tensor of value `id`; null for a float one.
 const xnn::XNNQuantizedTensorValue *xnnQuant(const xnn::XNNGraph &graph, uint32_t id) {
@@ -762,8 +761,9 @@ LogicalResult PteWalker::defineFloatView(const xnn::XNNGraph &graph, const Xnnpa
     // requantize a float32 bias with the product of the scales).
     const xnn::XNNTensorValue *t = q->tensor_value();
     if (t->constant_buffer_idx() == 0)
-      return emitError(loc) << "XNNPACK value " << id << " is an int32 tensor that is not a "
-                                                          "constant (a bias)";
+      return emitError(loc) << "XNNPACK value " << id
+                            << " is an int32 tensor that is not a "
+                               "constant (a bias)";
     int64_t n = type.getNumElements();
     auto data = blob.constant(t->constant_buffer_idx(), static_cast<uint64_t>(n) * 4);
     if (!data)
@@ -836,10 +836,10 @@ FailureOr<std::string> PteWalker::weightView(const xnn::XNNGraph &graph, size_t 
       RankedTensorType::get({c}, b.getF32Type()),
       llvm::StringRef(reinterpret_cast<const char *>(scales.data()), 4 * scales.size()),
       base + "_scales");
-  std::string zeroName = hostConstant(
-      RankedTensorType::get({c}, b.getIntegerType(64)),
-      llvm::StringRef(reinterpret_cast<const char *>(zeros.data()), 8 * zeros.size()),
-      base + "_zero_points");
+  std::string zeroName =
+      hostConstant(RankedTensorType::get({c}, b.getIntegerType(64)),
+                   llvm::StringRef(reinterpret_cast<const char *>(zeros.data()), 8 * zeros.size()),
+                   base + "_zero_points");
   RankedTensorType permutedType = types[*permuted];
   std::string out = temporary(RankedTensorType::get(permutedType.getShape(), b.getF32Type()));
   if (failed(callOp(loc, "quantized_decomposed", "dequantize_per_channel", "default",
@@ -1007,10 +1007,10 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
                            named("quant_min", OpArgument::ofInt(-128)),
                            named("quant_max", OpArgument::ofInt(127)), named("dtype", int8Dtype())},
                           {q})) ||
-            failed(callOp(loc, "aten", "permute", "default",
-                          {named("self", OpArgument::ofTensor(q)),
-                           named("dims", ints({0, 2, 3, 1}))},
-                          {xnnName(i, outId)})) ||
+            failed(
+                callOp(loc, "aten", "permute", "default",
+                       {named("self", OpArgument::ofTensor(q)), named("dims", ints({0, 2, 3, 1}))},
+                       {xnnName(i, outId)})) ||
             failed(defineFloatView(graph, blob, i, outId, loc)))
           return failure();
         defined = true;
@@ -1244,13 +1244,13 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         std::string weight = *filter;
         outId = n->output_id();
         result = temporary(floatType(graph, i, outId));
-        status = callOp(loc, "aten", "linear", "default",
-                        {tensorArg("input", n->input1_id()),
-                         named("weight", OpArgument::ofTensor(weight)),
-                         named("bias", n->bias_id() == kXnnNoValue
-                                           ? OpArgument::none()
-                                           : OpArgument::ofTensor(floatName(graph, i, n->bias_id())))},
-                        {result});
+        status = callOp(
+            loc, "aten", "linear", "default",
+            {tensorArg("input", n->input1_id()), named("weight", OpArgument::ofTensor(weight)),
+             named("bias", n->bias_id() == kXnnNoValue
+                               ? OpArgument::none()
+                               : OpArgument::ofTensor(floatName(graph, i, n->bias_id())))},
+            {result});
         break;
       }
       case U::XNNConv2d:
@@ -1294,20 +1294,21 @@ LogicalResult PteWalker::importXnnpack(size_t i, const pte::DelegateCall &call,
         outId = n->output_id();
         RankedTensorType out = floatType(graph, i, outId);
         std::string nchw = temporary(permuted(out, {0, 3, 1, 2}));
-        if (failed(callOp(loc, "aten", "convolution", "default",
-                          {named("input", OpArgument::ofTensor(x)),
-                           named("weight", OpArgument::ofTensor(*weight)),
-                           named("bias", n->bias_id() == kXnnNoValue
-                                             ? OpArgument::none()
-                                             : OpArgument::ofTensor(floatName(graph, i, n->bias_id()))),
-                           named("stride", ints({n->subsampling_height(), n->subsampling_width()})),
-                           named("padding", symmetric ? ints({n->padding_top(), n->padding_left()})
-                                                      : ints({0, 0})),
-                           named("dilation", ints({n->dilation_height(), n->dilation_width()})),
-                           named("transposed", OpArgument::ofBool(false)),
-                           named("output_padding", ints({0, 0})),
-                           named("groups", OpArgument::ofInt(n->groups()))},
-                          {nchw})) ||
+        if (failed(callOp(
+                loc, "aten", "convolution", "default",
+                {named("input", OpArgument::ofTensor(x)),
+                 named("weight", OpArgument::ofTensor(*weight)),
+                 named("bias", n->bias_id() == kXnnNoValue
+                                   ? OpArgument::none()
+                                   : OpArgument::ofTensor(floatName(graph, i, n->bias_id()))),
+                 named("stride", ints({n->subsampling_height(), n->subsampling_width()})),
+                 named("padding",
+                       symmetric ? ints({n->padding_top(), n->padding_left()}) : ints({0, 0})),
+                 named("dilation", ints({n->dilation_height(), n->dilation_width()})),
+                 named("transposed", OpArgument::ofBool(false)),
+                 named("output_padding", ints({0, 0})),
+                 named("groups", OpArgument::ofInt(n->groups()))},
+                {nchw})) ||
             failed(clampFirst(nchw)) || failed(backToNhwc(nchw)))
           return failure();
         break;
