@@ -21,7 +21,7 @@ must match what pte_reference.py computes by running the delegate's XNNPACK grap
 and the `.pt2` build, within the same tolerance (not bit for bit: the writer folds the batch
 norm in float32, where Kiln folds it when compiling the `.pt2`).
 
-The int8 small_cnn, mobilenet_v2 and resnet18 are written as quantized XNNPACK programs
+The int8 small_cnn, kws_cnn, mobilenet_v2 and resnet18 are written as quantized XNNPACK programs
 too (qint8 activations, qcint8 weights, qcint32 biases): their builds must have no float
 island (every operator folded into an integer op), stay within 3 quantization steps of the
 output of what pte_reference.py computes (each node in reals, its int8 results quantized
@@ -39,7 +39,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "models")
 FLOAT = ["mlp-core", "small_cnn-core", "kws_cnn-core", "mobilenet_v2-core", "resnet18-core"]
-INT8_XNNPACK = ["small_cnn-int8-training", "mobilenet_v2-int8-training",
+INT8_XNNPACK = ["small_cnn-int8-training", "kws_cnn-int8-training", "mobilenet_v2-int8-training",
                 "resnet18-int8-training"]
 INT8 = ["small_cnn-int8-training", "kws_cnn-int8-training", "mobilenet_v2-int8-training"]
 

@@ -462,9 +462,11 @@ class QBuilder(Builder):
     connected [N, K] filters' 0); float32 biases become qcint32 values quantized with the
     scale s_x * s_w[c] (round half to even), as ExecuTorch derives them; the program's
     float input is quantized and its output dequantized by XNNConvert nodes; relu and
-    hardtanh before a quantize are the producer's output range (in float). Operators:
-    conv2d (incl. depthwise), linear, max_pool2d, adaptive_avg_pool2d to 1x1 (global
-    average pooling), add, flatten, dropout (nothing)."""
+    hardtanh before a quantize are the producer's output range (in float), else an
+    XNNClamp of quantized values. Operators: conv2d (incl. depthwise), conv1d,
+    avg_pool1d and adaptive_avg_pool1d to 1 (their 2-d forms of height 1 between
+    reshapes), linear, max_pool2d, adaptive_avg_pool2d to 1x1 (global average pooling),
+    add, flatten, dropout (nothing)."""
 
     def value_q(self, dims, quant, src=None):
         """A qint8 value with PerTensorQuant `quant` = (scale, zero_point)."""
@@ -525,7 +527,8 @@ class QBuilder(Builder):
             users = self.consumers.get(seen, [])
             if len(users) != 1 or users[0][0] not in (
                     "aten.relu.default", "aten.relu_.default", "aten.hardtanh.default",
-                    "aten.hardtanh_.default", "aten.dropout.default"):
+                    "aten.hardtanh_.default", "aten.dropout.default",
+                    "aten.flatten.using_ints"):
                 raise XnnpackWriteError("%s is not quantized" % name)
             seen = users[0][1]
         return self.q_of[seen][1]
@@ -553,11 +556,13 @@ class QBuilder(Builder):
     def input_scale(self, name):
         return self.vquant[self.get(name, self.layout[self.dq_of.get(name, name)])][0]
 
-    def weight(self, name, perm, channel_dim):
+    def weight(self, name, perm, channel_dim, unsqueeze=False):
         w, scales, axis = self.dqc[name]
         if axis != 0:
             raise XnnpackWriteError("weights quantized along axis %d" % axis)
         data = self.tensors[w].to(torch.int8)
+        if unsqueeze:  # a 1-d convolution's [O, I, K] as [O, I, 1, K]
+            data = data.unsqueeze(2)
         s = self.tensors[scales].double()
         return self.const_q(data.permute(perm) if perm else data, "xnn_datatype_qcint8",
                             s, channel_dim), s
@@ -619,6 +624,10 @@ class QBuilder(Builder):
                 if (x, layout) in self.ids:
                     self.ids[(out, layout)] = self.ids[(x, layout)]
             self.layout[out] = self.layout[x]
+            return
+        if target in ("aten.conv1d.default", "aten.avg_pool1d.default",
+                      "aten.adaptive_avg_pool1d.default"):
+            self.lower_1d(target, arg, out)
             return
         if target == "aten.conv2d.default":
             x, wname = arg("input")["name"], arg("weight")["name"]
@@ -694,6 +703,68 @@ class QBuilder(Builder):
                 "num_dims": len(dims), "new_shape": dims, "input_id": src, "output_id": dst})
             return
         raise XnnpackWriteError("no int8 XNNPACK node for %s" % target)
+
+    def view_4d(self, name):
+        """A [N, C, L] quantized value as [N, C, 1, L] (a static reshape); its name."""
+        src = self.get(name, "NCHW")
+        n, c, length = self.shape(self.dq_of.get(name, name))
+        vid = self.value_q([n, c, 1, length], self.vquant[src])
+        self.g.node("XNNStaticReshape", {"num_dims": 4, "new_shape": [n, c, 1, length],
+                                         "input_id": src, "output_id": vid})
+        tmp = "%s.4d" % name
+        self.meta[tmp] = {"sizes": [{"as_int": d} for d in (n, c, 1, length)]}
+        self.ids[(tmp, "NCHW")] = vid
+        self.layout[tmp] = "NCHW"
+        return tmp
+
+    def lower_1d(self, target, arg, out):
+        """conv1d and the 1-d poolings as their 2-d forms of height 1, in NHWC between
+        reshapes (as ExecuTorch's partitioner rewrites them)."""
+        x = self.view_4d(arg("input" if target == "aten.conv1d.default" else "self")["name"])
+        n, o, length = self.shape(out)
+        quant = self.out_quant(out)
+        dst = self.value_q([n, 1, length, o], quant)
+        if target == "aten.conv1d.default":
+            wname = arg("weight")["name"]
+            groups = int(arg("groups", 1))
+            w_int = self.tensors[self.dqc[wname][0]]
+            if groups != 1:
+                raise XnnpackWriteError("grouped 1-d convolution")
+            filt, s_w = self.weight(wname, [0, 2, 3, 1], 0, unsqueeze=True)
+            b = self.bias(arg("bias")["name"] if arg("bias") else None,
+                          self.input_scale(arg("input")["name"]), s_w)
+            stride, pad = list(arg("stride", [1])), list(arg("padding", [0]))
+            dil = list(arg("dilation", [1]))
+            node = self.g.node("XNNConv2d", {
+                "padding_top": 0, "padding_right": pad[0], "padding_bottom": 0,
+                "padding_left": pad[0], "kernel_height": 1, "kernel_width": w_int.shape[2],
+                "subsampling_height": 1, "subsampling_width": stride[0],
+                "dilation_height": 1, "dilation_width": dil[0],
+                "group_input_channels": w_int.shape[1], "group_output_channels": o,
+                "groups": 1, "input1_id": self.get(x, "NHWC"), "filter_id": filt,
+                "bias_id": b, "output_id": dst})
+        elif target == "aten.avg_pool1d.default":
+            k = list(arg("kernel_size"))
+            st = list(arg("stride", [])) or k
+            if list(arg("padding", [0])) != [0] or arg("ceil_mode", False):
+                raise XnnpackWriteError("1-d average pooling with padding or ceil mode")
+            node = self.g.node("XNNAvgPooling2d", {
+                "padding_top": 0, "padding_right": 0, "padding_bottom": 0, "padding_left": 0,
+                "pooling_height": 1, "pooling_width": k[0], "stride_height": 1,
+                "stride_width": st[0], "dilation_height": 1, "dilation_width": 1,
+                "input_id": self.get(x, "NHWC"), "output_id": dst})
+        else:
+            if list(arg("output_size")) != [1]:
+                raise XnnpackWriteError("adaptive pooling to %s" % arg("output_size"))
+            node = self.g.node("XNNGlobalAvgPooling2d",
+                               {"input_id": self.get(x, "NHWC"), "output_id": dst})
+        nchw = self.value_q([n, o, 1, length], quant)
+        self.g.node("XNNStaticTranspose", {"num_dims": 4, "perm": NHWC_TO_NCHW,
+                                           "input_id": dst, "output_id": nchw})
+        final = self.define(out, "NCHW")
+        self.g.node("XNNStaticReshape", {"num_dims": 3, "new_shape": [n, o, length],
+                                         "input_id": nchw, "output_id": final})
+        self.producer[out] = node  # a relu after it is the node's output range
 
     def output_value(self, name):
         """The float output: XNNConvert of the quantized value a dequantize reads."""
