@@ -96,6 +96,7 @@ class Builder:
         self.layout = {}    # graph name -> the layout of its first value
         self.producer = {}  # graph name -> the node that writes it
         self.uses = {}
+        self.conv_of = {}   # the output of the last convolution -> how it was written
 
     def shape(self, name):
         return [sym_int_value(s) for s in self.meta[name]["sizes"]]
@@ -312,13 +313,11 @@ class Builder:
         else:
             stride, padding, dilation = a["stride"], a["padding"], a["dilation"]
             out_4d = shape_out
-        self.pending_conv = {"weight": weight, "bias": bias, "x": x, "stride": stride,
-                             "padding": padding, "dilation": dilation, "groups": a["groups"],
-                             "out": out, "out_4d": out_4d, "one_d": one_d}
-        self.emit_conv()
+        self.emit_conv({"weight": weight, "bias": bias, "x": x, "stride": stride,
+                        "padding": padding, "dilation": dilation, "groups": a["groups"],
+                        "out": out, "out_4d": out_4d, "one_d": one_d})
 
-    def emit_conv(self):
-        c = self.pending_conv
+    def emit_conv(self, c):
         weight, bias = c["weight"], c["bias"]
         groups, o = c["groups"], weight.shape[0]
         depthwise = groups > 1 and weight.shape[1] == 1 and groups == self.shape(c["x"])[1]
@@ -351,7 +350,7 @@ class Builder:
 
     def batch_norm(self, a, out):
         x = a["input"][1]
-        c = getattr(self, "conv_of", {}).get(x)
+        c = self.conv_of.get(x)
         if c is None or self.uses.get(x, 0) != 1:
             raise XnnpackWriteError("batch norm not after a convolution")
         mean, var = self.tensors[a["running_mean"][1]], self.tensors[a["running_var"][1]]
